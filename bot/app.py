@@ -1,0 +1,136 @@
+"""The Application wires everything together: config, database, engine, router, adapters.
+
+Every adapter and the scheduler share one asyncio loop; handlers stay plain callables.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.config import Config, Secrets
+from bot.platforms.base import Adapter, DeliveryError
+from bot.storage import open_db
+from handlers.context import Context
+from handlers.registry import build_router
+from handlers.types import Post, Reply
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PlatformPlan:
+    name: str
+    start: bool
+    reason: str
+
+
+def plan_platforms(config: Config, secrets: Secrets) -> list[PlatformPlan]:
+    """Which adapters `nudge run` would start, and why: the answer `nudge check` prints."""
+    plans = []
+    slack = config.platforms.slack
+    if not slack.enabled:
+        plans.append(PlatformPlan("slack", False, "disabled in the config"))
+    elif secrets.slack_bot_token is None:
+        plans.append(PlatformPlan("slack", False, "SLACK_BOT_TOKEN is not set"))
+    elif slack.mode == "socket" or (slack.mode == "auto" and secrets.slack_app_token):
+        if secrets.slack_app_token is None:
+            plans.append(
+                PlatformPlan("slack", False, "mode is socket but SLACK_APP_TOKEN is not set")
+            )
+        else:
+            plans.append(PlatformPlan("slack", True, "Socket Mode (SLACK_APP_TOKEN is set)"))
+    elif secrets.slack_signing_secret is None:
+        plans.append(PlatformPlan("slack", False, "HTTP mode needs SLACK_SIGNING_SECRET"))
+    else:
+        http = slack.http
+        plans.append(
+            PlatformPlan("slack", True, f"HTTP mode on http://{http.host}:{http.port}{http.path}")
+        )
+    discord = config.platforms.discord
+    if not discord.enabled:
+        plans.append(PlatformPlan("discord", False, "disabled in the config"))
+    elif secrets.discord_token is None:
+        plans.append(PlatformPlan("discord", False, "DISCORD_TOKEN is not set"))
+    else:
+        plans.append(PlatformPlan("discord", True, "DISCORD_TOKEN is set"))
+    online = any(plan.start for plan in plans)
+    plans.insert(
+        0,
+        PlatformPlan(
+            "console",
+            not online,
+            "offline default: no platform token is set" if not online
+            else "not needed: a chat platform will start",
+        ),
+    )
+    return plans
+
+
+def load_engine(config: Config):
+    """The embedded suggestion engine (trained on first use, then cached)."""
+    try:
+        from bot.engine import Engine
+    except ImportError:  # TEMPORARY until the engine lands (issue 3)
+        return None
+    return Engine(config)
+
+
+class Application:
+    def __init__(self, config: Config, secrets: Secrets, *, db=None,
+                 clock: Callable[[], datetime] | None = None, engine=None):
+        self.config = config
+        self.secrets = secrets
+        self.db = db if db is not None else open_db(config.storage.path)
+        self.ctx = Context(config=config, db=self.db, router=build_router(),
+                           engine=engine if engine is not None else load_engine(config))
+        if clock is not None:
+            self.ctx.clock = clock
+        self.adapters: dict[str, Adapter] = {}
+
+    def add_adapter(self, adapter: Adapter) -> None:
+        self.adapters[adapter.platform] = adapter
+
+    async def publish(self, post: Post) -> str:
+        """Send a post through its platform's adapter; raise DeliveryError when impossible."""
+        adapter = self.adapters.get(post.platform)
+        if adapter is None:
+            raise DeliveryError(f"{post.platform} is not connected", transient=False)
+        return await adapter.post(post)
+
+    async def notify_team(self, reply: Reply, platform: str | None = None) -> None:
+        """Show `reply` in the review channel of one platform, or of every connected one."""
+        targets = [self.adapters[platform]] if platform else list(self.adapters.values())
+        for adapter in targets:
+            try:
+                await adapter.notify_team(reply)
+            except Exception:
+                log.exception("could not notify the team on %s", adapter.platform)
+
+    async def run(self) -> None:
+        """Start every adapter and serve until all of them stop (the console stops at EOF)."""
+        if not self.adapters:
+            raise RuntimeError("no adapter to run")
+        tasks = [
+            asyncio.create_task(adapter.start(self), name=adapter.platform)
+            for adapter in self.adapters.values()
+        ]
+        try:
+            done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                task.result()
+        finally:
+            await self.shutdown()
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def shutdown(self) -> None:
+        for adapter in self.adapters.values():
+            try:
+                await adapter.stop()
+            except Exception:
+                log.exception("could not stop %s cleanly", adapter.platform)

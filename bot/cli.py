@@ -1,0 +1,119 @@
+"""The `nudge` command line. It mirrors the library: each command is a thin call into bot/.
+
+Bad input ends with a clear message on stderr and a non-zero exit (2 for configuration and
+usage problems), never a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from bot.config import EXAMPLE_CONFIG, Config, ConfigError, Secrets, find_config_path, load_config
+from bot.logs import setup_logging
+
+
+class ConfigProblem(click.ClickException):
+    """Printed as the config's own problem lines, exit code 2."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(self.message, err=True)
+
+
+def get_config(ctx: click.Context) -> Config:
+    """Load the config named by --config (or the default), once per invocation."""
+    state = ctx.find_root().obj
+    if "config" not in state:
+        try:
+            state["config"] = load_config(state.get("config_path"))
+        except ConfigError as error:
+            raise ConfigProblem(str(error)) from None
+    return state["config"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "-c", "config_path", type=click.Path(dir_okay=False),
+              help="Config file (default: $NUDGE_CONFIG, ./config.yaml, else the example).")
+@click.option("--verbose", "-v", is_flag=True, help="Log what Nudge is doing on stderr.")
+@click.version_option(package_name="nudgebot", prog_name="nudge")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None, verbose: bool) -> None:
+    """Nudge: suggests replies and calls-to-action for your customer chats."""
+    ctx.obj = {"config_path": config_path}
+    setup_logging(Secrets.from_env(), logging.INFO if verbose else logging.WARNING)
+
+
+@cli.command()
+@click.option("--force", is_flag=True, help="Overwrite an existing config.yaml.")
+def init(force: bool) -> None:
+    """Write config.yaml in this folder from the commented example."""
+    target = Path("config.yaml")
+    if target.exists() and not force:
+        raise click.ClickException("config.yaml already exists; use --force to overwrite it.")
+    shutil.copyfile(EXAMPLE_CONFIG, target)
+    click.echo(f"Wrote {target}. Edit it, then run `nudge check`.")
+
+
+@cli.command()
+@click.pass_context
+def check(ctx: click.Context) -> None:
+    """Validate the config and say which platforms would start, and why."""
+    from bot.app import plan_platforms
+
+    config = get_config(ctx)
+    source = find_config_path(ctx.obj.get("config_path"))
+    click.echo(f"{source}: OK ({config.brand.name}, {config.timezone})")
+    click.echo(
+        f"catalog: {len(config.ctas)} CTAs, {len(config.offers)} offers, "
+        f"{len(config.stores)} stores, {len(config.faq)} FAQ entries"
+    )
+    for plan in plan_platforms(config, Secrets.from_env()):
+        click.echo(f"{plan.name}: {'starts' if plan.start else 'off'} ({plan.reason})")
+
+
+def build_app(config: Config, console_only: bool = False):
+    """The Application with the adapters its config and environment ask for."""
+    from bot.app import Application, plan_platforms
+    from bot.platforms import create_adapter
+
+    secrets = Secrets.from_env()
+    app = Application(config, secrets)
+    for plan in plan_platforms(config, secrets):
+        wanted = plan.name == "console" if console_only else plan.start
+        if wanted:
+            app.add_adapter(create_adapter(plan.name, config, secrets))
+    return app
+
+
+@cli.command()
+@click.option("--console", "console_only", is_flag=True,
+              help="Use the local console even when platform tokens are set.")
+@click.pass_context
+def run(ctx: click.Context, console_only: bool) -> None:
+    """Start Nudge: Slack and Discord when their tokens are set, else the offline console."""
+    config = get_config(ctx)
+    app = build_app(config, console_only)
+    if not app.adapters:
+        raise click.ClickException("No platform can start; run `nudge check` to see why.")
+    try:
+        asyncio.run(app.run())
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
+
+
+def main() -> None:
+    try:
+        cli.main(prog_name="nudge", standalone_mode=True)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

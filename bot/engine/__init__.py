@@ -1,0 +1,1 @@
+"""The embedded suggestion engine: intent, stage, replies and calls-to-action."""

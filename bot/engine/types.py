@@ -1,0 +1,69 @@
+"""What the suggestion engine takes and gives; the rest of Nudge depends only on these shapes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+INTENTS = (
+    "purchase_intent",
+    "pricing",
+    "product_question",
+    "store_visit",
+    "order_support",
+    "complaint",
+    "praise",
+    "chit_chat",
+    "unsubscribe",
+)
+
+# The integrated strategy: inform, converse, promote. Unsubscribe is its own case.
+STAGES = {
+    "product_question": "information",
+    "store_visit": "information",
+    "order_support": "information",
+    "chit_chat": "conversation",
+    "praise": "conversation",
+    "complaint": "conversation",
+    "purchase_intent": "promotion",
+    "pricing": "promotion",
+    "unsubscribe": "unsubscribe",
+}
+
+
+@dataclass(frozen=True)
+class Classification:
+    intent: str
+    confidence: float
+    stage: str
+    low_confidence: bool = False
+
+
+@dataclass(frozen=True)
+class ThreadState:
+    """What the engine needs to know about the conversation so far."""
+
+    customer_messages_since_cta: int = 0  # including the message being answered
+    opted_out: bool = False
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    text: str
+    rationale: str
+    cta_id: str | None = None
+    cta_kind: str | None = None
+    cta_label: str | None = None
+    cta_url: str | None = None  # the catalog URL with UTM parameters added
+    offer_id: str | None = None
+    urgent: bool = False
+    source: str = "template"  # template or llm
+
+
+@dataclass(frozen=True)
+class SuggestionSet:
+    classification: Classification
+    suggestions: list[Suggestion] = field(default_factory=list)
+
+    @property
+    def intent(self) -> str:
+        return self.classification.intent

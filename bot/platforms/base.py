@@ -1,0 +1,34 @@
+"""What every platform adapter provides to the application."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+from handlers.types import Post, Reply
+
+if TYPE_CHECKING:
+    from bot.app import Application
+
+
+class DeliveryError(Exception):
+    """A post could not be made. `transient` errors (rate limits, time-outs) may be retried."""
+
+    def __init__(self, message: str, *, transient: bool):
+        super().__init__(message)
+        self.transient = transient
+
+
+class Adapter(Protocol):
+    platform: str
+
+    async def start(self, app: Application) -> None:
+        """Connect and serve until stopped (or, for the console, until input ends)."""
+
+    async def stop(self) -> None:
+        """Disconnect; pending work is finished or left safely recorded."""
+
+    async def post(self, post: Post) -> str:
+        """Publish in a channel; return the platform's message id or raise DeliveryError."""
+
+    async def notify_team(self, reply: Reply) -> None:
+        """Show something to the team in the review channel (suggestions, digests, pings)."""

@@ -1,0 +1,142 @@
+"""The console adapter: Nudge offline, in a terminal or a pipe.
+
+Each plain line is a customer message in the console's customer channel; lines that start with
+"/" come from the team: "/nudge ..." runs a command, and "/send", "/another", "/edit <text>",
+"/dismiss" press the buttons of the latest suggestion. It stops cleanly at end of input, so
+`printf 'hi\\n/nudge help\\n' | nudge run` is scriptable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import threading
+import time
+from typing import TYPE_CHECKING, TextIO
+
+from bot.config import Config, Secrets
+from handlers import conversation
+from handlers.types import Post, Reply, Request
+
+if TYPE_CHECKING:
+    from bot.app import Application
+
+log = logging.getLogger(__name__)
+
+TEAM_USER = "team"
+BUTTON_COMMANDS = ("/send", "/another", "/edit", "/dismiss")
+_EOF = object()
+
+
+def render(reply: Reply) -> str:
+    """A Reply as plain terminal text: the text, its fields, then its buttons."""
+    lines = [reply.text]
+    lines += [f"  {field.label}: {field.value}" for field in reply.fields]
+    if reply.choices:
+        lines.append("  " + "  ".join(f"[/{c.action}] {c.label}" for c in reply.choices))
+    return "\n".join(lines)
+
+
+class ConsoleAdapter:
+    platform = "console"
+
+    def __init__(self, config: Config, secrets: Secrets | None = None,
+                 stdin: TextIO | None = None, stdout: TextIO | None = None):
+        console = config.platforms.console
+        self.channel, self.review_channel = console.channel, console.review_channel
+        self.customer = console.user
+        self.stdin = stdin or sys.stdin
+        self.stdout = stdout or sys.stdout
+        self.interactive = self.stdin.isatty()
+        self.latest_suggestion: str | None = None
+        self._counter = 0
+        self._session = str(int(time.time() * 1000))
+        self._stopping = asyncio.Event()
+
+    def say(self, text: str) -> None:
+        print(text, file=self.stdout, flush=True)
+
+    def _read_lines(self, loop: asyncio.AbstractEventLoop, queue: asyncio.Queue) -> None:
+        # A daemon thread, so a blocked read never holds up shutdown (Ctrl-C, EOF elsewhere).
+        try:
+            for line in self.stdin:
+                loop.call_soon_threadsafe(queue.put_nowait, line)
+        except (OSError, ValueError, UnicodeDecodeError) as error:
+            log.warning("console input ended: %s", error.__class__.__name__)
+        loop.call_soon_threadsafe(queue.put_nowait, _EOF)
+
+    async def start(self, app: Application) -> None:
+        self.app = app
+        brand = app.config.brand.name
+        self.say(
+            f"Nudge for {brand}, offline console. Type what a customer would write; "
+            "/nudge help for commands, /send /another /edit /dismiss for suggestions, "
+            "Ctrl-D to quit."
+        )
+        queue: asyncio.Queue = asyncio.Queue()
+        loop = asyncio.get_running_loop()
+        threading.Thread(target=self._read_lines, args=(loop, queue), daemon=True).start()
+        while not self._stopping.is_set():
+            if self.interactive:
+                print("> ", end="", file=self.stdout, flush=True)
+            item = await queue.get()
+            if item is _EOF:
+                break
+            line = item.rstrip("\r\n")
+            try:
+                await self.handle_line(line)
+            except Exception:
+                log.exception("console line failed")
+                self.say("Sorry, that failed on my side; nothing was lost. See the log.")
+        if self.interactive:
+            self.say("")
+        self.say("Bye.")
+
+    async def stop(self) -> None:
+        self._stopping.set()
+
+    def _next_id(self) -> str:
+        self._counter += 1
+        return f"{self._session}-{self._counter}"
+
+    async def handle_line(self, line: str) -> None:
+        text = line.strip()
+        if not text:
+            return
+        ctx = self.app.ctx
+        if text.split()[0].lower() in BUTTON_COMMANDS:
+            await self._press(text)
+        elif text.startswith("/"):
+            request = Request(platform="console", text=text, user=TEAM_USER,
+                              channel=self.review_channel, role="team",
+                              message_id=self._next_id())
+            self.say(render(ctx.router.dispatch(request, ctx)))
+        else:
+            request = Request(platform="console", text=line, user=self.customer,
+                              channel=self.channel, thread="main", message_id=self._next_id(),
+                              user_name=self.customer)
+            review = conversation.on_message(request, ctx)
+            if review is not None:
+                await self.notify_team(review)
+
+    async def _press(self, text: str) -> None:
+        action, _, rest = text.partition(" ")
+        action = action.lstrip("/").lower()
+        if self.latest_suggestion is None:
+            self.say("There is no suggestion to act on yet: type a customer message first.")
+            return
+        result = conversation.on_choice(self.app.ctx, action, self.latest_suggestion,
+                                        "console", TEAM_USER, edited_text=rest)
+        if result.post is not None:
+            await self.app.publish(result.post)
+        await self.notify_team(result.review)
+
+    async def post(self, post: Post) -> str:
+        self.say(f"[Nudge → #{post.channel}] {post.text}")
+        return self._next_id()
+
+    async def notify_team(self, reply: Reply) -> None:
+        if reply.choices:
+            self.latest_suggestion = reply.choices[0].value
+        self.say(f"[#{self.review_channel}] " + render(reply))

@@ -1,0 +1,277 @@
+"""Nudge's one SQLite file, through sqlite-utils.
+
+Plain tables with plain column names, so the team can read them with the `sqlite-utils` CLI or
+Datasette. The schema is built by numbered migrations recorded in PRAGMA user_version: opening
+the same file twice, or an older file, brings it to the current version and does nothing more.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime) -> str:
+    """Timestamps are stored as ISO 8601 text in UTC so they sort and read the same everywhere."""
+    if moment.tzinfo is None:
+        raise ValueError("timestamps must be time-zone aware")
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _v1_core(db: sqlite_utils.Database) -> None:
+    db["customers"].create(
+        {
+            "id": str,  # "<platform>:<user id>", stable across channels
+            "platform": str,
+            "user_id": str,
+            "name": str,
+            "first_seen": str,
+            "last_seen": str,
+        },
+        pk="id",
+    )
+    db["conversations"].create(
+        {
+            "id": int,
+            "platform": str,
+            "workspace": str,
+            "channel": str,
+            "thread": str,
+            "customer_id": str,
+            "started_at": str,
+            "last_message_at": str,
+            "last_customer_message_at": str,
+            "answered_at": str,
+            "status": str,  # waiting (customer spoke last) or answered
+            "customer_messages_since_cta": int,
+            "last_cta_at": str,
+            "urgent": int,
+            "waiting_pinged_at": str,
+        },
+        pk="id",
+        not_null={"platform", "channel", "thread"},
+        defaults={"customer_messages_since_cta": 0, "urgent": 0, "status": "waiting",
+                  "workspace": ""},
+    )
+    db["conversations"].create_index(
+        ["platform", "workspace", "channel", "thread"], unique=True
+    )
+    db["messages"].create(
+        {
+            "id": int,
+            "conversation_id": int,
+            "platform": str,
+            "event_key": str,  # the platform's id for this message, to drop redeliveries
+            "author_id": str,
+            "author_role": str,  # customer, team or bot
+            "text": str,
+            "created_at": str,
+            "intent": str,
+            "stage": str,
+            "confidence": float,
+        },
+        pk="id",
+        foreign_keys=[("conversation_id", "conversations", "id")],
+    )
+    db["messages"].create_index(["platform", "event_key"], unique=True)
+    db["messages"].create_index(["conversation_id", "created_at"])
+    db["suggestions"].create(
+        {
+            "id": int,
+            "message_id": int,
+            "conversation_id": int,
+            "rank": int,
+            "intent": str,
+            "stage": str,
+            "confidence": float,
+            "text": str,
+            "cta_id": str,
+            "cta_url": str,
+            "cta_kind": str,
+            "offer_id": str,
+            "rationale": str,
+            "urgent": int,
+            "source": str,  # template or llm
+            "status": str,  # pending, sent, dismissed
+            "created_at": str,
+            "review_ref": str,  # where the review message lives, for updating it
+        },
+        pk="id",
+        foreign_keys=[("message_id", "messages", "id")],
+        defaults={"status": "pending", "source": "template", "urgent": 0},
+    )
+    db["feedback"].create(
+        {
+            "id": int,
+            "suggestion_id": int,
+            "action": str,  # send, another, edit, dismiss
+            "platform": str,
+            "user_id": str,
+            "text": str,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("suggestion_id", "suggestions", "id")],
+    )
+    db["promotions"].create(
+        {
+            "id": int,
+            "text": str,
+            "targets": str,  # JSON list of {"platform", "channel"}
+            "schedule": str,  # what the person typed, for display
+            "trigger": str,  # JSON description of the APScheduler trigger
+            "timezone": str,
+            "cta_id": str,
+            "offer_id": str,
+            "status": str,  # active, paused, cancelled, finished
+            "created_by": str,
+            "created_at": str,
+            "updated_at": str,
+            "next_run_at": str,
+            "last_run_at": str,
+            "runs": int,
+            "max_runs": int,
+            "ends_at": str,
+        },
+        pk="id",
+        defaults={"status": "active", "runs": 0},
+    )
+    db["deliveries"].create(
+        {
+            "id": int,
+            "kind": str,  # promotion, reminder, digest, ping
+            "ref_id": str,
+            "scheduled_for": str,
+            "platform": str,
+            "target": str,
+            "status": str,  # claimed, sent, failed, missed, unconfirmed
+            "attempts": int,
+            "claimed_at": str,
+            "finished_at": str,
+            "error": str,
+        },
+        pk="id",
+        defaults={"attempts": 0},
+    )
+    db["deliveries"].create_index(
+        ["kind", "ref_id", "scheduled_for", "platform", "target"], unique=True
+    )
+    db["reminders"].create(
+        {
+            "id": int,
+            "platform": str,
+            "user_id": str,
+            "target": str,  # "me" (a direct message) or a channel
+            "text": str,
+            "schedule": str,
+            "trigger": str,
+            "timezone": str,
+            "status": str,
+            "created_at": str,
+            "next_run_at": str,
+        },
+        pk="id",
+        defaults={"status": "active"},
+    )
+    db["opt_outs"].create(
+        {
+            "customer_id": str,
+            "platform": str,
+            "user_id": str,
+            "created_at": str,
+            "message": str,
+        },
+        pk="customer_id",
+    )
+    db["audit_log"].create(
+        {
+            "id": int,
+            "at": str,
+            "platform": str,
+            "user_id": str,
+            "action": str,
+            "subject": str,
+            "details": str,  # JSON
+        },
+        pk="id",
+    )
+
+
+@contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[None]:
+    """One atomic unit of work. Inside it use db.execute(): sqlite-utils' insert() commits early.
+
+    The connection runs in autocommit mode so a plain write is durable at once and no lock is
+    held between statements; this opens an explicit IMMEDIATE transaction when several
+    statements must stand or fall together.
+    """
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+# Append new migrations; never edit one that has shipped.
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_core]
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Apply every migration newer than the file's version, each in its own transaction."""
+    version = schema_version(db)
+    for number, migration in enumerate(MIGRATIONS, start=1):
+        if number <= version:
+            continue
+        with transaction(db):
+            migration(db)
+            db.execute(f"PRAGMA user_version = {number}")
+    return schema_version(db)
+
+
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating if needed) the database file, in WAL mode with a busy timeout, migrated."""
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                           check_same_thread=False)
+    db = sqlite_utils.Database(conn)
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db.execute("PRAGMA foreign_keys = ON")
+    if str(path) != ":memory:":
+        db.enable_wal()
+    migrate(db)
+    return db
+
+
+def audit(db: sqlite_utils.Database, platform: str, user_id: str, action: str, subject: str,
+          details: dict[str, Any] | None = None, at: datetime | None = None) -> None:
+    """Record who did what, for the team to look back on."""
+    db["audit_log"].insert(
+        {
+            "at": iso(at or utc_now()),
+            "platform": platform,
+            "user_id": user_id,
+            "action": action,
+            "subject": subject,
+            "details": json.dumps(details or {}, ensure_ascii=False, sort_keys=True),
+        }
+    )

@@ -1,0 +1,1 @@
+"""Platform-neutral handlers: a Request in, a Reply out; no chat SDK is imported here."""

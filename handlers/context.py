@@ -1,0 +1,37 @@
+"""What a handler may use: the configuration, the database, the engine and the scheduler."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+    from bot.config import Config
+    from handlers.router import Router
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Context:
+    """Shared services, handed to every handler call; tests build one with real parts."""
+
+    config: Config
+    db: sqlite_utils.Database
+    engine: Any = None  # bot.engine.Engine
+    scheduler: Any = None  # bot.scheduling service, once started
+    router: Router | None = None
+    clock: Callable[[], datetime] = field(default=_utc_now)
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def local_now(self) -> datetime:
+        return self.clock().astimezone(self.config.zone)

@@ -1,0 +1,298 @@
+"""Customer conversations: store every message, suggest a reply, act on the team's choice.
+
+Suggestions always go privately to the team as a review Reply with four buttons (send, another,
+edit, dismiss); only when a person presses Send does anything reach the customer.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.engine.types import SuggestionSet, ThreadState
+from bot.storage import iso, transaction
+from handlers.context import Context
+from handlers.types import Choice, Field, Post, Reply, Request
+
+log = logging.getLogger(__name__)
+
+MAX_STORED_TEXT = 20_000
+
+
+@dataclass(frozen=True)
+class Recorded:
+    conversation_id: int
+    message_id: int
+    customer_id: str
+
+
+@dataclass(frozen=True)
+class ChoiceResult:
+    """What a button press leads to: maybe a post to the customer, and the new review message."""
+
+    review: Reply
+    post: Post | None = None
+
+
+def customer_key(platform: str, user: str) -> str:
+    return f"{platform}:{user}"
+
+
+def is_opted_out(ctx: Context, customer_id: str) -> bool:
+    return ctx.db["opt_outs"].count_where("customer_id = ?", [customer_id]) > 0
+
+
+def record_message(request: Request, ctx: Context) -> Recorded | None:
+    """Store the message in its thread; None when this exact message was stored before.
+
+    Platforms redeliver events (Slack retries, gateway resumes), so the message id is unique.
+    """
+    now = iso(ctx.now())
+    event_key = request.message_id or None
+    db = ctx.db
+    if event_key and db["messages"].count_where(
+        "platform = ? and event_key = ?", [request.platform, event_key]
+    ):
+        return None
+    thread = request.thread_key or f"{request.channel}:{request.user}"
+    with transaction(db):
+        row = db.execute(
+            "select id, customer_id from conversations where platform = ? and workspace = ? "
+            "and channel = ? and thread = ?",
+            [request.platform, request.workspace, request.channel, thread],
+        ).fetchone()
+        if row:
+            conversation_id, customer_id = row
+        else:
+            customer_id = customer_key(request.platform, request.user) if not request.is_team \
+                else None
+            conversation_id = db.execute(
+                "insert into conversations (platform, workspace, channel, thread, customer_id, "
+                "started_at, last_message_at, status, customer_messages_since_cta, urgent) "
+                "values (?, ?, ?, ?, ?, ?, ?, 'waiting', 0, 0)",
+                [request.platform, request.workspace, request.channel, thread, customer_id,
+                 now, now],
+            ).lastrowid
+        if request.is_team:
+            db.execute(
+                "update conversations set last_message_at = ?, answered_at = ?, "
+                "status = 'answered' where id = ?",
+                [now, now, conversation_id],
+            )
+        else:
+            customer_id = customer_id or customer_key(request.platform, request.user)
+            db.execute(
+                "insert into customers (id, platform, user_id, name, first_seen, last_seen) "
+                "values (?, ?, ?, ?, ?, ?) on conflict(id) do update set "
+                "last_seen = excluded.last_seen, name = coalesce(nullif(excluded.name, ''), name)",
+                [customer_id, request.platform, request.user, request.user_name, now, now],
+            )
+            db.execute(
+                "update conversations set customer_id = coalesce(customer_id, ?), "
+                "last_message_at = ?, last_customer_message_at = ?, status = 'waiting', "
+                "waiting_pinged_at = null, "
+                "customer_messages_since_cta = customer_messages_since_cta + 1 where id = ?",
+                [customer_id, now, now, conversation_id],
+            )
+        message_id = db.execute(
+            "insert into messages (conversation_id, platform, event_key, author_id, author_role, "
+            "text, created_at) values (?, ?, ?, ?, ?, ?, ?)",
+            [conversation_id, request.platform, event_key, request.user, request.role,
+             request.text[:MAX_STORED_TEXT], now],
+        ).lastrowid
+    return Recorded(conversation_id, message_id, customer_id or "")
+
+
+def thread_state(ctx: Context, recorded: Recorded) -> ThreadState:
+    row = ctx.db["conversations"].get(recorded.conversation_id)
+    return ThreadState(
+        customer_messages_since_cta=row["customer_messages_since_cta"] or 0,
+        opted_out=is_opted_out(ctx, recorded.customer_id),
+    )
+
+
+def _store_suggestions(ctx: Context, recorded: Recorded, result: SuggestionSet) -> list[int]:
+    now = iso(ctx.now())
+    c = result.classification
+    ctx.db.execute(
+        "update messages set intent = ?, stage = ?, confidence = ? where id = ?",
+        [c.intent, c.stage, c.confidence, recorded.message_id],
+    )
+    ids = []
+    for rank, suggestion in enumerate(result.suggestions):
+        ids.append(
+            ctx.db["suggestions"].insert(
+                {
+                    "message_id": recorded.message_id,
+                    "conversation_id": recorded.conversation_id,
+                    "rank": rank,
+                    "intent": c.intent,
+                    "stage": c.stage,
+                    "confidence": round(c.confidence, 4),
+                    "text": suggestion.text,
+                    "cta_id": suggestion.cta_id,
+                    "cta_url": suggestion.cta_url,
+                    "cta_kind": suggestion.cta_kind,
+                    "offer_id": suggestion.offer_id,
+                    "rationale": suggestion.rationale,
+                    "urgent": int(suggestion.urgent),
+                    "source": suggestion.source,
+                    "status": "pending",
+                    "created_at": now,
+                }
+            ).last_pk
+        )
+    if any(s.urgent for s in result.suggestions):
+        ctx.db.execute(
+            "update conversations set urgent = 1 where id = ?", [recorded.conversation_id]
+        )
+    return ids
+
+
+def record_opt_out(ctx: Context, request: Request, customer_id: str) -> None:
+    ctx.db.execute(
+        "insert or ignore into opt_outs (customer_id, platform, user_id, created_at, message) "
+        "values (?, ?, ?, ?, ?)",
+        [customer_id, request.platform, request.user, iso(ctx.now()), request.text[:500]],
+    )
+
+
+def on_message(request: Request, ctx: Context) -> Reply | None:
+    """Handle any message in a listened channel; returns the review for the team, if any."""
+    recorded = record_message(request, ctx)
+    if recorded is None or request.is_team or ctx.engine is None:
+        return None
+    result = ctx.engine.suggest(
+        request.text,
+        platform=request.platform,
+        state=thread_state(ctx, recorded),
+        now=ctx.now(),
+    )
+    if result.intent == "unsubscribe":
+        record_opt_out(ctx, request, recorded.customer_id)
+    ids = _store_suggestions(ctx, recorded, result)
+    if not ids:
+        return None
+    return review_reply(ctx, ids[0], request=request)
+
+
+def _suggestion(ctx: Context, suggestion_id: int) -> dict | None:
+    rows = list(ctx.db["suggestions"].rows_where("id = ?", [suggestion_id]))
+    return rows[0] if rows else None
+
+
+def review_reply(ctx: Context, suggestion_id: int, request: Request | None = None,
+                 handled: str = "") -> Reply:
+    """The private message the team sees for one suggestion, with its four buttons."""
+    s = _suggestion(ctx, suggestion_id)
+    message = ctx.db["messages"].get(s["message_id"])
+    conversation = ctx.db["conversations"].get(s["conversation_id"])
+    total = ctx.db["suggestions"].count_where("message_id = ?", [s["message_id"]])
+    fields = [
+        Field("Customer", message["text"][:500]),
+        Field("Intent", f"{s['intent']} ({s['stage']}, {s['confidence']:.0%})"),
+        Field("Why", s["rationale"]),
+        Field("Suggested reply", s["text"]),
+    ]
+    if s["cta_url"]:
+        fields.append(Field("Link", s["cta_url"]))
+    if s["urgent"]:
+        fields.insert(0, Field("Urgent", "needs a person now"))
+    choices: tuple[Choice, ...] = ()
+    if handled:
+        fields.append(Field("Handled", handled))
+    else:
+        value = str(s["id"])
+        choices = (
+            Choice("send", "Send", value, "primary"),
+            Choice("another", f"Another ({s['rank'] + 1}/{total})", value),
+            Choice("edit", "Edit", value),
+            Choice("dismiss", "Dismiss", value, "danger"),
+        )
+    return Reply(
+        text=f"New customer message in {conversation['channel']}: {s['intent']}",
+        fields=tuple(fields),
+        choices=choices,
+        meta={
+            "suggestion_id": s["id"],
+            "conversation_id": s["conversation_id"],
+            "platform": conversation["platform"],
+            "channel": conversation["channel"],
+            "thread": conversation["thread"],
+            "customer_message_id": message["event_key"],
+            "permalink": request.permalink if request else "",
+        },
+    )
+
+
+def _feedback(ctx: Context, suggestion_id: int, action: str, platform: str, user: str,
+              text: str | None = None) -> None:
+    ctx.db["feedback"].insert(
+        {
+            "suggestion_id": suggestion_id,
+            "action": action,
+            "platform": platform,
+            "user_id": user,
+            "text": text,
+            "created_at": iso(ctx.now()),
+        }
+    )
+
+
+def on_choice(ctx: Context, action: str, suggestion_id: int | str, platform: str, user: str,
+              edited_text: str | None = None) -> ChoiceResult:
+    """Apply a team member's button press and record it; unknown ids get a calm answer."""
+    try:
+        s = _suggestion(ctx, int(suggestion_id))
+    except (TypeError, ValueError):
+        s = None
+    if s is None:
+        return ChoiceResult(Reply.error("That suggestion no longer exists."))
+    if s["status"] != "pending" and action in ("send", "edit", "dismiss"):
+        return ChoiceResult(review_reply(ctx, s["id"], handled=f"already {s['status']}"))
+    conversation = ctx.db["conversations"].get(s["conversation_id"])
+    message = ctx.db["messages"].get(s["message_id"])
+    now = iso(ctx.now())
+    if action == "another":
+        _feedback(ctx, s["id"], "another", platform, user)
+        siblings = list(
+            ctx.db["suggestions"].rows_where("message_id = ?", [s["message_id"]], order_by="rank")
+        )
+        following = siblings[(s["rank"] + 1) % len(siblings)]
+        return ChoiceResult(review_reply(ctx, following["id"]))
+    if action == "dismiss":
+        _feedback(ctx, s["id"], "dismiss", platform, user)
+        ctx.db.execute(
+            "update suggestions set status = 'dismissed' where message_id = ? and "
+            "status = 'pending'", [s["message_id"]],
+        )
+        return ChoiceResult(review_reply(ctx, s["id"], handled=f"dismissed by {user}"))
+    if action not in ("send", "edit"):
+        return ChoiceResult(Reply.error(f"Unknown action {action[:20]!r}."))
+    text = s["text"]
+    if action == "edit":
+        text = (edited_text or "").strip()
+        if not text:
+            return ChoiceResult(Reply.error("The edited reply is empty; nothing was sent."))
+    _feedback(ctx, s["id"], action, platform, user, text if action == "edit" else None)
+    with transaction(ctx.db):
+        ctx.db.execute(
+            "update suggestions set status = 'dismissed' where message_id = ? and id != ? "
+            "and status = 'pending'", [s["message_id"], s["id"]],
+        )
+        ctx.db.execute("update suggestions set status = 'sent' where id = ?", [s["id"]])
+        cadence = ", customer_messages_since_cta = 0, last_cta_at = ?" if s["cta_id"] else ""
+        params = [now, now] + ([now] if s["cta_id"] else []) + [conversation["id"]]
+        ctx.db.execute(
+            "update conversations set status = 'answered', answered_at = ?, last_message_at = ?"
+            f"{cadence} where id = ?", params,
+        )
+    post = Post(
+        platform=conversation["platform"],
+        channel=conversation["channel"],
+        text=text,
+        thread=conversation["thread"],
+        reply_to=message["event_key"] or "",
+    )
+    verb = "sent" if action == "send" else "edited and sent"
+    return ChoiceResult(review_reply(ctx, s["id"], handled=f"{verb} by {user}"), post)

@@ -1,0 +1,14 @@
+"""Every command Nudge knows, registered in one place: add one line per new handler file."""
+
+from __future__ import annotations
+
+from handlers import help
+from handlers.router import Command, Router
+
+COMMANDS: list[Command] = [
+    help.COMMAND,
+]
+
+
+def build_router() -> Router:
+    return Router(COMMANDS)

@@ -1,0 +1,83 @@
+"""The neutral shapes every platform speaks: a Request comes in, a Reply goes out.
+
+Adapters translate Slack, Discord or console input into a Request and render a Reply back;
+handlers never see a platform SDK object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Role = Literal["customer", "team"]
+
+
+@dataclass(frozen=True)
+class Request:
+    """Who said what, where."""
+
+    platform: str  # console, slack, discord
+    text: str
+    user: str  # the platform's user id
+    channel: str
+    workspace: str = ""  # Slack team id or Discord guild id
+    thread: str = ""  # the conversation's root message id ("" = the message starts one)
+    message_id: str = ""  # this message's own id, used to drop redeliveries
+    user_name: str = ""
+    role: Role = "customer"
+    roles: tuple[str, ...] = ()  # the person's roles or groups, for permission checks
+    permalink: str = ""
+
+    @property
+    def is_team(self) -> bool:
+        return self.role == "team"
+
+    @property
+    def thread_key(self) -> str:
+        """The thread this message belongs to: its root, or itself when it starts one."""
+        return self.thread or self.message_id
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A button: `action` says what it does, `value` what it acts on (a suggestion id)."""
+
+    action: str  # send, another, edit, dismiss, or a handler-defined action
+    label: str
+    value: str
+    style: Literal["primary", "danger", "default"] = "default"
+
+
+@dataclass(frozen=True)
+class Field:
+    """A labelled piece of a reply, shown as an embed field or a Block Kit context line."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What to show: Markdown text, optional fields and buttons, and who may see it."""
+
+    text: str
+    choices: tuple[Choice, ...] = ()
+    fields: tuple[Field, ...] = ()
+    private: bool = True  # only the person who asked (or the team's review channel) sees it
+    ok: bool = True  # False for a usage or permission error, so adapters can style it
+    meta: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def error(cls, text: str) -> Reply:
+        return cls(text=text, ok=False)
+
+
+@dataclass(frozen=True)
+class Post:
+    """Something to publish in a channel (a sent suggestion, a promotion, a digest)."""
+
+    platform: str
+    channel: str
+    text: str
+    thread: str = ""  # reply in this thread, or "" for a top-level post
+    reply_to: str = ""  # the message to answer, where the platform has replies (Discord)

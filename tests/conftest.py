@@ -1,0 +1,69 @@
+"""Shared fixtures: a real config (the shipped example), a real SQLite file, a real Context."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.config import Config, parse_config
+from bot.storage import open_db
+from handlers.context import Context
+from handlers.registry import build_router
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "config.example.yaml"
+
+
+def example_config(tmp_path: Path, **overrides) -> Config:
+    """The example config with its database moved into tmp_path and any top-level overrides."""
+    raw = yaml.safe_load(EXAMPLE.read_text())
+    raw["storage"] = {"path": str(tmp_path / "nudge.db")}
+    raw.update(overrides)
+    return parse_config(yaml.safe_dump(raw), "config.yaml")
+
+
+@pytest.fixture
+def config(tmp_path) -> Config:
+    return example_config(tmp_path)
+
+
+@pytest.fixture
+def config_file(tmp_path, config) -> Path:
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(config.model_dump(mode="json")))
+    return path
+
+
+@pytest.fixture
+def db(config):
+    database = open_db(config.storage.path)
+    yield database
+    database.conn.close()
+
+
+class FixedClock:
+    """A clock tests can set and move; Nudge never reads the wall clock directly."""
+
+    def __init__(self, moment: datetime):
+        self.moment = moment
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def advance(self, **delta) -> None:
+        from datetime import timedelta
+
+        self.moment += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def ctx(config, db, clock) -> Context:
+    return Context(config=config, db=db, router=build_router(), clock=clock)
