@@ -48,6 +48,8 @@ class ThreadState:
 
 @dataclass(frozen=True)
 class Suggestion:
+    """One reply the team may send. `text` is complete: it already carries the CTA link."""
+
     text: str
     rationale: str
     cta_id: str | None = None
@@ -57,6 +59,9 @@ class Suggestion:
     offer_id: str | None = None
     urgent: bool = False
     source: str = "template"  # template or llm
+    # The facts the reply states (offer text and code, hours, address, FAQ answer): the only
+    # facts an LLM may reword, and what its draft is checked against.
+    facts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
