@@ -227,8 +227,30 @@ def transaction(db: sqlite_utils.Database) -> Iterator[None]:
     db.execute("COMMIT")
 
 
+def _v2_platform_errors(db: sqlite_utils.Database) -> None:
+    # Problems a platform reported that a person must fix (a missing permission, an unknown
+    # channel): one row per platform, channel and problem, so the digest can list them once.
+    db["platform_errors"].create(
+        {
+            "id": int,
+            "platform": str,
+            "channel": str,
+            "problem": str,  # missing_permissions, unknown_channel, commands_not_synced, ...
+            "detail": str,  # what is missing, in words a team member can act on
+            "first_at": str,
+            "last_at": str,
+            "count": int,
+            "reported_at": str,  # set when a digest has shown it; cleared when it happens again
+        },
+        pk="id",
+        not_null={"platform", "channel", "problem"},
+        defaults={"count": 1},
+    )
+    db["platform_errors"].create_index(["platform", "channel", "problem"], unique=True)
+
+
 # Append new migrations; never edit one that has shipped.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_core]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_core, _v2_platform_errors]
 
 
 def schema_version(db: sqlite_utils.Database) -> int:
