@@ -56,7 +56,11 @@ def plan_platforms(config: Config, secrets: Secrets) -> list[PlatformPlan]:
     elif secrets.discord_token is None:
         plans.append(PlatformPlan("discord", False, "DISCORD_TOKEN is not set"))
     else:
-        plans.append(PlatformPlan("discord", True, "DISCORD_TOKEN is set"))
+        plans.append(PlatformPlan(
+            "discord", True,
+            "DISCORD_TOKEN is set; needs the Message Content intent, enabled in the Developer "
+            "Portal under Bot > Privileged Gateway Intents",
+        ))
     online = any(plan.start for plan in plans)
     plans.insert(
         0,

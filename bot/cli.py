@@ -16,6 +16,7 @@ import click
 
 from bot.config import EXAMPLE_CONFIG, Config, ConfigError, Secrets, find_config_path, load_config
 from bot.logs import setup_logging
+from bot.platforms.discord.cli import discord_invite, discord_sync
 
 
 class ConfigProblem(click.ClickException):
@@ -102,10 +103,18 @@ def run(ctx: click.Context, console_only: bool) -> None:
     app = build_app(config, console_only)
     if not app.adapters:
         raise click.ClickException("No platform can start; run `nudge check` to see why.")
+    from bot.platforms.base import StartupError
+
     try:
         asyncio.run(app.run())
     except KeyboardInterrupt:
         click.echo("Stopped.", err=True)
+    except StartupError as error:
+        raise click.ClickException(str(error)) from None
+
+
+cli.add_command(discord_invite)
+cli.add_command(discord_sync)
 
 
 def main() -> None:

@@ -183,8 +183,9 @@ class DiscordPlatform(Strict):
     review_channel: int | None = None
     team_roles: list[str] = Field(default_factory=list)
     guilds: list[int] = Field(default_factory=list)
-    command_prefix: str = "!nudge"
+    command_prefix: str = Field(default="!nudge", min_length=1)
     allow_mentions: bool = False
+    api_base_url: HttpUrl | None = None  # another Discord API (a local fake in tests)
 
 
 class Platforms(Strict):

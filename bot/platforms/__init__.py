@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 ADAPTERS = {
     "console": "bot.platforms.console:ConsoleAdapter",
+    "discord": "bot.platforms.discord.adapter:DiscordAdapter",
 }
 
 

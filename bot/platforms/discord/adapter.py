@@ -1,0 +1,370 @@
+"""The Discord adapter: a discord.py client in Nudge's own asyncio loop.
+
+It connects with the intents Nudge needs (guilds, guild messages and the privileged message
+content), answers `/nudge` and `!nudge`, turns customer messages in the listened channels into
+suggestions in the review channel, and posts what the team sends. discord.py's own rate-limit
+handling is kept; what Discord refuses for good (a missing permission, an unknown channel) is
+logged with the channel and what is missing, recorded for the digest, and never stops the client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+import discord
+import yarl
+from discord import app_commands
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+from bot.config import Config, Secrets
+from bot.platforms.base import DeliveryError, StartupError
+from bot.platforms.discord import commands, permissions, render, review
+from bot.platforms.discord.listening import (
+    PLATFORM,
+    is_from_a_person,
+    is_listened,
+    is_team,
+    message_request,
+)
+from bot.platforms.errors import record_platform_error
+from handlers import conversation
+from handlers.types import Post, Reply
+
+if TYPE_CHECKING:
+    from bot.app import Application
+
+log = logging.getLogger(__name__)
+
+API_VERSION = 10
+PORTAL = "https://discord.com/developers/applications"
+MESSAGE_CONTENT_HELP = (
+    "Discord refused to connect: the Message Content intent is not enabled for this bot. "
+    f"Open {PORTAL}, pick your application, go to Bot > Privileged Gateway Intents, turn on "
+    "MESSAGE CONTENT INTENT, save, and start Nudge again."
+)
+BAD_TOKEN_HELP = (
+    "Discord refused DISCORD_TOKEN (401 Unauthorized). In the Developer Portal, Bot > Reset "
+    "Token gives a new one; set it in the environment and start Nudge again."
+)
+# A wait longer than this for a rate limit fails the post as transient, for the scheduler to
+# retry later, instead of holding everything up.
+MAX_RATE_LIMIT_WAIT = 30.0
+
+
+@contextmanager
+def api_base_url(url: str | None) -> Iterator[None]:
+    """Talk to another Discord API (a local fake in tests) while inside, when `url` is set.
+
+    discord.py keeps its addresses in class attributes; they are restored on the way out.
+    """
+    saved = (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
+    if url:
+        Route.BASE = f"{url.rstrip('/')}/api/v{API_VERSION}"
+    try:
+        yield
+    finally:
+        Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = saved
+
+
+def intents() -> discord.Intents:
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    wanted.guild_messages = True
+    wanted.message_content = True  # privileged: enabled in the Developer Portal
+    return wanted
+
+
+class NudgeClient(discord.Client):
+    """discord.py's client, with Nudge's adapter attached for the event handlers."""
+
+    def __init__(self, adapter: DiscordAdapter, **options: Any):
+        super().__init__(
+            intents=intents(),
+            allowed_mentions=adapter.mentions,
+            max_ratelimit_timeout=MAX_RATE_LIMIT_WAIT,
+            **options,
+        )
+        self.adapter = adapter
+        self.tree = app_commands.CommandTree(self)
+        self.tree.on_error = self._on_app_command_error
+
+    async def setup_hook(self) -> None:
+        await self.adapter.setup(self)
+
+    async def on_ready(self) -> None:
+        await self.adapter.on_ready()
+
+    async def on_message(self, message: discord.Message) -> None:
+        await self.adapter.on_message(message)
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        await review.on_interaction(self.adapter, interaction)
+
+    async def on_error(self, event: str, /, *args: Any, **kwargs: Any) -> None:
+        log.exception("Discord %s handler failed; the client carries on", event)
+
+    async def _on_app_command_error(self, interaction: discord.Interaction,
+                                    error: app_commands.AppCommandError) -> None:
+        log.error("/nudge failed: %s", error, exc_info=error)
+
+
+class DiscordAdapter:
+    platform = PLATFORM
+
+    def __init__(self, config: Config, secrets: Secrets, *, guild_ready_timeout: float = 2.0):
+        self.config = config
+        self.settings = config.platforms.discord
+        self.token = secrets.discord_token
+        self.mentions = render.allowed_mentions(self.settings.allow_mentions)
+        self.guild_ready_timeout = guild_ready_timeout
+        self.client: NudgeClient | None = None
+        self.app: Application | None = None
+        self.ready = asyncio.Event()
+
+    # Life cycle
+
+    async def start(self, app: Application) -> None:
+        if self.token is None:
+            raise StartupError("DISCORD_TOKEN is not set")
+        self.app = app
+        self.client = NudgeClient(self, guild_ready_timeout=self.guild_ready_timeout)
+        try:
+            with api_base_url(self.settings.api_base_url):
+                await self.client.start(self.token.get_secret_value())
+        except discord.PrivilegedIntentsRequired:
+            log.error(MESSAGE_CONTENT_HELP)
+            raise StartupError(MESSAGE_CONTENT_HELP) from None
+        except discord.LoginFailure:
+            raise StartupError(BAD_TOKEN_HELP) from None
+        except (aiohttp.ClientError, OSError, discord.HTTPException) as error:
+            if self.client.user is not None:
+                raise
+            raise StartupError(f"Could not log in to Discord: {error}") from None
+        finally:
+            await self.stop()
+
+    async def stop(self) -> None:
+        if self.client is not None and not self.client.is_closed():
+            await self.client.close()
+        self.ready.clear()
+
+    async def setup(self, client: NudgeClient) -> None:
+        """After login, before the gateway: buttons, commands, and the guild command sync."""
+        if self.settings.api_base_url:
+            # The gateway address comes from the other API too; the library's default is
+            # Discord's own. Restored by api_base_url() when the client stops.
+            _, gateway, _ = await client.http.get_bot_gateway()
+            DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
+        client.add_dynamic_items(review.ReviewButton)
+        client.tree.add_command(commands.build_group(
+            self.app.ctx.router.commands.values(),
+            lambda interaction, name, text: commands.run_app_command(
+                self, interaction, name, text),
+        ))
+        for guild_id in self.settings.guilds:
+            await self.sync_guild(client, guild_id)
+
+    async def sync_guild(self, client: NudgeClient, guild_id: int) -> None:
+        """Register /nudge in one guild (visible at once, unlike a global sync)."""
+        guild = discord.Object(id=guild_id)
+        client.tree.copy_global_to(guild=guild)
+        try:
+            synced = await client.tree.sync(guild=guild)
+        except discord.HTTPException as error:
+            detail = (
+                "Discord refused to register /nudge here: re-invite Nudge with the "
+                "applications.commands scope (`nudge discord-invite`)"
+                if isinstance(error, discord.Forbidden) else f"could not register /nudge: {error}"
+            )
+            self.report(str(guild_id), "commands_not_synced", detail, kind="guild")
+        else:
+            log.info("synced %d /nudge commands to guild %s", len(synced), guild_id)
+
+    async def on_ready(self) -> None:
+        client = self.client
+        log.info("Discord: connected as %s to %d server(s)", client.user, len(client.guilds))
+        self.check_channels()
+        self.ready.set()
+
+    def check_channels(self) -> None:
+        """Report configured channels Nudge cannot see or lacks permissions in."""
+        checks = [(channel_id, permissions.TO_LISTEN, "platforms.discord.listen_channels")
+                  for channel_id in self.settings.listen_channels]
+        if self.settings.review_channel is None:
+            log.warning("platforms.discord.review_channel is not set: suggestions cannot be "
+                        "shown to the team on Discord")
+        else:
+            checks.append((self.settings.review_channel, permissions.TO_REVIEW,
+                           "platforms.discord.review_channel"))
+        for channel_id, needed, key in checks:
+            channel = self.client.get_channel(channel_id)
+            if channel is None:
+                self.report(str(channel_id), "unknown_channel",
+                            f"{key}: no channel with this id is visible to Nudge (wrong id, or "
+                            "Nudge is not in that server or lacks View Channels there)")
+                continue
+            missing = self.missing_permissions(channel_id, needed)
+            if missing:
+                self.report(str(channel_id), "missing_permissions",
+                            f"{key}: Nudge lacks {', '.join(missing)} in #{channel}")
+
+    # Events
+
+    async def on_message(self, message: discord.Message) -> None:
+        if message.guild is None or not is_from_a_person(message, self.client.user):
+            return
+        listened = is_listened(message.channel, self.settings.listen_channels)
+        team = is_team(message.author, self.settings.team_roles)
+        command = commands.prefix_command(message.content, self.settings.command_prefix)
+        if command is not None and (team or not listened):
+            await commands.run_prefix_command(self, message, command, listened)
+        elif listened and message.content.strip():
+            await self.listen(message)
+
+    async def listen(self, message: discord.Message) -> None:
+        ctx = self.app.ctx
+        request = message_request(message, self.settings.team_roles, ctx.db)
+        review_reply = conversation.on_message(request, ctx)
+        if review_reply is None:
+            return
+        try:
+            await self.notify_team(review_reply)
+        except DeliveryError as error:
+            log.error("suggestion %s not shown to the team: %s",
+                      review_reply.meta.get("suggestion_id"), error)
+
+    # Sending
+
+    @property
+    def connected(self) -> bool:
+        return self.client is not None and self.client.user is not None \
+            and not self.client.is_closed()
+
+    def jump_link(self, meta: dict) -> str:
+        """A link to the customer's message, from the review's meta (survives Another)."""
+        channel_id, message_id = str(meta.get("channel", "")), meta.get("customer_message_id")
+        if not (channel_id.isdigit() and message_id):
+            return meta.get("permalink", "") or ""
+        channel = self.client.get_channel(int(channel_id)) if self.client else None
+        guild = getattr(channel, "guild", None)
+        if guild is None:
+            return meta.get("permalink", "") or ""
+        return f"https://discord.com/channels/{guild.id}/{channel_id}/{message_id}"
+
+    def channel_id(self, name_or_id: str) -> int:
+        """A channel id from "123…", "<#123…>", "#name" or "name" (the first match by name)."""
+        text = name_or_id.strip().removeprefix("<#").removesuffix(">")
+        if text.isdigit():
+            return int(text)
+        name = text.lstrip("#").casefold()
+        for guild in self.client.guilds:
+            for channel in guild.text_channels:
+                if channel.name.casefold() == name:
+                    return channel.id
+        self.report(name_or_id, "unknown_channel", f"no channel named {name_or_id!r} is visible "
+                    "to Nudge")
+        raise DeliveryError(f"Discord has no channel {name_or_id!r} that Nudge can see",
+                            transient=False)
+
+    async def post(self, post: Post) -> str:
+        """Publish `post.text`; a reply to `post.reply_to` when set. Returns the message id."""
+        if not self.connected:
+            raise DeliveryError("Discord is not connected", transient=True)
+        if not post.text.strip():
+            raise DeliveryError("there is nothing to post", transient=False)
+        channel_id = self.channel_id(post.channel)
+        target = self.client.get_channel(channel_id) or self.client.get_partial_messageable(
+            channel_id)
+        answer = post.reply_to or (post.thread if post.thread != post.channel else "")
+        reference = discord.MessageReference(
+            message_id=int(answer), channel_id=channel_id, fail_if_not_exists=False
+        ) if answer.isdigit() else None
+        first: discord.Message | None = None
+        try:
+            for chunk in render.split_text(post.text):
+                sent = await target.send(chunk, reference=reference if first is None else None,
+                                         allowed_mentions=self.mentions)
+                first = first or sent
+        except Exception as error:
+            raise self.delivery_error(error, channel_id, "post", permissions.TO_POST) from None
+        return str(first.id)
+
+    async def notify_team(self, reply: Reply) -> None:
+        """Show a Reply in the review channel: an embed, with buttons for a suggestion."""
+        if not self.connected:
+            raise DeliveryError("Discord is not connected", transient=True)
+        channel_id = self.settings.review_channel
+        if channel_id is None:
+            raise DeliveryError("platforms.discord.review_channel is not set", transient=False)
+        target = self.client.get_channel(channel_id) or self.client.get_partial_messageable(
+            channel_id)
+        parts: dict[str, Any] = {"embed": render.reply_embed(reply, self.jump_link(reply.meta))}
+        view = review.view_for(reply)
+        if view is not None:
+            parts["view"] = view
+        try:
+            await target.send(**parts, allowed_mentions=self.mentions)
+        except Exception as error:
+            raise self.delivery_error(error, channel_id, "post in the review channel",
+                                      permissions.TO_REVIEW) from None
+
+    # Errors
+
+    def missing_permissions(self, channel_id: int, needed: tuple[str, ...]) -> list[str]:
+        channel = self.client.get_channel(channel_id) if self.client else None
+        guild = getattr(channel, "guild", None)
+        if channel is None or guild is None or guild.me is None:
+            return []
+        wanted = needed
+        if not isinstance(channel, discord.Thread):
+            wanted = tuple(name for name in needed if name != "send_messages_in_threads")
+        return permissions.missing(channel.permissions_for(guild.me), wanted)
+
+    def describe_failure(self, error: BaseException, channel_id: int | None,
+                         needed: tuple[str, ...] = permissions.TO_POST) -> str:
+        if isinstance(error, discord.Forbidden):
+            missing = self.missing_permissions(channel_id, needed) if channel_id else []
+            return f"missing {', '.join(missing)}" if missing else \
+                f"Discord said {error.status} {error.text or 'Forbidden'}"
+        if isinstance(error, discord.NotFound):
+            return "unknown channel (deleted, or Nudge was removed from it)"
+        return f"{error.__class__.__name__}: {error}"
+
+    def delivery_error(self, error: BaseException, channel_id: int, doing: str,
+                       needed: tuple[str, ...]) -> DeliveryError:
+        """Classify a failed send: what may pass (rate limit, Discord down) and what won't."""
+        if isinstance(error, discord.Forbidden | discord.NotFound):
+            problem = "missing_permissions" if isinstance(error, discord.Forbidden) \
+                else "unknown_channel"
+            detail = self.describe_failure(error, channel_id, needed)
+            self.report(str(channel_id), problem, f"could not {doing}: {detail}")
+            return DeliveryError(f"could not {doing} in channel {channel_id}: {detail}",
+                                 transient=False)
+        if isinstance(error, discord.RateLimited):
+            return DeliveryError(f"rate limited for {error.retry_after:.0f}s", transient=True)
+        if isinstance(error, discord.HTTPException):
+            transient = error.status == 429 or error.status >= 500
+            return DeliveryError(f"Discord answered {error.status}: {error.text or error}",
+                                 transient=transient)
+        if isinstance(error, asyncio.TimeoutError | aiohttp.ClientError | OSError):
+            return DeliveryError(f"Discord did not answer ({error.__class__.__name__})",
+                                 transient=True)
+        log.error("unexpected failure to %s in %s", doing, channel_id, exc_info=error)
+        return DeliveryError(f"could not {doing}: {error.__class__.__name__}", transient=False)
+
+    def report(self, channel: str, problem: str, detail: str, kind: str = "channel") -> None:
+        """Log a problem a person must fix, and keep it for the next digest."""
+        log.error("Discord %s %s: %s", kind, channel, detail)
+        if self.app is None:
+            return
+        try:
+            record_platform_error(self.app.ctx.db, PLATFORM, channel, problem, detail,
+                                  at=self.app.ctx.now())
+        except Exception:
+            log.exception("could not record the Discord problem")

@@ -1,0 +1,170 @@
+"""The suggestion buttons in the team's review channel: Send, Another, Edit and Dismiss.
+
+Each button's custom id names its action and the suggestion ("nudge:send:42"), and one
+DynamicItem class, registered when the client starts, serves every such button. No view is
+kept in memory per message, so buttons work the same after a restart as before it.
+Edit opens a modal whose id names the suggestion too ("nudge:edited:42"); its submission is
+picked up from the raw interaction, so it also survives a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.platforms.base import DeliveryError
+from bot.platforms.discord import render
+from bot.platforms.discord.listening import PLATFORM, is_team
+from handlers import conversation
+from handlers.types import Field, Reply
+
+if TYPE_CHECKING:
+    from bot.platforms.discord.adapter import DiscordAdapter
+
+log = logging.getLogger(__name__)
+
+ACTIONS = ("send", "another", "edit", "dismiss")
+STYLES = {
+    "primary": discord.ButtonStyle.primary,
+    "danger": discord.ButtonStyle.danger,
+    "default": discord.ButtonStyle.secondary,
+}
+EDIT_MODAL = re.compile(r"nudge:edited:(?P<value>\d+)")
+EDIT_INPUT = "reply"
+BUTTON_LABEL_LIMIT = 80
+REPLY_INPUT_LIMIT = 2000
+NOT_TEAM = "Only the team can act on Nudge's suggestions."
+
+
+class ReviewButton(discord.ui.DynamicItem[discord.ui.Button],
+                   template=r"nudge:(?P<action>send|another|edit|dismiss):(?P<value>\d+)"):
+    """A suggestion button, recognised by its custom id whenever it is pressed."""
+
+    def __init__(self, action: str, value: str, label: str = "",
+                 style: discord.ButtonStyle = discord.ButtonStyle.secondary):
+        super().__init__(
+            discord.ui.Button(
+                label=render.shorten(label or action.title(), BUTTON_LABEL_LIMIT),
+                style=style,
+                custom_id=f"nudge:{action}:{value}",
+            )
+        )
+        self.action = action
+        self.value = value
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
+                             match: re.Match[str], /) -> ReviewButton:
+        return cls(match["action"], match["value"], item.label or "", item.style)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await press(interaction.client.adapter, interaction, self.action, self.value)
+
+
+def view_for(reply: Reply) -> discord.ui.View | None:
+    """The buttons of a Reply's choices, or None when it has none."""
+    buttons = [
+        ReviewButton(choice.action, choice.value, choice.label, STYLES[choice.style])
+        for choice in reply.choices
+        if choice.action in ACTIONS and choice.value.isdigit()
+    ]
+    if not buttons:
+        return None
+    view = discord.ui.View(timeout=None)
+    for button in buttons:
+        view.add_item(button)
+    # Stopped before sending, so discord.py keeps no copy of it: presses reach ReviewButton,
+    # registered once, exactly as they do after a restart.
+    view.stop()
+    return view
+
+
+def review_parts(adapter: DiscordAdapter, reply: Reply) -> dict[str, Any]:
+    """An edit() of the review message: the embed for `reply` and its buttons (or none)."""
+    parts = render.edit_parts(reply, adapter.jump_link(reply.meta))
+    parts["view"] = view_for(reply)
+    return parts
+
+
+def _suggested_text(message: discord.Message | None) -> str:
+    """The suggestion shown in the review message, to start the Edit modal from."""
+    for embed in (message.embeds if message else []):
+        for field in embed.fields:
+            if field.name == "Suggested reply" and field.value:
+                return field.value[:REPLY_INPUT_LIMIT]
+    return ""
+
+
+def edit_modal(value: str, text: str) -> discord.ui.Modal:
+    modal = discord.ui.Modal(title="Edit the reply, then send it",
+                             custom_id=f"nudge:edited:{value}", timeout=600)
+    modal.add_item(discord.ui.TextInput(
+        label="Reply to the customer", custom_id=EDIT_INPUT, style=discord.TextStyle.paragraph,
+        default=text or None, max_length=REPLY_INPUT_LIMIT, required=True,
+    ))
+    modal.stop()  # its submission is read by on_interaction below, before or after a restart
+    return modal
+
+
+async def press(adapter: DiscordAdapter, interaction: discord.Interaction, action: str,
+                value: str, edited_text: str | None = None) -> None:
+    """Answer a button press (or the Edit modal) inside Discord's 3 seconds, then act."""
+    if not is_team(interaction.user, adapter.settings.team_roles):
+        await interaction.response.send_message(NOT_TEAM, ephemeral=True)
+        return
+    if action == "edit" and edited_text is None:
+        text = _suggested_text(interaction.message)
+        await interaction.response.send_modal(edit_modal(value, text))
+        return
+    await interaction.response.defer()  # the review message is edited below
+    result = conversation.on_choice(adapter.app.ctx, action, value, PLATFORM,
+                                    str(interaction.user.id), edited_text=edited_text)
+    if not result.review.ok:
+        await interaction.followup.send(result.review.text, ephemeral=True)
+        return
+    review = result.review
+    if result.post is not None:
+        try:
+            await adapter.app.publish(result.post)
+        except DeliveryError as error:
+            review = _with_failure(review, str(error))
+            await interaction.followup.send(
+                f"Nudge could not send the reply: {error}\nHere it is to send yourself:\n"
+                f">>> {render.shorten(result.post.text, 1800)}",
+                ephemeral=True,
+            )
+    await interaction.edit_original_response(**review_parts(adapter, review))
+
+
+def _with_failure(review: Reply, problem: str) -> Reply:
+    fields = (*review.fields, Field("Not delivered", problem))
+    return Reply(text=review.text, fields=fields, ok=review.ok, meta=review.meta)
+
+
+def submitted_reply(interaction: discord.Interaction) -> str:
+    """The text typed in the Edit modal, wherever Discord nested the input."""
+    def walk(components: list[dict]) -> str | None:
+        for component in components:
+            if component.get("custom_id") == EDIT_INPUT and "value" in component:
+                return component["value"]
+            for key in ("components", "component"):
+                inner = component.get(key)
+                found = walk(inner if isinstance(inner, list) else [inner] if inner else [])
+                if found is not None:
+                    return found
+        return None
+
+    data = interaction.data or {}
+    return walk(list(data.get("components", []))) or ""
+
+
+async def on_interaction(adapter: DiscordAdapter, interaction: discord.Interaction) -> None:
+    """Pick up Edit modal submissions; buttons and commands are dispatched by discord.py."""
+    if interaction.type is not discord.InteractionType.modal_submit:
+        return
+    match = EDIT_MODAL.fullmatch(str((interaction.data or {}).get("custom_id", "")))
+    if match:
+        await press(adapter, interaction, "edit", match["value"], submitted_reply(interaction))

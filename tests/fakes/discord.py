@@ -1,0 +1,497 @@
+"""A small Discord on 127.0.0.1: the REST endpoints and Gateway that Nudge's client uses.
+
+The real discord.py client talks to it over HTTP and a WebSocket, exactly as it talks to
+Discord. The Gateway says HELLO, accepts IDENTIFY and heartbeats, sends READY and GUILD_CREATE
+(one server with roles, channels, a thread and members), then MESSAGE_CREATE and
+INTERACTION_CREATE events when a test makes a person speak, press a button or run a command.
+Every request the bot sends is recorded, so tests read what Nudge actually put on the wire.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+API = "/api/v10"
+TIMESTAMP = "2026-11-23T10:00:00.000000+00:00"
+MESSAGE_CONTENT_INTENT = 1 << 15
+EPHEMERAL = 1 << 6
+LOADING = 1 << 7
+
+# Permission bits, as Discord numbers them.
+VIEW_CHANNEL = 1 << 10
+SEND_MESSAGES = 1 << 11
+EMBED_LINKS = 1 << 14
+READ_MESSAGE_HISTORY = 1 << 16
+USE_APPLICATION_COMMANDS = 1 << 31
+SEND_MESSAGES_IN_THREADS = 1 << 38
+MEMBER_PERMISSIONS = VIEW_CHANNEL | SEND_MESSAGES | READ_MESSAGE_HISTORY | \
+    USE_APPLICATION_COMMANDS | SEND_MESSAGES_IN_THREADS
+BOT_PERMISSIONS = MEMBER_PERMISSIONS | EMBED_LINKS
+
+_ids = itertools.count(1_300_000_000_000_000_000)
+
+
+def snowflake() -> int:
+    return next(_ids)
+
+
+@dataclass
+class Person:
+    id: int
+    name: str
+    roles: tuple[int, ...] = ()
+    bot: bool = False
+
+    def user(self) -> dict[str, Any]:
+        return {"id": str(self.id), "username": self.name, "discriminator": "0",
+                "global_name": self.name.title(), "avatar": None, "bot": self.bot}
+
+    def member(self, with_user: bool = True) -> dict[str, Any]:
+        member = {"roles": [str(r) for r in self.roles], "joined_at": TIMESTAMP, "deaf": False,
+                  "mute": False, "flags": 0, "nick": None, "pending": False}
+        if with_user:
+            member["user"] = self.user()
+        return member
+
+
+@dataclass
+class Call:
+    """One request the bot made."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    body: Any
+    at: float
+
+
+@dataclass
+class Interaction:
+    id: int
+    token: str
+    type: int
+    sent_at: float
+    message_id: int | None = None  # the message a button belongs to
+    original: int | None = None  # the response message, once there is one
+    deferred: bool = False
+    callbacks: list[dict] = field(default_factory=list)
+
+
+class FakeDiscord:
+    """One Discord server ("guild") with a customers channel, a team channel and a thread."""
+
+    def __init__(self, *, message_content_enabled: bool = True):
+        self.message_content_enabled = message_content_enabled
+        self.application_id = snowflake()
+        self.guild_id = snowflake()
+        self.staff_role, self.bot_role = snowflake(), snowflake()
+        self.bot = Person(self.application_id, "nudge", (self.bot_role,), bot=True)
+        self.alice = Person(snowflake(), "alice", (self.staff_role,))  # on the team
+        self.carol = Person(snowflake(), "carol")  # a customer
+        self.robot = Person(snowflake(), "robot", bot=True)  # another server's bot
+        self.customers, self.team, self.general = snowflake(), snowflake(), snowflake()
+        self.locked = snowflake()  # Nudge may read but not write here
+        self.thread = snowflake()  # a thread started in #customers
+        self.calls: list[Call] = []
+        self.messages: dict[int, dict[str, Any]] = {}
+        self.interactions: dict[str, Interaction] = {}
+        self.commands: dict[str, list[dict]] = {}  # "global" or a guild id -> the commands
+        self.identify: dict[str, Any] | None = None
+        self.heartbeats = 0
+        self.url = ""
+        self._failures: list[tuple[str, re.Pattern[str], int, dict, dict, int]] = []
+        self._sockets: dict[web.WebSocketResponse, itertools.count] = {}
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+
+    # Server life cycle
+
+    async def start(self) -> FakeDiscord:
+        app = web.Application()
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_route("*", "/{tail:.*}", self._rest)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        self.url = f"http://127.0.0.1:{port}"
+        return self
+
+    async def close(self) -> None:
+        for socket in list(self._sockets):
+            await socket.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def __aenter__(self) -> FakeDiscord:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    # The server's contents
+
+    def role(self, role_id: int, name: str, permissions: int, position: int) -> dict[str, Any]:
+        return {"id": str(role_id), "name": name, "permissions": str(permissions),
+                "position": position, "color": 0, "hoist": False, "managed": False,
+                "mentionable": False, "flags": 0, "icon": None, "unicode_emoji": None}
+
+    def channel(self, channel_id: int, name: str, position: int,
+                overwrites: list[dict] | None = None) -> dict[str, Any]:
+        return {"id": str(channel_id), "type": 0, "guild_id": str(self.guild_id), "name": name,
+                "position": position, "permission_overwrites": overwrites or [], "nsfw": False,
+                "parent_id": None, "topic": None, "last_message_id": None,
+                "rate_limit_per_user": 0, "flags": 0}
+
+    def guild(self) -> dict[str, Any]:
+        no_writing = [{"id": str(self.bot_role), "type": 0, "allow": "0",
+                       "deny": str(SEND_MESSAGES | EMBED_LINKS)}]
+        return {
+            "id": str(self.guild_id), "name": "Crumb & Co. community", "icon": None,
+            "owner_id": str(self.alice.id), "unavailable": False, "large": False,
+            "member_count": 4, "joined_at": TIMESTAMP, "verification_level": 0,
+            "default_message_notifications": 0, "explicit_content_filter": 0, "mfa_level": 0,
+            "system_channel_flags": 0, "premium_tier": 0, "preferred_locale": "en-US",
+            "nsfw_level": 0, "features": [], "emojis": [], "stickers": [], "voice_states": [],
+            "presences": [], "stage_instances": [], "guild_scheduled_events": [],
+            "soundboard_sounds": [],
+            "roles": [
+                self.role(self.guild_id, "@everyone", MEMBER_PERMISSIONS, 0),
+                self.role(self.staff_role, "Staff", MEMBER_PERMISSIONS, 1),
+                self.role(self.bot_role, "Nudge", BOT_PERMISSIONS, 2),
+            ],
+            "channels": [
+                self.channel(self.customers, "customers", 0),
+                self.channel(self.team, "team", 1),
+                self.channel(self.general, "general", 2),
+                self.channel(self.locked, "announcements", 3, no_writing),
+            ],
+            "threads": [{
+                "id": str(self.thread), "type": 11, "guild_id": str(self.guild_id),
+                "parent_id": str(self.customers), "owner_id": str(self.carol.id),
+                "name": "Birthday cake order", "message_count": 0, "member_count": 2,
+                "rate_limit_per_user": 0, "flags": 0,
+                "thread_metadata": {"archived": False, "auto_archive_duration": 1440,
+                                    "archive_timestamp": TIMESTAMP, "locked": False},
+            }],
+            "members": [p.member() for p in (self.bot, self.alice, self.carol, self.robot)],
+        }
+
+    def message(self, channel_id: int, author: Person, content: str, *,
+                reply_to: int | None = None, **extra: Any) -> dict[str, Any]:
+        message = {
+            "id": str(snowflake()), "channel_id": str(channel_id),
+            "guild_id": str(self.guild_id), "author": author.user(),
+            "member": author.member(with_user=False), "content": content,
+            "timestamp": TIMESTAMP, "edited_timestamp": None, "tts": False,
+            "mention_everyone": False, "mentions": [], "mention_roles": [], "attachments": [],
+            "embeds": [], "components": [], "pinned": False, "type": 0, "flags": 0,
+        }
+        if reply_to is not None:
+            message["type"] = 19
+            message["message_reference"] = {"type": 0, "message_id": str(reply_to),
+                                            "channel_id": str(channel_id),
+                                            "guild_id": str(self.guild_id)}
+            replied = self.messages.get(reply_to)
+            if replied is not None:
+                message["referenced_message"] = {
+                    k: v for k, v in replied.items() if k != "referenced_message"
+                }
+        message.update(extra)
+        return message
+
+    # What people do
+
+    async def say(self, author: Person, channel_id: int, content: str, *,
+                  reply_to: int | None = None) -> int:
+        """`author` writes in a channel (or thread); returns the new message's id."""
+        message = self.message(channel_id, author, content, reply_to=reply_to)
+        self.messages[int(message["id"])] = message
+        await self.dispatch("MESSAGE_CREATE", message)
+        return int(message["id"])
+
+    async def press(self, person: Person, message_id: int, custom_id: str) -> Interaction:
+        """`person` presses the button `custom_id` on a message."""
+        message = self.messages[message_id]
+        return await self._interact(person, 3, {"custom_id": custom_id, "component_type": 2},
+                                    int(message["channel_id"]), message=message)
+
+    async def slash(self, person: Person, channel_id: int, command: str,
+                    text: str | None = None) -> Interaction:
+        """`person` runs `/nudge <command> [text]` in a channel."""
+        registered = self.commands.get(str(self.guild_id)) or self.commands.get("global") or []
+        nudge = next(c for c in registered if c["name"] == "nudge")
+        options = [{"name": "text", "type": 3, "value": text}] if text is not None else []
+        data = {"id": nudge["id"], "name": "nudge", "type": 1, "guild_id": str(self.guild_id),
+                "options": [{"name": command, "type": 1, "options": options}]}
+        return await self._interact(person, 2, data, channel_id)
+
+    async def submit_modal(self, person: Person, opened: Interaction, value: str) -> Interaction:
+        """`person` types `value` in the modal the bot opened for `opened`, and submits it."""
+        modal = next(c["data"] for c in opened.callbacks if c["type"] == 9)
+
+        def filled(components: list[dict]) -> list[dict]:
+            out = []
+            for component in components:
+                component = dict(component)
+                if component.get("type") == 4:
+                    component = {"type": 4, "custom_id": component["custom_id"], "value": value}
+                for key in ("components",):
+                    if key in component:
+                        component[key] = filled(component[key])
+                if "component" in component:
+                    component["component"] = filled([component["component"]])[0]
+                out.append(component)
+            return out
+
+        data = {"custom_id": modal["custom_id"], "components": filled(modal["components"])}
+        message = self.messages.get(opened.message_id) if opened.message_id else None
+        return await self._interact(person, 5, data, int(message["channel_id"]),
+                                    message=message)
+
+    async def _interact(self, person: Person, kind: int, data: dict, channel_id: int,
+                        message: dict | None = None) -> Interaction:
+        interaction = Interaction(id=snowflake(), token=f"token-{snowflake()}", type=kind,
+                                  sent_at=asyncio.get_running_loop().time(),
+                                  message_id=int(message["id"]) if message else None)
+        self.interactions[interaction.token] = interaction
+        member = person.member()
+        member["permissions"] = str(MEMBER_PERMISSIONS)
+        payload = {
+            "id": str(interaction.id), "application_id": str(self.application_id),
+            "type": kind, "data": data, "guild_id": str(self.guild_id),
+            "channel_id": str(channel_id),
+            "channel": {"id": str(channel_id), "type": 0, "guild_id": str(self.guild_id)},
+            "member": member, "token": interaction.token, "version": 1, "locale": "en-GB",
+            "guild_locale": "en-GB", "app_permissions": str(BOT_PERMISSIONS),
+            "entitlements": [], "attachment_size_limit": 8 * 1024 * 1024,
+            "authorizing_integration_owners": {"0": str(self.guild_id)}, "context": 0,
+        }
+        if message is not None:
+            payload["message"] = message
+        await self.dispatch("INTERACTION_CREATE", payload)
+        return interaction
+
+    def fail(self, method: str, path: str, status: int, body: dict | None = None,
+             headers: dict | None = None, times: int = 1_000_000) -> None:
+        """Answer requests matching `method` and the `path` pattern with an error."""
+        self._failures.append((method, re.compile(path), status, body or {},
+                               headers or {}, times))
+
+    # Waiting for the bot
+
+    async def wait_for(self, check: Callable[[], Any], timeout: float = 10.0) -> Any:
+        """Wait until `check()` returns something truthy (re-checked after every request)."""
+        async def until() -> Any:
+            async with self._changed:
+                while not (result := check()):
+                    await self._changed.wait()
+                return result
+
+        return await asyncio.wait_for(until(), timeout)
+
+    async def wait_for_call(self, method: str, path: str, after: int = 0,
+                            timeout: float = 10.0) -> Call:
+        """The first request after the `after`-th one with this method and path pattern."""
+        pattern = re.compile(path)
+        return await self.wait_for(lambda: next(
+            (c for c in self.calls[after:] if c.method == method and pattern.search(c.path)),
+            None), timeout)
+
+    def calls_to(self, method: str, path: str, after: int = 0) -> list[Call]:
+        pattern = re.compile(path)
+        return [c for c in self.calls[after:] if c.method == method and pattern.search(c.path)]
+
+    async def _changed_now(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    # Gateway
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        for socket, sequence in list(self._sockets.items()):
+            if not socket.closed:
+                await socket.send_str(json.dumps(
+                    {"op": 0, "t": event, "s": next(sequence), "d": data}))
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        await socket.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 45_000},
+                                          "s": None, "t": None}))
+        try:
+            async for frame in socket:
+                if frame.type != WSMsgType.TEXT:
+                    continue
+                await self._on_gateway_payload(socket, json.loads(frame.data))
+        finally:
+            self._sockets.pop(socket, None)
+            await self._changed_now()
+        return socket
+
+    async def _on_gateway_payload(self, socket: web.WebSocketResponse, payload: dict) -> None:
+        if payload["op"] == 1:
+            self.heartbeats += 1
+            await socket.send_str(json.dumps({"op": 11, "d": None, "s": None, "t": None}))
+        elif payload["op"] == 2:
+            self.identify = payload["d"]
+            wants_content = payload["d"].get("intents", 0) & MESSAGE_CONTENT_INTENT
+            if wants_content and not self.message_content_enabled:
+                await socket.close(code=4014, message=b"Disallowed intent(s).")
+                await self._changed_now()
+                return
+            self._sockets[socket] = itertools.count(1)
+            await self.dispatch("READY", {
+                "v": 10, "user": self.bot.user(), "session_id": "fake-session",
+                "resume_gateway_url": self.url.replace("http", "ws") + "/gateway",
+                "guilds": [{"id": str(self.guild_id), "unavailable": True}],
+                "application": {"id": str(self.application_id), "flags": 1 << 19},
+                "private_channels": [], "relationships": [], "presences": [],
+                "shard": [0, 1],
+            })
+            await self.dispatch("GUILD_CREATE", self.guild())
+            await self._changed_now()
+        elif payload["op"] == 6:
+            await socket.send_str(json.dumps({"op": 9, "d": False, "s": None, "t": None}))
+
+    # REST
+
+    async def _rest(self, request: web.Request) -> web.Response:
+        body: Any = None
+        if request.can_read_body:
+            text = await request.text()
+            try:
+                body = json.loads(text)
+            except ValueError:
+                body = text
+        path = request.path
+        call = Call(request.method, path, dict(request.query), body,
+                    asyncio.get_running_loop().time())
+        self.calls.append(call)
+        try:
+            return self._answer(call)
+        finally:
+            await self._changed_now()
+
+    def _answer(self, call: Call) -> web.Response:
+        for index, (method, pattern, status, body, headers, times) in enumerate(self._failures):
+            if method == call.method and pattern.search(call.path) and times > 0:
+                self._failures[index] = (method, pattern, status, body, headers, times - 1)
+                return web.json_response(body, status=status, headers=headers)
+        if not call.path.startswith(API + "/"):
+            return self._not_found()
+        path = call.path[len(API):]
+        for method, pattern, handler in self._routes():
+            match = re.fullmatch(pattern, path)
+            if method == call.method and match:
+                return web.json_response(handler(call, **match.groupdict()))
+        return self._not_found()
+
+    def _not_found(self) -> web.Response:
+        return web.json_response({"message": "404: Not Found", "code": 0}, status=404)
+
+    def _routes(self) -> list[tuple[str, str, Callable[..., Any]]]:
+        return [
+            ("GET", r"/users/@me", lambda call: self.bot.user()),
+            ("GET", r"/oauth2/applications/@me", self._application),
+            ("GET", r"/gateway/bot", lambda call: {
+                "url": self.url.replace("http", "ws") + "/gateway", "shards": 1,
+                "session_start_limit": {"total": 1000, "remaining": 999,
+                                        "reset_after": 0, "max_concurrency": 1}}),
+            ("PUT", r"/applications/(?P<app>\d+)/commands", self._put_commands),
+            ("PUT", r"/applications/(?P<app>\d+)/guilds/(?P<guild>\d+)/commands",
+             self._put_commands),
+            ("POST", r"/channels/(?P<channel>\d+)/messages", self._create_message),
+            ("PATCH", r"/channels/(?P<channel>\d+)/messages/(?P<message>\d+)",
+             self._edit_message),
+            ("POST", r"/interactions/(?P<id>\d+)/(?P<token>[^/]+)/callback", self._callback),
+            ("POST", r"/webhooks/(?P<app>\d+)/(?P<token>[^/]+)", self._followup),
+            ("PATCH", r"/webhooks/(?P<app>\d+)/(?P<token>[^/]+)/messages/@original",
+             self._edit_original),
+        ]
+
+    def _application(self, call: Call) -> dict[str, Any]:
+        return {"id": str(self.application_id), "name": "Nudge", "description": "",
+                "icon": None, "bot_public": False, "bot_require_code_grant": False,
+                "owner": self.alice.user(), "verify_key": "0" * 64, "flags": 1 << 19,
+                "team": None}
+
+    def _put_commands(self, call: Call, app: str, guild: str | None = None) -> list[dict]:
+        registered = [
+            {**command, "id": str(snowflake()), "application_id": app, "version": "1",
+             "guild_id": guild, "default_member_permissions": None, "nsfw": False}
+            for command in call.body
+        ]
+        self.commands[guild or "global"] = registered
+        return registered
+
+    def _store_bot_message(self, channel_id: int, body: dict, flags: int = 0) -> dict:
+        reference = (body.get("message_reference") or {}).get("message_id")
+        message = self.message(channel_id, self.bot, body.get("content") or "",
+                               reply_to=int(reference) if reference else None,
+                               embeds=body.get("embeds") or [],
+                               components=body.get("components") or [],
+                               flags=flags | (body.get("flags") or 0))
+        self.messages[int(message["id"])] = message
+        return message
+
+    def _create_message(self, call: Call, channel: str) -> dict:
+        message = self._store_bot_message(int(channel), call.body)
+        # Discord echoes the bot's own messages on the Gateway; Nudge must ignore them.
+        asyncio.get_running_loop().create_task(self.dispatch("MESSAGE_CREATE", message))
+        return message
+
+    def _apply_edit(self, message_id: int, body: dict) -> dict:
+        message = self.messages[message_id]
+        for key in ("content", "embeds", "components"):
+            if key in body:
+                message[key] = body[key] if body[key] is not None else (
+                    "" if key == "content" else [])
+        message["flags"] = message.get("flags", 0) & ~LOADING
+        message["edited_timestamp"] = TIMESTAMP
+        return message
+
+    def _edit_message(self, call: Call, channel: str, message: str) -> dict:
+        return self._apply_edit(int(message), call.body)
+
+    def _callback(self, call: Call, id: str, token: str) -> dict:
+        interaction = self.interactions[token]
+        interaction.callbacks.append(call.body)
+        kind, data = call.body["type"], call.body.get("data") or {}
+        channel = int(self.messages[interaction.message_id]["channel_id"]) \
+            if interaction.message_id else self.team
+        if kind == 4:
+            interaction.original = int(self._store_bot_message(channel, data)["id"])
+        elif kind == 5:
+            loading = self._store_bot_message(channel, {}, LOADING | (data.get("flags") or 0))
+            interaction.original, interaction.deferred = int(loading["id"]), True
+        elif kind in (6, 7):
+            interaction.original = interaction.message_id
+            if kind == 7:
+                self._apply_edit(interaction.message_id, data)
+        return {"interaction": {"id": id, "type": interaction.type,
+                                "response_message_id": str(interaction.original or ""),
+                                "response_message_loading": kind == 5,
+                                "response_message_ephemeral": bool(
+                                    (data.get("flags") or 0) & EPHEMERAL)}}
+
+    def _followup(self, call: Call, app: str, token: str) -> dict:
+        interaction = self.interactions[token]
+        original = self.messages.get(interaction.original or 0)
+        if interaction.deferred and original is not None and original["flags"] & LOADING:
+            # The first followup after a deferred answer replaces the "thinking…" message.
+            return self._apply_edit(interaction.original, call.body)
+        channel = int(original["channel_id"]) if original else self.team
+        return self._store_bot_message(channel, call.body)
+
+    def _edit_original(self, call: Call, app: str, token: str) -> dict:
+        return self._apply_edit(self.interactions[token].original, call.body)
