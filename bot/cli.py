@@ -16,7 +16,6 @@ import click
 
 from bot.config import EXAMPLE_CONFIG, Config, ConfigError, Secrets, find_config_path, load_config
 from bot.logs import setup_logging
-from bot.platforms.discord.cli import discord_invite, discord_sync
 
 
 class ConfigProblem(click.ClickException):
@@ -113,16 +112,15 @@ def run(ctx: click.Context, console_only: bool) -> None:
         raise click.ClickException(str(error)) from None
 
 
-cli.add_command(discord_invite)
-cli.add_command(discord_sync)
-
-
 def _register_commands() -> None:
     """Commands defined next to the library code they drive, added here one line each."""
     from bot import results_cli
+    from bot.platforms.discord import cli as discord_cli
 
     cli.add_command(results_cli.stats)
     cli.add_command(results_cli.export)
+    cli.add_command(discord_cli.discord_invite)
+    cli.add_command(discord_cli.discord_sync)
 
 
 _register_commands()

@@ -43,6 +43,12 @@ def snowflake() -> int:
     return next(_ids)
 
 
+def _json(body: Any, status: int = 200, headers: dict | None = None) -> web.Response:
+    # Exactly "application/json", without a charset: discord.py compares the header as is.
+    return web.Response(body=json.dumps(body).encode(), status=status,
+                        headers={**(headers or {}), "Content-Type": "application/json"})
+
+
 @dataclass
 class Person:
     id: int
@@ -386,18 +392,18 @@ class FakeDiscord:
         for index, (method, pattern, status, body, headers, times) in enumerate(self._failures):
             if method == call.method and pattern.search(call.path) and times > 0:
                 self._failures[index] = (method, pattern, status, body, headers, times - 1)
-                return web.json_response(body, status=status, headers=headers)
+                return _json(body, status, headers)
         if not call.path.startswith(API + "/"):
             return self._not_found()
         path = call.path[len(API):]
         for method, pattern, handler in self._routes():
             match = re.fullmatch(pattern, path)
             if method == call.method and match:
-                return web.json_response(handler(call, **match.groupdict()))
+                return _json(handler(call, **match.groupdict()))
         return self._not_found()
 
     def _not_found(self) -> web.Response:
-        return web.json_response({"message": "404: Not Found", "code": 0}, status=404)
+        return _json({"message": "404: Not Found", "code": 0}, 404)
 
     def _routes(self) -> list[tuple[str, str, Callable[..., Any]]]:
         return [

@@ -45,7 +45,8 @@ API_VERSION = 10
 PORTAL = "https://discord.com/developers/applications"
 MESSAGE_CONTENT_HELP = (
     "Discord refused to connect: the Message Content intent is not enabled for this bot. "
-    f"Open {PORTAL}, pick your application, go to Bot > Privileged Gateway Intents, turn on "
+    f"In the Developer Portal ({PORTAL}) pick your application, go to Bot > Privileged Gateway "
+    "Intents, turn on "
     "MESSAGE CONTENT INTENT, save, and start Nudge again."
 )
 BAD_TOKEN_HELP = (
@@ -84,6 +85,8 @@ class NudgeClient(discord.Client):
     """discord.py's client, with Nudge's adapter attached for the event handlers."""
 
     def __init__(self, adapter: DiscordAdapter, **options: Any):
+        # Nudge never joins voice channels: no warning about voice libraries it does not need.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(
             intents=intents(),
             allowed_mentions=adapter.mentions,
@@ -138,7 +141,6 @@ class DiscordAdapter:
             with api_base_url(self.settings.api_base_url):
                 await self.client.start(self.token.get_secret_value())
         except discord.PrivilegedIntentsRequired:
-            log.error(MESSAGE_CONTENT_HELP)
             raise StartupError(MESSAGE_CONTENT_HELP) from None
         except discord.LoginFailure:
             raise StartupError(BAD_TOKEN_HELP) from None
@@ -326,6 +328,10 @@ class DiscordAdapter:
             wanted = tuple(name for name in needed if name != "send_messages_in_threads")
         return permissions.missing(channel.permissions_for(guild.me), wanted)
 
+    def channel_label(self, channel_id: int) -> str:
+        channel = self.client.get_channel(channel_id) if self.client else None
+        return f"#{channel} ({channel_id})" if channel is not None else f"channel {channel_id}"
+
     def describe_failure(self, error: BaseException, channel_id: int | None,
                          needed: tuple[str, ...] = permissions.TO_POST) -> str:
         if isinstance(error, discord.Forbidden):
@@ -342,10 +348,10 @@ class DiscordAdapter:
         if isinstance(error, discord.Forbidden | discord.NotFound):
             problem = "missing_permissions" if isinstance(error, discord.Forbidden) \
                 else "unknown_channel"
-            detail = self.describe_failure(error, channel_id, needed)
-            self.report(str(channel_id), problem, f"could not {doing}: {detail}")
-            return DeliveryError(f"could not {doing} in channel {channel_id}: {detail}",
-                                 transient=False)
+            detail = f"could not {doing} in {self.channel_label(channel_id)}: " \
+                f"{self.describe_failure(error, channel_id, needed)}"
+            self.report(str(channel_id), problem, detail)
+            return DeliveryError(detail, transient=False)
         if isinstance(error, discord.RateLimited):
             return DeliveryError(f"rate limited for {error.retry_after:.0f}s", transient=True)
         if isinstance(error, discord.HTTPException):

@@ -136,7 +136,10 @@ async def press(adapter: DiscordAdapter, interaction: discord.Interaction, actio
                 f">>> {render.shorten(result.post.text, 1800)}",
                 ephemeral=True,
             )
-    await interaction.edit_original_response(**review_parts(adapter, review))
+    try:
+        await interaction.edit_original_response(**review_parts(adapter, review))
+    except discord.HTTPException as error:
+        log.warning("could not update the review of suggestion %s: %s", value, error)
 
 
 def _with_failure(review: Reply, problem: str) -> Reply:
