@@ -144,6 +144,12 @@ class DiscordAdapter:
             raise StartupError(MESSAGE_CONTENT_HELP) from None
         except discord.LoginFailure:
             raise StartupError(BAD_TOKEN_HELP) from None
+        except discord.ConnectionClosed as error:
+            if error.code == 4004:  # authentication failed, on the Gateway this time
+                raise StartupError(BAD_TOKEN_HELP) from None
+            raise StartupError(
+                f"Discord closed the connection (code {error.code}: {error.reason or 'no reason'})"
+            ) from None
         except (aiohttp.ClientError, OSError, discord.HTTPException) as error:
             if self.client.user is not None:
                 raise

@@ -120,8 +120,15 @@ async def press(adapter: DiscordAdapter, interaction: discord.Interaction, actio
         await interaction.response.send_modal(edit_modal(value, text))
         return
     await interaction.response.defer()  # the review message is edited below
-    result = conversation.on_choice(adapter.app.ctx, action, value, PLATFORM,
-                                    str(interaction.user.id), edited_text=edited_text)
+    try:
+        result = conversation.on_choice(adapter.app.ctx, action, value, PLATFORM,
+                                        str(interaction.user.id), edited_text=edited_text)
+    except Exception:
+        log.exception("the %s button on suggestion %s failed", action, value)
+        await interaction.followup.send(
+            "Sorry, that failed on my side; nothing was sent. The details are in Nudge's log.",
+            ephemeral=True)
+        return
     if not result.review.ok:
         await interaction.followup.send(result.review.text, ephemeral=True)
         return
