@@ -19,7 +19,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -85,7 +86,8 @@ async def _run_job(service: SchedulerService, kind: str, key: str) -> None:
 
 async def _run_once(service: SchedulerService, work: Callable[..., Awaitable[Any]],
                     args: tuple) -> None:
-    await service.track(work(*args))
+    with service.under_way():
+        await work(*args)
 
 
 class SchedulerService:
@@ -217,26 +219,26 @@ class SchedulerService:
 
     async def run_job(self, kind: str, key: str) -> None:
         """What a firing job does: let the source deliver what is due, then move the job."""
-        retry_at = None
-        try:
-            await self.track(self.sources[kind].fire(key, self))
-        except Exception:
-            log.exception("%s could not run; trying again shortly",
-                          self.sources[kind].describe(key))
-            retry_at = datetime.now(UTC) + RETRY_AFTER_ERROR
-        self.sync(kind, key, retry_at=retry_at)
+        with self.under_way():
+            retry_at = None
+            try:
+                await self.sources[kind].fire(key, self)
+            except Exception:
+                log.exception("%s could not run; trying again shortly",
+                              self.sources[kind].describe(key))
+                retry_at = datetime.now(UTC) + RETRY_AFTER_ERROR
+            self.sync(kind, key, retry_at=retry_at)
 
-    async def track(self, work: Awaitable[Any]) -> Any:
-        """Await `work` as a delivery under way, which `stop()` lets finish."""
-        task = asyncio.ensure_future(work)
+    @contextmanager
+    def under_way(self) -> Iterator[None]:
+        """Mark the current task as work under way, which `stop()` waits for: cancelling a
+        send half-way would leave a delivery to be reported as unconfirmed."""
+        task = asyncio.current_task()
         self._inflight.add(task)
         try:
-            return await asyncio.shield(task)
+            yield
         finally:
-            if task.done():
-                self._inflight.discard(task)
-            else:
-                task.add_done_callback(self._inflight.discard)
+            self._inflight.discard(task)
 
     def run_once(self, work: Callable[..., Awaitable[Any]], *args: Any) -> str:
         """Run `work(*args)` in the scheduler's loop as soon as possible (for handlers, which
