@@ -255,3 +255,21 @@ async def test_a_one_off_promotion_offer_stays_live_for_the_rest_of_its_day(app,
     assert active_promotion_offers(app.db, clock(), config) == ["coffee-stamp"]
     clock.moment = utc(2026, 11, 25, 0, 1)
     assert active_promotion_offers(app.db, clock(), config) == []
+
+
+async def test_the_application_runs_the_scheduler_beside_its_adapters_and_stops_it_cleanly(
+        config, db):
+    app = Application(config, Secrets.from_env({}), db=db)
+    platform = CountingAdapter("console")
+    app.add_adapter(platform)
+    running = asyncio.create_task(app.run())
+    for _ in range(200):
+        if app.scheduler.running:
+            break
+        await asyncio.sleep(0.01)
+    assert app.ctx.scheduler is app.scheduler and app.scheduler.running
+    assert say(app, "/nudge promo add \"Hi\" in #customers every day at 9:00").ok
+    assert app.scheduler.job("promotion", 1) is not None
+    await platform.stop()  # the adapter ends, as the console does at end of input
+    await asyncio.wait_for(running, timeout=10)
+    assert not app.scheduler.running

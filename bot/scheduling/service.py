@@ -12,6 +12,15 @@ applying the grace period), claims the deliveries and sends them; the service th
 job to the table's new next run. Changes made by handlers are applied at once with `sync()`;
 changes made by another process (the `nudge promo` CLI) are picked up by a periodic reconcile
 that runs only when SQLite reports that another connection has written.
+
+Why jobs are rebuilt rather than kept in APScheduler's SQLAlchemy job store: the table already
+holds everything a job needs, and a second, pickled copy could drift from it (a crash between
+the two writes, a renamed function breaking unpickling) with no way to commit both at once.
+Rebuilding 10,000 jobs takes well under a second (bench/scheduler_scale.py).
+
+Adding a kind (reminders, the digest): implement JobSource (bot/promotions/jobs.py is the
+example), claim through bot.scheduling.ledger, send with `send_all`, and add one line to
+bot/scheduling/sources.py.
 """
 
 from __future__ import annotations
@@ -111,6 +120,9 @@ class SchedulerService:
             # coalescing), so APScheduler itself runs a late job whatever its lateness.
             job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
         )
+        # APScheduler logs every job added and run at INFO: 10,000 lines at start. The service
+        # logs a summary instead; APScheduler's warnings and errors still show.
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
         self._fingerprints: dict[str, str] = {}
         self._inflight: set[asyncio.Task] = set()
         self._data_version: int | None = None
