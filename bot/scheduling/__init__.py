@@ -1,6 +1,7 @@
 """Scheduling and exactly-once delivery, shared by promotions, reminders, the digest and pings.
 
-- `timeparse`: what people type ("tomorrow 9am", "every mon,thu at 10:00") -> a Schedule.
+- `timeparse`: what people type ("at tomorrow 9am every day until dec 31") -> a Schedule;
+  `moments` reads one moment (dateparser), `recurrence` a repetition (APScheduler triggers).
 - `triggers`: trigger specs stored as JSON <-> APScheduler triggers; missed-run planning.
 - `ledger`: the deliveries table, claimed before sending so nothing is posted twice.
 - `writer`: group commit, so many deliveries falling due together stay on time.
