@@ -102,6 +102,14 @@ def test_a_daily_run_keeps_its_wall_clock_time_across_both_dst_changes():
     assert in_utc == [8, 9, 9]  # 09:00 BST, then 09:00 GMT
 
 
+def test_a_daily_time_the_autumn_clock_change_repeats_runs_once_that_night():
+    autumn = parse_schedule("every day at 1:30", datetime(2026, 10, 23, tzinfo=UTC),
+                            "Europe/London")
+    trigger = build_trigger(autumn.spec, autumn.zone)
+    local = [f"{t.astimezone(LONDON):%a %d %H:%M}" for t in upcoming(trigger, autumn.first_run, 4)]
+    assert local == ["Fri 23 01:30", "Sat 24 01:30", "Sun 25 01:30", "Mon 26 01:30"]
+
+
 def test_every_two_hours_counts_elapsed_time_across_the_dst_change():
     start = datetime(2027, 3, 27, 23, 0, tzinfo=UTC)
     schedule = parse_schedule("every 2 hours", start, "Europe/London")
@@ -130,6 +138,7 @@ def test_every_two_hours_counts_elapsed_time_across_the_dst_change():
     ("every fortnight", "can't read \"every fortnight\""),
     ("every day at 25:00", "is not a time of day"),
     ("on the 31st of every month at 9:00", "Not every month has a 31st"),
+    ("at dec 31 every month at 9:00", "would skip short months"),
     ("every 2 weeks on mon,thu at 9:00", "works with one day"),
     ('cron "0 9 * *"', "is not a cron expression"),
     ('cron "0 25 * * *"', "is not a valid cron expression"),

@@ -275,6 +275,11 @@ def complete(recurrence: Recurrence, start: datetime, at: time | None) -> dict[s
         wanted = spec.pop("day", None)
         if wanted:
             day = _first_day_of_month_on_or_after(day, wanted)
+        elif spec.get("months") and day.day > 28:
+            raise ScheduleError(f"Starting on the {day.day}{_suffix(day.day)}, `every month` "
+                                "would skip short months: say which day, such as "
+                                "`every month on the 1st at 9:00` or `on the last day of every "
+                                "month at 9:00`.")
         spec["start"] = day.isoformat()
     elif spec["type"] == "interval":
         spec["start"] = start.astimezone(UTC).isoformat()

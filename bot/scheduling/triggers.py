@@ -69,7 +69,17 @@ def next_fire(trigger: BaseTrigger, after: datetime) -> datetime | None:
     Passing `after` as both the previous fire and "now" makes every trigger type count from
     that run, even when it lies in the past (which is how missed runs are enumerated).
     """
-    return trigger.get_next_fire_time(after, after)
+    fire = trigger.get_next_fire_time(after, after)
+    if fire is not None and isinstance(trigger, CronTrigger) and _same_wall_clock(fire, after):
+        # When the clocks go back, a cron time such as 01:30 comes round twice in one night;
+        # a daily promotion is still posted once.
+        fire = trigger.get_next_fire_time(fire, fire)
+    return fire
+
+
+def _same_wall_clock(fire: datetime, previous: datetime) -> bool:
+    local = previous.astimezone(fire.tzinfo)
+    return fire.replace(tzinfo=None) == local.replace(tzinfo=None)
 
 
 def first_fire(trigger: BaseTrigger, start: datetime) -> datetime | None:
