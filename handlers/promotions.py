@@ -106,7 +106,10 @@ def list_(words: list[str], ctx: Context, actor: Actor, platform: str) -> Reply:
         state = promotion.status
         if state == "active":
             state = f"next {_when(ctx, promotion.next_run_at)}"
-        lines.append(f"#{promotion.id} {state} · {promotion.summary} · {_where(promotion)} · "
+        summary = promotion.summary
+        if promotion.timezone != ctx.config.timezone:
+            summary += f" ({promotion.timezone})"
+        lines.append(f"#{promotion.id} {state} · {summary} · {_where(promotion)} · "
                      f"\"{_short(promotion.text)}\"")
     return Reply("\n".join(lines), meta={"ids": [p.id for p in promotions]})
 

@@ -139,7 +139,8 @@ async def test_list_shows_upcoming_promotions_with_next_run_in_the_team_zone(app
     reply = say(app, "/nudge promo list")
     assert reply.text.splitlines() == [
         "*Promotions* (times in Europe/London)",
-        f"#{other} next Tue 24 Nov 07:00 · once, Tue 24 Nov 2026 08:00 · console #customers · "
+        f"#{other} next Tue 24 Nov 07:00 · once, Tue 24 Nov 2026 08:00 (Europe/Paris) · "
+        "console #customers · "
         "\"Pain au chocolat\"",
         "#1 next Tue 24 Nov 09:00 · every day at 09:00 · console #customers · "
         "\"Fresh sourdough every morning\"",
