@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import json
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -129,7 +130,7 @@ async def start_app(config) -> tuple[Application, CountingPlatform, float]:
     return app, platform, time.perf_counter() - began
 
 
-async def main(total: int, due_count: int, lead_seconds: float) -> int:
+async def main(total: int, due_count: int, lead_seconds: float, keep: bool) -> int:
     folder = Path(tempfile.mkdtemp(prefix="nudge-bench-"))
     config = make_config(folder)
     due_at = (datetime.now(UTC) + timedelta(seconds=lead_seconds)).replace(microsecond=0)
@@ -178,7 +179,10 @@ async def main(total: int, due_count: int, lead_seconds: float) -> int:
     ok = (start_seconds <= 2 and lateness and percentile(lateness, 0.99) <= 1 and
           duplicates == 0 and lost == 0 and unexpected == 0 and sent == due_count
           and not platform_again.arrivals)
+    again.db.conn.close()
     print("result:", "all targets met" if ok else "TARGET MISSED")
+    if not keep:
+        shutil.rmtree(folder)
     return 0 if ok else 1
 
 
@@ -188,5 +192,6 @@ if __name__ == "__main__":
     parser.add_argument("--due", type=int, default=1_000)
     parser.add_argument("--lead", type=float, default=6.0,
                         help="seconds between filling the database and the burst")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     options = parser.parse_args()
-    sys.exit(asyncio.run(main(options.promotions, options.due, options.lead)))
+    sys.exit(asyncio.run(main(options.promotions, options.due, options.lead, options.keep)))
