@@ -12,7 +12,7 @@ from bot.app import Application
 from bot.config import Config, Secrets
 from bot.platforms.discord.adapter import DiscordAdapter
 from tests.conftest import example_config
-from tests.fakes.discord import FakeDiscord
+from tests.fake_discord import FakeDiscord
 
 TOKEN = "fake-discord-token-for-tests"
 

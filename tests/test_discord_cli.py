@@ -12,7 +12,7 @@ import yaml
 from handlers.registry import COMMANDS
 from tests.conftest import ROOT
 from tests.discord_helpers import TOKEN, discord_config
-from tests.fakes.discord import (
+from tests.fake_discord import (
     EMBED_LINKS,
     READ_MESSAGE_HISTORY,
     SEND_MESSAGES,

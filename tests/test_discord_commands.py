@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers.registry import COMMANDS
 from tests.discord_helpers import discord_config, pings_nobody, running_nudge, settled
-from tests.fakes.discord import EPHEMERAL, FakeDiscord
+from tests.fake_discord import EPHEMERAL, FakeDiscord
 
 
 async def test_nudge_commands_are_generated_from_the_registry_and_synced_to_the_guild(
@@ -23,7 +23,9 @@ async def test_nudge_commands_are_generated_from_the_registry_and_synced_to_the_
             assert sub["description"] == command.summary[:100]
             [text] = sub["options"]
             assert text["name"] == "text" and text["type"] == 3 and not text["required"]
-            assert command.usage in text["description"]
+            expected = command.usage.removeprefix(f"/nudge {command.name}").strip() or "none"
+            assert text["description"].startswith("Arguments: ")
+            assert text["description"].removesuffix("…")[11:] in expected
         assert not fake.calls_to("PUT", rf"/applications/{fake.application_id}/commands")
 
 

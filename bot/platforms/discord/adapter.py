@@ -267,10 +267,10 @@ class DiscordAdapter:
 
     def channel_id(self, name_or_id: str) -> int:
         """A channel id from "123…", "<#123…>", "#name" or "name" (the first match by name)."""
-        text = name_or_id.strip().removeprefix("<#").removesuffix(">")
+        text = name_or_id.strip().removeprefix("<").removesuffix(">").lstrip("#")
         if text.isdigit():
             return int(text)
-        name = text.lstrip("#").casefold()
+        name = text.casefold()
         for guild in self.client.guilds:
             for channel in guild.text_channels:
                 if channel.name.casefold() == name:

@@ -60,14 +60,23 @@ def _subcommand(command: Command, run: Runner) -> app_commands.Command:
     async def callback(interaction: discord.Interaction, text: str = "") -> None:
         await run(interaction, name, text)
 
-    described = app_commands.describe(
-        text=render.shorten(f"Usage: {command.usage}", DESCRIPTION_LIMIT)
-    )(callback)
+    described = app_commands.describe(text=render.shorten(
+        f"Arguments: {arguments(command)}", DESCRIPTION_LIMIT))(callback)
     return app_commands.Command(
         name=name,
         description=render.shorten(command.summary, DESCRIPTION_LIMIT),
         callback=described,
     )
+
+
+def arguments(command: Command) -> str:
+    """What follows `/nudge <name>` in the command's usage (Discord shows the name already)."""
+    usage = command.usage.strip()
+    for prefix in (f"/nudge {command.name}", command.name):
+        if usage.lower().startswith(prefix):
+            usage = usage[len(prefix):].strip()
+            break
+    return usage or "none"
 
 
 def _send_kwargs(reply: Reply) -> dict:

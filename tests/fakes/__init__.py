@@ -1,1 +1,0 @@
-"""Outside services faked at the wire level, for the real client libraries to talk to."""
