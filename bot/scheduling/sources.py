@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 SOURCES = [
     "bot.promotions.jobs:PromotionJobs",
+    "bot.daily.digest_job:DailyDigest",
 ]
 
 
