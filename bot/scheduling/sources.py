@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 SOURCES = [
     "bot.promotions.jobs:PromotionJobs",
     "bot.daily.digest_job:DailyDigest",
+    "bot.daily.pings:WaitingPings",
 ]
 
 
