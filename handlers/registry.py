@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import digest, help, promotions, stats
+from handlers import digest, help, promotions, reminders, stats
 from handlers.router import Command, Router
 
 COMMANDS: list[Command] = [
@@ -10,6 +10,7 @@ COMMANDS: list[Command] = [
     stats.COMMAND,
     digest.COMMAND,
     promotions.COMMAND,
+    reminders.COMMAND,
 ]
 
 
