@@ -108,6 +108,12 @@ def run(ctx: click.Context, console_only: bool) -> None:
         click.echo("Stopped.", err=True)
 
 
+from bot.engine_cli import classify, suggest  # noqa: E402 - commands defined in their own module
+
+cli.add_command(classify)
+cli.add_command(suggest)
+
+
 def main() -> None:
     try:
         cli.main(prog_name="nudge", standalone_mode=True)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from handlers import help
+from handlers import cta, help, suggest
 from handlers.router import Command, Router
 
 COMMANDS: list[Command] = [
     help.COMMAND,
+    suggest.COMMAND,
+    cta.COMMAND,
 ]
 
 

@@ -66,7 +66,7 @@ class Router:
         width = max(len(name) for name in self.commands)
         lines = ["*Nudge commands*"]
         lines += [
-            f"`/nudge {name.ljust(width)}`  {command.summary}"
+            f"`/nudge {name}`{' ' * (width - len(name))}  {command.summary}"
             for name, command in self.commands.items()
         ]
         lines.append("Type `/nudge help <command>` for how to use one.")

@@ -32,7 +32,9 @@ _EOF = object()
 def render(reply: Reply) -> str:
     """A Reply as plain terminal text: the text, its fields, then its buttons."""
     lines = [reply.text]
-    lines += [f"  {field.label}: {field.value}" for field in reply.fields]
+    # Continuation lines are indented so a multi-paragraph reply still reads as one field.
+    lines += [f"  {field.label}: " + field.value.replace("\n", "\n    ")
+              for field in reply.fields]
     if reply.choices:
         lines.append("  " + "  ".join(f"[/{c.action}] {c.label}" for c in reply.choices))
     return "\n".join(lines)
