@@ -108,10 +108,17 @@ def run(ctx: click.Context, console_only: bool) -> None:
         click.echo("Stopped.", err=True)
 
 
-from bot.engine_cli import classify, suggest  # noqa: E402 - commands defined in their own module
+def _register_commands() -> None:
+    """Commands defined next to the library code they drive, added here one line each."""
+    from bot import engine_cli, results_cli
 
-cli.add_command(classify)
-cli.add_command(suggest)
+    cli.add_command(results_cli.stats)
+    cli.add_command(results_cli.export)
+    cli.add_command(engine_cli.classify)
+    cli.add_command(engine_cli.suggest)
+
+
+_register_commands()
 
 
 def main() -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from handlers import cta, help, suggest
+from handlers import cta, digest, help, stats, suggest
 from handlers.router import Command, Router
 
 COMMANDS: list[Command] = [
     help.COMMAND,
+    stats.COMMAND,
+    digest.COMMAND,
     suggest.COMMAND,
     cta.COMMAND,
 ]
