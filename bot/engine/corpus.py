@@ -51,7 +51,7 @@ def read_examples(path: Path) -> list[Example]:
 def same_text_key(text: str) -> str:
     """Texts that differ only in case, spacing or punctuation count as the same text."""
     normalised = normalise(text)
-    return " ".join(tokens(normalised)) or normalised
+    return " ".join(t for t in tokens(normalised) if t not in ("?", "!")) or normalised
 
 
 def training_examples(directory: Path = INTENTS_DIR) -> list[Example]:
