@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections import Counter
 
 import numpy as np
@@ -20,6 +23,7 @@ from bot.engine.corpus import (
 from bot.engine.model import IntentModel, ModelSettings, build_pipeline, load_or_train, train
 from bot.engine.text import normalise
 from bot.engine.types import INTENTS, STAGES, Classification
+from tests.conftest import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -125,3 +129,26 @@ def test_an_unwritable_cache_folder_still_gives_a_working_model(examples, tmp_pa
     blocker.write_text("a file where the cache folder should be")
     model = load_or_train(examples[:300], cache_dir=blocker / "cache")
     assert model.probabilities([normalise("hello")]).shape == (1, len(model.classes))
+
+
+def test_first_use_trains_in_a_child_process_so_the_bot_never_loads_scikit_learn(tmp_path):
+    script = (
+        "import sys\n"
+        "from datetime import UTC, datetime\n"
+        "from bot.config import EXAMPLE_CONFIG, load_config\n"
+        "from bot.engine import Engine\n"
+        "result = Engine(load_config(EXAMPLE_CONFIG)).suggest(\n"
+        "    'how much is a loaf?', platform='console', now=datetime.now(UTC))\n"
+        "print(result.intent, 'sklearn' in sys.modules)\n"
+    )
+    env = {**os.environ, "NUDGE_CACHE_DIR": str(tmp_path / "fresh")}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=300)
+    assert done.stdout.split() == ["pricing", "False"], done.stderr
+    assert len(list((tmp_path / "fresh").glob("intents-*.npz"))) == 1
+
+
+def test_the_warm_module_explains_its_usage():
+    done = subprocess.run([sys.executable, "-m", "bot.engine.warm"], capture_output=True,
+                          text=True, cwd=ROOT, timeout=60)
+    assert done.returncode == 2 and "usage: python -m bot.engine.warm CACHE_DIR" in done.stderr

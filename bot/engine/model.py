@@ -233,20 +233,35 @@ def default_cache_dir() -> Path:
     return Path(base) / "nudge"
 
 
+def cache_path(key: str, cache_dir: Path) -> Path:
+    return cache_dir / f"{CACHE_PREFIX}{key[:24]}.npz"
+
+
+def load_cached(examples: list[Example], settings: ModelSettings | None = None,
+                cache_dir: Path | None = None) -> IntentModel | None:
+    """The cached model for this corpus, or None when there is none or it cannot be read."""
+    key = model_key(examples, settings or ModelSettings())
+    path = cache_path(key, cache_dir or default_cache_dir())
+    if not path.exists():
+        return None
+    try:
+        return IntentModel.load(path, key)
+    except ValueError as error:
+        log.warning("the cached intent model will be rebuilt: %s", error)
+        return None
+
+
 def load_or_train(examples: list[Example], settings: ModelSettings | None = None,
                   cache_dir: Path | None = None) -> IntentModel:
     """The cached model for this corpus, training (and caching) it when there is none."""
     settings = settings or ModelSettings()
     cache_dir = cache_dir or default_cache_dir()
-    key = model_key(examples, settings)
-    path = cache_dir / f"{CACHE_PREFIX}{key[:24]}.npz"
-    if path.exists():
-        try:
-            return IntentModel.load(path, key)
-        except ValueError as error:
-            log.warning("retraining the intent model: %s", error)
+    cached = load_cached(examples, settings, cache_dir)
+    if cached is not None:
+        return cached
     log.info("training the intent model on %d examples", len(examples))
     model = train(examples, settings)
+    path = cache_path(model.key, cache_dir)
     try:
         model.save(path)
         for stale in cache_dir.glob(f"{CACHE_PREFIX}*.npz"):
