@@ -1,8 +1,9 @@
-"""Nudge's words, kept as data: Jinja2 templates for replies (and, later, LLM prompts).
+"""Nudge's words: Jinja2 templates and LLM prompts, kept as data next to the code that fills them.
 
-Marketers can edit these files without touching code. They are rendered in a sandboxed Jinja2
-environment with values from the team's config only; a customer's message is never rendered
-as a template, so "{{ 7*7 }}" typed by a customer stays exactly that.
+Marketers can edit these files without touching code. Templates are rendered in a sandboxed
+environment; what people type (a customer's message, a promotion's text) is passed in as a
+value or not at all, never compiled as a template, so "{{ 7*7 }}" stays exactly that.
+Reply suggestions live in replies/, one template per intent.
 """
 
 from pathlib import Path

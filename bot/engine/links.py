@@ -8,12 +8,14 @@ utm_source/utm_medium/utm_campaign values are replaced, so a link never carries 
 from __future__ import annotations
 
 import re
-from urllib.parse import quote, urlsplit, urlunsplit
 
 from bot.config import Config
+from bot.links import tag_url as _tag
+from bot.links import untagged
+
+__all__ = ["catalog_urls", "source_name", "tag_url", "untagged"]
 
 UTM_MEDIUM = "chat"
-UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign")
 DEFAULT_CAMPAIGN = "chat"
 
 
@@ -23,29 +25,8 @@ def source_name(platform: str) -> str:
 
 
 def tag_url(url: str, *, platform: str, campaign: str) -> str:
-    """The URL with utm_source, utm_medium and utm_campaign added (existing query kept)."""
-    parts = urlsplit(url)
-    kept = [
-        pair for pair in parts.query.split("&")
-        if pair and pair.split("=", 1)[0].lower() not in UTM_KEYS
-    ]
-    utm = [
-        ("utm_source", source_name(platform)),
-        ("utm_medium", UTM_MEDIUM),
-        ("utm_campaign", campaign.strip() or DEFAULT_CAMPAIGN),
-    ]
-    kept += [f"{key}={quote(value, safe='')}" for key, value in utm]
-    return urlunsplit(parts._replace(query="&".join(kept)))
-
-
-def untagged(url: str) -> str:
-    """The URL with its UTM parameters removed: how to find which catalog entry it came from."""
-    parts = urlsplit(url)
-    kept = [
-        pair for pair in parts.query.split("&")
-        if pair and pair.split("=", 1)[0].lower() not in UTM_KEYS
-    ]
-    return urlunsplit(parts._replace(query="&".join(kept)))
+    """The catalog URL tagged for a reply on `platform` (one implementation: bot.links)."""
+    return _tag(url, source_name(platform), UTM_MEDIUM, campaign.strip() or DEFAULT_CAMPAIGN)
 
 
 def catalog_urls(config: Config) -> set[str]:
