@@ -67,8 +67,8 @@ def purchase_intent(s: Situation) -> list[Plan]:
     primary = offer_link or buy or s.catalog.first("offer")
     second = buy if buy is not None and buy is not primary else primary
     note = _offer_note(offer)
-    ask = f"ask for the sale with {primary.kind} link" if primary else "ask for the sale (no buy " \
-        "or offer link in the catalog)"
+    ask = (f"ask for the sale with the {primary.kind} link" if primary
+           else "ask for the sale (no buy or offer link in the catalog)")
     return [
         Plan(0, f"wants to buy, {note}: {ask}", primary, offer),
         Plan(1, f"wants to buy: straight to {second.kind if second else 'ordering'}, "
