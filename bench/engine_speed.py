@@ -50,7 +50,12 @@ def main() -> int:
     parser.add_argument("--messages", type=int, default=20_000)
     args = parser.parse_args()
     pinned = one_core()
-    os.environ["NUDGE_CACHE_DIR"] = tempfile.mkdtemp(prefix="nudge-bench-")
+    with tempfile.TemporaryDirectory(prefix="nudge-bench-") as cache_dir:
+        os.environ["NUDGE_CACHE_DIR"] = cache_dir
+        return measure(args.messages, pinned)
+
+
+def measure(messages: int, pinned: str) -> int:
 
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "bot.engine.warm", os.environ["NUDGE_CACHE_DIR"]],
@@ -74,7 +79,7 @@ def main() -> int:
     platforms = ("slack", "discord", "console")
     now = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
     calls = [(texts[i % len(texts)], states[i % 4], platforms[i % 3])
-             for i in range(args.messages)]
+             for i in range(messages)]
     for text, state, platform in calls[: len(texts)]:  # warm-up: templates, caches
         engine.suggest(text, platform=platform, state=state, now=now)
 
