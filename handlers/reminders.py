@@ -74,7 +74,8 @@ def add(request: Request, words: list[str], ctx: Context) -> Reply:
                          text=text, schedule=schedule, schedule_text=" ".join(schedule_words),
                          now=now)
     _sync(ctx, reminder)
-    fields = [Field("Text", _short(reminder.text, 200)), Field("To", reminder.where)]
+    fields = [Field("Text", _short(reminder.text, 200)),
+              Field("To", reminder.where((request.platform, request.user)))]
     if reminder.recurring:
         runs = upcoming(reminder.trigger(), reminder.next_run_at,
                         min(3, reminder.max_runs or 3), reminder.ends_at)
@@ -91,7 +92,8 @@ def list_(request: Request, words: list[str], ctx: Context) -> Reply:
                                                    request.roles):
         return Reply.error("Only the managers (`team.managers` in Nudge's config) can see "
                            "everyone's reminders; `/nudge remind list` shows yours.")
-    reminders = store.listed(ctx.db, None if everyone else (request.platform, request.user))
+    reader = (request.platform, request.user)
+    reminders = store.listed(ctx.db, None if everyone else reader)
     if not reminders:
         return Reply(f"No reminders {'are' if everyone else 'of yours are'} scheduled. "
                      f"Set one: {EXAMPLE}.", meta={"ids": []})
@@ -101,7 +103,7 @@ def list_(request: Request, words: list[str], ctx: Context) -> Reply:
         owner = f" · by {reminder.platform}:{reminder.user_id}" if everyone else ""
         repeats = f" · {reminder.summary}" if reminder.recurring else ""
         lines.append(f"#{reminder.id} next {_when(ctx, reminder.next_run_at)}{repeats} · to "
-                     f"{reminder.where}{owner} · \"{_short(reminder.text)}\"")
+                     f"{reminder.where(reader)}{owner} · \"{_short(reminder.text)}\"")
     return Reply("\n".join(lines), meta={"ids": [r.id for r in reminders]})
 
 

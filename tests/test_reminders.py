@@ -86,7 +86,9 @@ async def test_list_shows_your_own_reminders_and_managers_can_see_everyones(app,
     assert listing.meta["ids"] == [mine]
     assert '#1 next Tue 24 Nov 09:00 · to you, as a direct message · "Order boxes"' in (
         listing.text)
-    assert say(app, "/nudge remind list all", user="team").meta["ids"] == [1, 2]
+    everyone = say(app, "/nudge remind list all", user="team")
+    assert everyone.meta["ids"] == [1, 2]
+    assert "to its owner, as a direct message · by console:bob" in everyone.text
     refused = say(app, "/nudge remind list all", user="bob")
     assert not refused.ok and "managers" in refused.text
     assert say(app, "/nudge remind list", user="dave").text.startswith(

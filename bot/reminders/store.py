@@ -71,10 +71,11 @@ class Reminder:
         platform, _, channel = self.target.partition(":")
         return platform, channel
 
-    @property
-    def where(self) -> str:
+    def where(self, reader: tuple[str, str] | None = None) -> str:
+        """Where it goes, as `reader` (platform, user) would say it."""
         if self.is_direct:
-            return "you, as a direct message"
+            mine = reader is not None and self.owned_by(*reader)
+            return "you, as a direct message" if mine else "its owner, as a direct message"
         platform, channel = self.destination
         return f"{platform} #{channel}"
 
