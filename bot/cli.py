@@ -111,6 +111,17 @@ def run(ctx: click.Context, console_only: bool) -> None:
         click.echo("Stopped.", err=True)
 
 
+def _register_commands() -> None:
+    """Commands defined next to the library code they drive, added here one line each."""
+    from bot import results_cli
+
+    cli.add_command(results_cli.stats)
+    cli.add_command(results_cli.export)
+
+
+_register_commands()
+
+
 def main() -> None:
     try:
         cli.main(prog_name="nudge", standalone_mode=True)
