@@ -18,9 +18,11 @@ from bot.llm.facts import RELATIVE_DAYS, SPELLED, Claims, codes_in, extract, off
 
 MAX_REPLY_CHARS = 600  # without the link: a chat reply, not an email
 
+# Bare domains ("deals.shop/x") count as links too. Top-level domains that are also English
+# words ("it", "me", "us") are left out: "box.It's" is a missing space, not a link.
 _TLDS = (
-    "com|net|org|io|co|uk|us|eu|de|fr|es|it|nl|ca|au|shop|store|online|site|app|dev|info|biz|"
-    "me|ly|gl|link|page|xyz|example"
+    "com|net|org|io|co|uk|eu|de|fr|nl|ca|au|shop|store|online|site|app|dev|info|biz|ly|gl|"
+    "link|page|xyz|example"
 )
 _URL_CHARS = r"[^\s<>()\[\]{}\"'`|]"
 _URL = re.compile(

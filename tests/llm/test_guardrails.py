@@ -36,12 +36,12 @@ def test_hours_may_be_reworded_but_not_changed():
 
 
 def test_a_link_that_is_not_the_decided_one_is_removed_and_the_decided_one_kept():
-    draft = (f"Use AUTUMN10 for 10% off your first pastry box! More at www.crumbs-deals.com "
-             f"or https://bit.ly/xyz. Claim it here: {OFFER_URL}")
+    draft = (f"Use AUTUMN10 for 10% off your first pastry box! More at www.crumbs-deals.com, "
+             f"crumbs.shop/win or https://bit.ly/xyz. Claim it here: {OFFER_URL}")
     verdict = check_draft(draft, offer_suggestion())
     assert verdict.text == (f"Use AUTUMN10 for 10% off your first pastry box! Claim it here: "
                             f"{OFFER_URL}")
-    assert "removed 2 link(s)" in verdict.reason
+    assert "removed 3 link(s)" in verdict.reason
 
 
 def test_the_catalog_link_without_its_utm_tags_counts_as_another_link():
