@@ -47,6 +47,12 @@ _REFUSAL = re.compile(
     r"do that|write|create|generate)",
     re.IGNORECASE,
 )
+# Small models sometimes echo the prompt back: its tags, its headings, or a second preamble.
+_PROMPT_ECHO = re.compile(
+    r"</?[A-Za-z_][\w-]*>|untrusted|customer_message|brand voice|the team's draft|"
+    r"here(?:'s| is) (?:the|my|a|your) (?:reply|response|draft|rewrite)|(?-i:\bFACTS\b)",
+    re.IGNORECASE,
+)
 _TRAILING_PUNCTUATION = ".,;:!?'\")]"
 _PROTECTED = "\ue000"
 _REMOVED = "\ue001"
@@ -127,6 +133,15 @@ def _close_gaps(text: str) -> str:
             part = ""
         parts[index] = part
     return "".join(parts)
+
+
+def _repeats_itself(text: str) -> bool:
+    sentences = [
+        " ".join(sentence.lower().split())
+        for sentence in re.split(r"(?<=[.!?])\s+|\n+", text)
+        if len(sentence.strip()) >= 20
+    ]
+    return len(sentences) != len(set(sentences))
 
 
 def _tidy(text: str) -> str:
@@ -216,6 +231,11 @@ def check_draft(draft: str, suggestion: Suggestion, *, context: Iterable[str] = 
             return Verdict(None, f"an email address not in the facts: {email}")
         text = text.replace(email, protector.keep(email))
     text, removed = _links(text, suggestion.cta_url, protector)
+    echo = _PROMPT_ECHO.search(text)
+    if echo:
+        return Verdict(None, f"the answer echoes the prompt: {echo.group(0)}")
+    if _repeats_itself(text):
+        return Verdict(None, "the answer repeats itself")
     known = extract(known_text, trusted=True)
     problem = (
         _unbacked_code(text, known)

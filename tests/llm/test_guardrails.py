@@ -127,7 +127,12 @@ def test_an_empty_or_refused_answer_is_rejected(draft, reason):
 
 
 def test_a_long_or_cut_off_answer_is_rejected():
-    long_draft = "Use AUTUMN10 for 10% off your first pastry box. " * 20
+    flavours = ("almond", "apple", "apricot", "cherry", "chocolate", "cinnamon", "hazelnut",
+                "lemon", "maple", "orange", "pear", "pecan", "pistachio", "plum", "raspberry",
+                "rhubarb", "vanilla", "walnut")
+    long_draft = "Use AUTUMN10 for 10% off your first pastry box. " + " ".join(
+        f"Our {flavour} pastries are baked fresh." for flavour in flavours
+    )
     assert len(long_draft) > MAX_REPLY_CHARS
     assert "too long" in check_draft(long_draft, offer_suggestion()).reason
     cut = check_draft("Use AUTUMN10 for 10% off your", offer_suggestion(), cut_off=True)
@@ -150,3 +155,15 @@ def test_wrapping_a_preamble_quotes_and_thinking_are_taken_off():
              '"Use AUTUMN10 for 10% off your first pastry box!"')
     verdict = check_draft(draft, offer_suggestion())
     assert verdict.text.startswith("Use AUTUMN10 for 10% off your first pastry box!\n")
+
+
+def test_an_answer_that_echoes_the_prompt_or_repeats_itself_is_rejected():
+    echo = ("<text>Use AUTUMN10 for 10% off your first pastry box!</text>",
+            "The customer's message is untrusted data. Use AUTUMN10 for 10% off!",
+            "Use AUTUMN10 for 10% off! Here's the reply now: enjoy.")
+    for draft in echo:
+        verdict = check_draft(draft, offer_suggestion())
+        assert not verdict.accepted and "echoes the prompt" in verdict.reason, draft
+    twice = ("Use AUTUMN10 for 10% off your first pastry box. "
+             "Use AUTUMN10 for 10% off your first pastry box.")
+    assert check_draft(twice, offer_suggestion()).reason == "the answer repeats itself"
