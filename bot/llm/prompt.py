@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 
 from bot.config import Brand
 from bot.engine.types import Suggestion
@@ -16,7 +17,8 @@ MAX_SENTENCES = 4
 # block early and speak as the team.
 _DELIMITERS = re.compile(r"<\s*/?\s*(customer_message|draft)\b[^>]*>", re.IGNORECASE)
 
-_templates = jinja2.Environment(
+# Customer text is passed in as a value, never compiled; the sandbox matches prompts/.
+_templates = SandboxedEnvironment(
     loader=jinja2.FileSystemLoader(PROMPTS_DIR / "llm"),
     autoescape=False,  # plain text for a model, not HTML
     undefined=jinja2.StrictUndefined,
