@@ -43,10 +43,10 @@ class ContractEngine:
     does not depend on how the engine classifies.
     """
 
-    def __init__(self, suggestion: Suggestion | None = None, intent: str = "pricing",
+    def __init__(self, *suggestions: Suggestion, intent: str = "pricing",
                  stage: str = "promotion"):
         self.result = SuggestionSet(
-            Classification(intent, 0.9, stage), [suggestion or offer_suggestion()]
+            Classification(intent, 0.9, stage), list(suggestions) or [offer_suggestion()]
         )
         self.calls: list[str] = []
 

@@ -143,3 +143,25 @@ async def test_the_console_keeps_the_template_when_the_llm_times_out(app_with, t
     assert "Updated draft" not in output
     assert f"[Nudge → #customers] {OFFER_TEMPLATE}" in output
     assert len(fake_llm.requests) == 1
+
+
+async def test_the_console_words_the_next_suggestion_too_when_the_team_asks_for_another(
+        app_with, config_with_llm, fake_llm):
+    order_url = "https://crumbandco.example/order?utm_source=console&utm_medium=chat"
+    order = offer_suggestion(text=f"You can order online for pickup: {order_url}",
+                             cta_id="order-online", cta_kind="buy",
+                             cta_label="Order online for pickup", cta_url=order_url,
+                             offer_id=None, facts=())
+
+    def reply(body: dict) -> str:
+        system = body["messages"][0]["content"]
+        if order_url in system:
+            return f"Pop your order in online and collect it fresh! {order_url}"
+        return GOOD_DRAFT
+
+    fake_llm.reply = reply
+    app = app_with(config_with_llm, ContractEngine(offer_suggestion(), order))
+    output = await run_console(app, "how much is a box?\n/another\n/send\n")
+    assert output.count("Updated draft: ") == 2
+    assert f"[Nudge → #customers] Pop your order in online and collect it fresh! {order_url}" \
+        in output
