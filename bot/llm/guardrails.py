@@ -4,7 +4,8 @@ The model only words the reply. Anything it states that could mislead a customer
 percentage, a code, a date, an hour, any other number, a promise of something free) must
 already be in the facts the engine decided; otherwise the whole draft is dropped and the
 template reply stays. Links are repaired rather than rejected: any link but the decided catalog
-link is removed, and that link is put back if the model left it out.
+link (and the links the engine's own reply already carries, such as a second shop's map) is
+removed, and the decided link is put back if the model left it out.
 """
 
 from __future__ import annotations
@@ -36,9 +37,11 @@ _SLACK_LINK = re.compile(r"<((?:https?|mailto):[^|>\s]+)(?:\|([^>\n]*))?>")
 _MENTION = re.compile(r"@(?:everyone|here|channel)\b|<[@!#][^>\s]*>")
 _THINKING = re.compile(r"<think>.*?</think>", re.IGNORECASE | re.DOTALL)
 _FENCE = re.compile(r"^```[a-z]*\s*|\s*```$", re.IGNORECASE)
+# "Sure, here is a friendlier reply:" is about the answer, not part of it; "Here's where to
+# find us today:" is part of it, so only a first line that names the reply counts.
 _PREAMBLE = re.compile(
-    r"^(?:(?:sure|certainly|of course|okay|ok|here(?:'s| is)|absolutely)\b[^\n]{0,100}:\s*\n"
-    r"|(?:reply|response|draft)\s*:\s*)",
+    r"^(?:[^\n]{0,60}\b(?:reply|response|message|draft|version|rewrite|rewritten)\b"
+    r"[^\n]{0,40}:\s*\n|(?:reply|response|draft)\s*:\s*)",
     re.IGNORECASE,
 )
 _REFUSAL = re.compile(
@@ -105,13 +108,17 @@ def _split_trailing(url: str) -> tuple[str, str]:
     return stripped, url[len(stripped):]
 
 
-def _links(text: str, cta_url: str | None, protector: _Protector) -> tuple[str, list[str]]:
-    """Keep the decided link, remove every other one; returns the text and what was removed."""
+def links_in(text: str) -> set[str]:
+    return {_split_trailing(match.group(0))[0] for match in _URL.finditer(text)}
+
+
+def _links(text: str, allowed: set[str], protector: _Protector) -> tuple[str, list[str]]:
+    """Keep the allowed links, remove every other one; returns the text and what was removed."""
     removed: list[str] = []
 
     def keep_or_remove(link: str, label: str = "") -> str:
         url, trailing = _split_trailing(link)
-        if cta_url and url == cta_url:
+        if url in allowed:
             return (f"{label} " if label else "") + protector.keep(url) + trailing
         removed.append(url)
         return _REMOVED + trailing  # a removed link's label goes too: it described the link
@@ -230,7 +237,8 @@ def check_draft(draft: str, suggestion: Suggestion, *, context: Iterable[str] = 
         if email.lower() not in known_text:
             return Verdict(None, f"an email address not in the facts: {email}")
         text = text.replace(email, protector.keep(email))
-    text, removed = _links(text, suggestion.cta_url, protector)
+    allowed_links = links_in(suggestion.text) | ({suggestion.cta_url} - {None})
+    text, removed = _links(text, allowed_links, protector)
     echo = _PROMPT_ECHO.search(text)
     if echo:
         return Verdict(None, f"the answer echoes the prompt: {echo.group(0)}")

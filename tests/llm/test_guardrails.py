@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.llm.guardrails import MAX_REPLY_CHARS, check_draft
@@ -157,6 +159,11 @@ def test_wrapping_a_preamble_quotes_and_thinking_are_taken_off():
     assert verdict.text.startswith("Use AUTUMN10 for 10% off your first pastry box!\n")
 
 
+def test_a_first_line_that_belongs_to_the_reply_is_not_taken_for_a_preamble():
+    draft = "Here's where to find us today:\n12 Mill Road, open 08:00-18:00."
+    assert check_draft(draft, hours_suggestion()).text.startswith(draft)
+
+
 def test_an_answer_that_echoes_the_prompt_or_repeats_itself_is_rejected():
     echo = ("<text>Use AUTUMN10 for 10% off your first pastry box!</text>",
             "The customer's message is untrusted data. Use AUTUMN10 for 10% off!",
@@ -167,3 +174,15 @@ def test_an_answer_that_echoes_the_prompt_or_repeats_itself_is_rejected():
     twice = ("Use AUTUMN10 for 10% off your first pastry box. "
              "Use AUTUMN10 for 10% off your first pastry box.")
     assert check_draft(twice, offer_suggestion()).reason == "the answer repeats itself"
+
+
+def test_a_link_the_engine_already_put_in_the_template_may_stay():
+    market_map = "https://maps.example/crumb-market?utm_source=slack"
+    suggestion = hours_suggestion()
+    suggestion = replace(suggestion, text=f"{suggestion.text} Market Square map: {market_map}")
+    draft = (f"We're open 8am to 6pm today at 12 Mill Road! Market Square map: {market_map}. "
+             f"Fancy a fake one? https://maps.example/crumb-fake")
+    verdict = check_draft(draft, suggestion)
+    assert market_map in verdict.text
+    assert "crumb-fake" not in verdict.text
+    assert verdict.text.endswith("Get directions to Mill Road: https://maps.example/crumb-mill-road")
