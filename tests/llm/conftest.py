@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
 
 import pytest
 
 from bot.config import Config, Secrets
 from bot.engine.types import Classification, Suggestion, SuggestionSet, ThreadState
+from bot.platforms.console import ConsoleAdapter
 from tests.conftest import example_config
 from tests.llm.fake_server import FakeLLM
 
@@ -76,3 +78,11 @@ def config_with_llm(tmp_path, fake_llm) -> Config:
 
 
 NO_SECRETS = Secrets.from_env({})
+
+
+async def run_console(app, lines: str) -> str:
+    """Feed `lines` to a real console adapter on `app` until end of input; return what it said."""
+    out = io.StringIO()
+    app.add_adapter(ConsoleAdapter(app.config, stdin=io.StringIO(lines), stdout=out))
+    await app.run()
+    return out.getvalue()

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import io
 
 import pytest
 
 from bot.app import Application
-from bot.platforms.console import ConsoleAdapter
 from handlers import conversation
 from handlers.types import Request
 from tests.llm.conftest import (
@@ -18,6 +16,7 @@ from tests.llm.conftest import (
     ContractEngine,
     llm_config,
     offer_suggestion,
+    run_console,
 )
 
 GOOD_DRAFT = f"Treat yourself: AUTUMN10 takes 10% off your first pastry box! {OFFER_URL}"
@@ -112,13 +111,6 @@ async def test_without_an_llm_the_review_hook_does_nothing(app_with, config, fak
     assert app.llm is None
     assert await app.improve_review(review) is None
     assert fake_llm.requests == []
-
-
-async def run_console(app: Application, lines: str) -> str:
-    out = io.StringIO()
-    app.add_adapter(ConsoleAdapter(app.config, stdin=io.StringIO(lines), stdout=out))
-    await app.run()
-    return out.getvalue()
 
 
 async def test_the_console_shows_the_template_then_the_updated_draft_and_sends_it(
