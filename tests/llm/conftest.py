@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime
 
 import pytest
 
 from bot.config import Config, Secrets
-from bot.engine.types import Classification, Suggestion, SuggestionSet, ThreadState
+from bot.engine.types import Suggestion
 from bot.platforms.console import ConsoleAdapter
 from tests.conftest import example_config
 from tests.llm.fake_server import FakeLLM
@@ -36,26 +35,6 @@ def offer_suggestion(**changes) -> Suggestion:
     )
     values.update(changes)
     return Suggestion(**values)
-
-
-class ContractEngine:
-    """Answers every message with one fixed SuggestionSet, exactly as bot/engine/types.py says.
-
-    It stands in for the embedded engine in tests that exercise the LLM path, whose behaviour
-    does not depend on how the engine classifies.
-    """
-
-    def __init__(self, *suggestions: Suggestion, intent: str = "pricing",
-                 stage: str = "promotion"):
-        self.result = SuggestionSet(
-            Classification(intent, 0.9, stage), list(suggestions) or [offer_suggestion()]
-        )
-        self.calls: list[str] = []
-
-    def suggest(self, text: str, *, platform: str, state: ThreadState,
-                now: datetime) -> SuggestionSet:
-        self.calls.append(text)
-        return self.result
 
 
 @pytest.fixture

@@ -1,4 +1,8 @@
-"""The review the team sees is shown with the template first, then updated with the LLM's draft."""
+"""The review the team sees is shown with the template first, then updated with the LLM's draft.
+
+These run the real engine, the real Application and console adapter; only the model is a fake
+server on 127.0.0.1, which rewords whatever draft it is sent.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +13,20 @@ import pytest
 from bot.app import Application
 from handlers import conversation
 from handlers.types import Request
-from tests.llm.conftest import (
-    NO_SECRETS,
-    OFFER_TEMPLATE,
-    OFFER_URL,
-    ContractEngine,
-    llm_config,
-    offer_suggestion,
-    run_console,
-)
+from tests.llm.conftest import NO_SECRETS, llm_config, run_console
+from tests.llm.fake_server import user_block
 
-GOOD_DRAFT = f"Treat yourself: AUTUMN10 takes 10% off your first pastry box! {OFFER_URL}"
+OPENING = "Lovely to hear from you! "
+
+
+def warmer(body: dict) -> str:
+    """A well-behaved model: the team's draft with a warmer opening."""
+    messages = {m["role"]: m["content"] for m in body["messages"]}
+    return OPENING + user_block(messages, "draft")
+
+
+def warmer_but_invents_a_price(body: dict) -> str:
+    return warmer(body) + " Every box is just £1 today!"
 
 
 def customer(text: str, number: int = 1) -> Request:
@@ -27,133 +34,122 @@ def customer(text: str, number: int = 1) -> Request:
                    thread="main", message_id=f"m{number}")
 
 
+def fields(reply) -> dict[str, str]:
+    return {field.label: field.value for field in reply.fields}
+
+
 @pytest.fixture
-async def app_with():
-    """Builds Applications with the contract engine; each is shut down and its file closed."""
+async def make_app():
+    """Builds real Applications; each is shut down and its database file closed afterwards."""
     apps: list[Application] = []
 
-    def build(config, engine=None) -> Application:
-        apps.append(Application(config, NO_SECRETS, engine=engine or ContractEngine()))
+    def build(config) -> Application:
+        apps.append(Application(config, NO_SECRETS))
         return apps[-1]
 
     yield build
     for app in apps:
-            app.db.conn.close()
-
-
-def stored(app, suggestion_id):
-    return app.db["suggestions"].get(suggestion_id)
+        await app.shutdown()
+        app.db.conn.close()
 
 
 async def test_the_llm_draft_updates_the_stored_suggestion_and_the_review(
-        app_with, config_with_llm, fake_llm):
-    fake_llm.reply = GOOD_DRAFT
-    app = app_with(config_with_llm)
-    review = conversation.on_message(customer("how much is a box?"), app.ctx)
+        make_app, config_with_llm, fake_llm):
+    fake_llm.reply = warmer
+    app = make_app(config_with_llm)
+    review = conversation.on_message(customer("how much is a pastry box?"), app.ctx)
     suggestion_id = review.meta["suggestion_id"]
-    # Shown at once, with the template wording.
-    assert ("Suggested reply", OFFER_TEMPLATE) in [(f.label, f.value) for f in review.fields]
+    template = fields(review)["Suggested reply"]  # shown at once, in the template's words
 
     updated = await app.improve_review(review)
 
     assert updated.meta["suggestion_id"] == suggestion_id
-    assert ("Suggested reply (LLM wording)", GOOD_DRAFT) in [(f.label, f.value)
-                                                              for f in updated.fields]
+    assert fields(updated)["Suggested reply (LLM wording)"] == OPENING + template
     assert [c.action for c in updated.choices] == ["send", "another", "edit", "dismiss"]
-    row = stored(app, suggestion_id)
-    assert (row["text"], row["source"]) == (GOOD_DRAFT, "llm")
-    assert "how much is a box?" in fake_llm.last_messages()["user"]
+    row = app.db["suggestions"].get(suggestion_id)
+    assert (row["text"], row["source"]) == (OPENING + template, "llm")
+    assert user_block(fake_llm.last_messages(), "customer_message") == "how much is a pastry box?"
     sent = conversation.on_choice(app.ctx, "send", suggestion_id, "console", "team")
-    assert sent.post.text == GOOD_DRAFT
+    assert sent.post.text == OPENING + template
 
 
 async def test_a_rejected_draft_keeps_the_template_and_the_review_is_not_replaced(
-        app_with, config_with_llm, fake_llm):
-    fake_llm.reply = f"Use AUTUMN10 for 10% off, and every box is £1 today! {OFFER_URL}"
-    app = app_with(config_with_llm)
-    review = conversation.on_message(customer("how much is a box?"), app.ctx)
+        make_app, config_with_llm, fake_llm):
+    fake_llm.reply = warmer_but_invents_a_price
+    app = make_app(config_with_llm)
+    review = conversation.on_message(customer("how much is a pastry box?"), app.ctx)
     assert await app.improve_review(review) is None
-    row = stored(app, review.meta["suggestion_id"])
-    assert (row["text"], row["source"]) == (OFFER_TEMPLATE, "template")
+    row = app.db["suggestions"].get(review.meta["suggestion_id"])
+    assert (row["text"], row["source"]) == (fields(review)["Suggested reply"], "template")
 
 
 async def test_a_reply_sent_while_the_model_was_writing_is_never_changed(
-        app_with, config_with_llm, fake_llm):
-    fake_llm.reply, fake_llm.delay = GOOD_DRAFT, 5
-    app = app_with(config_with_llm)
-    review = conversation.on_message(customer("how much is a box?"), app.ctx)
+        make_app, config_with_llm, fake_llm):
+    fake_llm.reply, fake_llm.delay = warmer, 5
+    app = make_app(config_with_llm)
+    review = conversation.on_message(customer("how much is a pastry box?"), app.ctx)
+    template = fields(review)["Suggested reply"]
     pending = asyncio.create_task(app.improve_review(review))
     while not fake_llm.requests:  # the model is now writing
         await asyncio.sleep(0.01)
     sent = conversation.on_choice(app.ctx, "send", review.meta["suggestion_id"], "console", "team")
     fake_llm.release()
     assert await pending is None
-    row = stored(app, review.meta["suggestion_id"])
-    assert (row["text"], row["source"], row["status"]) == (OFFER_TEMPLATE, "template", "sent")
-    assert sent.post.text == OFFER_TEMPLATE
+    row = app.db["suggestions"].get(review.meta["suggestion_id"])
+    assert (row["text"], row["source"], row["status"]) == (template, "template", "sent")
+    assert sent.post.text == template
 
 
-async def test_an_opt_out_confirmation_keeps_its_exact_words(app_with, config_with_llm,
+async def test_an_opt_out_confirmation_keeps_its_exact_words(make_app, config_with_llm,
                                                               fake_llm):
-    confirmation = offer_suggestion(text="Done: you will not hear from us again.", cta_id=None,
-                                    cta_kind=None, cta_label=None, cta_url=None, offer_id=None,
-                                    facts=())
-    engine = ContractEngine(confirmation, intent="unsubscribe", stage="unsubscribe")
-    app = app_with(config_with_llm, engine)
-    review = conversation.on_message(customer("stop messaging me"), app.ctx)
+    fake_llm.reply = warmer
+    app = make_app(config_with_llm)
+    review = conversation.on_message(customer("please unsubscribe me"), app.ctx)
+    assert review.text.endswith("unsubscribe")
     assert await app.improve_review(review) is None
     assert fake_llm.requests == []
 
 
-async def test_without_an_llm_the_review_hook_does_nothing(app_with, config, fake_llm):
-    app = app_with(config)
-    review = conversation.on_message(customer("how much is a box?"), app.ctx)
+async def test_without_an_llm_the_review_hook_does_nothing(make_app, config, fake_llm):
+    app = make_app(config)
+    review = conversation.on_message(customer("how much is a pastry box?"), app.ctx)
     assert app.llm is None
     assert await app.improve_review(review) is None
     assert fake_llm.requests == []
 
 
 async def test_the_console_shows_the_template_then_the_updated_draft_and_sends_it(
-        app_with, config_with_llm, fake_llm):
-    fake_llm.reply = GOOD_DRAFT
-    app = app_with(config_with_llm)
-    output = await run_console(app, "how much is a box?\n/send\n")
-    template_at = output.index(f"Suggested reply: {OFFER_TEMPLATE}")
+        make_app, config_with_llm, fake_llm):
+    fake_llm.reply = warmer
+    app = make_app(config_with_llm)
+    output = await run_console(app, "how much is a pastry box?\n/send\n")
+    template_at = output.index("  Suggested reply: ")
     updated_at = output.index("[#team] Updated draft: ")
-    sent_at = output.index(f"[Nudge → #customers] {GOOD_DRAFT}")
+    sent_at = output.index(f"[Nudge → #customers] {OPENING}")
     assert template_at < updated_at < sent_at
-    assert f"Suggested reply (LLM wording): {GOOD_DRAFT}" in output
-    assert output.rstrip().endswith("Bye.")
+    assert f"Suggested reply (LLM wording): {OPENING}" in output
 
 
-async def test_the_console_keeps_the_template_when_the_llm_times_out(app_with, tmp_path,
+async def test_the_console_keeps_the_template_when_the_llm_times_out(make_app, tmp_path,
                                                                      fake_llm):
     config = llm_config(tmp_path, fake_llm.base_url, timeout_seconds=0.2)
-    fake_llm.reply, fake_llm.delay = GOOD_DRAFT, 5
-    app = app_with(config)
-    output = await run_console(app, "how much is a box?\n/send\n")
+    fake_llm.reply, fake_llm.delay = warmer, 5
+    app = make_app(config)
+    output = await run_console(app, "how much is a pastry box?\n/send\n")
     assert "Updated draft" not in output
-    assert f"[Nudge → #customers] {OFFER_TEMPLATE}" in output
+    assert "[Nudge → #customers] " in output and OPENING not in output
     assert len(fake_llm.requests) == 1
 
 
 async def test_the_console_words_the_next_suggestion_too_when_the_team_asks_for_another(
-        app_with, config_with_llm, fake_llm):
-    order_url = "https://crumbandco.example/order?utm_source=console&utm_medium=chat"
-    order = offer_suggestion(text=f"You can order online for pickup: {order_url}",
-                             cta_id="order-online", cta_kind="buy",
-                             cta_label="Order online for pickup", cta_url=order_url,
-                             offer_id=None, facts=())
-
-    def reply(body: dict) -> str:
-        system = body["messages"][0]["content"]
-        if order_url in system:
-            return f"Pop your order in online and collect it fresh! {order_url}"
-        return GOOD_DRAFT
-
-    fake_llm.reply = reply
-    app = app_with(config_with_llm, ContractEngine(offer_suggestion(), order))
-    output = await run_console(app, "how much is a box?\n/another\n/send\n")
+        make_app, config_with_llm, fake_llm):
+    fake_llm.reply = warmer
+    app = make_app(config_with_llm)
+    output = await run_console(app, "how much is a pastry box?\n/another\n/send\n")
     assert output.count("Updated draft: ") == 2
-    assert f"[Nudge → #customers] Pop your order in online and collect it fresh! {order_url}" \
-        in output
+    drafts = [request["json"]["messages"][1]["content"] for request in fake_llm.requests]
+    assert drafts[0] != drafts[1]  # two different suggestions were worded
+    second = user_block(fake_llm.last_messages(), "draft")
+    assert f"[Nudge → #customers] {OPENING}{second}" in output
+    rows = app.db.execute("select rank, status, source from suggestions order by rank").fetchall()
+    assert rows[:2] == [(0, "dismissed", "llm"), (1, "sent", "llm")]
