@@ -210,6 +210,13 @@ def _v1_core(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v2_suggestion_facts(db: sqlite_utils.Database) -> None:
+    # What a suggestion may state and its CTA label, kept so an LLM draft made after the
+    # review was shown can still be checked against exactly the engine's facts.
+    db.execute("alter table suggestions add column facts text")  # JSON list of strings
+    db.execute("alter table suggestions add column cta_label text")
+
+
 @contextmanager
 def transaction(db: sqlite_utils.Database) -> Iterator[None]:
     """One atomic unit of work. Inside it use db.execute(): sqlite-utils' insert() commits early.
@@ -227,7 +234,7 @@ def transaction(db: sqlite_utils.Database) -> Iterator[None]:
     db.execute("COMMIT")
 
 
-def _v2_routines_and_reminder_runs(db: sqlite_utils.Database) -> None:
+def _v3_routines_and_reminder_runs(db: sqlite_utils.Database) -> None:
     # The team's own scheduled routines (the daily digest): like a promotion, each keeps its
     # trigger and next run in a row, so a run missed while Nudge was down is still seen.
     # Written so that it can run in any order with other branches' migrations.
@@ -254,7 +261,8 @@ def _v2_routines_and_reminder_runs(db: sqlite_utils.Database) -> None:
 # Append new migrations; never edit one that has shipped.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_core,
-    _v2_routines_and_reminder_runs,
+    _v2_suggestion_facts,
+    _v3_routines_and_reminder_runs,
 ]
 
 
