@@ -66,6 +66,7 @@ def init(force: bool) -> None:
 def check(ctx: click.Context) -> None:
     """Validate the config and say which platforms would start, and why."""
     from bot.app import plan_platforms
+    from bot.llm.plan import plan_llm
 
     config = get_config(ctx)
     source = find_config_path(ctx.obj.get("config_path"))
@@ -76,6 +77,8 @@ def check(ctx: click.Context) -> None:
     )
     for plan in plan_platforms(config, Secrets.from_env()):
         click.echo(f"{plan.name}: {'starts' if plan.start else 'off'} ({plan.reason})")
+    llm = plan_llm(config, Secrets.from_env())
+    click.echo(f"llm: {'on' if llm.enabled else 'off'} ({llm.reason})")
 
 
 def build_app(config: Config, console_only: bool = False):
@@ -114,13 +117,15 @@ def run(ctx: click.Context, console_only: bool) -> None:
 
 def _register_commands() -> None:
     """Commands defined next to the library code they drive, added here one line each."""
-    from bot import results_cli
+    from bot import engine_cli, results_cli
     from bot.platforms.discord import cli as discord_cli
     from bot.promotions import cli as promotions_cli
 
     cli.add_command(results_cli.stats)
     cli.add_command(results_cli.export)
     cli.add_command(promotions_cli.promo)
+    cli.add_command(engine_cli.classify)
+    cli.add_command(engine_cli.suggest)
     cli.add_command(discord_cli.discord_invite)
     cli.add_command(discord_cli.discord_sync)
 

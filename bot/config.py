@@ -214,6 +214,7 @@ class EngineSettings(Strict):
     cta_cadence: int = Field(default=3, ge=1, le=50)
     confidence_threshold: float = Field(default=0.35, ge=0, le=1)
     max_suggestions: int = Field(default=3, ge=1, le=3)
+    faq_threshold: float = Field(default=0.35, gt=0, le=1)
 
 
 class Digest(Strict):
@@ -222,6 +223,7 @@ class Digest(Strict):
 
 
 class Waiting(Strict):
+    enabled: bool = True
     after_minutes: int = Field(default=30, ge=1)
     working_hours: str = "09:00-18:00"
     working_days: list[str] = Field(default_factory=lambda: list(WEEKDAYS[:5]))
@@ -308,6 +310,11 @@ class Config(Strict):
 
     def ctas_of_kind(self, *kinds: str) -> list[CTA]:
         return [cta for cta in self.ctas if cta.kind in kinds]
+
+    def review_channel(self, platform: str) -> str:
+        """Where the team reads Nudge on `platform` (digests, pings); "" when none is set."""
+        value = getattr(getattr(self.platforms, platform, None), "review_channel", None)
+        return "" if value is None else str(value)
 
     def digest_time(self) -> time:
         hour, minute = self.digest.time.split(":")

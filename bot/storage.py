@@ -210,6 +210,13 @@ def _v1_core(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v2_suggestion_facts(db: sqlite_utils.Database) -> None:
+    # What a suggestion may state and its CTA label, kept so an LLM draft made after the
+    # review was shown can still be checked against exactly the engine's facts.
+    db.execute("alter table suggestions add column facts text")  # JSON list of strings
+    db.execute("alter table suggestions add column cta_label text")
+
+
 @contextmanager
 def transaction(db: sqlite_utils.Database) -> Iterator[None]:
     """One atomic unit of work. Inside it use db.execute(): sqlite-utils' insert() commits early.
@@ -227,9 +234,35 @@ def transaction(db: sqlite_utils.Database) -> Iterator[None]:
     db.execute("COMMIT")
 
 
-def _v2_platform_errors(db: sqlite_utils.Database) -> None:
+def _v3_routines_and_reminder_runs(db: sqlite_utils.Database) -> None:
+    # The team's own scheduled routines (the daily digest): like a promotion, each keeps its
+    # trigger and next run in a row, so a run missed while Nudge was down is still seen.
+    # Written so that it can run in any order with other branches' migrations.
+    if "routines" not in db.table_names():
+        db["routines"].create(
+            {
+                "name": str,  # "digest"
+                "trigger": str,  # JSON trigger spec, as for promotions
+                "timezone": str,
+                "next_run_at": str,
+                "last_run_at": str,
+                "updated_at": str,
+            },
+            pk="name",
+        )
+    # Reminders repeat like promotions do: `until`, `times N`, and who set them.
+    columns = db["reminders"].columns_dict
+    for name, kind in (("created_by", str), ("updated_at", str), ("last_run_at", str),
+                       ("runs", int), ("max_runs", int), ("ends_at", str)):
+        if name not in columns:
+            db["reminders"].add_column(name, kind, not_null_default=0 if name == "runs" else None)
+
+
+def _v4_platform_errors(db: sqlite_utils.Database) -> None:
     # Problems a platform reported that a person must fix (a missing permission, an unknown
     # channel): one row per platform, channel and problem, so the digest can list them once.
+    if "platform_errors" in db.table_names():
+        return
     db["platform_errors"].create(
         {
             "id": int,
@@ -250,7 +283,12 @@ def _v2_platform_errors(db: sqlite_utils.Database) -> None:
 
 
 # Append new migrations; never edit one that has shipped.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_core, _v2_platform_errors]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _v1_core,
+    _v2_suggestion_facts,
+    _v3_routines_and_reminder_runs,
+    _v4_platform_errors,
+]
 
 
 def schema_version(db: sqlite_utils.Database) -> int:

@@ -6,6 +6,7 @@ edit, dismiss); only when a person presses Send does anything reach the customer
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 
@@ -103,11 +104,21 @@ def record_message(request: Request, ctx: Context) -> Recorded | None:
     return Recorded(conversation_id, message_id, customer_id or "")
 
 
+EARLIER_MESSAGES = 5
+
+
 def thread_state(ctx: Context, recorded: Recorded) -> ThreadState:
+    """What the engine should know about this thread: cadence, opt-out, recent wording."""
     row = ctx.db["conversations"].get(recorded.conversation_id)
+    earlier = ctx.db.execute(
+        "select text from messages where conversation_id = ? and author_role = 'customer' "
+        "and id < ? order by id desc limit ?",
+        [recorded.conversation_id, recorded.message_id, EARLIER_MESSAGES],
+    ).fetchall()
     return ThreadState(
         customer_messages_since_cta=row["customer_messages_since_cta"] or 0,
         opted_out=is_opted_out(ctx, recorded.customer_id),
+        earlier_texts=tuple(text for (text,) in reversed(earlier)),
     )
 
 
@@ -133,6 +144,8 @@ def _store_suggestions(ctx: Context, recorded: Recorded, result: SuggestionSet) 
                     "cta_id": suggestion.cta_id,
                     "cta_url": suggestion.cta_url,
                     "cta_kind": suggestion.cta_kind,
+                    "cta_label": suggestion.cta_label,
+                    "facts": json.dumps(list(suggestion.facts), ensure_ascii=False),
                     "offer_id": suggestion.offer_id,
                     "rationale": suggestion.rationale,
                     "urgent": int(suggestion.urgent),
@@ -192,7 +205,7 @@ def review_reply(ctx: Context, suggestion_id: int, request: Request | None = Non
         Field("Customer", message["text"][:500]),
         Field("Intent", f"{s['intent']} ({s['stage']}, {s['confidence']:.0%})"),
         Field("Why", s["rationale"]),
-        Field("Suggested reply", s["text"]),
+        Field("Suggested reply" + (" (LLM wording)" if s["source"] == "llm" else ""), s["text"]),
     ]
     if s["cta_url"]:
         fields.append(Field("Link", s["cta_url"]))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import digest, help, promotions, stats
+from handlers import cta, digest, help, promotions, reminders, stats, suggest
 from handlers.router import Command, Router
 
 COMMANDS: list[Command] = [
@@ -10,6 +10,9 @@ COMMANDS: list[Command] = [
     stats.COMMAND,
     digest.COMMAND,
     promotions.COMMAND,
+    suggest.COMMAND,
+    cta.COMMAND,
+    reminders.COMMAND,
 ]
 
 

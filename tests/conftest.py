@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,6 +24,21 @@ def example_config(tmp_path: Path, **overrides) -> Config:
     raw["storage"] = {"path": str(tmp_path / "nudge.db")}
     raw.update(overrides)
     return parse_config(yaml.safe_dump(raw), "config.yaml")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def model_cache(tmp_path_factory) -> Path:
+    """One intent-model cache for the whole run, in a temporary folder; subprocesses started
+    by tests (the CLI, the console) inherit it through $NUDGE_CACHE_DIR, so the model is
+    trained once per run and the user's own cache is never touched."""
+    path = tmp_path_factory.mktemp("model-cache")
+    previous = os.environ.get("NUDGE_CACHE_DIR")
+    os.environ["NUDGE_CACHE_DIR"] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop("NUDGE_CACHE_DIR", None)
+    else:
+        os.environ["NUDGE_CACHE_DIR"] = previous
 
 
 @pytest.fixture
@@ -70,6 +86,14 @@ def ctx(config, db, clock) -> Context:
 
 
 @pytest.fixture
+def engine(config):
+    """The real suggestion engine on the example config (the model is shared per process)."""
+    from bot.engine import Engine
+
+    return Engine(config)
+
+
+@pytest.fixture
 async def app(config, db, clock):
     """The real Application with its real scheduler, jobs in place but not firing by the wall
     clock: tests move `clock` and call `app.scheduler.run_due()`. Posts go to a CountingAdapter
@@ -78,6 +102,11 @@ async def app(config, db, clock):
     from bot.config import Secrets
     from tests.fakes import CountingAdapter, SleepRecorder
 
+    # The digest and the waiting-customer pings post on their own schedule; tests of other
+    # features keep them quiet, tests of them start an application with them on
+    # (tests/daily_helpers.py).
+    config.digest.enabled = False
+    config.waiting.enabled = False
     application = Application(config, Secrets.from_env({}), db=db, clock=clock)
     application.add_adapter(CountingAdapter("console"))
     application.scheduler.sender.sleep = SleepRecorder()

@@ -1,0 +1,37 @@
+"""`/nudge suggest <customer message>`: try the engine on any text, privately, nothing stored."""
+
+from __future__ import annotations
+
+from bot.engine.types import ThreadState
+from handlers.context import Context
+from handlers.router import Command, UsageError
+from handlers.types import Field, Reply, Request
+
+
+def run(request: Request, args: str, ctx: Context) -> Reply:
+    text = args.strip()
+    if not text:
+        raise UsageError("Give me a customer message to try, e.g. "
+                         "`/nudge suggest how much is the autumn box?`")
+    if ctx.engine is None:
+        return Reply.error("The suggestion engine is not loaded, so there is nothing to suggest.")
+    result = ctx.engine.suggest(text, platform=request.platform, state=ThreadState(1),
+                                now=ctx.now())
+    c = result.classification
+    unsure = ", unsure" if c.low_confidence else ""
+    fields = []
+    for rank, s in enumerate(result.suggestions, start=1):
+        label = f"Suggestion {rank}" + (" (urgent)" if s.urgent else "")
+        link = f"{s.cta_kind}: {s.cta_label}" if s.cta_id else "no CTA"
+        fields.append(Field(label, s.text))
+        fields.append(Field("Why", f"{s.rationale} [{link}]"))
+    return Reply(f"Intent: {c.intent} ({c.stage}, {c.confidence:.0%}{unsure})",
+                 fields=tuple(fields))
+
+
+COMMAND = Command(
+    name="suggest",
+    summary="Show the replies Nudge would suggest for a customer message (nothing is sent).",
+    usage="/nudge suggest <customer message>",
+    run=run,
+)
