@@ -110,6 +110,7 @@ class FakeDiscord:
         self.messages: dict[int, dict[str, Any]] = {}
         self.interactions: dict[str, Interaction] = {}
         self.commands: dict[str, list[dict]] = {}  # "global" or a guild id -> the commands
+        self.dms: dict[int, int] = {}  # person id -> their direct-message channel with the bot
         self.identify: dict[str, Any] | None = None
         self.heartbeats = 0
         self.url = ""
@@ -408,6 +409,7 @@ class FakeDiscord:
     def _routes(self) -> list[tuple[str, str, Callable[..., Any]]]:
         return [
             ("GET", r"/users/@me", lambda call: self.bot.user()),
+            ("POST", r"/users/@me/channels", self._open_dm),
             ("GET", r"/oauth2/applications/@me", self._application),
             ("GET", r"/gateway/bot", lambda call: {
                 "url": self.url.replace("http", "ws") + "/gateway", "shards": 1,
@@ -430,6 +432,13 @@ class FakeDiscord:
                 "icon": None, "bot_public": False, "bot_require_code_grant": False,
                 "owner": self.alice.user(), "verify_key": "0" * 64, "flags": 1 << 19,
                 "team": None}
+
+    def _open_dm(self, call: Call) -> dict[str, Any]:
+        person = next(p for p in (self.alice, self.carol, self.robot)
+                      if str(p.id) == str(call.body["recipient_id"]))
+        channel = self.dms.setdefault(person.id, snowflake())
+        return {"id": str(channel), "type": 1, "last_message_id": None, "flags": 0,
+                "recipients": [person.user()]}
 
     def _put_commands(self, call: Call, app: str, guild: str | None = None) -> list[dict]:
         registered = [

@@ -129,6 +129,8 @@ class DiscordAdapter:
         self.client: NudgeClient | None = None
         self.app: Application | None = None
         self.ready = asyncio.Event()
+        self.drafts: set[asyncio.Task] = set()  # LLM wordings on their way to a review
+        self.review_versions: dict[int, int] = {}  # review message id -> presses handled
 
     # Life cycle
 
@@ -158,6 +160,8 @@ class DiscordAdapter:
             await self.stop()
 
     async def stop(self) -> None:
+        for task in list(self.drafts):
+            task.cancel()
         if self.client is not None and not self.client.is_closed():
             await self.client.close()
         self.ready.clear()
@@ -242,10 +246,12 @@ class DiscordAdapter:
         if review_reply is None:
             return
         try:
-            await self.notify_team(review_reply)
+            shown = await self.show_team(review_reply)
         except DeliveryError as error:
             log.error("suggestion %s not shown to the team: %s",
                       review_reply.meta.get("suggestion_id"), error)
+        else:
+            review.improve_later(self, shown, review_reply)
 
     # Sending
 
@@ -286,6 +292,8 @@ class DiscordAdapter:
             raise DeliveryError("Discord is not connected", transient=True)
         if not post.text.strip():
             raise DeliveryError("there is nothing to post", transient=False)
+        if post.direct_user is not None:
+            return await self.post_direct(post.direct_user, post.text)
         channel_id = self.channel_id(post.channel)
         target = self.client.get_channel(channel_id) or self.client.get_partial_messageable(
             channel_id)
@@ -303,8 +311,32 @@ class DiscordAdapter:
             raise self.delivery_error(error, channel_id, "post", permissions.TO_POST) from None
         return str(first.id)
 
+    async def post_direct(self, user_id: str, text: str) -> str:
+        """A direct message to one person (a reminder they asked for)."""
+        if not user_id.isdigit():
+            raise DeliveryError(f"{user_id!r} is not a Discord user id", transient=False)
+        try:
+            channel = await self.client.create_dm(discord.Object(id=int(user_id)))
+            first = None
+            for chunk in render.split_text(text):
+                sent = await channel.send(chunk, allowed_mentions=self.mentions)
+                first = first or sent
+        except (discord.Forbidden, discord.NotFound) as error:
+            detail = (f"<@{user_id}> does not accept direct messages from Nudge (their privacy "
+                      "settings, or no server in common)" if isinstance(error, discord.Forbidden)
+                      else f"there is no Discord user {user_id}")
+            self.report(f"@{user_id}", "direct_message_refused", detail, kind="user")
+            raise DeliveryError(detail, transient=False) from None
+        except Exception as error:
+            raise self.delivery_error(error, 0, "send a direct message", ()) from None
+        return str(first.id)
+
     async def notify_team(self, reply: Reply) -> None:
         """Show a Reply in the review channel: an embed, with buttons for a suggestion."""
+        await self.show_team(reply)
+
+    async def show_team(self, reply: Reply) -> discord.Message:
+        """notify_team, returning the message shown (to replace it with a better draft)."""
         if not self.connected:
             raise DeliveryError("Discord is not connected", transient=True)
         channel_id = self.settings.review_channel
@@ -317,7 +349,7 @@ class DiscordAdapter:
         if view is not None:
             parts["view"] = view
         try:
-            await target.send(**parts, allowed_mentions=self.mentions)
+            return await target.send(**parts, allowed_mentions=self.mentions)
         except Exception as error:
             raise self.delivery_error(error, channel_id, "post in the review channel",
                                       permissions.TO_REVIEW) from None

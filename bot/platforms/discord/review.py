@@ -9,6 +9,7 @@ picked up from the raw interaction, so it also survives a restart.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from typing import TYPE_CHECKING, Any
@@ -93,7 +94,7 @@ def _suggested_text(message: discord.Message | None) -> str:
     """The suggestion shown in the review message, to start the Edit modal from."""
     for embed in (message.embeds if message else []):
         for field in embed.fields:
-            if field.name == "Suggested reply" and field.value:
+            if (field.name or "").startswith("Suggested reply") and field.value:
                 return field.value[:REPLY_INPUT_LIMIT]
     return ""
 
@@ -119,6 +120,10 @@ async def press(adapter: DiscordAdapter, interaction: discord.Interaction, actio
         text = _suggested_text(interaction.message)
         await interaction.response.send_modal(edit_modal(value, text))
         return
+    if interaction.message is not None:
+        # A draft still on its way must not replace what this press shows.
+        versions = adapter.review_versions
+        versions[interaction.message.id] = versions.get(interaction.message.id, 0) + 1
     await interaction.response.defer()  # the review message is edited below
     try:
         result = conversation.on_choice(adapter.app.ctx, action, value, PLATFORM,
@@ -147,6 +152,31 @@ async def press(adapter: DiscordAdapter, interaction: discord.Interaction, actio
         await interaction.edit_original_response(**review_parts(adapter, review))
     except discord.HTTPException as error:
         log.warning("could not update the review of suggestion %s: %s", value, error)
+    else:
+        if interaction.message is not None and review.choices:
+            improve_later(adapter, interaction.message, review)
+
+
+def improve_later(adapter: DiscordAdapter, message: discord.Message, review: Reply) -> None:
+    """Ask the optional LLM to word a shown suggestion; the message is replaced when it does."""
+    if getattr(adapter.app, "llm", None) is None or not review.choices:
+        return
+    version = adapter.review_versions.get(message.id, 0)
+    task = asyncio.create_task(_show_improved(adapter, message, version, review))
+    adapter.drafts.add(task)
+    task.add_done_callback(adapter.drafts.discard)
+
+
+async def _show_improved(adapter: DiscordAdapter, message: discord.Message, version: int,
+                         review: Reply) -> None:
+    improved = await adapter.app.improve_review(review)  # None keeps the template; never raises
+    if improved is None or adapter.review_versions.get(message.id, 0) != version:
+        return
+    try:
+        await message.edit(**review_parts(adapter, improved))
+    except discord.HTTPException as error:
+        log.warning("could not show the LLM's wording of suggestion %s: %s",
+                    review.meta.get("suggestion_id"), error)
 
 
 def _with_failure(review: Reply, problem: str) -> Reply:
