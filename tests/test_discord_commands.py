@@ -44,6 +44,23 @@ async def test_slash_nudge_help_is_deferred_at_once_then_answered_privately(tmp_
         assert fake.messages[ran.original]["content"] == followup.body["content"]
 
 
+async def test_slash_nudge_suggest_is_acknowledged_within_the_window_then_answered(
+        tmp_path, clock):
+    async with FakeDiscord() as fake, running_nudge(discord_config(tmp_path, fake), clock) as nudge:
+        ran = await fake.slash(fake.alice, fake.team, "suggest",
+                               "how much is the autumn pastry box?")
+
+        callback = await fake.wait_for_call("POST", rf"/interactions/{ran.id}/")
+        assert callback.body["type"] == 5 and callback.body["data"]["flags"] & EPHEMERAL
+        assert callback.at - ran.sent_at < 3
+        followup = await fake.wait_for_call("POST", rf"/webhooks/.*/{ran.token}")
+        embed = followup.body["embeds"][0]
+        assert embed["description"].startswith("Intent: pricing")
+        suggestion = next(f["value"] for f in embed["fields"] if f["name"] == "Suggestion 1")
+        assert "https://crumbandco.example/" in suggestion and "utm_source=discord" in suggestion
+        assert nudge.db["suggestions"].count == 0  # trying the engine stores nothing
+
+
 async def test_slash_commands_explain_one_command_with_its_text_option(tmp_path, clock):
     async with FakeDiscord() as fake, running_nudge(discord_config(tmp_path, fake), clock):
         ran = await fake.slash(fake.alice, fake.team, "help", "help")
