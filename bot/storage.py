@@ -260,7 +260,7 @@ def _v3_routines_and_reminder_runs(db: sqlite_utils.Database) -> None:
 
 def _v4_platform_errors(db: sqlite_utils.Database) -> None:
     # Problems a platform reported that a person must fix (a missing permission, an unknown
-    # channel): one row per platform, channel and problem, so the digest can list them once.
+    # channel): one row per platform, channel and problem, counted, for the digest to list.
     if "platform_errors" in db.table_names():
         return
     db["platform_errors"].create(
@@ -273,7 +273,6 @@ def _v4_platform_errors(db: sqlite_utils.Database) -> None:
             "first_at": str,
             "last_at": str,
             "count": int,
-            "reported_at": str,  # set when a digest has shown it; cleared when it happens again
         },
         pk="id",
         not_null={"platform", "channel", "problem"},

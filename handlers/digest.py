@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from bot.platforms.errors import platform_errors_since
 from bot.results import Span, report
 from bot.storage import iso
 from handlers.context import Context
@@ -123,6 +124,15 @@ def delivery_problems(ctx: Context, since: datetime) -> list[str]:
     return lines
 
 
+def platform_problems(ctx: Context, since: datetime) -> list[str]:
+    """What a chat platform refused lately that a person must fix (permissions, channels)."""
+    lines = []
+    for problem in platform_errors_since(ctx.db, since):
+        times = f" ({problem.count} times)" if problem.count > 1 else ""
+        lines.append(f"{problem.platform}: {problem.detail}{times}")
+    return lines
+
+
 def build_digest(ctx: Context, now: datetime | None = None) -> Reply:
     """The digest for the local day of `now` (default: the context's clock)."""
     zone = ctx.config.zone
@@ -138,6 +148,8 @@ def build_digest(ctx: Context, now: datetime | None = None) -> Reply:
                 promotions_today(ctx, day_start, day_start + timedelta(days=1))),
         Section("Deliveries that need a look",
                 delivery_problems(ctx, day_start - timedelta(days=1))),
+        Section("Chat platform problems to fix",
+                platform_problems(ctx, day_start - timedelta(days=1))),
     ]
     title = f"Good morning! Nudge digest for {today:%A %d %B}"
     if all(not section.lines for section in sections) and results.is_empty:

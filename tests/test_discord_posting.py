@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from bot.app import plan_platforms
 from bot.platforms.base import DeliveryError, StartupError
-from bot.platforms.errors import unreported_platform_errors
+from bot.platforms.errors import platform_errors_since
 from handlers.types import Post, Reply
 from tests.conftest import example_config
 from tests.discord_helpers import discord_config, discord_secrets, pings_nobody, running_nudge
 from tests.fake_discord import FakeDiscord
+
+
+def recorded_problems(db):
+    return platform_errors_since(db, datetime(2000, 1, 1, tzinfo=UTC))
+
 
 PROMOTION = "@everyone Autumn box: 10% off your first box this week! <@&1> @here"
 
@@ -60,7 +67,7 @@ async def test_a_missing_permission_is_permanent_logged_and_kept_for_the_digest(
         assert refused.value.transient is False
         assert "missing Send Messages" in str(refused.value)
         assert f"channel {fake.locked}" in caplog.text and "Send Messages" in caplog.text
-        [problem] = unreported_platform_errors(nudge.db)
+        [problem] = recorded_problems(nudge.db)
         assert (problem.platform, problem.channel, problem.problem) == (
             "discord", str(fake.locked), "missing_permissions")
         assert problem.detail == (
@@ -83,7 +90,7 @@ async def test_an_unknown_channel_is_permanent_and_recorded(tmp_path, clock):
             await nudge.app.publish(Post("discord", "#no-such-channel", "Hello"))
 
         assert refused.value.transient is False and unnamed.value.transient is False
-        assert {(p.channel, p.problem) for p in unreported_platform_errors(nudge.db)} == {
+        assert {(p.channel, p.problem) for p in recorded_problems(nudge.db)} == {
             (gone, "unknown_channel"), ("#no-such-channel", "unknown_channel")}
 
 
@@ -103,7 +110,7 @@ async def test_rate_limits_and_discord_outages_are_transient(tmp_path, clock):
 
         assert limited.value.transient and "rate limited" in str(limited.value)
         assert down.value.transient and "503" in str(down.value)
-        assert unreported_platform_errors(nudge.db) == []
+        assert recorded_problems(nudge.db) == []
 
 
 async def test_channels_nudge_cannot_use_are_reported_at_start(tmp_path, clock):
@@ -113,7 +120,7 @@ async def test_channels_nudge_cannot_use_are_reported_at_start(tmp_path, clock):
                                 review_channel=fake.locked)
         async with running_nudge(config, clock) as nudge:
             problems = {(p.channel, p.problem): p.detail
-                        for p in unreported_platform_errors(nudge.db)}
+                        for p in recorded_problems(nudge.db)}
 
     assert set(problems) == {(str(missing), "unknown_channel"),
                              (str(fake.locked), "missing_permissions")}
@@ -185,6 +192,6 @@ async def test_a_refused_direct_message_is_permanent_and_recorded(tmp_path, cloc
 
         assert not refused.value.transient
         assert "does not accept direct messages" in str(refused.value)
-        [problem] = unreported_platform_errors(nudge.db)
+        [problem] = recorded_problems(nudge.db)
         assert (problem.channel, problem.problem) == (f"@{fake.carol.id}",
                                                       "direct_message_refused")
