@@ -173,6 +173,7 @@ class DiscordAdapter:
             # Discord's own. Restored by api_base_url() when the client stops.
             _, gateway, _ = await client.http.get_bot_gateway()
             DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
+        await self.warm_engine()
         client.add_dynamic_items(review.ReviewButton)
         client.tree.add_command(commands.build_group(
             self.app.ctx.router.commands.values(),
@@ -181,6 +182,17 @@ class DiscordAdapter:
         ))
         for guild_id in self.settings.guilds:
             await self.sync_guild(client, guild_id)
+
+    async def warm_engine(self) -> None:
+        """Load the intent model before the Gateway opens, in a thread: loading it on the
+        first customer message would hold every event (and interaction) up for a second."""
+        warm = getattr(self.app.ctx.engine, "warm", None)
+        if warm is None:
+            return
+        try:
+            await asyncio.to_thread(warm)
+        except Exception:
+            log.exception("could not load the suggestion engine ahead of time")
 
     async def sync_guild(self, client: NudgeClient, guild_id: int) -> None:
         """Register /nudge in one guild (visible at once, unlike a global sync)."""
