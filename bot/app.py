@@ -179,6 +179,8 @@ class Application:
             await asyncio.wait([ready, *adapter_tasks], timeout=ADAPTER_READY_TIMEOUT,
                                return_when=asyncio.FIRST_COMPLETED)
             ready.cancel()
+            # Collected, so an adapter that failed to start leaves no "never retrieved" noise.
+            await asyncio.gather(ready, return_exceptions=True)
         await self.scheduler.start()
 
     async def shutdown(self) -> None:

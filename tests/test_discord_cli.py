@@ -88,3 +88,20 @@ def test_sync_needs_the_token(config_file):
 
     assert result.returncode == 1
     assert "DISCORD_TOKEN is not set" in result.stderr
+
+
+async def test_run_without_the_message_content_intent_exits_with_what_to_do(tmp_path):
+    async with FakeDiscord(message_content_enabled=False) as fake:
+        config_file = tmp_path / "config.yaml"
+        config_file.write_text(yaml.safe_dump(
+            discord_config(tmp_path, fake).model_dump(mode="json")))
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "--config", str(config_file), "run",
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            env=clean_env(DISCORD_TOKEN=TOKEN), cwd=ROOT)
+        _, stderr = await asyncio.wait_for(process.communicate(), 60)
+
+    assert process.returncode == 1
+    assert "Error: Discord refused to connect: the Message Content intent is not enabled" in \
+        stderr.decode()
+    assert "Traceback" not in stderr.decode() and TOKEN not in stderr.decode()

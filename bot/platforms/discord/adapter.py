@@ -208,7 +208,8 @@ class DiscordAdapter:
             )
             self.report(str(guild_id), "commands_not_synced", detail, kind="guild")
         else:
-            log.info("synced %d /nudge commands to guild %s", len(synced), guild_id)
+            count = sum(len(command.options) for command in synced)
+            log.info("registered /nudge with %d commands in guild %s", count, guild_id)
 
     async def on_ready(self) -> None:
         client = self.client
