@@ -16,8 +16,9 @@ from datetime import date
 
 from bot.config import CTA, Config, Offer, Store
 from bot.engine.catalog import SALES_KINDS, Catalog
+from bot.engine.days import DaysAsked, days_asked
 from bot.engine.faq import FAQIndex
-from bot.engine.stores import StoreDirectory, StoreToday, store_today
+from bot.engine.stores import StoreDirectory, StoreHours, store_hours
 from bot.engine.types import Classification, ThreadState
 
 
@@ -30,7 +31,9 @@ class Plan:
     cta: CTA | None = None
     offer: Offer | None = None
     answer: str | None = None
-    stores: tuple[StoreToday, ...] = ()
+    stores: tuple[StoreHours, ...] = ()
+    when: str = ""  # the day(s) the hours are for: "today", "on Sunday", "this weekend"
+    offer_at: tuple[str, ...] = ()  # the shops an in-store offer runs at, when not all listed
     urgent: bool = False
 
 
@@ -130,38 +133,72 @@ def product_question(s: Situation) -> list[Plan]:
 
 
 def _visit_cta(s: Situation, stores: list[Store]) -> CTA | None:
-    """The visit CTA for these shops: one linking to a shop's map, else the first visit CTA."""
-    maps = {store.map_url for store in stores if store.map_url}
+    """A visit CTA that suits every shop in the reply: the shop's own first, else a general one.
+
+    One made for another shop ("Get directions to Mill Road" when the customer asked about
+    Market Square) is never used: each shop's own map link in the reply shows the way instead.
+    """
     visits = [cta for cta in s.config.ctas_of_kind("visit") if s.catalog.usable(cta)]
-    for cta in visits:
-        if cta.url in maps:
-            return cta
-    if len(stores) == 1:
-        name = stores[0].name.lower()
-        for cta in visits:
-            if name in cta.label.lower() or name.replace(" ", "-") in cta.id.lower():
-                return cta
-    return visits[0] if visits else None
+    fitting = [cta for cta in visits if s.stores.fits(cta, stores)]
+    own = [cta for cta in fitting if s.stores.owners(cta)]
+    return (own or fitting or [None])[0]
+
+
+def _store_offer(s: Situation, stores: list[Store]) -> tuple[Offer | None, tuple[str, ...]]:
+    """The first in-store offer running today at one of these shops, and the shops it runs at
+    when that is not all of them (an offer whose CTA belongs to a shop runs there only)."""
+    names = {store.name for store in stores}
+    for offer in s.catalog.offers(in_store=True):
+        cta = s.config.cta(offer.cta) if offer.cta else None
+        owners = s.stores.owners(cta) if cta else frozenset()
+        if not owners or names <= owners:
+            return offer, ()
+        if owners & names:
+            return offer, tuple(store.name for store in stores if store.name in owners)
+    return None, ()
+
+
+def _days(s: Situation) -> DaysAsked:
+    """The day(s) asked about now, else in the customer's previous message, else today."""
+    asked = days_asked(s.text, s.day)
+    if not asked.named and s.state.earlier_texts:
+        earlier = days_asked(s.state.earlier_texts[-1], s.day)
+        if earlier.named:
+            return earlier
+    return asked
 
 
 def store_visit(s: Situation) -> list[Plan]:
     meant = s.stores.meant(s.text, s.state.earlier_texts)
-    todays = tuple(store_today(store, s.day) for store in meant)
+    asked = _days(s)
+    hours = tuple(store_hours(store, asked) for store in meant)
     visit = _visit_cta(s, meant)
-    offer = s.catalog.offer(in_store=True)
+    offer, offer_at = _store_offer(s, meant)
     if not meant:
         return [Plan(0, "asked about visiting, but the config lists no shop: say so kindly",
                      visit)]
+    when = asked.phrase
+    said = f" {when}" if asked.named else ""
+    hours_note = f"hours {when}" if asked.named else "today's hours"
     if len(meant) == 1:
-        where = f"asked about visiting {meant[0].name}: address, today's hours, map"
+        where = f"asked about visiting {meant[0].name}{said}: address, {hours_note}, map"
     elif len(meant) == len(s.stores.stores):
-        where = f"asked about visiting without naming a shop: list all {len(meant)}, today's hours"
+        where = (f"asked about visiting{said} without naming a shop: list all {len(meant)}, "
+                 f"{hours_note}")
     else:
-        where = f"asked about visiting: the {len(meant)} shops named, today's hours"
+        where = f"asked about visiting{said}: the {len(meant)} shops named, {hours_note}"
+    if visit is not None:
+        link = ", visit link"
+    elif s.config.ctas_of_kind("visit"):
+        shop = "this shop" if len(meant) == 1 else "every shop listed"
+        link = f", no visit link in the catalog fits {shop} (the map link shows the way)"
+    else:
+        link = ""
     extra = f", in-store offer \"{offer.title}\"" if offer else ""
+    values = {"cta": visit, "offer": offer, "stores": hours, "when": when, "offer_at": offer_at}
     return [
-        Plan(0, f"{where}, visit link{extra}", visit, offer, stores=todays),
-        Plan(1, f"{where}: short answer, visit link{extra}", visit, offer, stores=todays),
+        Plan(0, f"{where}{link}{extra}", **values),
+        Plan(1, f"{where}{link}{extra}; short version", **values),
     ]
 
 
