@@ -44,8 +44,21 @@ class Engine:
         return Renderer()
 
     def warm(self) -> None:
-        """Load (or train) the model now rather than on the first customer message."""
-        self.classifier.model  # noqa: B018 - loading is the point
+        """Get everything ready now rather than on the first customer message: the FAQ index,
+        the shops, the reply templates, and the intent model (loaded from its cache, or
+        trained on a fresh install, which takes a second or two).
+
+        Safe to run in another thread: a suggestion asked for meanwhile waits for the model.
+        """
+        self._faq  # noqa: B018 - building it is the point
+        self._stores  # noqa: B018
+        self._renderer.load_all()
+        self.classifier.model  # noqa: B018
+
+    @property
+    def ready(self) -> bool:
+        """Whether the intent model is loaded, so a suggestion needs no wait."""
+        return self.classifier.loaded
 
     def classify(self, text: str) -> Classification:
         return self.classifier.classify(text)
