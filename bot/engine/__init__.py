@@ -103,12 +103,13 @@ class Engine:
             intent,
             variant=chosen.variant,
             brand={"name": brand.name, "emoji": brand.emoji},
-            cta={"label": cta.label, "url": cta_url} if cta else None,
+            cta={"label": cta.label, "url": cta_url, "kind": cta.kind} if cta else None,
             offer=_offer_values(offer),
             answer=chosen.answer,
             stores=[_store_values(s, platform, map_campaign, cta) for s in chosen.stores],
             when=chosen.when,
             offer_at=list(chosen.offer_at),
+            unsure=chosen.unsure,
         )
         facts = [*(f for s in chosen.stores for f in s.facts())]
         if offer is not None:

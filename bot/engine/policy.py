@@ -35,6 +35,7 @@ class Plan:
     when: str = ""  # the day(s) the hours are for: "today", "on Sunday", "this weekend"
     offer_at: tuple[str, ...] = ()  # the shops an in-store offer runs at, when not all listed
     urgent: bool = False
+    unsure: bool = False  # the intent was a guess: the reply asks what they need
 
 
 @dataclass(frozen=True)
@@ -183,8 +184,8 @@ def store_visit(s: Situation) -> list[Plan]:
     if len(meant) == 1:
         where = f"asked about visiting {meant[0].name}{said}: address, {hours_note}, map"
     elif len(meant) == len(s.stores.stores):
-        where = (f"asked about visiting{said} without naming a shop: list all {len(meant)}, "
-                 f"{hours_note}")
+        every = "both" if len(meant) == 2 else f"all {len(meant)}"
+        where = f"asked about visiting{said} without naming a shop: list {every}, {hours_note}"
     else:
         where = f"asked about visiting{said}: the {len(meant)} shops named, {hours_note}"
     if visit is not None:
@@ -239,23 +240,26 @@ def praise(s: Situation) -> list[Plan]:
 
 def chit_chat(s: Situation) -> list[Plan]:
     since, cadence = s.state.customer_messages_since_cta, s.cadence
-    unsure = s.classification.low_confidence
-    lead = (f"unsure what they mean ({s.classification.confidence:.0%} confident): treat as "
-            "small talk" if unsure else "small talk")
+    if s.classification.low_confidence:
+        # It may be a complaint or a question the model did not recognise: ask what they
+        # need, and never sell to a message nobody understood.
+        why = (f"unsure what they mean ({s.classification.confidence:.0%} confident): ask "
+               "what they need, no call-to-action until it is clear")
+        return [Plan(v, why, unsure=True) for v in range(3)]
     if since < cadence or not s.catalog.promotions:
         why = "opted out, so no ask" if not s.catalog.promotions \
             else f"no CTA yet ({since} of {cadence} messages since the last one)"
-        return [Plan(v, f"{lead}: keep the conversation going, {why}") for v in range(3)]
+        return [Plan(v, f"small talk: keep the conversation going, {why}") for v in range(3)]
     offer = s.catalog.offer(in_store=False)
     offer_link = s.catalog.offer_cta(offer)
     gentle = s.catalog.first("learn") or offer_link or s.catalog.first("offer", "buy")
     why = f"{since} messages since the last call-to-action: time for a gentle ask"
-    plans = [Plan(0, f"{lead}; {why} ({gentle.kind} link)" if gentle else f"{lead}; {why}",
-                  gentle)]
+    plans = [Plan(0, f"small talk; {why} ({gentle.kind} link)" if gentle
+                  else f"small talk; {why}", gentle)]
     if offer is not None and offer_link is not None and offer_link is not gentle:
-        plans.append(Plan(1, f"{lead}; {why}: mention the offer \"{offer.title}\"", offer_link,
-                          offer))
-    plans.append(Plan(2, f"{lead}: keep the conversation going, no ask this time"))
+        plans.append(Plan(1, f"small talk; {why}: mention the offer \"{offer.title}\"",
+                          offer_link, offer))
+    plans.append(Plan(2, "small talk: keep the conversation going, no ask this time"))
     return plans
 
 
