@@ -108,6 +108,11 @@ def run(ctx: click.Context, console_only: bool) -> None:
         click.echo("Stopped.", err=True)
 
 
+from bot.platforms.slack.manifest import slack_manifest  # noqa: E402
+
+cli.add_command(slack_manifest)
+
+
 def main() -> None:
     try:
         cli.main(prog_name="nudge", standalone_mode=True)
