@@ -108,9 +108,17 @@ def run(ctx: click.Context, console_only: bool) -> None:
         click.echo("Stopped.", err=True)
 
 
-from bot.platforms.slack.manifest import slack_manifest  # noqa: E402
+def _register_commands() -> None:
+    """Commands defined next to the library code they drive, added here one line each."""
+    from bot import results_cli
+    from bot.platforms.slack.manifest import slack_manifest
 
-cli.add_command(slack_manifest)
+    cli.add_command(results_cli.stats)
+    cli.add_command(results_cli.export)
+    cli.add_command(slack_manifest)
+
+
+_register_commands()
 
 
 def main() -> None:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
+from bot.results import Figures, report, span_ending
 from bot.storage import iso
 from handlers.context import Context
+from handlers.stats import figures_line
 from handlers.types import Field, Reply
 
 
@@ -27,6 +29,7 @@ class UpcomingPromotion:
 @dataclass(frozen=True)
 class WaitingThread:
     platform: str
+    workspace: str
     channel: str
     thread: str
     customer: str  # the customer's name, or their id
@@ -36,20 +39,12 @@ class WaitingThread:
 
 
 @dataclass(frozen=True)
-class Figures:
-    days: int
-    messages: int  # customer messages received
-    suggested: int  # customer messages that got a suggestion
-    sent: int  # suggestions the team sent (as suggested or edited)
-    ctas: int  # sent replies that carried a call-to-action
-
-
-@dataclass(frozen=True)
 class HomeSummary:
     now: datetime
     promotions: list[UpcomingPromotion]
     waiting: list[WaitingThread]
     figures: Figures
+    days: int
 
 
 def _parse(moment: str | None) -> datetime | None:
@@ -97,43 +92,30 @@ def waiting_threads(ctx: Context, limit: int = 10, platform: str | None = None
                     ) -> list[WaitingThread]:
     """Threads whose customer spoke last, longest wait first (urgent ones before the rest)."""
     rows = ctx.db.execute(
-        "select c.platform, c.channel, c.thread, coalesce(nullif(cu.name, ''), cu.user_id, ''), "
-        "c.last_customer_message_at, c.urgent, "
+        "select c.platform, c.workspace, c.channel, c.thread, "
+        "coalesce(nullif(cu.name, ''), cu.user_id, ''), c.last_customer_message_at, c.urgent, "
         "(select text from messages m where m.conversation_id = c.id "
         " and m.author_role = 'customer' order by m.id desc limit 1) "
         "from conversations c left join customers cu on cu.id = c.customer_id "
-        "where c.status = 'waiting' and c.last_customer_message_at is not null "
+        "where c.status = 'waiting' and c.customer_id is not null "
+        "and c.last_customer_message_at is not null "
         "and (? is null or c.platform = ?) "
         "order by c.urgent desc, c.last_customer_message_at limit ?",
         [platform, platform, limit],
     ).fetchall()
     threads = []
-    for plat, channel, thread, customer, since, urgent, last_text in rows:
+    for plat, workspace, channel, thread, customer, since, urgent, last_text in rows:
         moment = _parse(since)
         if moment is not None:
-            threads.append(WaitingThread(plat, channel, thread, customer, moment,
+            threads.append(WaitingThread(plat, workspace or "", channel, thread, customer, moment,
                                          last_text or "", bool(urgent)))
     return threads
 
 
 def figures(ctx: Context, days: int = 7) -> Figures:
-    """Counts over the last `days` days, up to now."""
-    since = iso(ctx.now() - timedelta(days=days))
-    db = ctx.db
-    messages = db.execute(
-        "select count(*) from messages where author_role = 'customer' and created_at >= ?",
-        [since],
-    ).fetchone()[0]
-    suggested = db.execute(
-        "select count(distinct message_id) from suggestions where created_at >= ?", [since]
-    ).fetchone()[0]
-    sent, ctas = db.execute(
-        "select count(*), count(cta_id) from suggestions where status = 'sent' and id in "
-        "(select suggestion_id from feedback where action in ('send', 'edit') "
-        " and created_at >= ?)",
-        [since],
-    ).fetchone()
-    return Figures(days, messages, suggested, sent, ctas)
+    """The results of the last `days` local days, today included (the same numbers as
+    `/nudge stats` and the digest)."""
+    return report(ctx.db, span_ending(ctx.local_now().date(), days, ctx.config.zone)).total
 
 
 def summary(ctx: Context, days: int = 7, limit: int = 10, platform: str | None = None
@@ -143,6 +125,7 @@ def summary(ctx: Context, days: int = 7, limit: int = 10, platform: str | None =
         promotions=upcoming_promotions(ctx, limit),
         waiting=waiting_threads(ctx, limit, platform),
         figures=figures(ctx, days),
+        days=days,
     )
 
 
@@ -158,16 +141,11 @@ def summary_reply(home: HomeSummary, zone) -> Reply:
         f"• {w.customer} in {w.channel} since {local(w.since)}: {w.last_text[:80]}"
         for w in home.waiting
     ) or "Nobody is waiting."
-    f = home.figures
     return Reply(
         text="Nudge at a glance",
         fields=(
             Field("Upcoming promotions", promos),
             Field("Waiting for a reply", waiting),
-            Field(
-                f"Last {f.days} days",
-                f"{f.messages} customer messages, {f.suggested} suggested, {f.sent} sent, "
-                f"{f.ctas} with a call-to-action",
-            ),
+            Field(f"Last {home.days} days", figures_line(home.figures)),
         ),
     )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from handlers import help
+from handlers import digest, help, stats
 from handlers.router import Command, Router
 
 COMMANDS: list[Command] = [
     help.COMMAND,
+    stats.COMMAND,
+    digest.COMMAND,
 ]
 
 

@@ -63,11 +63,9 @@ class Router:
 
     def help_text(self) -> str:
         """Every command with its one-line help, in registration order."""
-        width = max(len(name) for name in self.commands)
         lines = ["*Nudge commands*"]
         lines += [
-            f"`/nudge {name.ljust(width)}`  {command.summary}"
-            for name, command in self.commands.items()
+            f"`/nudge {name}`  {command.summary}" for name, command in self.commands.items()
         ]
         lines.append("Type `/nudge help <command>` for how to use one.")
         return "\n".join(lines)

@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.platforms.slack.text import escape, mention_users
 from handlers.home import HomeSummary
+from handlers.links import message_link
 from handlers.types import Reply
 
 MAX_BLOCKS = 50
@@ -107,14 +108,7 @@ def slack_date(moment: datetime, fallback_format: str = "%a %d %b %H:%M") -> str
     return f"<!date^{stamp}^{{date_short_pretty}} {{time}}|{moment.strftime(fallback_format)}>"
 
 
-def thread_link(base_url: str, channel: str, thread: str) -> str:
-    """A link to a thread from the workspace URL; falls back to the channel mention."""
-    if base_url and "." in thread:
-        return f"<{base_url.rstrip('/')}/archives/{channel}/p{thread.replace('.', '')}|open>"
-    return f"<#{channel}>"
-
-
-def home_view(home: HomeSummary, workspace_url: str = "") -> dict[str, Any]:
+def home_view(home: HomeSummary) -> dict[str, Any]:
     """The App Home tab: upcoming promotions, threads waiting for a reply, last days' figures."""
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": plain_text("Nudge at a glance", 150)},
@@ -137,8 +131,8 @@ def home_view(home: HomeSummary, workspace_url: str = "") -> dict[str, Any]:
         for thread in home.waiting:
             where = f"<#{thread.channel}>" if thread.platform == "slack" \
                 else f"{thread.platform}:{escape(thread.channel)}"
-            link = thread_link(workspace_url, thread.channel, thread.thread) \
-                if thread.platform == "slack" else ""
+            url = message_link(thread.platform, thread.workspace, thread.channel, thread.thread)
+            link = f"<{url}|open>" if url else ""
             flag = ":rotating_light: " if thread.urgent else ""
             blocks.append(section(
                 f"{flag}*{escape(thread.customer or 'A customer')}* in {where} since "
@@ -147,14 +141,16 @@ def home_view(home: HomeSummary, workspace_url: str = "") -> dict[str, Any]:
     else:
         blocks.append(section("Nobody is waiting. :tada:"))
     f = home.figures
-    blocks.append({"type": "header", "text": plain_text(f"Last {f.days} days", 150)})
+    blocks.append({"type": "header", "text": plain_text(f"Last {home.days} days", 150)})
     blocks.append({
         "type": "section",
         "fields": [
-            mrkdwn(f"*Customer messages*\n{f.messages}"),
-            mrkdwn(f"*Suggested*\n{f.suggested}"),
-            mrkdwn(f"*Sent*\n{f.sent}"),
-            mrkdwn(f"*With a call-to-action*\n{f.ctas}"),
+            mrkdwn(f"*Customer messages*\n{f.customer_messages}"),
+            mrkdwn(f"*Suggestions*\n{f.suggestions_made}"),
+            mrkdwn(f"*Replies sent*\n{f.suggestions_sent}"),
+            mrkdwn(f"*CTAs asked*\n{f.ctas_asked}"),
+            mrkdwn(f"*Promotions sent*\n{f.promotions_sent}"),
+            mrkdwn(f"*Mix*\n{f.mix_text()}"),
         ],
     })
     if len(blocks) > 100:  # a Home tab holds at most 100 blocks

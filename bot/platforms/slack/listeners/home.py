@@ -33,7 +33,7 @@ def register(bolt: AsyncApp, adapter: SlackAdapter) -> None:
 async def publish_home(adapter: SlackAdapter, user: str) -> None:
     role, _ = await adapter.people.role_of(user)
     if role == "team":
-        view = blocks.home_view(home.summary(adapter.ctx), adapter.workspace_url)
+        view = blocks.home_view(home.summary(adapter.ctx, platform=None))
     else:
         # The home tab lists customers and their messages: the team's eyes only.
         view = not_for_customers(adapter.config.brand.name)

@@ -1,0 +1,167 @@
+"""Results: what the team did with Nudge over a span of local days, read from the database.
+
+One query function per figure keeps each number explainable; the digest, `/nudge stats`, the
+Slack App Home and `nudge stats` all read from here so they never disagree.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlite_utils
+
+from bot.storage import iso
+
+STAGES = ("information", "conversation", "promotion")
+
+
+@dataclass(frozen=True)
+class Span:
+    """Local days [first, last] in the team's zone, as UTC ISO bounds for queries."""
+
+    first: date
+    last: date
+    zone: ZoneInfo
+
+    @property
+    def start(self) -> str:
+        return iso(datetime.combine(self.first, time(0), self.zone))
+
+    @property
+    def end(self) -> str:
+        return iso(datetime.combine(self.last + timedelta(days=1), time(0), self.zone))
+
+    def days(self) -> list[date]:
+        return [self.first + timedelta(days=n) for n in range((self.last - self.first).days + 1)]
+
+    def label(self) -> str:
+        if self.first == self.last:
+            return self.first.isoformat()
+        return f"{self.first.isoformat()} to {self.last.isoformat()}"
+
+
+def span_ending(today: date, days: int, zone: ZoneInfo) -> Span:
+    return Span(today - timedelta(days=days - 1), today, zone)
+
+
+@dataclass
+class Figures:
+    customer_messages: int = 0
+    suggestions_made: int = 0
+    suggestions_sent: int = 0
+    ctas_asked: int = 0
+    promotions_sent: int = 0
+    conversations: int = 0
+    mix: Counter = field(default_factory=Counter)  # stage -> replies sent
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.customer_messages or self.suggestions_made or self.suggestions_sent
+                    or self.promotions_sent)
+
+    @property
+    def ctas_per_conversation(self) -> float:
+        return self.ctas_asked / self.conversations if self.conversations else 0.0
+
+    def mix_text(self) -> str:
+        total = sum(self.mix[stage] for stage in STAGES)
+        if not total:
+            return "no replies sent"
+        return ", ".join(f"{stage} {self.mix[stage] * 100 // total}%" for stage in STAGES)
+
+
+def _local_day(moment: str, zone: ZoneInfo) -> date:
+    return datetime.fromisoformat(moment).astimezone(zone).date()
+
+
+def _rows(db: sqlite_utils.Database, sql: str, params: list) -> list[dict]:
+    cursor = db.execute(sql, params)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _events(db: sqlite_utils.Database, span: Span) -> dict[str, list[dict]]:
+    """Every counted event in the span, each with its time, platform and what it counts for."""
+    bounds = [span.start, span.end]
+    return {
+        "customer_messages": _rows(
+            db,
+            "select m.created_at as at, m.platform, m.conversation_id from messages m "
+            "where m.author_role = 'customer' and m.created_at >= ? and m.created_at < ?",
+            bounds,
+        ),
+        "suggestions_made": _rows(
+            db,
+            "select min(s.created_at) as at, c.platform, s.intent from suggestions s "
+            "join conversations c on c.id = s.conversation_id "
+            "where s.created_at >= ? and s.created_at < ? group by s.message_id",
+            bounds,
+        ),
+        "suggestions_sent": _rows(
+            db,
+            "select f.created_at as at, c.platform, s.intent, s.stage, s.cta_id "
+            "from feedback f join suggestions s on s.id = f.suggestion_id "
+            "join conversations c on c.id = s.conversation_id "
+            "where f.action in ('send', 'edit') and f.created_at >= ? and f.created_at < ?",
+            bounds,
+        ),
+        "promotions_sent": _rows(
+            db,
+            "select finished_at as at, platform from deliveries where kind = 'promotion' "
+            "and status = 'sent' and finished_at >= ? and finished_at < ?",
+            bounds,
+        ),
+    }
+
+
+def _add(figures: Figures, kind: str, event: dict) -> None:
+    if kind == "customer_messages":
+        figures.customer_messages += 1
+    elif kind == "suggestions_made":
+        figures.suggestions_made += 1
+    elif kind == "promotions_sent":
+        figures.promotions_sent += 1
+    else:
+        figures.suggestions_sent += 1
+        figures.mix[event["stage"]] += 1
+        if event["cta_id"]:
+            figures.ctas_asked += 1
+
+
+@dataclass
+class Report:
+    span: Span
+    total: Figures
+    by_day: dict[date, Figures]
+    by_platform: dict[str, Figures]
+    acceptance: dict[str, tuple[int, int]]  # intent -> (sent, made)
+
+
+def report(db: sqlite_utils.Database, span: Span) -> Report:
+    """All the figures for the span: in total, per local day, per platform, per intent."""
+    total = Figures()
+    by_day = {day: Figures() for day in span.days()}
+    by_platform: dict[str, Figures] = defaultdict(Figures)
+    conversations: dict[str, set] = defaultdict(set)
+    made: Counter = Counter()
+    sent: Counter = Counter()
+    for kind, events in _events(db, span).items():
+        for event in events:
+            day = _local_day(event["at"], span.zone)
+            for figures in (total, by_day[day], by_platform[event["platform"]]):
+                _add(figures, kind, event)
+            if kind == "customer_messages":
+                conversations["*"].add(event["conversation_id"])
+                conversations[event["platform"]].add(event["conversation_id"])
+            elif kind == "suggestions_made":
+                made[event["intent"]] += 1
+            elif kind == "suggestions_sent":
+                sent[event["intent"]] += 1
+    total.conversations = len(conversations["*"])
+    for platform, figures in by_platform.items():
+        figures.conversations = len(conversations[platform])
+    acceptance = {intent: (sent[intent], made[intent]) for intent in sorted(made)}
+    return Report(span, total, by_day, dict(sorted(by_platform.items())), acceptance)

@@ -1,0 +1,66 @@
+"""`/nudge stats [today|7d|30d]`: what came in, what the team sent, and what it asked for."""
+
+from __future__ import annotations
+
+from bot.results import Figures, Report, report, span_ending
+from handlers.context import Context
+from handlers.router import Command, UsageError
+from handlers.types import Reply, Request
+
+PERIODS = {"today": 1, "7d": 7, "30d": 30}
+
+
+def figures_line(figures: Figures) -> str:
+    return (
+        f"{figures.customer_messages} customer messages, {figures.suggestions_made} suggestions, "
+        f"{figures.suggestions_sent} sent, {figures.ctas_asked} CTAs asked, "
+        f"{figures.promotions_sent} promotions sent"
+    )
+
+
+def render_report(result: Report) -> str:
+    total = result.total
+    lines = [f"*Results for {result.span.label()}*", figures_line(total)]
+    lines.append(f"Mix of replies sent: {total.mix_text()}")
+    lines.append(
+        f"CTAs per conversation: {total.ctas_per_conversation:.2f} "
+        f"({total.conversations} conversations)"
+    )
+    if result.acceptance:
+        lines.append("*Suggestions sent, by intent*")
+        lines += [
+            f"• {intent}: {sent}/{made} ({sent * 100 // made if made else 0}%)"
+            for intent, (sent, made) in result.acceptance.items()
+        ]
+    if result.by_platform:
+        lines.append("*By platform*")
+        lines += [f"• {name}: {figures_line(f)}" for name, f in result.by_platform.items()]
+    if len(result.by_day) > 1:
+        lines.append("*By day*")
+        lines += [
+            f"• {day.isoformat()}: {figures_line(f)}"
+            for day, f in result.by_day.items()
+            if not f.is_empty
+        ] or ["• nothing yet"]
+    return "\n".join(lines)
+
+
+def parse_period(word: str) -> int:
+    period = (word or "7d").strip().lower()
+    if period not in PERIODS:
+        raise UsageError(f'"{period[:20]}" is not a period: use today, 7d or 30d.')
+    return PERIODS[period]
+
+
+def run(request: Request, args: str, ctx: Context) -> Reply:
+    days = parse_period(args)
+    span = span_ending(ctx.local_now().date(), days, ctx.config.zone)
+    return Reply(render_report(report(ctx.db, span)))
+
+
+COMMAND = Command(
+    name="stats",
+    summary="Results for today, the last 7 or 30 days: messages, replies sent, CTAs, promotions.",
+    usage="/nudge stats [today|7d|30d]",
+    run=run,
+)
