@@ -43,6 +43,7 @@ class Call:
     args: dict[str, Any]
     token: str | None
     status: int = 200  # what the fake answered
+    response: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -189,7 +190,8 @@ class FakeSlack:
             if handler is None:
                 call.status = 0
                 return web.json_response({"ok": False, "error": "unknown_method"})
-            return web.json_response({"ok": True, **handler(args)})
+            call.response = {"ok": True, **handler(args)}
+            return web.json_response(call.response)
         finally:
             await self._notify()
 
