@@ -29,3 +29,37 @@ async def test_pressing_send_posts_the_reply_in_the_customers_thread_with_the_ct
     assert update["ts"] == review["ts"]
     assert "sent by <@U0TEAM>" in str(update["blocks"])
     assert not [b for b in update["blocks"] if b["type"] == "actions"]
+
+
+async def test_a_slash_command_is_acknowledged_then_answered_privately(nudge):
+    answer = await nudge.command("help")
+    assert answer["response_type"] == "ephemeral"
+    assert "Nudge commands" in answer["text"]
+
+
+async def test_every_socket_mode_envelope_is_acknowledged(tmp_path, fake_slack, clock):
+    from tests.fakes import slack as fake
+    from tests.slack.conftest import slack_config, start_nudge, stop_nudge
+
+    nudge = await start_nudge("socket", slack_config(tmp_path, fake_slack), fake_slack, clock)
+    try:
+        event = fake.message_event("hi", user="U0CUSTOMER", channel=CUSTOMERS,
+                                   ts="1790000000.000001")
+        envelope = await fake_slack.push("events_api", event)
+        assert await fake_slack.wait_for_ack(envelope) == {}
+        command = fake.slash_command("help", user="U0TEAM", channel=REVIEW,
+                                     response_url=fake_slack.response_url())
+        envelope = await fake_slack.push("slash_commands", command)
+        assert await fake_slack.wait_for_ack(envelope) == {}
+        assert fake_slack.calls_to("apps.connections.open")[0].token == fake.APP_TOKEN
+    finally:
+        await stop_nudge(nudge)
+
+
+async def test_digests_and_pings_reach_the_review_channel(nudge_http):
+    from handlers.types import Reply
+
+    await nudge_http.app.notify_team(Reply("Good morning! 2 customers waiting", private=False))
+    posted = (await nudge_http.fake.wait_for("chat.postMessage"))[-1].args
+    assert posted["channel"] == REVIEW
+    assert posted["text"] == "Good morning! 2 customers waiting"
