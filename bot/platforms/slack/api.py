@@ -7,7 +7,6 @@ logged with the method and Slack's error code (never the token).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -69,7 +68,7 @@ def error_code(error: BaseException) -> str:
         if response.status_code == 429:
             return "ratelimited"
         return str(code or f"http_{response.status_code}")
-    if isinstance(error, asyncio.TimeoutError | TimeoutError):
+    if isinstance(error, TimeoutError):
         return "timeout"
     return error.__class__.__name__
 
@@ -80,7 +79,7 @@ def is_transient(error: BaseException) -> bool:
         code = error_code(error)
         return status == 429 or status >= 500 or code in TRANSIENT_ERRORS
     # Time-outs and broken connections may well work on the next attempt.
-    return isinstance(error, asyncio.TimeoutError | TimeoutError | aiohttp.ClientError | OSError)
+    return isinstance(error, TimeoutError | aiohttp.ClientError | OSError)
 
 
 def delivery_error(method: str, error: BaseException) -> DeliveryError:
@@ -94,7 +93,7 @@ async def call(client: AsyncWebClient, method: str, **kwargs: Any) -> dict[str, 
     try:
         response = await client.api_call(method, json=kwargs) if _json_method(method) \
             else await client.api_call(method, params=kwargs)
-    except Exception as error:  # noqa: BLE001 - a failed call must never take the app down
+    except Exception as error:  # a failed call must never take the app down
         log.warning("Slack %s failed: %s", method, error_code(error))
         return None
     return response.data if isinstance(response.data, dict) else None
@@ -105,7 +104,7 @@ async def call_or_raise(client: AsyncWebClient, method: str, **kwargs: Any) -> d
     try:
         response = await client.api_call(method, json=kwargs) if _json_method(method) \
             else await client.api_call(method, params=kwargs)
-    except Exception as error:  # noqa: BLE001 - classified, logged and re-raised as one type
+    except Exception as error:  # classified, logged, re-raised as one type
         failure = delivery_error(method, error)
         log.warning("%s (%s)", failure, "will retry later" if failure.transient else "permanent")
         raise failure from None
