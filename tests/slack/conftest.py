@@ -19,6 +19,7 @@ from pydantic import SecretStr
 from bot.app import Application
 from bot.config import Config, Secrets
 from bot.platforms.slack.adapter import SlackAdapter
+from bot.platforms.slack.text import unescape
 from tests.conftest import example_config
 from tests.fakes import slack as fake
 from tests.fakes.slack import FakeSlack
@@ -27,6 +28,17 @@ CUSTOMERS = "C0CUSTOMERS"
 REVIEW = "C0REVIEW"
 TEAM_MEMBER = "U0TEAM"
 CUSTOMER = "U0CUSTOMER"
+
+
+def said(message: dict) -> str:
+    """Everything a person reads in a message Nudge sent: its blocks' text, unescaped."""
+    parts = [message.get("text") or ""]
+    for block in message.get("blocks") or []:
+        parts.append((block.get("text") or {}).get("text", ""))
+        parts += [item.get("text", "") for item in block.get("fields") or []]
+        parts += [item.get("text", "") for item in block.get("elements") or []
+                  if isinstance(item.get("text"), str)]
+    return unescape("\n".join(parts))
 
 
 def free_port() -> int:

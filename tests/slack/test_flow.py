@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.slack.conftest import CUSTOMERS, REVIEW
+from tests.slack.conftest import CUSTOMERS, REVIEW, said
 
 
 async def test_a_customer_message_gets_a_review_with_four_buttons(nudge):
@@ -63,3 +63,15 @@ async def test_digests_and_pings_reach_the_review_channel(nudge_http):
     posted = (await nudge_http.fake.wait_for("chat.postMessage"))[-1].args
     assert posted["channel"] == REVIEW
     assert posted["text"] == "Good morning! 2 customers waiting"
+
+
+async def test_suggest_shows_what_nudge_would_say_without_storing_anything(nudge_http):
+    answer = await nudge_http.command("suggest can I order a cake for saturday?")
+    assert answer["response_type"] == "ephemeral"
+    assert "*Intent*" in said(answer) and "*Suggestion 1*" in said(answer)
+    assert nudge_http.db.execute("select count(*) from suggestions").fetchone()[0] == 0
+
+
+async def test_suggest_without_a_message_explains_how_to_use_it(nudge_http):
+    answer = await nudge_http.command("suggest")
+    assert "Usage: `/nudge suggest <customer message>`" in said(answer)

@@ -71,7 +71,7 @@ def message(reply: Reply) -> dict[str, Any]:
         blocks.append({"type": "actions", "block_id": CHOICES_BLOCK, "elements": buttons[:25]})
     if len(blocks) > MAX_BLOCKS:
         blocks = blocks[: MAX_BLOCKS - 1] + [blocks[-1]]
-    return {"text": _cut(icon + reply.text, MAX_FALLBACK), "blocks": blocks}
+    return {"text": _cut(icon + escape(reply.text), MAX_FALLBACK), "blocks": blocks}
 
 
 def edit_modal(suggestion_id: int | str, text: str, channel: str, ts: str) -> dict[str, Any]:
