@@ -53,6 +53,17 @@ def channel_id(target: str) -> str:
     return target.lstrip("#")
 
 
+class _QuietTokenNotice(logging.Filter):
+    """Bolt also reads SLACK_BOT_TOKEN from the environment and warns that our client (which
+    carries that same token) takes precedence: true, expected, and only noise in the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("As you gave `client` as well")
+
+
+QUIET_TOKEN_NOTICE = _QuietTokenNotice()
+
+
 class SlackAdapter:
     platform = "slack"
 
@@ -126,12 +137,14 @@ class SlackAdapter:
 
     def _build_bolt(self) -> AsyncApp:
         secret = self.secrets.slack_signing_secret
+        bolt_log = logging.getLogger("bot.platforms.slack.bolt")
+        bolt_log.addFilter(QUIET_TOKEN_NOTICE)  # the same object each time: added once
         bolt = AsyncApp(
             client=self.client,
             signing_secret=secret.get_secret_value() if secret else "",
             request_verification_enabled=self.mode == "http",
             process_before_response=False,
-            logger=logging.getLogger("bot.platforms.slack.bolt"),
+            logger=bolt_log,
             name="nudge",
         )
         bolt.middleware(event_dedupe(self.recent_events))
