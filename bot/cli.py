@@ -102,10 +102,14 @@ def run(ctx: click.Context, console_only: bool) -> None:
     app = build_app(config, console_only)
     if not app.adapters:
         raise click.ClickException("No platform can start; run `nudge check` to see why.")
+    from bot.platforms.base import StartupError
+
     try:
         asyncio.run(app.run())
     except KeyboardInterrupt:
         click.echo("Stopped.", err=True)
+    except StartupError as error:
+        raise click.ClickException(str(error)) from None
 
 
 def _register_commands() -> None:

@@ -162,6 +162,8 @@ async def start_nudge(mode: str, config: Config, fake_slack: FakeSlack, clock=No
     await asyncio.wait({task, ready}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
     if task.done():
         ready.cancel()
+        if task.exception() is not None:
+            app.db.conn.close()
         task.result()  # raises the start-up error
     if mode == "socket":
         await fake_slack.wait_for_socket()

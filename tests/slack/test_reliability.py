@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from bot.logs import RedactSecrets
-from bot.platforms.base import DeliveryError
+from bot.platforms.base import DeliveryError, StartupError
 from handlers.types import Post
 from tests.fakes import slack as fake
 from tests.slack.conftest import CUSTOMERS
@@ -104,7 +104,7 @@ async def test_a_bad_bot_token_stops_start_up_with_a_clear_message(tmp_path, fak
     from tests.slack.conftest import slack_config, start_nudge
 
     fake_slack.fail_next("auth.test", "invalid_auth")
-    with pytest.raises(RuntimeError, match=r"SLACK_BOT_TOKEN \(auth.test: invalid_auth\)"):
+    with pytest.raises(StartupError, match=r"SLACK_BOT_TOKEN \(auth.test: invalid_auth\)"):
         await start_nudge("http", slack_config(tmp_path, fake_slack), fake_slack, clock)
 
 
@@ -114,3 +114,14 @@ async def test_a_message_in_a_channel_nudge_does_not_listen_to_is_ignored(nudge_
                                ts="1790000000.000005")
     texts = [row[0] for row in nudge_http.db.execute("select text from messages")]
     assert texts == ["hello from the customer channel"]
+
+
+async def test_a_port_already_in_use_stops_start_up_with_a_clear_message(
+        tmp_path, fake_slack, clock, nudge_http):
+    from tests.slack.conftest import start_nudge
+
+    taken = nudge_http.app.config.platforms.slack.http.port
+    config = nudge_http.app.config.model_copy(deep=True)
+    config.storage.path = str(tmp_path / "other.db")
+    with pytest.raises(StartupError, match=f"cannot listen on 127.0.0.1:{taken}"):
+        await start_nudge("http", config, fake_slack, clock)

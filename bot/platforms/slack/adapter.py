@@ -18,7 +18,7 @@ import aiohttp
 from slack_bolt.async_app import AsyncApp
 
 from bot.config import Config, Secrets
-from bot.platforms.base import DeliveryError
+from bot.platforms.base import DeliveryError, StartupError
 from bot.platforms.slack import api, blocks, listeners
 from bot.platforms.slack.dedupe import RecentEvents, event_dedupe
 from bot.platforms.slack.people import People
@@ -111,9 +111,7 @@ class SlackAdapter:
             if self.mode == "socket":
                 await self._connect_socket_mode()
             else:
-                http = self.settings.http
-                self._runner = await serve(self.bolt, http.host, http.port, http.path)
-                self.http_port = self._runner.addresses[0][1]
+                await self._listen_http()
             await self._check_channels()
         except BaseException:
             await self.stop()
@@ -125,7 +123,7 @@ class SlackAdapter:
         try:
             who = await self.client.auth_test()
         except Exception as error:
-            raise RuntimeError(
+            raise StartupError(
                 f"Slack did not accept SLACK_BOT_TOKEN (auth.test: {api.error_code(error)}); "
                 "check the token and the app's installation"
             ) from None
@@ -168,11 +166,22 @@ class SlackAdapter:
         try:
             await self._socket.connect_async()
         except Exception as error:
-            raise RuntimeError(
+            raise StartupError(
                 f"Slack Socket Mode could not connect ({api.error_code(error)}); check "
                 "SLACK_APP_TOKEN (an app-level token with connections:write)"
             ) from None
         log.info("Slack: Socket Mode connected")
+
+    async def _listen_http(self) -> None:
+        http = self.settings.http
+        try:
+            self._runner = await serve(self.bolt, http.host, http.port, http.path)
+        except OSError as error:
+            raise StartupError(
+                f"Slack HTTP mode cannot listen on {http.host}:{http.port} ({error.strerror}); "
+                "change platforms.slack.http.port or stop what is using it"
+            ) from None
+        self.http_port = self._runner.addresses[0][1]
 
     async def _check_channels(self) -> None:
         """Warn at start-up about channels Nudge cannot use, rather than failing silently."""
