@@ -32,8 +32,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.fakes import slack as fake  # noqa: E402
-from tests.fakes.slack import FakeSlack  # noqa: E402
+from tests import fake_slack as fake  # noqa: E402
+from tests.fake_slack import FakeSlack  # noqa: E402
 
 TARGET_P99_MS = 100
 CUSTOMERS, REVIEW, TEAM, CUSTOMER = "C0CUSTOMERS", "C0REVIEW", "U0TEAM", "U0CUSTOMER"

@@ -13,12 +13,18 @@ from datetime import datetime
 
 from bot.config import Config, Secrets
 from bot.platforms.base import Adapter, DeliveryError
+from bot.scheduling.service import SchedulerService
+from bot.scheduling.sources import build_sources
 from bot.storage import open_db
 from handlers.context import Context
 from handlers.registry import build_router
 from handlers.types import Post, Reply
 
 log = logging.getLogger(__name__)
+
+# How long the scheduler waits for adapters that say when they are connected (an optional
+# `ready` asyncio.Event) before it starts sending anyway.
+ADAPTER_READY_TIMEOUT = 30.0
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,11 @@ class Application:
         if clock is not None:
             self.ctx.clock = clock
         self.adapters: dict[str, Adapter] = {}
+        self.scheduler = SchedulerService(self.db, config, clock=lambda: self.ctx.clock(),
+                                          publish=self.publish, notify=self.notify_team)
+        for source in build_sources(self.db, config):
+            self.scheduler.register(source)
+        self.ctx.scheduler = self.scheduler
 
     def add_adapter(self, adapter: Adapter) -> None:
         self.adapters[adapter.platform] = adapter
@@ -103,7 +114,9 @@ class Application:
 
     async def notify_team(self, reply: Reply, platform: str | None = None) -> None:
         """Show `reply` in the review channel of one platform, or of every connected one."""
-        targets = [self.adapters[platform]] if platform else list(self.adapters.values())
+        # A platform that is not connected cannot be told; every connected one is, instead.
+        targets = ([self.adapters[platform]] if platform in self.adapters
+                   else list(self.adapters.values()))
         for adapter in targets:
             try:
                 await adapter.notify_team(reply)
@@ -119,6 +132,7 @@ class Application:
             for adapter in self.adapters.values()
         ]
         try:
+            await self._start_scheduler(tasks)
             done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
                 task.result()
@@ -128,7 +142,24 @@ class Application:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
 
+    async def _start_scheduler(self, adapter_tasks: list[asyncio.Task]) -> None:
+        """Start the scheduler once the adapters that can tell are connected, so promotions
+        caught up at start are not sent into a half-open connection."""
+        waits = [adapter.ready.wait() for adapter in self.adapters.values()
+                 if isinstance(getattr(adapter, "ready", None), asyncio.Event)]
+        if waits:
+            ready = asyncio.ensure_future(asyncio.gather(*waits))
+            await asyncio.wait([ready, *adapter_tasks], timeout=ADAPTER_READY_TIMEOUT,
+                               return_when=asyncio.FIRST_COMPLETED)
+            ready.cancel()
+        await self.scheduler.start()
+
     async def shutdown(self) -> None:
+        """Stop scheduling first (letting sends under way finish), then the adapters."""
+        try:
+            await self.scheduler.stop()
+        except Exception:
+            log.exception("could not stop the scheduler cleanly")
         for adapter in self.adapters.values():
             try:
                 await adapter.stop()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from handlers import digest, help, stats, suggest
+from handlers import digest, help, promotions, stats, suggest
 from handlers.router import Command, Router
 
 COMMANDS: list[Command] = [
     help.COMMAND,
     stats.COMMAND,
     digest.COMMAND,
+    promotions.COMMAND,
     suggest.COMMAND,
 ]
 

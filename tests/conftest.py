@@ -67,3 +67,46 @@ def clock() -> FixedClock:
 @pytest.fixture
 def ctx(config, db, clock) -> Context:
     return Context(config=config, db=db, router=build_router(), clock=clock)
+
+
+@pytest.fixture
+async def app(config, db, clock):
+    """The real Application with its real scheduler, jobs in place but not firing by the wall
+    clock: tests move `clock` and call `app.scheduler.run_due()`. Posts go to a CountingAdapter
+    standing in for the console; retry backoff is recorded instead of slept."""
+    from bot.app import Application
+    from bot.config import Secrets
+    from tests.fakes import CountingAdapter, SleepRecorder
+
+    application = Application(config, Secrets.from_env({}), db=db, clock=clock)
+    application.add_adapter(CountingAdapter("console"))
+    application.scheduler.sender.sleep = SleepRecorder()
+    await application.scheduler.start(paused=True)
+    yield application
+    await application.scheduler.stop()
+
+
+@pytest.fixture
+async def restart(clock):
+    """Stop an application and start a new one on the same database file, as a new process
+    would: new connection, new scheduler whose jobs are rebuilt from the table."""
+    from bot.app import Application
+    from bot.config import Secrets
+    from tests.fakes import CountingAdapter, SleepRecorder
+
+    started = []
+
+    async def again(app: Application) -> Application:
+        await app.scheduler.stop()
+        db = open_db(app.config.storage.path)
+        new = Application(app.config, Secrets.from_env({}), db=db, clock=clock)
+        new.add_adapter(CountingAdapter("console"))
+        new.scheduler.sender.sleep = SleepRecorder()
+        await new.scheduler.start(paused=True)
+        started.append(new)
+        return new
+
+    yield again
+    for app in started:
+        await app.scheduler.stop()
+        app.db.conn.close()

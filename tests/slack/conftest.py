@@ -20,13 +20,14 @@ from bot.app import Application
 from bot.config import Config, Secrets
 from bot.platforms.slack.adapter import SlackAdapter
 from bot.platforms.slack.text import unescape
+from tests import fake_slack as fake
 from tests.conftest import example_config
-from tests.fakes import slack as fake
-from tests.fakes.slack import FakeSlack
+from tests.fake_slack import FakeSlack
 
 CUSTOMERS = "C0CUSTOMERS"
 REVIEW = "C0REVIEW"
 TEAM_MEMBER = "U0TEAM"
+MANAGER = "U0MANAGER"  # listed in the example config's team.managers
 CUSTOMER = "U0CUSTOMER"
 
 
@@ -53,7 +54,7 @@ def slack_config(tmp_path, fake_slack: FakeSlack, **slack) -> Config:
         "http": {"host": "127.0.0.1", "port": free_port(), "path": "/slack/events"},
         "listen_channels": [CUSTOMERS],
         "review_channel": REVIEW,
-        "team_users": [TEAM_MEMBER],
+        "team_users": [TEAM_MEMBER, MANAGER],
         "api_base_url": fake_slack.api_url,
         **slack,
     }
@@ -167,6 +168,8 @@ async def start_nudge(mode: str, config: Config, fake_slack: FakeSlack, clock=No
         task.result()  # raises the start-up error
     if mode == "socket":
         await fake_slack.wait_for_socket()
+    # The real scheduler, paused: tests move the clock and call scheduler.run_due().
+    await app.scheduler.start(paused=True)
     nudge = RunningNudge(mode, fake_slack, app, adapter, aiohttp.ClientSession())
     nudge._task = task
     return nudge
@@ -174,6 +177,7 @@ async def start_nudge(mode: str, config: Config, fake_slack: FakeSlack, clock=No
 
 async def stop_nudge(nudge: RunningNudge) -> None:
     await nudge.http.close()
+    await nudge.app.scheduler.stop()
     await nudge.adapter.stop()
     await asyncio.wait_for(nudge._task, 10)
     nudge.app.db.conn.close()
@@ -204,6 +208,7 @@ async def fake_slack():
     server = await FakeSlack().start()
     server.add_user(TEAM_MEMBER, "Sam")
     server.add_user(CUSTOMER, "Alex")
+    server.add_user(MANAGER, "Morgan")
     yield server
     await server.stop()
 

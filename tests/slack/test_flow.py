@@ -38,7 +38,7 @@ async def test_a_slash_command_is_acknowledged_then_answered_privately(nudge):
 
 
 async def test_every_socket_mode_envelope_is_acknowledged(tmp_path, fake_slack, clock):
-    from tests.fakes import slack as fake
+    from tests import fake_slack as fake
     from tests.slack.conftest import slack_config, start_nudge, stop_nudge
 
     nudge = await start_nudge("socket", slack_config(tmp_path, fake_slack), fake_slack, clock)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.fakes import slack as fake
+from tests import fake_slack as fake
 
 
 def _add_promotion(db, text: str, next_run_at: str, status: str = "active") -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 
-from tests.fakes import slack as fake
+from tests import fake_slack as fake
 from tests.slack.conftest import CUSTOMER, CUSTOMERS
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.fakes import slack as fake
+from tests import fake_slack as fake
 from tests.slack.conftest import (
     CUSTOMER,
     CUSTOMERS,

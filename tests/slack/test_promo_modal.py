@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
 
 from bot.platforms.slack import promo
+from tests import fake_slack as fake
+from tests.slack.conftest import MANAGER, TEAM_MEMBER, said
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
@@ -57,27 +60,51 @@ def test_a_moment_in_the_past_or_missing_fields_are_errors_shown_in_the_modal():
     assert set(errors) == {promo.TEXT, promo.CHANNEL}
 
 
-async def test_promo_new_opens_the_modal_and_its_submission_goes_through_the_router(nudge):
-    payload_url = nudge.fake.response_url()
-    from tests.fakes import slack as fake
-
-    command = fake.slash_command("promo new", user="U0TEAM", channel="C0REVIEW",
-                                 response_url=payload_url)
+async def _open_modal(nudge, user: str) -> tuple[dict, str]:
+    response_url = nudge.fake.response_url()
+    command = fake.slash_command("promo new", user=user, channel="C0REVIEW",
+                                 response_url=response_url)
     await nudge.deliver("slash_commands", command)
     view = (await nudge.fake.wait_for("views.open"))[-1].args["view"]
+    return view, response_url
+
+
+async def test_promo_new_opens_the_modal_and_its_submission_schedules_the_promotion(nudge):
+    view, response_url = await _open_modal(nudge, MANAGER)
     assert view["callback_id"] == promo.PROMO_VIEW
     assert [b["block_id"] for b in view["blocks"]] == [
         promo.TEXT, promo.CHANNEL, promo.DAY, promo.TIME, promo.REPEAT]
     assert view["blocks"][3]["element"]["timezone"] == "Europe/London"
 
-    ack = await nudge.submit(view, _values(repeat="weekly"))
+    ack = await nudge.submit(view, _values(repeat="weekly"), user=MANAGER)
     assert ack in ("", {})
     answer = (await nudge.fake.wait_for_response())[-1]
-    assert answer["_key"] == payload_url.rsplit("/", 1)[1]  # answered where it was asked
+    assert answer["_key"] == response_url.rsplit("/", 1)[1]  # answered where it was asked
     assert answer["response_type"] == "ephemeral"
-    registered = nudge.app.ctx.router.commands
-    if "promo" not in registered:  # the promotion handlers land separately
-        assert "I don't know the command `promo`" in answer["text"]
+    assert "Promotion #1 scheduled: first post Fri 27 Nov 09:30" in said(answer)
+    row = nudge.db["promotions"].get(1)
+    assert row["text"] == "10% off all loaves!"
+    assert json.loads(row["targets"]) == [{"platform": "slack", "channel": "C0PROMOS"}]
+    assert row["created_by"] == f"slack:{MANAGER}"
+
+
+async def test_a_scheduled_promotion_is_posted_in_its_slack_channel_when_due(nudge_http, clock):
+    view, _ = await _open_modal(nudge_http, MANAGER)
+    await nudge_http.submit(view, _values(text="Fresh bread & 10% off"), user=MANAGER)
+    await nudge_http.fake.wait_for_response()
+    clock.moment = datetime(2026, 11, 27, 9, 31, tzinfo=UTC)  # 09:30 London is 09:30 UTC
+    await nudge_http.app.scheduler.run_due()
+    posted = (await nudge_http.fake.wait_for("chat.postMessage"))[-1].args
+    assert posted["channel"] == "C0PROMOS"
+    assert "Fresh bread &amp; 10% off" in posted["text"]  # escaped, so nothing pings
+
+
+async def test_a_team_member_who_is_not_a_manager_is_told_so(nudge_http):
+    view, _ = await _open_modal(nudge_http, TEAM_MEMBER)
+    await nudge_http.submit(view, _values(), user=TEAM_MEMBER)
+    answer = (await nudge_http.fake.wait_for_response())[-1]
+    assert answer["response_type"] == "ephemeral"
+    assert nudge_http.db["promotions"].count == 0
 
 
 async def test_a_past_date_in_the_modal_is_refused_before_it_closes(nudge_http):

@@ -10,7 +10,7 @@ import pytest
 from bot.logs import RedactSecrets
 from bot.platforms.base import DeliveryError, StartupError
 from handlers.types import Post
-from tests.fakes import slack as fake
+from tests import fake_slack as fake
 from tests.slack.conftest import CUSTOMERS
 
 

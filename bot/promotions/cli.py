@@ -1,0 +1,108 @@
+"""`nudge promo ...`: the promotions of the local database, from a terminal.
+
+The same actions and messages as `/nudge promo` in chat, acting as a local administrator (who
+can open the database file can change it anyway); changes are audited as platform "cli". A
+running `nudge run` picks them up within half a minute. Bad input exits non-zero with the
+reason on stderr: 2 for a misused command, 1 for a request that cannot be done.
+"""
+
+from __future__ import annotations
+
+import getpass
+
+import click
+
+from bot.cli import get_config
+from bot.platforms.console import render
+from bot.promotions.store import Actor
+from bot.storage import open_db
+from handlers.context import Context
+from handlers.promotions import perform
+from handlers.router import UsageError
+
+
+def _actor() -> Actor:
+    try:
+        return Actor("cli", getpass.getuser())
+    except Exception:  # no login name (some containers)
+        return Actor("cli", "local")
+
+
+def _default_platform(config) -> str:
+    """Where channels without a prefix live: the platform `nudge run` would start."""
+    from bot.app import plan_platforms
+    from bot.config import Secrets
+
+    started = [plan.name for plan in plan_platforms(config, Secrets.from_env()) if plan.start]
+    return next((name for name in started if name != "console"), "console")
+
+
+def _run(click_ctx: click.Context, action: str, words: list[str],
+         platform: str | None = None) -> None:
+    config = get_config(click_ctx)
+    db = open_db(config.storage.path)
+    try:
+        ctx = Context(config=config, db=db)
+        reply = perform(action, words, ctx, _actor(), platform or _default_platform(config))
+    except UsageError as error:
+        raise click.UsageError(str(error)) from None
+    finally:
+        db.conn.close()
+    if not reply.ok:
+        raise click.ClickException(reply.text)
+    click.echo(render(reply))
+
+
+@click.group()
+def promo() -> None:
+    """Scheduled promotions in the local database (add, list, show, pause, resume, cancel)."""
+
+
+@promo.command(context_settings={"ignore_unknown_options": True})
+@click.argument("text")
+@click.argument("words", nargs=-1, type=click.UNPROCESSED)
+@click.option("--platform", type=click.Choice(["console", "slack", "discord"]),
+              help="Platform of channels written without a prefix (default: the one "
+                   "`nudge run` would start).")
+@click.pass_context
+def add(ctx: click.Context, text: str, words: tuple[str, ...], platform: str | None) -> None:
+    """Schedule TEXT: nudge promo add "10% off today" in customers at tomorrow 9am
+
+    Then optionally: every <recurrence>, until <date>, times N, tz <Area/City>, cta <id>,
+    offer <id>. Quote channel names that start with # (the shell reads # as a comment), or
+    leave the # out.
+    """
+    _run(ctx, "add", [text, *words], platform)
+
+
+@promo.command(name="list")
+@click.option("--all", "everything", is_flag=True, help="Include finished and cancelled ones.")
+@click.pass_context
+def list_(ctx: click.Context, everything: bool) -> None:
+    """Upcoming promotions, next run first, in the team's time zone."""
+    _run(ctx, "list", ["all"] if everything else [])
+
+
+def _single(action: str, help_text: str):
+    @click.argument("promotion_id")
+    @click.pass_context
+    def command(ctx: click.Context, promotion_id: str) -> None:
+        _run(ctx, action, [promotion_id])
+
+    command.__doc__ = help_text
+    return promo.command(name=action)(command)
+
+
+_single("show", "Show exactly what a promotion will post, and its schedule.")
+_single("pause", "Pause a promotion until it is resumed.")
+_single("resume", "Resume a paused promotion from its next run.")
+_single("cancel", "Cancel a promotion for good.")
+
+
+@promo.command()
+@click.argument("promotion_id")
+@click.argument("text")
+@click.pass_context
+def edit(ctx: click.Context, promotion_id: str, text: str) -> None:
+    """Replace a promotion's text."""
+    _run(ctx, "edit", [promotion_id, text])

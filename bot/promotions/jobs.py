@@ -1,0 +1,155 @@
+"""Promotions as a JobSource: what the scheduler asks of the promotions table when a job fires.
+
+A fire reads the row, works out the run that is due (several missed runs coalesce into the
+latest; one later than the grace period is recorded as missed instead of sent), moves the row
+to its next run and claims one delivery per target channel, all in one transaction. Only then
+are the posts rendered and sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlite_utils
+
+from bot.config import Config
+from bot.promotions.render import render_promotion
+from bot.promotions.store import Promotion
+from bot.scheduling import ledger
+from bot.scheduling.delivery import Delivery
+from bot.scheduling.service import SchedulerService, Wanted
+from bot.scheduling.triggers import DueRun, plan_due
+from bot.storage import iso
+from handlers.types import Post
+
+log = logging.getLogger(__name__)
+
+KIND = "promotion"
+
+
+def _missed_reason(plan: DueRun, grace: timedelta, zone: ZoneInfo) -> str:
+    late = int(plan.lateness.total_seconds() // 60)
+    reason = (f"Nudge was not running at {plan.scheduled_for.astimezone(zone):%a %d %b %H:%M}; "
+              f"{late} min late is past the {int(grace.total_seconds() // 60)} min grace period")
+    if plan.coalesced > 1:
+        reason += f" ({plan.coalesced} runs missed, counted as one)"
+    return reason
+
+
+class PromotionJobs:
+    kind = KIND
+
+    def __init__(self, db: sqlite_utils.Database, config: Config):
+        self.db = db
+        self.config = config
+
+    # --- what should be scheduled ---------------------------------------------------------
+
+    def wanted(self) -> dict[str, Wanted]:
+        rows = self.db.execute(
+            "select id, trigger, timezone, next_run_at from promotions "
+            "where status = 'active' and next_run_at is not null"
+        ).fetchall()
+        return {str(pid): Wanted(spec, tz, datetime.fromisoformat(next_run))
+                for pid, spec, tz, next_run in rows}
+
+    def wanted_one(self, key: str) -> Wanted | None:
+        row = self.db.execute(
+            "select trigger, timezone, next_run_at from promotions "
+            "where id = ? and status = 'active' and next_run_at is not null", [int(key)]
+        ).fetchone()
+        return Wanted(row[0], row[1], datetime.fromisoformat(row[2])) if row else None
+
+    def describe(self, ref_id: str) -> str:
+        return f"promotion #{ref_id}"
+
+    # --- running --------------------------------------------------------------------------
+
+    def claim_due(self, db: sqlite_utils.Database, promotion_id: int, now: datetime,
+                  grace: timedelta
+                  ) -> tuple[Promotion | None, list[tuple[int, ledger.DeliveryKey]]]:
+        """Inside the caller's transaction: advance the row past what is due, claim its
+        deliveries (or record them as missed). Returns the row as it was, and the claims."""
+        rows = list(db["promotions"].rows_where("id = ?", [promotion_id]))
+        if not rows or rows[0]["status"] != "active" or not rows[0]["next_run_at"]:
+            return None, []
+        promotion = Promotion.from_row(rows[0])
+        if promotion.next_run_at > now:
+            return promotion, []  # woken early, or the row moved since the job was set
+        plan = plan_due(promotion.trigger(), promotion.next_run_at, now, grace,
+                        promotion.ends_at)
+        runs = promotion.runs + 1
+        finished = plan.following is None or bool(promotion.max_runs and
+                                                  runs >= promotion.max_runs)
+        db.execute(
+            "update promotions set next_run_at = ?, runs = ?, status = ?, "
+            "last_run_at = coalesce(?, last_run_at) where id = ?",
+            [None if finished else iso(plan.following), runs,
+             "finished" if finished else "active",
+             iso(plan.scheduled_for) if plan.on_time else None, promotion_id],
+        )
+        claims = []
+        for target in promotion.targets:
+            key = ledger.DeliveryKey(KIND, str(promotion_id), plan.scheduled_for,
+                                     target.platform, target.channel)
+            if plan.on_time:
+                delivery_id = ledger.claim(db, key, now)
+                if delivery_id is not None:
+                    claims.append((delivery_id, key))
+            else:
+                ledger.record(db, key, "missed", now,
+                              _missed_reason(plan, grace, self.config.zone))
+        if plan.coalesced > 1 or not plan.on_time:
+            log.warning("promotion #%s: %d run(s) due by %s, %s", promotion_id, plan.coalesced,
+                        iso(plan.scheduled_for), "sent late" if plan.on_time else "missed")
+        return promotion, claims
+
+    async def fire(self, key: str, service: SchedulerService) -> None:
+        now = service.clock()
+        promotion, claims = await service.writer.write(
+            lambda db: self.claim_due(db, int(key), now, service.grace))
+        if claims:
+            await service.send_all([self.delivery(promotion, did, dkey) for did, dkey in claims])
+
+    def delivery(self, promotion: Promotion, delivery_id: int,
+                 key: ledger.DeliveryKey) -> Delivery:
+        day = key.scheduled_for.astimezone(self.config.zone).date()
+        text = render_promotion(self.config, promotion, key.platform, day)
+        return Delivery(
+            id=delivery_id, key=key, post=Post(key.platform, key.target, text),
+            label=f"promotion #{promotion.id}",
+            retry_hint=f"Fix the cause, then `/nudge promo send-now {promotion.id}` posts it "
+                       "again.",
+        )
+
+    def delivery_for(self, delivery_id: int, key: ledger.DeliveryKey) -> Delivery | None:
+        rows = list(self.db["promotions"].rows_where("id = ?", [int(key.ref_id)]))
+        if not rows or rows[0]["status"] == "cancelled":
+            return None
+        return self.delivery(Promotion.from_row(rows[0]), delivery_id, key)
+
+    async def send_now(self, promotion_id: int, at: datetime, service: SchedulerService
+                       ) -> list[str]:
+        """A test send to every target, outside the schedule: runs and next run stay as they
+        are. `at` (the request time) keys the deliveries, so a repeated click is sent once."""
+        def claim(db: sqlite_utils.Database):
+            rows = list(db["promotions"].rows_where("id = ?", [promotion_id]))
+            if not rows:
+                return None, []
+            promotion = Promotion.from_row(rows[0])
+            claims = []
+            for target in promotion.targets:
+                key = ledger.DeliveryKey(KIND, str(promotion_id), at, target.platform,
+                                         target.channel)
+                delivery_id = ledger.claim(db, key, at)
+                if delivery_id is not None:
+                    claims.append((delivery_id, key))
+            return promotion, claims
+
+        promotion, claims = await service.writer.write(claim)
+        if not claims:
+            return []
+        return await service.send_all([self.delivery(promotion, did, k) for did, k in claims])
+

@@ -1,0 +1,225 @@
+"""`/nudge promo ...`: schedule promotions, look at them, pause, resume, cancel, edit, test.
+
+Anyone on the team may list and show; adding and changing is limited to `team.managers` in
+the config, and every change is written to the audit log. The same functions serve the
+`nudge promo` command line (bot/promotions/cli.py), which acts as a local administrator.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from bot.promotions import store
+from bot.promotions.grammar import parse_add
+from bot.promotions.render import render_promotion
+from bot.promotions.store import Actor, Promotion, PromotionError
+from bot.scheduling.timeparse import ScheduleError, parse_schedule
+from bot.scheduling.triggers import upcoming
+from handlers.context import Context
+from handlers.router import Command, UsageError, split_words
+from handlers.types import Field, Reply, Request
+
+KIND = "promotion"
+# More often than hourly, a promotion floods the channel it is meant to sell in.
+MIN_INTERVAL = timedelta(hours=1)
+MANAGING = ("add", "pause", "resume", "cancel", "edit", "send-now")
+SMART_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"',
+                              "\u00bb": '"'})
+USAGE = ('/nudge promo add "<text>" in #channel[, #other] at <when> [every <recurrence>] '
+         "[until <date>] [times N] [tz <Area/City>] [cta <id>] [offer <id>] | list [all] | "
+         'show <id> | pause <id> | resume <id> | cancel <id> | edit <id> "<text>" | '
+         "send-now <id>")
+
+
+def _when(ctx: Context, moment: datetime | None) -> str:
+    if moment is None:
+        return "none"
+    return f"{moment.astimezone(ctx.config.zone):%a %d %b %H:%M}"
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _where(promotion: Promotion) -> str:
+    return ", ".join(str(target) for target in promotion.targets)
+
+
+def _next_runs(ctx: Context, promotion: Promotion, count: int = 3) -> list[datetime]:
+    if promotion.status != "active" or promotion.next_run_at is None:
+        return []
+    left = count
+    if promotion.max_runs:
+        left = min(count, promotion.max_runs - promotion.runs)
+    return upcoming(promotion.trigger(), promotion.next_run_at, left, promotion.ends_at)
+
+
+def _sync(ctx: Context, promotion: Promotion) -> None:
+    if ctx.scheduler is not None:
+        ctx.scheduler.sync(KIND, promotion.id)
+
+
+def _one_id(words: list[str], what: str) -> str:
+    if len(words) != 1:
+        raise UsageError(f"Say which promotion to {what}: `/nudge promo {what} 3`.")
+    return words[0]
+
+
+# --- commands -----------------------------------------------------------------------------
+
+
+def add(words: list[str], ctx: Context, actor: Actor, platform: str) -> Reply:
+    args = parse_add(words, platform)
+    now = ctx.now()
+    schedule = parse_schedule(args.schedule_words, now, ctx.config.zone,
+                              min_interval=MIN_INTERVAL)
+    promotion = store.add(ctx.db, ctx.config, text=args.text, targets=args.targets,
+                          schedule=schedule, schedule_text=" ".join(args.schedule_words),
+                          actor=actor, now=now, cta_id=args.cta_id, offer_id=args.offer_id)
+    _sync(ctx, promotion)
+    runs = _next_runs(ctx, promotion)
+    fields = [Field("Text", _short(promotion.text, 200)),
+              Field("Schedule", f"{promotion.summary} ({promotion.timezone})"),
+              Field("Next posts", ", ".join(_when(ctx, run) for run in runs))]
+    if promotion.cta_id or promotion.offer_id:
+        fields.append(Field("Catalog", f"CTA {promotion.cta_id or 'none'}, "
+                                       f"offer {promotion.offer_id or 'none'}"))
+    return Reply(
+        f"Promotion #{promotion.id} scheduled: first post {_when(ctx, promotion.next_run_at)} "
+        f"({ctx.config.timezone}) in {_where(promotion)}. "
+        f"`/nudge promo show {promotion.id}` shows exactly what will be posted.",
+        fields=tuple(fields), meta={"promotion_id": promotion.id},
+    )
+
+
+def list_(words: list[str], ctx: Context, actor: Actor, platform: str) -> Reply:
+    everything = bool(words) and words[0].lower() == "all"
+    promotions = store.listed(ctx.db, store.STATUSES if everything else ("active", "paused"))
+    if not promotions:
+        return Reply("No promotions are scheduled. Add one: "
+                     '`/nudge promo add "10% off today" in #customers at tomorrow 9am`.')
+    lines = [f"*Promotions* (times in {ctx.config.timezone})"]
+    for promotion in promotions:
+        state = promotion.status
+        if state == "active":
+            state = f"next {_when(ctx, promotion.next_run_at)}"
+        summary = promotion.summary
+        if promotion.timezone != ctx.config.timezone:
+            summary += f" ({promotion.timezone})"
+        lines.append(f"#{promotion.id} {state} · {summary} · {_where(promotion)} · "
+                     f"\"{_short(promotion.text)}\"")
+    return Reply("\n".join(lines), meta={"ids": [p.id for p in promotions]})
+
+
+def show(words: list[str], ctx: Context, actor: Actor, platform: str) -> Reply:
+    promotion = store.get(ctx.db, _one_id(words, "show"))
+    zone = ctx.config.zone
+    day = (promotion.next_run_at or ctx.now()).astimezone(zone).date()
+    platforms = list(dict.fromkeys(target.platform for target in promotion.targets))
+    previews = []
+    for name in platforms:
+        channels = ", ".join(f"#{t.channel}" for t in promotion.targets if t.platform == name)
+        text = render_promotion(ctx.config, promotion, name, day)
+        previews.append(f"On {name} ({channels}):\n{text}")
+    deliveries = Counter(row["status"] for row in ctx.db["deliveries"].rows_where(
+        "kind = ? and ref_id = ?", [KIND, str(promotion.id)]))
+    runs = f"{promotion.runs}" + (f" of {promotion.max_runs}" if promotion.max_runs else "")
+    fields = [
+        Field("Status", promotion.status),
+        Field("Schedule", f"{promotion.summary} ({promotion.timezone})"),
+        Field("Next posts", ", ".join(_when(ctx, r) for r in _next_runs(ctx, promotion))
+              or "none"),
+        Field("Runs so far", runs),
+        Field("Deliveries", ", ".join(f"{status} {count}" for status, count
+                                      in sorted(deliveries.items())) or "none yet"),
+        Field("Added by", f"{promotion.created_by}, {_when(ctx, promotion.created_at)}"),
+    ]
+    return Reply(f"*Promotion #{promotion.id}*, exactly as it will be posted:\n\n"
+                 + "\n\n".join(previews), fields=tuple(fields),
+                 meta={"promotion_id": promotion.id})
+
+
+def pause(words: list[str], ctx: Context, actor: Actor, platform: str) -> Reply:
+    promotion = store.pause(ctx.db, _one_id(words, "pause"), actor, ctx.now())
+    _sync(ctx, promotion)
+    return Reply(f"Promotion #{promotion.id} is paused; nothing goes out until "
+                 f"`/nudge promo resume {promotion.id}`.")
+
+
+def resume(words: list[str], ctx: Context, actor: Actor, platform: str) -> Reply:
+    promotion = store.resume(ctx.db, _one_id(words, "resume"), actor, ctx.now())
+    _sync(ctx, promotion)
+    return Reply(f"Promotion #{promotion.id} is active again: next post "
+                 f"{_when(ctx, promotion.next_run_at)} ({ctx.config.timezone}).")
+
+
+def cancel(words: list[str], ctx: Context, actor: Actor, platform: str) -> Reply:
+    promotion = store.cancel(ctx.db, _one_id(words, "cancel"), actor, ctx.now())
+    _sync(ctx, promotion)
+    return Reply(f"Promotion #{promotion.id} is cancelled; it will not be posted again.")
+
+
+def edit(words: list[str], ctx: Context, actor: Actor, platform: str) -> Reply:
+    if len(words) < 2:
+        raise UsageError('Say which promotion and its new text: `/nudge promo edit 3 "New '
+                         'words"`.')
+    promotion = store.edit(ctx.db, words[0], " ".join(words[1:]), actor, ctx.now())
+    return Reply(f"Promotion #{promotion.id} now reads: \"{_short(promotion.text, 200)}\". "
+                 f"`/nudge promo show {promotion.id}` shows the whole post.")
+
+
+def send_now(words: list[str], ctx: Context, actor: Actor, platform: str) -> Reply:
+    promotion = store.get(ctx.db, _one_id(words, "send-now"))
+    if promotion.status == "cancelled":
+        raise PromotionError(f"Promotion #{promotion.id} is cancelled; add it again to send it.")
+    scheduler = ctx.scheduler
+    if scheduler is None or not scheduler.running:
+        raise PromotionError("Test sends go out through the running Nudge: start it with "
+                             "`nudge run`, then try again.")
+    at = ctx.now().replace(microsecond=0)
+    scheduler.run_once(scheduler.sources[KIND].send_now, promotion.id, at, scheduler)
+    store.record_test_send(ctx.db, promotion, actor, at)
+    return Reply(f"Sending promotion #{promotion.id} now to {_where(promotion)}, as a test: "
+                 "its schedule does not change. If a channel refuses it, the team is told here.")
+
+
+ACTIONS: dict[str, Callable[[list[str], Context, Actor, str], Reply]] = {
+    "add": add, "list": list_, "show": show, "pause": pause, "resume": resume,
+    "cancel": cancel, "edit": edit, "send-now": send_now,
+}
+
+
+def perform(action: str, words: list[str], ctx: Context, actor: Actor,
+            default_platform: str) -> Reply:
+    """Run one promo action for `actor` (permission already checked); errors become replies."""
+    handler = ACTIONS.get(action)
+    if handler is None:
+        raise UsageError(f"`{action[:20]}` is not a promo command: use "
+                         f"{', '.join(ACTIONS)}.")
+    try:
+        return handler(words, ctx, actor, default_platform)
+    except (PromotionError, ScheduleError) as error:
+        return Reply.error(str(error))
+
+
+def run(request: Request, args: str, ctx: Context) -> Reply:
+    words = split_words(args.translate(SMART_QUOTES))
+    action = words[0].lower() if words else "list"
+    if action in MANAGING and not ctx.config.team.may_manage(request.platform, request.user,
+                                                             request.roles):
+        return Reply.error("Only the promotion managers (`team.managers` in Nudge's config) can "
+                           "add, change or cancel promotions; `/nudge promo list` and "
+                           "`/nudge promo show <id>` are open to the whole team.")
+    return perform(action, words[1:], ctx, Actor(request.platform, request.user),
+                   request.platform)
+
+
+COMMAND = Command(
+    name="promo",
+    summary="Schedule promotions in your channels; list, show, pause, resume, cancel, test.",
+    usage=USAGE,
+    run=run,
+)
