@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import digest, help, promotions, stats, suggest
+from handlers import cta, digest, help, promotions, stats, suggest
 from handlers.router import Command, Router
 
 COMMANDS: list[Command] = [
@@ -11,6 +11,7 @@ COMMANDS: list[Command] = [
     digest.COMMAND,
     promotions.COMMAND,
     suggest.COMMAND,
+    cta.COMMAND,
 ]
 
 

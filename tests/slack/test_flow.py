@@ -75,3 +75,16 @@ async def test_suggest_shows_what_nudge_would_say_without_storing_anything(nudge
 async def test_suggest_without_a_message_explains_how_to_use_it(nudge_http):
     answer = await nudge_http.command("suggest")
     assert "Usage: `/nudge suggest <customer message>`" in said(answer)
+
+
+async def test_cta_lists_the_catalog_with_links_tagged_for_slack(nudge_http):
+    answer = said(await nudge_http.command("cta"))
+    assert "Order online for pickup (buy, `order-online`)" in answer
+    assert ("https://crumbandco.example/order?utm_source=slack&utm_medium=chat"
+            "&utm_campaign=chat-orders") in answer
+    assert "https://crumbandco.example/offers/autumn?ref=chat&utm_source=slack" in answer
+
+
+async def test_cta_with_an_unknown_id_names_the_known_ones(nudge_http):
+    answer = said(await nudge_http.command("cta nope"))
+    assert "There is no call-to-action `nope`" in answer and "`order-online`" in answer
