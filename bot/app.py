@@ -78,10 +78,8 @@ def plan_platforms(config: Config, secrets: Secrets) -> list[PlatformPlan]:
 
 def load_engine(config: Config):
     """The embedded suggestion engine (trained on first use, then cached)."""
-    try:
-        from bot.engine import Engine
-    except ImportError:  # TEMPORARY until the engine lands (issue 3)
-        return None
+    from bot.engine import Engine
+
     return Engine(config)
 
 

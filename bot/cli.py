@@ -114,13 +114,15 @@ def run(ctx: click.Context, console_only: bool) -> None:
 
 def _register_commands() -> None:
     """Commands defined next to the library code they drive, added here one line each."""
-    from bot import results_cli
+    from bot import engine_cli, results_cli
     from bot.platforms.slack.manifest import slack_manifest
     from bot.promotions import cli as promotions_cli
 
     cli.add_command(results_cli.stats)
     cli.add_command(results_cli.export)
     cli.add_command(promotions_cli.promo)
+    cli.add_command(engine_cli.classify)
+    cli.add_command(engine_cli.suggest)
     cli.add_command(slack_manifest)
 
 

@@ -213,6 +213,7 @@ class EngineSettings(Strict):
     cta_cadence: int = Field(default=3, ge=1, le=50)
     confidence_threshold: float = Field(default=0.35, ge=0, le=1)
     max_suggestions: int = Field(default=3, ge=1, le=3)
+    faq_threshold: float = Field(default=0.35, gt=0, le=1)
 
 
 class Digest(Strict):

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign")
+
+
+def _without_utm(query: str) -> list[str]:
+    # The query is kept exactly as the catalog wrote it (encoding, order, "?flag" without a
+    # value): re-encoding it could break a signed or unusual URL.
+    return [pair for pair in query.split("&")
+            if pair and pair.split("=", 1)[0].lower() not in UTM_KEYS]
 
 
 def tag_url(url: str, source: str, medium: str, campaign: str) -> str:
@@ -14,7 +21,12 @@ def tag_url(url: str, source: str, medium: str, campaign: str) -> str:
     read only one of each, and which one would be unpredictable.
     """
     parts = urlsplit(url)
-    kept = [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True)
-            if key not in UTM_KEYS]
     tags = [("utm_source", source), ("utm_medium", medium), ("utm_campaign", campaign)]
-    return urlunsplit(parts._replace(query=urlencode(kept + tags)))
+    pairs = _without_utm(parts.query) + [f"{key}={quote(value, safe='')}" for key, value in tags]
+    return urlunsplit(parts._replace(query="&".join(pairs)))
+
+
+def untagged(url: str) -> str:
+    """`url` without its UTM parameters: the catalog entry a tagged link came from."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(query="&".join(_without_utm(parts.query))))

@@ -103,11 +103,21 @@ def record_message(request: Request, ctx: Context) -> Recorded | None:
     return Recorded(conversation_id, message_id, customer_id or "")
 
 
+EARLIER_MESSAGES = 5
+
+
 def thread_state(ctx: Context, recorded: Recorded) -> ThreadState:
+    """What the engine should know about this thread: cadence, opt-out, recent wording."""
     row = ctx.db["conversations"].get(recorded.conversation_id)
+    earlier = ctx.db.execute(
+        "select text from messages where conversation_id = ? and author_role = 'customer' "
+        "and id < ? order by id desc limit ?",
+        [recorded.conversation_id, recorded.message_id, EARLIER_MESSAGES],
+    ).fetchall()
     return ThreadState(
         customer_messages_since_cta=row["customer_messages_since_cta"] or 0,
         opted_out=is_opted_out(ctx, recorded.customer_id),
+        earlier_texts=tuple(text for (text,) in reversed(earlier)),
     )
 
 

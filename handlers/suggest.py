@@ -1,7 +1,4 @@
-"""`/nudge suggest <text>`: what Nudge would suggest for a customer message, without storing it.
-
-A way for the team to try the engine on a phrasing, in any chat, before a customer writes it.
-"""
+"""`/nudge suggest <customer message>`: try the engine on any text, privately, nothing stored."""
 
 from __future__ import annotations
 
@@ -15,25 +12,26 @@ def run(request: Request, args: str, ctx: Context) -> Reply:
     text = args.strip()
     if not text:
         raise UsageError("Give me a customer message to try, e.g. "
-                         "`/nudge suggest how much is a sourdough loaf?`")
+                         "`/nudge suggest how much is the autumn box?`")
     if ctx.engine is None:
-        return Reply.error("The suggestion engine is not available in this run.")
-    result = ctx.engine.suggest(text[:5000], platform=request.platform, state=ThreadState(),
+        return Reply.error("The suggestion engine is not loaded, so there is nothing to suggest.")
+    result = ctx.engine.suggest(text, platform=request.platform, state=ThreadState(1),
                                 now=ctx.now())
     c = result.classification
     unsure = ", unsure" if c.low_confidence else ""
-    fields = [Field("Intent", f"{c.intent} ({c.stage}, {c.confidence:.0%}{unsure})")]
-    for number, suggestion in enumerate(result.suggestions, start=1):
-        fields.append(Field(f"Suggestion {number}", f"{suggestion.text}\nWhy: "
-                                                     f"{suggestion.rationale}"))
-    if not result.suggestions:
-        fields.append(Field("Suggestion", "none: Nudge would stay quiet here"))
-    return Reply(f"What Nudge would suggest for: {text[:200]}", fields=tuple(fields))
+    fields = []
+    for rank, s in enumerate(result.suggestions, start=1):
+        label = f"Suggestion {rank}" + (" (urgent)" if s.urgent else "")
+        link = f"{s.cta_kind}: {s.cta_label}" if s.cta_id else "no CTA"
+        fields.append(Field(label, s.text))
+        fields.append(Field("Why", f"{s.rationale} [{link}]"))
+    return Reply(f"Intent: {c.intent} ({c.stage}, {c.confidence:.0%}{unsure})",
+                 fields=tuple(fields))
 
 
 COMMAND = Command(
     name="suggest",
-    summary="Try a customer message: the intent and the replies Nudge would suggest.",
+    summary="Show the replies Nudge would suggest for a customer message (nothing is sent).",
     usage="/nudge suggest <customer message>",
     run=run,
 )

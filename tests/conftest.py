@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,6 +24,21 @@ def example_config(tmp_path: Path, **overrides) -> Config:
     raw["storage"] = {"path": str(tmp_path / "nudge.db")}
     raw.update(overrides)
     return parse_config(yaml.safe_dump(raw), "config.yaml")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def model_cache(tmp_path_factory) -> Path:
+    """One intent-model cache for the whole run, in a temporary folder; subprocesses started
+    by tests (the CLI, the console) inherit it through $NUDGE_CACHE_DIR, so the model is
+    trained once per run and the user's own cache is never touched."""
+    path = tmp_path_factory.mktemp("model-cache")
+    previous = os.environ.get("NUDGE_CACHE_DIR")
+    os.environ["NUDGE_CACHE_DIR"] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop("NUDGE_CACHE_DIR", None)
+    else:
+        os.environ["NUDGE_CACHE_DIR"] = previous
 
 
 @pytest.fixture
@@ -67,6 +83,14 @@ def clock() -> FixedClock:
 @pytest.fixture
 def ctx(config, db, clock) -> Context:
     return Context(config=config, db=db, router=build_router(), clock=clock)
+
+
+@pytest.fixture
+def engine(config):
+    """The real suggestion engine on the example config (the model is shared per process)."""
+    from bot.engine import Engine
+
+    return Engine(config)
 
 
 @pytest.fixture

@@ -44,6 +44,9 @@ class ThreadState:
 
     customer_messages_since_cta: int = 0  # including the message being answered
     opted_out: bool = False
+    # The customer's earlier messages in this thread, oldest first: "the Mill Road one" said
+    # two messages ago still tells which shop "what time do you close?" is about.
+    earlier_texts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

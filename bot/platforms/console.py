@@ -29,10 +29,16 @@ BUTTON_COMMANDS = ("/send", "/another", "/edit", "/dismiss")
 _EOF = object()
 
 
+def _indented(text: str) -> str:
+    return "\n".join(line if n == 0 or not line else f"    {line}"
+                     for n, line in enumerate(text.split("\n")))
+
+
 def render(reply: Reply) -> str:
     """A Reply as plain terminal text: the text, its fields, then its buttons."""
     lines = [reply.text]
-    lines += [f"  {field.label}: {field.value}" for field in reply.fields]
+    # Continuation lines are indented so a multi-paragraph reply still reads as one field.
+    lines += [f"  {field.label}: " + _indented(field.value) for field in reply.fields]
     if reply.choices:
         lines.append("  " + "  ".join(f"[/{c.action}] {c.label}" for c in reply.choices))
     return "\n".join(lines)

@@ -183,26 +183,6 @@ async def stop_nudge(nudge: RunningNudge) -> None:
     nudge.app.db.conn.close()
 
 
-class _DevEngine:  # TEMPORARY: until the engine lands on main
-    def suggest(self, text, *, platform, state, now):
-        from bot.engine.types import Classification, Suggestion, SuggestionSet
-
-        url = f"https://crumbandco.example/order?utm_source={platform}&utm_medium=chat"
-        return SuggestionSet(Classification("purchase_intent", 0.9, "promotion"), [
-            Suggestion(f"Lovely! Order here: {url}", "wants to buy", "order-online", "buy",
-                       "Order online", url),
-            Suggestion("Happy to help & answer anything.", "keeps talking"),
-        ])
-
-
-def _engine():
-    try:
-        from bot.engine import Engine  # noqa: F401
-    except ImportError:
-        return _DevEngine()
-    return None
-
-
 @pytest.fixture
 async def fake_slack():
     server = await FakeSlack().start()
@@ -220,15 +200,13 @@ def mode(request) -> str:
 
 @pytest.fixture
 async def nudge(tmp_path, fake_slack, clock, mode):
-    running = await start_nudge(mode, slack_config(tmp_path, fake_slack), fake_slack, clock,
-                                _engine())
+    running = await start_nudge(mode, slack_config(tmp_path, fake_slack), fake_slack, clock)
     yield running
     await stop_nudge(running)
 
 
 @pytest.fixture
 async def nudge_http(tmp_path, fake_slack, clock):
-    running = await start_nudge("http", slack_config(tmp_path, fake_slack), fake_slack, clock,
-                                _engine())
+    running = await start_nudge("http", slack_config(tmp_path, fake_slack), fake_slack, clock)
     yield running
     await stop_nudge(running)

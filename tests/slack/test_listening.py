@@ -53,10 +53,8 @@ async def test_nudges_own_messages_other_bots_and_notices_are_ignored(nudge_http
 
 
 async def test_a_bot_listed_in_allow_bots_is_heard_as_a_customer(tmp_path, fake_slack, clock):
-    from tests.slack.conftest import _engine
-
     config = slack_config(tmp_path, fake_slack, allow_bots=["B0FORM"])
-    nudge = await start_nudge("http", config, fake_slack, clock, _engine())
+    nudge = await start_nudge("http", config, fake_slack, clock)
     try:
         review = await nudge.review_of("New web form: I want to order a cake", user="U0FORMBOT",
                                        bot_id="B0FORM", subtype="bot_message")
@@ -79,11 +77,9 @@ async def test_an_edit_updates_the_stored_text(nudge_http):
 
 async def test_an_external_person_in_a_shared_channel_is_a_customer_even_if_listed_as_team(
         tmp_path, fake_slack, clock):
-    from tests.slack.conftest import _engine
-
     fake_slack.add_user("U0PARTNER", "Partner", team_id="T0OTHERORG")
     config = slack_config(tmp_path, fake_slack, team_users=[TEAM_MEMBER, "U0PARTNER"])
-    nudge = await start_nudge("http", config, fake_slack, clock, _engine())
+    nudge = await start_nudge("http", config, fake_slack, clock)
     try:
         await nudge.review_of("how much is delivery?", user="U0PARTNER",
                               user_team="T0OTHERORG")
@@ -94,12 +90,10 @@ async def test_an_external_person_in_a_shared_channel_is_a_customer_even_if_list
 
 
 async def test_members_of_the_team_user_group_are_the_team(tmp_path, fake_slack, clock):
-    from tests.slack.conftest import _engine
-
     fake_slack.add_user("U0BAKER", "Baker")
     fake_slack.usergroups["S0TEAM"] = ["U0BAKER"]
     config = slack_config(tmp_path, fake_slack, team_users=[], team_usergroup="S0TEAM")
-    nudge = await start_nudge("http", config, fake_slack, clock, _engine())
+    nudge = await start_nudge("http", config, fake_slack, clock)
     try:
         await nudge.review_of("hello, open today?", ts="1790000000.000001")
         await nudge.say("yes, until 6!", user="U0BAKER", ts="1790000000.000002",
@@ -114,11 +108,9 @@ async def test_members_of_the_team_user_group_are_the_team(tmp_path, fake_slack,
 
 async def test_without_a_team_list_members_are_the_team_and_guests_are_customers(
         tmp_path, fake_slack, clock):
-    from tests.slack.conftest import _engine
-
     fake_slack.add_user("U0GUEST", "Guest", guest=True)
     config = slack_config(tmp_path, fake_slack, team_users=[])
-    nudge = await start_nudge("http", config, fake_slack, clock, _engine())
+    nudge = await start_nudge("http", config, fake_slack, clock)
     try:
         await nudge.review_of("hi, do you have croissants?", user="U0GUEST",
                               ts="1790000000.000001")

@@ -1,0 +1,115 @@
+"""Shops: which one a customer means, and when it is open, in the team's time zone."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from bot.config import Store
+from bot.engine.text import normalise
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")
+# Words too common in shop names and addresses to tell two shops apart on their own.
+_GENERIC = {
+    "road", "street", "square", "hill", "lane", "avenue", "place", "park", "the", "and",
+    "shop", "store", "branch", "high", "north", "south", "east", "west", "centre",
+    "center", "city", "town", "new", "old", "way", "close", "court", "row", "st", "rd", "ave",
+}
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def long_date(day: date) -> str:
+    """"31 December 2026": the same in every locale."""
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+@dataclass(frozen=True)
+class StoreToday:
+    """What a customer needs to visit one shop today."""
+
+    store: Store
+    weekday: str
+    hours: str  # "08:00-18:00", "08:00-12:00, 13:00-17:00" or "closed"
+    next_open: str  # "Tuesday 09:00-16:00" when closed today (within a week), else ""
+
+    @property
+    def open_today(self) -> bool:
+        return self.hours.lower() != "closed"
+
+    def facts(self) -> list[str]:
+        name = self.store.name
+        facts = [f"{name} is at {self.store.address}"]
+        if self.open_today:
+            facts.append(f"{name} is open today ({self.weekday}) {self.hours}")
+        else:
+            facts.append(f"{name} is closed today ({self.weekday})")
+            if self.next_open:
+                facts.append(f"{name} opens again on {self.next_open}")
+        if self.store.phone:
+            facts.append(f"{name}'s phone number is {self.store.phone}")
+        return facts
+
+
+def store_today(store: Store, day: date) -> StoreToday:
+    hours = store.hours_on(day)
+    next_open = ""
+    if hours.lower() == "closed":
+        for ahead in range(1, 7):
+            later = day + timedelta(days=ahead)
+            span = store.hours_on(later)
+            if span.lower() != "closed":
+                next_open = f"{WEEKDAY_NAMES[later.weekday()]} {span}"
+                break
+    return StoreToday(store, WEEKDAY_NAMES[day.weekday()], hours, next_open)
+
+
+def _words(text: str) -> str:
+    return " ".join(_WORD.findall(normalise(text)))
+
+
+def _aliases(store: Store, others: list[Store]) -> set[str]:
+    """Ways a customer may name this shop: its name, its street, a word only it has."""
+    street = re.sub(r"^\s*\d+[a-z]?\s+", "", store.address.split(",")[0], flags=re.IGNORECASE)
+    aliases = {_words(store.name), _words(street)}
+    other_words = {word for other in others for word in _words(other.name).split()}
+    aliases |= {
+        word for word in _words(store.name).split()
+        if len(word) >= 4 and word not in _GENERIC and word not in other_words
+    }
+    return {alias for alias in aliases if alias}
+
+
+class StoreDirectory:
+    """The team's shops, with the names customers may use for each, worked out once."""
+
+    def __init__(self, stores: list[Store]):
+        self.stores = list(stores)
+        self._patterns = [
+            (store, [f" {alias} " for alias in sorted(_aliases(store, self._others(store)))])
+            for store in self.stores
+        ]
+
+    def _others(self, store: Store) -> list[Store]:
+        return [other for other in self.stores if other is not store]
+
+    def named(self, text: str) -> list[Store]:
+        """The shops the text names, in config order (none when it names none)."""
+        words = f" {_words(text)} "
+        return [store for store, patterns in self._patterns
+                if any(pattern in words for pattern in patterns)]
+
+    def meant(self, text: str, earlier: Iterable[str] = ()) -> list[Store]:
+        """The shop(s) to talk about: named now, else named earlier in the thread, else all."""
+        if len(self.stores) <= 1:
+            return list(self.stores)
+        for candidate in (text, *reversed(list(earlier))):
+            named = self.named(candidate)
+            if named:
+                return named
+        return list(self.stores)
