@@ -3,11 +3,13 @@
 Starts the real `nudge run` (HTTP mode, real engine, SQLite in a temporary folder) against the
 wire-level fake Slack from the tests (in its own thread and loop), then posts signed `/nudge help`
 slash commands and customer message events, half and half, to 127.0.0.1 at increasing rates
-(open loop: requests leave on schedule whether or not earlier ones were answered). For each rate
-it prints the ack latency p50/p99 (request sent to HTTP response), then the highest rate held
-with p99 <= 100 ms. Slack allows 3,000 ms.
+(open loop: requests leave on schedule whether or not earlier ones were answered). Each rate is
+run `--trials` times; it prints the ack latency p50/p99 (request sent to HTTP response) of each
+trial and their median, then the highest rate held (that rate and every lower one) with a
+median p99 <= 100 ms. Slack allows 3,000 ms. The machine's load average is printed too: on a
+shared 2-core machine other work moves these figures a lot.
 
-    .venv/bin/python bench/slack_http.py [--seconds 3] [--rates 25,50,100,200,400]
+    .venv/bin/python bench/slack_http.py [--seconds 3] [--trials 3] [--rates 25,50,100,200,400]
 """
 
 from __future__ import annotations
@@ -172,7 +174,7 @@ def percentile(values: list[float], share: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(share) - 1]
 
 
-async def main(rates: list[int], seconds: float) -> None:
+async def main(rates: list[int], seconds: float, trials: int) -> None:
     slack_thread = FakeSlackThread()
     slack = slack_thread.start()
     port = free_port()
@@ -188,20 +190,28 @@ async def main(rates: list[int], seconds: float) -> None:
                 load = Load(session, f"{base}/slack/events", slack.response_url())
                 await load.run_rate(20, 1)  # warm-up: engine loaded, caches filled
                 await asyncio.sleep(1)
-                print(f"Slack HTTP mode ack latency, {seconds:g} s per rate, "
-                      "half /nudge help, half customer messages")
+                print(f"Slack HTTP mode ack latency, {seconds:g} s per trial, {trials} trials "
+                      "per rate, half /nudge help, half customer messages; load average "
+                      f"{os.getloadavg()[0]:.2f} at start")
                 print(f"{'rate/s':>7} {'sent':>6} {'failed':>6} {'p50 ms':>8} {'p99 ms':>8} "
                       f"{'max ms':>8}")
+                held = True
                 for rate in rates:
-                    latencies, failures = await load.run_rate(rate, seconds)
-                    p50, p99 = percentile(latencies, 50), percentile(latencies, 99)
-                    print(f"{rate:>7} {len(latencies) + len(failures):>6} {len(failures):>6} "
-                          f"{p50:>8.1f} {p99:>8.1f} {max(latencies, default=0):>8.1f}",
-                          flush=True)
-                    if not failures and p99 <= TARGET_P99_MS:
+                    p99s = []
+                    for _ in range(trials):
+                        latencies, failures = await load.run_rate(rate, seconds)
+                        p50, p99 = percentile(latencies, 50), percentile(latencies, 99)
+                        p99s.append(p99 if not failures else float("inf"))
+                        print(f"{rate:>7} {len(latencies) + len(failures):>6} "
+                              f"{len(failures):>6} {p50:>8.1f} {p99:>8.1f} "
+                              f"{max(latencies, default=0):>8.1f}", flush=True)
+                        await asyncio.sleep(1.5)  # let the background work (reviews) drain
+                    median = statistics.median(p99s)
+                    print(f"{rate:>7} median p99 {median:.1f} ms", flush=True)
+                    held = held and median <= TARGET_P99_MS
+                    if held:
                         best = rate
-                    await asyncio.sleep(1.5)  # let the background work (reviews) drain
-                    if p99 > 10 * TARGET_P99_MS:
+                    if median > 10 * TARGET_P99_MS:
                         break  # far past the target: higher rates say nothing more
         finally:
             nudge.send_signal(signal.SIGINT)
@@ -223,6 +233,7 @@ async def main(rates: list[int], seconds: float) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=3.0)
-    parser.add_argument("--rates", default="25,50,100,200,400,800")
+    parser.add_argument("--trials", type=int, default=3)
+    parser.add_argument("--rates", default="25,50,100,200,300,400,600")
     args = parser.parse_args()
-    asyncio.run(main([int(r) for r in args.rates.split(",")], args.seconds))
+    asyncio.run(main([int(r) for r in args.rates.split(",")], args.seconds, args.trials))
