@@ -12,6 +12,8 @@ async def test_a_customer_message_gets_a_review_with_four_buttons(nudge):
     actions = [block for block in review["blocks"] if block["type"] == "actions"]
     assert [b["action_id"] for b in actions[0]["elements"]] == [
         "nudge_send", "nudge_another", "nudge_edit", "nudge_dismiss"]
+    assert review["blocks"][0]["text"]["text"].startswith(
+        "New customer message in <#C0CUSTOMERS>: purchase_intent")
     shown = "\n".join(str(block) for block in review["blocks"])
     assert "can I order a sourdough loaf" in shown
     assert "https://home.slack.test/archives/C0CUSTOMERS/p1790000000000001" in shown

@@ -96,6 +96,11 @@ class SlackAdapter:
     def ctx(self) -> Context:
         return self.app.ctx
 
+    @property
+    def session(self) -> aiohttp.ClientSession | None:
+        """The HTTP session every Slack call shares (response URLs included)."""
+        return self._session
+
     async def start(self, app: Application) -> None:
         """Connect (Socket Mode) or listen (HTTP mode), then serve until stop()."""
         self.app = app

@@ -45,7 +45,11 @@ def action_id(action: str) -> str:
 def message(reply: Reply) -> dict[str, Any]:
     """`text` (the notification fallback) and `blocks` for chat.postMessage, respond or update."""
     icon = "" if reply.ok else ":warning: "
-    blocks: list[dict[str, Any]] = [section(icon + escape(reply.text))]
+    text = escape(reply.text)
+    channel = (reply.meta or {}).get("channel") or ""
+    if (reply.meta or {}).get("platform") == "slack" and channel:
+        text = text.replace(channel, f"<#{channel}>")  # the channel's name, as a link
+    blocks: list[dict[str, Any]] = [section(icon + text)]
     for item in reply.fields:
         value = escape(item.value)
         if item.label == "Handled":

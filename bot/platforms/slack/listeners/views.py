@@ -69,7 +69,7 @@ async def tell_submitter(adapter: SlackAdapter, meta: dict, user: str, reply: Re
     in that channel."""
     url = meta.get("response_url")
     if url:
-        webhook = AsyncWebhookClient(url, session=adapter._session)
+        webhook = AsyncWebhookClient(url, session=adapter.session)
         try:
             response = await webhook.send(**blocks.message(reply), response_type="ephemeral")
             if response.status_code == 200:
