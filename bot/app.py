@@ -83,6 +83,13 @@ def load_engine(config: Config):
     return Engine(config)
 
 
+def load_llm(config: Config, secrets: Secrets):
+    """The optional LLM drafter, or None when `llm:` is off or unusable (`nudge check` says why)."""
+    from bot.llm import LLMDrafter
+
+    return LLMDrafter.from_config(config, secrets)
+
+
 class Application:
     def __init__(self, config: Config, secrets: Secrets, *, db=None,
                  clock: Callable[[], datetime] | None = None, engine=None):
@@ -99,6 +106,7 @@ class Application:
         for source in build_sources(self.db, config):
             self.scheduler.register(source)
         self.ctx.scheduler = self.scheduler
+        self.llm = load_llm(config, secrets)
 
     def add_adapter(self, adapter: Adapter) -> None:
         self.adapters[adapter.platform] = adapter
@@ -120,6 +128,22 @@ class Application:
                 await adapter.notify_team(reply)
             except Exception:
                 log.exception("could not notify the team on %s", adapter.platform)
+
+    async def improve_review(self, review: Reply) -> Reply | None:
+        """The review with the LLM's wording once it arrives, or None to keep what is shown.
+
+        Adapters show the template review first, then schedule this with asyncio.create_task
+        and replace their review message with the result; it never raises.
+        """
+        if self.llm is None:
+            return None
+        from bot.llm import improve_review
+
+        try:
+            return await improve_review(self.ctx, self.llm, review)
+        except Exception:
+            log.exception("LLM drafting failed; the template reply stays")
+            return None
 
     async def run(self) -> None:
         """Start every adapter and serve until all of them stop (the console stops at EOF)."""
@@ -163,3 +187,5 @@ class Application:
                 await adapter.stop()
             except Exception:
                 log.exception("could not stop %s cleanly", adapter.platform)
+        if self.llm is not None:
+            await self.llm.close()

@@ -66,6 +66,7 @@ def init(force: bool) -> None:
 def check(ctx: click.Context) -> None:
     """Validate the config and say which platforms would start, and why."""
     from bot.app import plan_platforms
+    from bot.llm.plan import plan_llm
 
     config = get_config(ctx)
     source = find_config_path(ctx.obj.get("config_path"))
@@ -76,6 +77,8 @@ def check(ctx: click.Context) -> None:
     )
     for plan in plan_platforms(config, Secrets.from_env()):
         click.echo(f"{plan.name}: {'starts' if plan.start else 'off'} ({plan.reason})")
+    llm = plan_llm(config, Secrets.from_env())
+    click.echo(f"llm: {'on' if llm.enabled else 'off'} ({llm.reason})")
 
 
 def build_app(config: Config, console_only: bool = False):

@@ -210,6 +210,13 @@ def _v1_core(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v2_suggestion_facts(db: sqlite_utils.Database) -> None:
+    # What a suggestion may state and its CTA label, kept so an LLM draft made after the
+    # review was shown can still be checked against exactly the engine's facts.
+    db.execute("alter table suggestions add column facts text")  # JSON list of strings
+    db.execute("alter table suggestions add column cta_label text")
+
+
 @contextmanager
 def transaction(db: sqlite_utils.Database) -> Iterator[None]:
     """One atomic unit of work. Inside it use db.execute(): sqlite-utils' insert() commits early.
@@ -228,7 +235,10 @@ def transaction(db: sqlite_utils.Database) -> Iterator[None]:
 
 
 # Append new migrations; never edit one that has shipped.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_core]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _v1_core,
+    _v2_suggestion_facts,
+]
 
 
 def schema_version(db: sqlite_utils.Database) -> int:

@@ -6,6 +6,7 @@ edit, dismiss); only when a person presses Send does anything reach the customer
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 
@@ -143,6 +144,8 @@ def _store_suggestions(ctx: Context, recorded: Recorded, result: SuggestionSet) 
                     "cta_id": suggestion.cta_id,
                     "cta_url": suggestion.cta_url,
                     "cta_kind": suggestion.cta_kind,
+                    "cta_label": suggestion.cta_label,
+                    "facts": json.dumps(list(suggestion.facts), ensure_ascii=False),
                     "offer_id": suggestion.offer_id,
                     "rationale": suggestion.rationale,
                     "urgent": int(suggestion.urgent),
@@ -202,7 +205,7 @@ def review_reply(ctx: Context, suggestion_id: int, request: Request | None = Non
         Field("Customer", message["text"][:500]),
         Field("Intent", f"{s['intent']} ({s['stage']}, {s['confidence']:.0%})"),
         Field("Why", s["rationale"]),
-        Field("Suggested reply", s["text"]),
+        Field("Suggested reply" + (" (LLM wording)" if s["source"] == "llm" else ""), s["text"]),
     ]
     if s["cta_url"]:
         fields.append(Field("Link", s["cta_url"]))

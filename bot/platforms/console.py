@@ -3,7 +3,8 @@
 Each plain line is a customer message in the console's customer channel; lines that start with
 "/" come from the team: "/nudge ..." runs a command, and "/send", "/another", "/edit <text>",
 "/dismiss" press the buttons of the latest suggestion. It stops cleanly at end of input, so
-`printf 'hi\\n/nudge help\\n' | nudge run` is scriptable.
+`printf 'hi\\n/nudge help\\n' | nudge run` is scriptable. With an LLM configured, the template
+suggestion is shown first and an "Updated draft" follows when the model's wording arrives.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ class ConsoleAdapter:
         self._counter = 0
         self._session = str(int(time.time() * 1000))
         self._stopping = asyncio.Event()
+        self._drafts: set[asyncio.Task] = set()
 
     def say(self, text: str) -> None:
         print(text, file=self.stdout, flush=True)
@@ -88,6 +90,7 @@ class ConsoleAdapter:
                 print("> ", end="", file=self.stdout, flush=True)
             item = await queue.get()
             if item is _EOF:
+                await self._settle_drafts()
                 break
             line = item.rstrip("\r\n")
             try:
@@ -125,6 +128,7 @@ class ConsoleAdapter:
             review = conversation.on_message(request, ctx)
             if review is not None:
                 await self.notify_team(review)
+                self._improve_later(review)
 
     async def _press(self, text: str) -> None:
         action, _, rest = text.partition(" ")
@@ -132,11 +136,31 @@ class ConsoleAdapter:
         if self.latest_suggestion is None:
             self.say("There is no suggestion to act on yet: type a customer message first.")
             return
+        await self._settle_drafts()
         result = conversation.on_choice(self.app.ctx, action, self.latest_suggestion,
                                         "console", TEAM_USER, edited_text=rest)
         if result.post is not None:
             await self.app.publish(result.post)
         await self.notify_team(result.review)
+        if action == "another":
+            self._improve_later(result.review)
+
+    def _improve_later(self, review: Reply) -> None:
+        """Ask for the LLM's wording without holding up the next line."""
+        task = asyncio.create_task(self._show_improved(review))
+        self._drafts.add(task)
+        task.add_done_callback(self._drafts.discard)
+
+    async def _show_improved(self, review: Reply) -> None:
+        improved = await self.app.improve_review(review)
+        if improved is not None:
+            self.say(f"[#{self.review_channel}] Updated draft: " + render(improved))
+
+    async def _settle_drafts(self) -> None:
+        # A button acts on the draft the team was last shown, so a scripted session that
+        # presses /send right away waits for a pending draft (at most the LLM timeout).
+        if self._drafts:
+            await asyncio.gather(*self._drafts, return_exceptions=True)
 
     async def post(self, post: Post) -> str:
         self.say(f"[Nudge → #{post.channel}] {post.text}")

@@ -1,0 +1,73 @@
+"""Replace a review's template draft with the LLM's, after the review has been shown.
+
+Adapters show the template review at once (so Slack's and Discord's acks never wait on a model),
+then schedule `improve_review`; when a better draft arrives it is stored on the suggestion row
+and the adapter replaces the review message with the Reply returned here.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from bot.engine.types import Suggestion
+from bot.llm.drafting import LLMDrafter
+from handlers.context import Context
+from handlers.conversation import review_reply
+from handlers.types import Reply
+
+log = logging.getLogger(__name__)
+
+
+def suggestion_from_row(row: dict) -> Suggestion:
+    """The engine's Suggestion as it was stored, facts included."""
+    try:
+        facts = tuple(str(fact) for fact in json.loads(row.get("facts") or "[]"))
+    except (ValueError, TypeError):
+        facts = ()
+    return Suggestion(
+        text=row["text"] or "",
+        rationale=row["rationale"] or "",
+        cta_id=row["cta_id"],
+        cta_kind=row["cta_kind"],
+        cta_label=row.get("cta_label"),
+        cta_url=row["cta_url"],
+        offer_id=row["offer_id"],
+        urgent=bool(row["urgent"]),
+        source=row["source"] or "template",
+        facts=facts,
+    )
+
+
+async def improve_review(ctx: Context, drafter: LLMDrafter, review: Reply) -> Reply | None:
+    """The review with the LLM's wording, or None when it keeps the template draft.
+
+    None when the review is not a pending suggestion, the suggestion is an opt-out
+    confirmation (its words stay exact), the LLM failed or was rejected, or someone acted on
+    the suggestion while the model was writing (what they sent is never changed).
+    """
+    suggestion_id = review.meta.get("suggestion_id")
+    if not review.choices or suggestion_id is None:
+        return None
+    rows = list(ctx.db["suggestions"].rows_where("id = ?", [suggestion_id]))
+    if not rows or rows[0]["status"] != "pending" or rows[0]["source"] != "template":
+        return None
+    row = rows[0]
+    if row["stage"] == "unsubscribe":
+        return None
+    message = ctx.db["messages"].get(row["message_id"])
+    template = suggestion_from_row(row)
+    improved = await drafter.improve(template, message["text"], ctx.config.brand)
+    if improved.source != "llm":
+        return None
+    cursor = ctx.db.execute(
+        "update suggestions set text = ?, source = 'llm' where id = ? and status = 'pending' "
+        "and source = 'template' and text = ?",
+        [improved.text, row["id"], row["text"]],
+    )
+    if cursor.rowcount != 1:
+        log.info("suggestion %s changed while the LLM was writing; its draft is dropped", row["id"])
+        return None
+    updated = review_reply(ctx, row["id"])
+    updated.meta["permalink"] = review.meta.get("permalink", "")
+    return updated
