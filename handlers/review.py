@@ -21,6 +21,17 @@ def suggestion_text(ctx: Context, suggestion_id: int | str) -> str | None:
     return row[0] if row else None
 
 
+def is_pending(ctx: Context, suggestion_id: int | str | None) -> bool:
+    """Whether nobody has sent or dismissed this suggestion yet."""
+    try:
+        row = ctx.db.execute(
+            "select status from suggestions where id = ?", [int(suggestion_id)]
+        ).fetchone()
+    except (TypeError, ValueError):
+        return False
+    return bool(row) and row[0] == "pending"
+
+
 def remember_review_message(ctx: Context, suggestion_id: int | str, ref: str) -> None:
     """Record where the review of this customer message was shown (for all its alternatives)."""
     ctx.db.execute(

@@ -48,7 +48,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def slack_config(tmp_path, fake_slack: FakeSlack, **slack) -> Config:
+def slack_config(tmp_path, fake_slack: FakeSlack, llm: dict | None = None, **slack) -> Config:
     settings = {
         "mode": "auto",
         "http": {"host": "127.0.0.1", "port": free_port(), "path": "/slack/events"},
@@ -58,7 +58,7 @@ def slack_config(tmp_path, fake_slack: FakeSlack, **slack) -> Config:
         "api_base_url": fake_slack.api_url,
         **slack,
     }
-    return example_config(tmp_path, platforms={"slack": settings})
+    return example_config(tmp_path, platforms={"slack": settings}, **({"llm": llm} if llm else {}))
 
 
 def slack_secrets(mode: str) -> Secrets:
@@ -144,6 +144,10 @@ class RunningNudge:
     async def submit(self, view: dict, values: dict, *, user: str = TEAM_MEMBER) -> dict | str:
         return await self.deliver("interactive", fake.view_submission(view, values, user=user))
 
+    async def settle(self) -> None:
+        """Wait until the work Nudge does after its acks (reviews, LLM drafts) is finished."""
+        await self.adapter.finish_jobs(10)
+
     async def review_of(self, text: str, **say: Any) -> dict:
         """A customer says `text`; return the review Nudge posted (its arguments, and its
         ts as Slack answered)."""
@@ -177,8 +181,7 @@ async def start_nudge(mode: str, config: Config, fake_slack: FakeSlack, clock=No
 
 async def stop_nudge(nudge: RunningNudge) -> None:
     await nudge.http.close()
-    await nudge.app.scheduler.stop()
-    await nudge.adapter.stop()
+    await nudge.app.shutdown()  # the scheduler, the adapter, the LLM client
     await asyncio.wait_for(nudge._task, 10)
     nudge.app.db.conn.close()
 

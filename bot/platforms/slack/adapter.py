@@ -11,6 +11,7 @@ import asyncio
 import dataclasses
 import functools
 import logging
+import weakref
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
@@ -85,6 +86,8 @@ class SlackAdapter:
         self._stopped = asyncio.Event()
         self._jobs: set[asyncio.Task] = set()
         self._permalinks: OrderedDict[str, str] = OrderedDict()
+        self._review_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = \
+            weakref.WeakValueDictionary()
         self._session: aiohttp.ClientSession | None = None
         self._socket: Any = None
         self._runner: Any = None
@@ -214,11 +217,15 @@ class SlackAdapter:
                 log.warning("Slack: closing Socket Mode failed: %s", error.__class__.__name__)
         if self._runner is not None:
             await self._runner.cleanup()
-        pending = [job for job in self._jobs if not job.done()]
-        if pending:
-            await asyncio.wait(pending, timeout=STOP_GRACE_SECONDS)
+        await self.finish_jobs(STOP_GRACE_SECONDS)
         if self._session is not None:
             await self._session.close()
+
+    async def finish_jobs(self, timeout: float) -> None:
+        """Wait (at most `timeout` seconds) for the work listeners started after their acks."""
+        pending = [job for job in self._jobs if not job.done()]
+        if pending:
+            await asyncio.wait(pending, timeout=timeout)
 
     def job(self, listener):
         """Wrap a listener so stop() waits for it to finish (bolt runs it after the ack)."""
@@ -251,6 +258,10 @@ class SlackAdapter:
 
     async def notify_team(self, reply: Reply) -> None:
         """Show a reply in the review channel; a review remembers where it was shown."""
+        await self.post_review(reply)
+
+    async def post_review(self, reply: Reply) -> tuple[str, str]:
+        """Post in the review channel; return (channel, ts) so the message can be redrawn."""
         if not self.review_channel:
             raise DeliveryError("platforms.slack.review_channel is not set", transient=False)
         reply = await self.with_permalink(reply)
@@ -258,12 +269,11 @@ class SlackAdapter:
             self.client, "chat.postMessage", channel=self.review_channel,
             **blocks.message(reply), unfurl_links=False, unfurl_media=False,
         )
+        channel, ts = data.get("channel") or self.review_channel, str(data.get("ts") or "")
         suggestion_id = reply.meta.get("suggestion_id")
         if suggestion_id:
-            review.remember_review_message(
-                self.ctx, suggestion_id, f"{data.get('channel') or self.review_channel}:"
-                f"{data.get('ts')}",
-            )
+            review.remember_review_message(self.ctx, suggestion_id, f"{channel}:{ts}")
+        return channel, ts
 
     # ---- helpers the listeners share --------------------------------------------------------
 
@@ -273,6 +283,16 @@ class SlackAdapter:
         if self.listen_channels:
             return channel in self.listen_channels
         return channel != self.review_channel
+
+    def review_lock(self, channel: str, ts: str) -> asyncio.Lock:
+        """One lock per review message, so a button press and a late LLM draft never redraw
+        it in the wrong order."""
+        key = f"{channel}:{ts}"
+        lock = self._review_locks.get(key)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._review_locks[key] = lock
+        return lock
 
     async def permalink(self, channel: str, ts: str) -> str:
         key = f"{channel}:{ts}"

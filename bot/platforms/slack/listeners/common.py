@@ -49,23 +49,38 @@ async def choose(adapter: SlackAdapter, action: str, suggestion_id: str, *, user
     if role != "team":
         await tell(Reply.error("Only the team can act on Nudge's suggestions."))
         return
-    result = conversation.on_choice(ctx, action, suggestion_id, "slack", user,
-                                    edited_text=edited_text)
-    if not result.review.ok:
-        await tell(result.review)
+    async with adapter.review_lock(channel, ts):
+        result = conversation.on_choice(ctx, action, suggestion_id, "slack", user,
+                                        edited_text=edited_text)
+        if not result.review.ok:
+            await tell(result.review)
+            return
+        shown = result.review
+        if result.post is not None:
+            try:
+                await adapter.app.publish(result.post)
+            except DeliveryError as error:
+                review.reopen_after_failed_send(ctx, suggestion_id, "slack", user, str(error))
+                again = "try again in a moment" if error.transient \
+                    else "answer in the thread yourself"
+                shown = conversation.review_reply(ctx, int(suggestion_id))
+                shown = dataclasses.replace(
+                    shown, fields=(*shown.fields, Field("Not sent", f"{error}; {again}."))
+                )
+        await update_review(adapter, channel, ts, shown)
+    if action == "another":
+        await improve_later(adapter, shown, channel, ts)
+
+
+async def improve_later(adapter: SlackAdapter, shown: Reply, channel: str, ts: str) -> None:
+    """With an LLM configured, redraw the review with its wording once it arrives (the
+    template was shown at once); never over a review someone has acted on meanwhile."""
+    improved = await adapter.app.improve_review(shown)
+    if improved is None:
         return
-    shown = result.review
-    if result.post is not None:
-        try:
-            await adapter.app.publish(result.post)
-        except DeliveryError as error:
-            review.reopen_after_failed_send(ctx, suggestion_id, "slack", user, str(error))
-            again = "try again in a moment" if error.transient else "answer in the thread yourself"
-            shown = conversation.review_reply(ctx, int(suggestion_id))
-            shown = dataclasses.replace(
-                shown, fields=(*shown.fields, Field("Not sent", f"{error}; {again}."))
-            )
-    await update_review(adapter, channel, ts, shown)
+    async with adapter.review_lock(channel, ts):
+        if review.is_pending(adapter.ctx, improved.meta.get("suggestion_id")):
+            await update_review(adapter, channel, ts, improved)
 
 
 async def update_review(adapter: SlackAdapter, channel: str, ts: str, reply: Reply) -> None:

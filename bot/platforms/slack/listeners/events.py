@@ -11,6 +11,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from bot.platforms.base import DeliveryError
+from bot.platforms.slack.listeners.common import improve_later
 from bot.platforms.slack.text import plain
 from handlers import conversation, review
 from handlers.types import Request
@@ -75,7 +76,9 @@ async def handle_message(adapter: SlackAdapter, event: dict, workspace: str) -> 
     if reply is None:
         return
     try:
-        await adapter.notify_team(reply)
+        channel, ts = await adapter.post_review(reply)
     except DeliveryError as error:
         # Logged by the API layer; the suggestion stays stored as pending for the digest.
         log.warning("Slack: the review for %s was not shown: %s", request.message_id, error)
+        return
+    await improve_later(adapter, reply, channel, ts)
