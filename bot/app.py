@@ -102,7 +102,8 @@ class Application:
             self.ctx.clock = clock
         self.adapters: dict[str, Adapter] = {}
         self.scheduler = SchedulerService(self.db, config, clock=lambda: self.ctx.clock(),
-                                          publish=self.publish, notify=self.notify_team)
+                                          publish=self.publish, notify=self.notify_team,
+                                          platforms=lambda: list(self.adapters))
         for source in build_sources(self.db, config):
             self.scheduler.register(source)
         self.ctx.scheduler = self.scheduler

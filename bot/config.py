@@ -222,6 +222,7 @@ class Digest(Strict):
 
 
 class Waiting(Strict):
+    enabled: bool = True
     after_minutes: int = Field(default=30, ge=1)
     working_hours: str = "09:00-18:00"
     working_days: list[str] = Field(default_factory=lambda: list(WEEKDAYS[:5]))
@@ -308,6 +309,11 @@ class Config(Strict):
 
     def ctas_of_kind(self, *kinds: str) -> list[CTA]:
         return [cta for cta in self.ctas if cta.kind in kinds]
+
+    def review_channel(self, platform: str) -> str:
+        """Where the team reads Nudge on `platform` (digests, pings); "" when none is set."""
+        value = getattr(getattr(self.platforms, platform, None), "review_channel", None)
+        return "" if value is None else str(value)
 
     def digest_time(self) -> time:
         hour, minute = self.digest.time.split(":")

@@ -234,10 +234,35 @@ def transaction(db: sqlite_utils.Database) -> Iterator[None]:
     db.execute("COMMIT")
 
 
+def _v3_routines_and_reminder_runs(db: sqlite_utils.Database) -> None:
+    # The team's own scheduled routines (the daily digest): like a promotion, each keeps its
+    # trigger and next run in a row, so a run missed while Nudge was down is still seen.
+    # Written so that it can run in any order with other branches' migrations.
+    if "routines" not in db.table_names():
+        db["routines"].create(
+            {
+                "name": str,  # "digest"
+                "trigger": str,  # JSON trigger spec, as for promotions
+                "timezone": str,
+                "next_run_at": str,
+                "last_run_at": str,
+                "updated_at": str,
+            },
+            pk="name",
+        )
+    # Reminders repeat like promotions do: `until`, `times N`, and who set them.
+    columns = db["reminders"].columns_dict
+    for name, kind in (("created_by", str), ("updated_at", str), ("last_run_at", str),
+                       ("runs", int), ("max_runs", int), ("ends_at", str)):
+        if name not in columns:
+            db["reminders"].add_column(name, kind, not_null_default=0 if name == "runs" else None)
+
+
 # Append new migrations; never edit one that has shipped.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_core,
     _v2_suggestion_facts,
+    _v3_routines_and_reminder_runs,
 ]
 
 

@@ -115,9 +115,10 @@ def delivery_problems(ctx: Context, since: datetime) -> list[str]:
     for row in rows:
         at = datetime.fromisoformat(row["scheduled_for"]).astimezone(zone)
         reason = f" ({row['error']})" if row["error"] else ""
+        place = " ".join(part for part in (row["platform"], row["target"]) if part)
         lines.append(
-            f"{row['status']}: {row['kind']} #{row['ref_id']} to {row['platform']} "
-            f"{row['target']} due {at:%a %H:%M}{reason}"
+            f"{row['status']}: {row['kind']} #{row['ref_id']} to {place} due {at:%a %H:%M}"
+            f"{reason}"
         )
     return lines
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import cta, digest, help, promotions, stats, suggest
+from handlers import cta, digest, help, promotions, reminders, stats, suggest
 from handlers.router import Command, Router
 
 COMMANDS: list[Command] = [
@@ -12,6 +12,7 @@ COMMANDS: list[Command] = [
     promotions.COMMAND,
     suggest.COMMAND,
     cta.COMMAND,
+    reminders.COMMAND,
 ]
 
 

@@ -72,12 +72,27 @@ class Reply:
         return cls(text=text, ok=False)
 
 
+DIRECT = "@"  # a Post whose channel is "@<user id>" is a direct message to that person
+
+
 @dataclass(frozen=True)
 class Post:
-    """Something to publish in a channel (a sent suggestion, a promotion, a digest)."""
+    """Something to publish in a channel (a sent suggestion, a promotion, a digest), or a
+    direct message to one person when `channel` is "@<user id>" (see `direct`)."""
 
     platform: str
     channel: str
     text: str
     thread: str = ""  # reply in this thread, or "" for a top-level post
     reply_to: str = ""  # the message to answer, where the platform has replies (Discord)
+
+    @classmethod
+    def direct(cls, platform: str, user: str, text: str) -> Post:
+        """A direct message to `user` (the platform's user id): Slack posts it in the app's
+        DM with that user, Discord in a DM channel, the console prints it."""
+        return cls(platform, DIRECT + user, text)
+
+    @property
+    def direct_user(self) -> str | None:
+        """The user id a direct message goes to; None for a channel post."""
+        return self.channel[len(DIRECT):] if self.channel.startswith(DIRECT) else None

@@ -102,6 +102,11 @@ async def app(config, db, clock):
     from bot.config import Secrets
     from tests.fakes import CountingAdapter, SleepRecorder
 
+    # The digest and the waiting-customer pings post on their own schedule; tests of other
+    # features keep them quiet, tests of them start an application with them on
+    # (tests/daily_helpers.py).
+    config.digest.enabled = False
+    config.waiting.enabled = False
     application = Application(config, Secrets.from_env({}), db=db, clock=clock)
     application.add_adapter(CountingAdapter("console"))
     application.scheduler.sender.sleep = SleepRecorder()

@@ -4,7 +4,8 @@ The real Application and scheduler on the config's database file; posts go to a 
 that appends them to POSTS_LOG (fsynced, so they survive a SIGKILL). With `--freeze-at STEP`
 the process writes MARKER and then freezes right after that delivery step ("claimed": the claim
 is committed and nothing is sent yet; "posted": the platform has the post and the ledger does
-not know yet), so the test can kill it at that exact point. It stops cleanly when stdin closes.
+not know yet), so the test can kill it at that exact point. With `--ready FILE` it writes FILE
+once everything due at start has run. It stops cleanly when stdin closes.
 """
 
 from __future__ import annotations
@@ -42,8 +43,21 @@ async def main(args: argparse.Namespace) -> None:
         await adapter.stop()
 
     watcher = asyncio.create_task(stop_when_stdin_closes())
+    if args.ready:
+        ready = asyncio.create_task(mark_ready(app, Path(args.ready)))
     await app.run()
     watcher.cancel()
+    if args.ready:
+        ready.cancel()
+
+
+async def mark_ready(app: Application, marker: Path) -> None:
+    """Once the scheduler runs, fire whatever is due (as APScheduler does by itself) and write
+    MARKER: from then on, anything this process was going to send at start has been sent."""
+    while not app.scheduler.running:
+        await asyncio.sleep(0.01)
+    await app.scheduler.run_due()
+    marker.write_text("ready")
 
 
 if __name__ == "__main__":
@@ -52,4 +66,5 @@ if __name__ == "__main__":
     parser.add_argument("posts")
     parser.add_argument("--freeze-at", choices=["claimed", "posted"])
     parser.add_argument("--marker", default="")
+    parser.add_argument("--ready", default="", help="a file to write once started")
     asyncio.run(main(parser.parse_args()))

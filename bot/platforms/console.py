@@ -163,7 +163,8 @@ class ConsoleAdapter:
             await asyncio.gather(*self._drafts, return_exceptions=True)
 
     async def post(self, post: Post) -> str:
-        self.say(f"[Nudge → #{post.channel}] {post.text}")
+        where = f"@{post.direct_user}" if post.direct_user is not None else f"#{post.channel}"
+        self.say(f"[Nudge → {where}] {post.text}")
         return self._next_id()
 
     async def notify_team(self, reply: Reply) -> None:

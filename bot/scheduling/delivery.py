@@ -18,7 +18,7 @@ from functools import partial
 from bot.platforms.base import DeliveryError
 from bot.scheduling import ledger
 from bot.scheduling.writer import BatchWriter
-from handlers.types import Field, Post, Reply
+from handlers.types import DIRECT, Field, Post, Reply
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,8 @@ class Delivery:
 
 
 def describe_target(key: ledger.DeliveryKey) -> str:
+    if key.target.startswith(DIRECT):
+        return f"{key.platform} {key.target} (direct message)"
     return f"{key.platform} #{key.target}"
 
 

@@ -1,7 +1,7 @@
 """The scheduler service: APScheduler 3 jobs rebuilt from Nudge's own tables.
 
-Each scheduled kind (promotions now; reminders, the digest and pings next) is a JobSource
-whose table is the source of truth. At start the service
+Each scheduled kind (promotions, reminders, the digest, waiting-customer pings) is a
+JobSource whose table is the source of truth. At start the service
   1. settles deliveries a stopped process left claimed (see ledger.py),
   2. reconciles the AsyncIOScheduler's in-memory job store with the sources: a job for every
      active row (at its stored next run, even a past one, so missed runs are caught up at once),
@@ -28,7 +28,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -103,7 +103,8 @@ class SchedulerService:
     def __init__(self, db: sqlite_utils.Database, config: Config, *,
                  clock: Callable[[], datetime], publish: Publish, notify: Notify,
                  sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
-                 reconcile_seconds: float = 30.0):
+                 reconcile_seconds: float = 30.0,
+                 platforms: Callable[[], Iterable[str]] = tuple):
         self.db = db
         self.config = config
         self.clock = clock
@@ -112,6 +113,8 @@ class SchedulerService:
         self.sender = Sender(self.writer, publish, notify, clock,
                              max_attempts=config.scheduling.max_attempts, sleep=sleep)
         self.notify = notify
+        # The chat platforms connected now: where the digest and pings can be delivered.
+        self.platforms = platforms
         self.reconcile_seconds = reconcile_seconds
         self.sources: dict[str, JobSource] = {}
         self.scheduler = AsyncIOScheduler(
@@ -132,6 +135,11 @@ class SchedulerService:
 
     def register(self, source: JobSource) -> None:
         self.sources[source.kind] = source
+        bind = getattr(source, "bind", None)
+        if bind is not None:
+            # Sources whose jobs depend on the running service (its clock, the connected
+            # platforms) rather than on their table alone: the digest and the pings.
+            bind(self)
 
     @property
     def running(self) -> bool:

@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 
 SOURCES = [
     "bot.promotions.jobs:PromotionJobs",
+    "bot.reminders.jobs:ReminderJobs",
+    "bot.daily.digest_job:DailyDigest",
+    "bot.daily.pings:WaitingPings",
 ]
 
 

@@ -1,0 +1,168 @@
+"""The morning digest as a scheduled job: every day at `digest.time` in the team's time zone,
+posted to the review channel of each connected platform.
+
+Like a promotion, the job lives in a row (the `routines` table, name "digest") holding its
+trigger and next run; the row follows the config (a new time or time zone moves it) and is the
+source of truth at every start. A fire advances the row and claims one delivery per review
+channel in one transaction, then builds and posts the digest (handlers/digest.py). The ledger
+key is (digest, the local date, the run, platform, channel), and a channel that already has a
+digest row for that date is never claimed again, so the team gets at most one digest a day,
+even across a restart at the digest minute or a change of `digest.time`. A run missed while
+Nudge was down is posted late, once, within `scheduling.grace_minutes`; later than that it is
+recorded as missed (and listed in the next digest).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlite_utils
+
+from bot.config import Config
+from bot.scheduling import ledger
+from bot.scheduling.delivery import Delivery
+from bot.scheduling.service import SchedulerService, Wanted
+from bot.scheduling.triggers import DueRun, build_trigger, first_fire, plan_due, spec_text
+from bot.storage import iso
+from handlers.context import Context
+from handlers.digest import build_digest
+from handlers.types import Post
+
+log = logging.getLogger(__name__)
+
+KIND = "digest"
+ROUTINE = "digest"
+KEY = "daily"
+
+
+def _missed_reason(plan: DueRun, grace: timedelta, zone: ZoneInfo) -> str:
+    late = int(plan.lateness.total_seconds() // 60)
+    return (f"Nudge was not running at {plan.scheduled_for.astimezone(zone):%a %d %b %H:%M}; "
+            f"{late} min late is past the {int(grace.total_seconds() // 60)} min grace period")
+
+
+class DailyDigest:
+    kind = KIND
+
+    def __init__(self, db: sqlite_utils.Database, config: Config):
+        self.db = db
+        self.config = config
+        self.service: SchedulerService | None = None
+
+    def bind(self, service: SchedulerService) -> None:
+        self.service = service
+
+    def _now(self) -> datetime:
+        return self.service.clock() if self.service else datetime.now(UTC)
+
+    def spec(self) -> dict:
+        at = self.config.digest_time()
+        return {"type": "cron", "fields": {"hour": str(at.hour), "minute": str(at.minute),
+                                           "second": "0"},
+                "summary": f"every day at {at:%H:%M}"}
+
+    # --- what should be scheduled ---------------------------------------------------------
+
+    def routine(self) -> dict | None:
+        rows = list(self.db["routines"].rows_where("name = ?", [ROUTINE]))
+        return rows[0] if rows else None
+
+    def _follow_config(self) -> dict:
+        """The digest's row, created or moved when the configured time or zone changed."""
+        spec, zone = spec_text(self.spec()), self.config.timezone
+        row = self.routine()
+        if row and row["trigger"] == spec and row["timezone"] == zone and row["next_run_at"]:
+            return row
+        now = self._now()
+        first = first_fire(build_trigger(self.spec(), self.config.zone), now)
+        self.db.execute(
+            "insert into routines (name, trigger, timezone, next_run_at, updated_at) "
+            "values (?, ?, ?, ?, ?) on conflict (name) do update set trigger = excluded.trigger,"
+            " timezone = excluded.timezone, next_run_at = excluded.next_run_at, "
+            "updated_at = excluded.updated_at",
+            [ROUTINE, spec, zone, iso(first), iso(now)],
+        )
+        return self.routine()
+
+    def wanted(self) -> dict[str, Wanted]:
+        wanted = self.wanted_one(KEY)
+        return {KEY: wanted} if wanted else {}
+
+    def wanted_one(self, key: str) -> Wanted | None:
+        if key != KEY or not self.config.digest.enabled:
+            return None
+        row = self._follow_config()
+        return Wanted(row["trigger"], row["timezone"], datetime.fromisoformat(row["next_run_at"]))
+
+    def describe(self, ref_id: str) -> str:
+        return f"the digest for {ref_id}"
+
+    # --- running --------------------------------------------------------------------------
+
+    def targets(self, platforms) -> list[tuple[str, str]]:
+        """(platform, review channel) for each connected platform; "" where none is set."""
+        return [(platform, self.config.review_channel(platform)) for platform in platforms]
+
+    def claim_due(self, db: sqlite_utils.Database, now: datetime, grace: timedelta,
+                  targets: list[tuple[str, str]]) -> list[tuple[int, ledger.DeliveryKey]]:
+        """Inside the caller's transaction: advance the row past what is due and claim one
+        delivery per review channel (or record it as missed or impossible)."""
+        rows = list(db["routines"].rows_where("name = ?", [ROUTINE]))
+        if not rows or not rows[0]["next_run_at"]:
+            return []
+        row = rows[0]
+        due = datetime.fromisoformat(row["next_run_at"])
+        if due > now:
+            return []  # woken early, or the time changed since the job was set
+        zone = ZoneInfo(row["timezone"])
+        plan = plan_due(build_trigger(json.loads(row["trigger"]), zone), due, now, grace)
+        db.execute(
+            "update routines set next_run_at = ?, last_run_at = coalesce(?, last_run_at), "
+            "updated_at = ? where name = ?",
+            [iso(plan.following) if plan.following else None,
+             iso(plan.scheduled_for) if plan.on_time else None, iso(now), ROUTINE],
+        )
+        day = plan.scheduled_for.astimezone(zone).date().isoformat()
+        claims = []
+        for platform, channel in targets:
+            key = ledger.DeliveryKey(KIND, day, plan.scheduled_for, platform, channel)
+            if db.execute("select 1 from deliveries where kind = ? and ref_id = ? and "
+                          "platform = ? and target = ?", [KIND, day, platform, channel]
+                          ).fetchone():
+                continue  # this channel has had (or missed) its digest for the day
+            if not channel:
+                ledger.record(db, key, "failed", now,
+                              f"no review channel is set: add platforms.{platform}."
+                              "review_channel to the config")
+                log.warning("digest not posted on %s: no review channel is set", platform)
+            elif plan.on_time:
+                delivery_id = ledger.claim(db, key, now)
+                if delivery_id is not None:
+                    claims.append((delivery_id, key))
+            else:
+                ledger.record(db, key, "missed", now, _missed_reason(plan, grace, zone))
+        if plan.lateness > timedelta(minutes=1):
+            log.warning("digest due %s: %s", iso(plan.scheduled_for),
+                        "sent late" if plan.on_time else "missed")
+        return claims
+
+    async def fire(self, key: str, service: SchedulerService) -> None:
+        now = service.clock()
+        targets = self.targets(service.platforms())
+        claims = await service.writer.write(
+            lambda db: self.claim_due(db, now, service.grace, targets))
+        if claims:
+            await service.send_all([self.delivery(did, dkey) for did, dkey in claims])
+
+    def delivery(self, delivery_id: int, key: ledger.DeliveryKey) -> Delivery:
+        ctx = Context(config=self.config, db=self.db, clock=self._now)
+        digest = build_digest(ctx, max(self._now(), key.scheduled_for))
+        return Delivery(id=delivery_id, key=key, post=Post(key.platform, key.target, digest.text),
+                        label=self.describe(key.ref_id),
+                        retry_hint="`/nudge digest` shows today's digest now.")
+
+    def delivery_for(self, delivery_id: int, key: ledger.DeliveryKey) -> Delivery | None:
+        return self.delivery(delivery_id, key)

@@ -1,0 +1,120 @@
+"""Reminders as a JobSource, the same way promotions are scheduled and delivered.
+
+A fire reads the row, coalesces missed runs into the latest (later than the grace period it is
+recorded as missed instead), moves the row to its next run and claims the delivery, all in one
+transaction; only then is the reminder posted. The ledger key (reminder, id, run, platform,
+channel) makes each run go out at most once, across restarts.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+import sqlite_utils
+
+from bot.config import Config
+from bot.reminders.store import Reminder
+from bot.scheduling import ledger
+from bot.scheduling.delivery import Delivery
+from bot.scheduling.service import SchedulerService, Wanted
+from bot.scheduling.triggers import plan_due
+from bot.storage import iso
+from handlers.types import Post
+
+log = logging.getLogger(__name__)
+
+KIND = "reminder"
+
+
+def reminder_text(reminder: Reminder) -> str:
+    text = f"⏰ Reminder: {reminder.text}"
+    if reminder.recurring:
+        text += (f"\n_{reminder.summary}; `/nudge remind cancel {reminder.id}` stops it._")
+    return text
+
+
+class ReminderJobs:
+    kind = KIND
+
+    def __init__(self, db: sqlite_utils.Database, config: Config):
+        self.db = db
+        self.config = config
+
+    # --- what should be scheduled ---------------------------------------------------------
+
+    def wanted(self) -> dict[str, Wanted]:
+        rows = self.db.execute(
+            "select id, trigger, timezone, next_run_at from reminders "
+            "where status = 'active' and next_run_at is not null"
+        ).fetchall()
+        return {str(rid): Wanted(spec, tz, datetime.fromisoformat(next_run))
+                for rid, spec, tz, next_run in rows}
+
+    def wanted_one(self, key: str) -> Wanted | None:
+        row = self.db.execute(
+            "select trigger, timezone, next_run_at from reminders "
+            "where id = ? and status = 'active' and next_run_at is not null", [int(key)]
+        ).fetchone()
+        return Wanted(row[0], row[1], datetime.fromisoformat(row[2])) if row else None
+
+    def describe(self, ref_id: str) -> str:
+        return f"reminder #{ref_id}"
+
+    # --- running --------------------------------------------------------------------------
+
+    def claim_due(self, db: sqlite_utils.Database, reminder_id: int, now: datetime,
+                  grace: timedelta) -> tuple[Reminder | None, tuple[int, ledger.DeliveryKey]
+                                             | None]:
+        """Inside the caller's transaction: advance the row past what is due and claim its
+        delivery (or record it as missed). Returns the row as it was, and the claim."""
+        rows = list(db["reminders"].rows_where("id = ?", [reminder_id]))
+        if not rows or rows[0]["status"] != "active" or not rows[0]["next_run_at"]:
+            return None, None
+        reminder = Reminder.from_row(rows[0])
+        if reminder.next_run_at > now:
+            return reminder, None
+        plan = plan_due(reminder.trigger(), reminder.next_run_at, now, grace, reminder.ends_at)
+        runs = reminder.runs + 1
+        finished = plan.following is None or bool(reminder.max_runs
+                                                  and runs >= reminder.max_runs)
+        db.execute(
+            "update reminders set next_run_at = ?, runs = ?, status = ?, "
+            "last_run_at = coalesce(?, last_run_at) where id = ?",
+            [None if finished else iso(plan.following), runs,
+             "finished" if finished else "active",
+             iso(plan.scheduled_for) if plan.on_time else None, reminder_id],
+        )
+        platform, channel = reminder.destination
+        key = ledger.DeliveryKey(KIND, str(reminder_id), plan.scheduled_for, platform, channel)
+        if not plan.on_time:
+            late = int(plan.lateness.total_seconds() // 60)
+            ledger.record(db, key, "missed", now,
+                          f"Nudge was not running when it was due; {late} min late is past "
+                          f"the {int(grace.total_seconds() // 60)} min grace period")
+            log.warning("reminder #%s due %s: missed", reminder_id, iso(plan.scheduled_for))
+            return reminder, None
+        delivery_id = ledger.claim(db, key, now)
+        return reminder, (delivery_id, key) if delivery_id is not None else None
+
+    async def fire(self, key: str, service: SchedulerService) -> None:
+        now = service.clock()
+        reminder, claim = await service.writer.write(
+            lambda db: self.claim_due(db, int(key), now, service.grace))
+        if claim is not None:
+            await service.send_all([self.delivery(reminder, *claim)])
+
+    def delivery(self, reminder: Reminder, delivery_id: int,
+                 key: ledger.DeliveryKey) -> Delivery:
+        hint = ("Check that Nudge may write there, or set it again with `/nudge remind`."
+                if not reminder.is_direct else
+                "Check that the person accepts direct messages from Nudge.")
+        return Delivery(id=delivery_id, key=key,
+                        post=Post(key.platform, key.target, reminder_text(reminder)),
+                        label=f"reminder #{reminder.id}", retry_hint=hint)
+
+    def delivery_for(self, delivery_id: int, key: ledger.DeliveryKey) -> Delivery | None:
+        rows = list(self.db["reminders"].rows_where("id = ?", [int(key.ref_id)]))
+        if not rows or rows[0]["status"] == "cancelled":
+            return None
+        return self.delivery(Reminder.from_row(rows[0]), delivery_id, key)

@@ -1,0 +1,197 @@
+"""Reminders in the database: who set them, where they go, when, and what they say.
+
+`target` is "me" (a direct message to the person who set it, on the platform they set it on)
+or "<platform>:<channel>". Every change is written to the audit log; people may cancel their
+own reminders, the managers (`team.managers`) anyone's.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlite_utils
+
+from bot.promotions.store import Target
+from bot.scheduling.timeparse import Schedule, describe_time
+from bot.scheduling.triggers import build_trigger
+from bot.storage import iso, transaction
+from handlers.types import DIRECT
+
+ME = "me"
+MAX_TEXT = 1000
+MAX_ACTIVE_PER_PERSON = 50  # a typo in a loop should not schedule a thousand messages
+
+
+class ReminderError(Exception):
+    """A request about reminders that cannot be done; the message is shown as is."""
+
+
+@dataclass(frozen=True)
+class Reminder:
+    id: int
+    platform: str  # where it was set; a direct message goes out there
+    user_id: str  # who set it
+    target: str  # "me" or "<platform>:<channel>"
+    text: str
+    schedule: str  # what the person typed
+    spec: dict[str, Any]
+    timezone: str
+    status: str  # active, cancelled, finished
+    created_at: datetime
+    next_run_at: datetime | None
+    runs: int
+    max_runs: int | None
+    ends_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: dict) -> Reminder:
+        def when(name: str) -> datetime | None:
+            return datetime.fromisoformat(row[name]) if row.get(name) else None
+
+        return cls(id=row["id"], platform=row["platform"], user_id=row["user_id"],
+                   target=row["target"], text=row["text"], schedule=row["schedule"] or "",
+                   spec=json.loads(row["trigger"]), timezone=row["timezone"],
+                   status=row["status"], created_at=when("created_at"),
+                   next_run_at=when("next_run_at"), runs=row["runs"] or 0,
+                   max_runs=row["max_runs"] or None, ends_at=when("ends_at"))
+
+    @property
+    def is_direct(self) -> bool:
+        return self.target == ME
+
+    @property
+    def destination(self) -> tuple[str, str]:
+        """(platform, channel) of the post; a direct message's channel is "@<user id>"."""
+        if self.is_direct:
+            return self.platform, DIRECT + self.user_id
+        platform, _, channel = self.target.partition(":")
+        return platform, channel
+
+    def where(self, reader: tuple[str, str] | None = None) -> str:
+        """Where it goes, as `reader` (platform, user) would say it."""
+        if self.is_direct:
+            mine = reader is not None and self.owned_by(*reader)
+            return "you, as a direct message" if mine else "its owner, as a direct message"
+        platform, channel = self.destination
+        return f"{platform} #{channel}"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def recurring(self) -> bool:
+        return self.spec["type"] != "date"
+
+    @property
+    def summary(self) -> str:
+        parts = [self.spec.get("summary", self.schedule)]
+        if self.ends_at:
+            parts.append(f"until {describe_time(self.ends_at, self.zone)}")
+        if self.max_runs:
+            parts.append(f"{self.max_runs} times")
+        return ", ".join(parts)
+
+    def owned_by(self, platform: str, user: str) -> bool:
+        return (self.platform, self.user_id) == (platform, user)
+
+    def trigger(self):
+        return build_trigger(self.spec, self.zone)
+
+
+def get(db: sqlite_utils.Database, reminder_id: int | str) -> Reminder:
+    try:
+        number = int(str(reminder_id).lstrip("#"))
+    except ValueError:
+        raise ReminderError(f'"{reminder_id}" is not a reminder number: write it like `3`. '
+                            "`/nudge remind list` shows yours.") from None
+    rows = list(db["reminders"].rows_where("id = ?", [number]))
+    if not rows:
+        raise ReminderError(f"There is no reminder #{number}. `/nudge remind list` shows yours.")
+    return Reminder.from_row(rows[0])
+
+
+def listed(db: sqlite_utils.Database, owner: tuple[str, str] | None = None) -> list[Reminder]:
+    """Active reminders, the next first; only `owner`'s (platform, user) when given."""
+    where, params = "status = 'active'", []
+    if owner is not None:
+        where, params = where + " and platform = ? and user_id = ?", list(owner)
+    rows = db["reminders"].rows_where(where, params, order_by="next_run_at is null, "
+                                                             "next_run_at, id")
+    return [Reminder.from_row(row) for row in rows]
+
+
+def _check_text(text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise ReminderError('The reminder has no text: put it in quotes, such as '
+                            '`/nudge remind me "Call the flour supplier" at tomorrow 9am`.')
+    if len(text) > MAX_TEXT:
+        raise ReminderError(f"The text is {len(text)} characters; keep it under {MAX_TEXT}.")
+    return text
+
+
+def _audit(db: sqlite_utils.Database, platform: str, user: str, action: str,
+           reminder_id: int, now: datetime, **details: Any) -> None:
+    # Inside a transaction: a plain statement (sqlite-utils' insert() would commit early).
+    db.execute(
+        "insert into audit_log (at, platform, user_id, action, subject, details) "
+        "values (?, ?, ?, ?, ?, ?)",
+        [iso(now), platform, user, action, f"reminder #{reminder_id}",
+         json.dumps(details, ensure_ascii=False, sort_keys=True, default=str)],
+    )
+
+
+def add(db: sqlite_utils.Database, *, platform: str, user: str, target: Target | None,
+        text: str, schedule: Schedule, schedule_text: str, now: datetime) -> Reminder:
+    """Store a reminder for `user` on `platform`; `target` None means a direct message."""
+    text = _check_text(text)
+    active = db["reminders"].count_where("status = 'active' and platform = ? and user_id = ?",
+                                         [platform, user])
+    if active >= MAX_ACTIVE_PER_PERSON:
+        raise ReminderError(f"You have {active} active reminders, the most one person can "
+                            "have. Cancel some first: `/nudge remind list` shows them.")
+    row = {
+        "platform": platform,
+        "user_id": user,
+        "target": ME if target is None else f"{target.platform}:{target.channel}",
+        "text": text,
+        "schedule": schedule_text,
+        "trigger": json.dumps(schedule.spec, sort_keys=True),
+        "timezone": schedule.timezone,
+        "status": "active",
+        "created_by": f"{platform}:{user}",
+        "created_at": iso(now),
+        "updated_at": iso(now),
+        "next_run_at": iso(schedule.first_run),
+        "runs": 0,
+        "max_runs": schedule.max_runs,
+        "ends_at": iso(schedule.ends_at) if schedule.ends_at else None,
+    }
+    with transaction(db):
+        columns, marks = ", ".join(row), ", ".join("?" for _ in row)
+        reminder_id = db.execute(f"insert into reminders ({columns}) values ({marks})",
+                                 list(row.values())).lastrowid
+        _audit(db, platform, user, "reminder.add", reminder_id, now, target=row["target"],
+               schedule=schedule_text, first_run=row["next_run_at"])
+    return get(db, reminder_id)
+
+
+def cancel(db: sqlite_utils.Database, reminder_id: int | str, *, platform: str, user: str,
+           may_manage: bool, now: datetime) -> Reminder:
+    reminder = get(db, reminder_id)
+    if not reminder.owned_by(platform, user) and not may_manage:
+        raise ReminderError(f"Reminder #{reminder.id} is someone else's: you can cancel only "
+                            "your own (the managers in `team.managers` can cancel any).")
+    if reminder.status != "active":
+        raise ReminderError(f"Reminder #{reminder.id} is already {reminder.status}.")
+    with transaction(db):
+        db.execute("update reminders set status = 'cancelled', next_run_at = null, "
+                   "updated_at = ? where id = ?", [iso(now), reminder.id])
+        _audit(db, platform, user, "reminder.cancel", reminder.id, now,
+               owner=f"{reminder.platform}:{reminder.user_id}")
+    return get(db, reminder.id)
