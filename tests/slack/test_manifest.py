@@ -26,7 +26,9 @@ def test_the_manifest_has_every_scope_event_command_and_socket_mode():
     assert settings["socket_mode_enabled"] is True
     command = manifest["features"]["slash_commands"][0]
     assert command["command"] == "/nudge" and command["should_escape"] is True
-    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+    assert manifest["features"]["app_home"] == {
+        "home_tab_enabled": True, "messages_tab_enabled": True,
+        "messages_tab_read_only_enabled": True}  # reminders come as direct messages
 
 
 def test_http_url_switches_to_request_urls():

@@ -66,6 +66,12 @@ async def test_a_post_returns_the_message_ts_and_escapes_the_text(nudge_http):
     assert call.args["text"] == "Crumb &amp; Co. &lt;3"
 
 
+async def test_a_direct_message_goes_to_the_person_in_the_apps_messages_tab(nudge_http):
+    await nudge_http.adapter.post(Post.direct("slack", "U0TEAM", "Reminder: order flour"))
+    call = nudge_http.fake.calls_to("chat.postMessage")[-1]
+    assert call.args == {"channel": "U0TEAM", "text": "Reminder: order flour"}
+
+
 async def test_a_failing_api_call_is_logged_with_method_and_code_and_the_flow_goes_on(
         nudge_http, caplog):
     nudge_http.fake.fail_next("chat.getPermalink", "message_not_found")

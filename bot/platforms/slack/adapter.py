@@ -246,12 +246,15 @@ class SlackAdapter:
     # ---- what the application asks of every adapter -----------------------------------------
 
     async def post(self, post: Post) -> str:
-        """Post in a channel (in a thread when given); return the message ts."""
+        """Post in a channel (in a thread when given), or as a direct message from the app when
+        the post names a person; return the message ts."""
+        person = post.direct_user
         args: dict[str, Any] = {
-            "channel": channel_id(post.channel),
+            # A user id as the channel lands in the app's Messages tab with that person.
+            "channel": person if person is not None else channel_id(post.channel),
             "text": escape(post.text)[:40_000],
         }
-        if post.thread:
+        if post.thread and person is None:
             args["thread_ts"] = post.thread
         data = await api.call_or_raise(self.client, "chat.postMessage", **args)
         return str(data.get("ts") or "")

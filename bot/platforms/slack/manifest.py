@@ -57,8 +57,9 @@ def manifest(name: str = "Nudge", http_url: str | None = None) -> dict[str, Any]
         "features": {
             "app_home": {
                 "home_tab_enabled": True,
-                "messages_tab_enabled": False,
-                "messages_tab_read_only_enabled": False,
+                # Reminders arrive as direct messages from the app; nobody needs to write back.
+                "messages_tab_enabled": True,
+                "messages_tab_read_only_enabled": True,
             },
             "bot_user": {"display_name": name, "always_online": True},
             "slash_commands": [command],
