@@ -105,15 +105,20 @@ def run(ctx: click.Context, console_only: bool) -> None:
     app = build_app(config, console_only)
     if not app.adapters:
         raise click.ClickException("No platform can start; run `nudge check` to see why.")
+    from bot.platforms.base import StartupError
+
     try:
         asyncio.run(app.run())
     except KeyboardInterrupt:
         click.echo("Stopped.", err=True)
+    except StartupError as error:
+        raise click.ClickException(str(error)) from None
 
 
 def _register_commands() -> None:
     """Commands defined next to the library code they drive, added here one line each."""
     from bot import engine_cli, results_cli
+    from bot.platforms.slack.manifest import slack_manifest
     from bot.promotions import cli as promotions_cli
 
     cli.add_command(results_cli.stats)
@@ -121,6 +126,7 @@ def _register_commands() -> None:
     cli.add_command(promotions_cli.promo)
     cli.add_command(engine_cli.classify)
     cli.add_command(engine_cli.suggest)
+    cli.add_command(slack_manifest)
 
 
 _register_commands()

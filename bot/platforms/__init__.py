@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 ADAPTERS = {
     "console": "bot.platforms.console:ConsoleAdapter",
+    "slack": "bot.platforms.slack.adapter:SlackAdapter",
 }
 
 

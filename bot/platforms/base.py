@@ -18,6 +18,10 @@ class DeliveryError(Exception):
         self.transient = transient
 
 
+class StartupError(Exception):
+    """An adapter cannot start for a reason a person must fix; the message says how."""
+
+
 class Adapter(Protocol):
     platform: str
 
