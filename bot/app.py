@@ -94,6 +94,16 @@ def load_llm(config: Config, secrets: Secrets):
     return LLMDrafter.from_config(config, secrets)
 
 
+def _warm(warm: Callable[[], None]) -> bool:
+    """Run an engine's warm-up; a failure is logged, and the first suggestion tries again."""
+    try:
+        warm()
+    except Exception:
+        log.exception("could not warm the suggestion engine; the first message will try again")
+        return False
+    return True
+
+
 class Application:
     def __init__(self, config: Config, secrets: Secrets, *, db=None,
                  clock: Callable[[], datetime] | None = None, engine=None):
@@ -105,6 +115,7 @@ class Application:
         if clock is not None:
             self.ctx.clock = clock
         self.adapters: dict[str, Adapter] = {}
+        self.warming: asyncio.Future | None = None  # the engine's warm-up, once run() starts
         self.scheduler = SchedulerService(self.db, config, clock=lambda: self.ctx.clock(),
                                           publish=self.publish, notify=self.notify_team,
                                           platforms=lambda: list(self.adapters))
@@ -150,10 +161,25 @@ class Application:
             log.exception("LLM drafting failed; the template reply stays")
             return None
 
+    def start_warming(self) -> asyncio.Future | None:
+        """Warm the engine in a worker thread (loading or training the intent model), so start-up
+        is not held up and the first customer message is not the one that waits."""
+        warm = getattr(self.ctx.engine, "warm", None)
+        if warm is not None and self.warming is None:
+            self.warming = asyncio.get_running_loop().run_in_executor(None, _warm, warm)
+        return self.warming
+
+    async def engine_ready(self) -> None:
+        """Wait, without blocking the loop, for a warm-up under way; adapters call it before
+        asking for a suggestion. (Without it the suggestion still waits, inside the engine.)"""
+        if self.warming is not None and not self.warming.done():
+            await asyncio.shield(self.warming)
+
     async def run(self) -> None:
         """Start every adapter and serve until all of them stop (the console stops at EOF)."""
         if not self.adapters:
             raise RuntimeError("no adapter to run")
+        self.start_warming()
         tasks = [
             asyncio.create_task(adapter.start(self), name=adapter.platform)
             for adapter in self.adapters.values()
@@ -168,6 +194,8 @@ class Application:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            if self.warming is not None:
+                await self.warming  # a thread cannot be cancelled; _warm never raises
 
     async def _start_scheduler(self, adapter_tasks: list[asyncio.Task]) -> None:
         """Start the scheduler once the adapters that can tell are connected, so promotions

@@ -119,6 +119,7 @@ def _register_commands() -> None:
     """Commands defined next to the library code they drive, added here one line each."""
     from bot import engine_cli, results_cli
     from bot.platforms.discord import cli as discord_cli
+    from bot.platforms.slack.manifest import slack_manifest
     from bot.promotions import cli as promotions_cli
 
     cli.add_command(results_cli.stats)
@@ -128,6 +129,7 @@ def _register_commands() -> None:
     cli.add_command(engine_cli.suggest)
     cli.add_command(discord_cli.discord_invite)
     cli.add_command(discord_cli.discord_sync)
+    cli.add_command(slack_manifest)
 
 
 _register_commands()

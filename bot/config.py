@@ -94,6 +94,9 @@ class CTA(Strict):
     url: HttpUrl
     kind: Literal["buy", "offer", "learn", "visit", "contact", "review", "refer"]
     campaign: str = "chat"
+    # The shop this CTA is for ("Get directions to Mill Road"): it is then never offered for
+    # another shop. Must be the name of one of `stores`.
+    store: str | None = None
 
 
 class Offer(Strict):
@@ -299,6 +302,12 @@ class Config(Strict):
         for index, entry in enumerate(self.faq):
             if entry.cta and entry.cta not in cta_ids:
                 raise ValueError(f"faq[{index}].cta: no CTA with id \"{entry.cta}\" in ctas")
+        store_names = [store.name for store in self.stores]
+        for index, cta in enumerate(self.ctas):
+            if cta.store is not None and cta.store not in store_names:
+                known = ", ".join(f'"{name}"' for name in store_names) or "none are listed"
+                raise ValueError(f"ctas[{index}].store: no store named \"{cta.store}\" in stores "
+                                 f"(known: {known})")
         return self
 
     @property

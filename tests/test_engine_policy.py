@@ -146,7 +146,9 @@ def test_with_several_stores_and_none_named_every_store_is_listed(engine):
     assert "Open today (Monday) 08:00-18:00" in text  # Mill Road
     assert "Closed today (Monday); open again Tuesday 09:00-16:00" in text  # Market Square
     assert "https://maps.example/crumb-market?utm_source=slack" in text
-    assert set(kinds(result)) == {"visit"}
+    assert "https://maps.example/crumb-mill-road?utm_source=slack" in text
+    # The only visit CTA is Mill Road's: it must not stand for both shops.
+    assert set(kinds(result)) == {None}
 
 
 def test_a_store_named_earlier_in_the_thread_is_the_one_answered(engine):

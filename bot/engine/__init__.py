@@ -19,7 +19,7 @@ from bot.engine.faq import FAQIndex
 from bot.engine.links import DEFAULT_CAMPAIGN, tag_url
 from bot.engine.policy import Plan, Situation, plan
 from bot.engine.render import Renderer
-from bot.engine.stores import StoreDirectory, StoreToday, long_date
+from bot.engine.stores import StoreDirectory, StoreHours, long_date
 from bot.engine.text import clean
 from bot.engine.types import Classification, Suggestion, SuggestionSet, ThreadState
 
@@ -44,8 +44,21 @@ class Engine:
         return Renderer()
 
     def warm(self) -> None:
-        """Load (or train) the model now rather than on the first customer message."""
-        self.classifier.model  # noqa: B018 - loading is the point
+        """Get everything ready now rather than on the first customer message: the FAQ index,
+        the shops, the reply templates, and the intent model (loaded from its cache, or
+        trained on a fresh install, which takes a second or two).
+
+        Safe to run in another thread: a suggestion asked for meanwhile waits for the model.
+        """
+        self._faq  # noqa: B018 - building it is the point
+        self._stores  # noqa: B018
+        self._renderer.load_all()
+        self.classifier.model  # noqa: B018
+
+    @property
+    def ready(self) -> bool:
+        """Whether the intent model is loaded, so a suggestion needs no wait."""
+        return self.classifier.loaded
 
     def classify(self, text: str) -> Classification:
         return self.classifier.classify(text)
@@ -90,14 +103,18 @@ class Engine:
             intent,
             variant=chosen.variant,
             brand={"name": brand.name, "emoji": brand.emoji},
-            cta={"label": cta.label, "url": cta_url} if cta else None,
+            cta={"label": cta.label, "url": cta_url, "kind": cta.kind} if cta else None,
             offer=_offer_values(offer),
             answer=chosen.answer,
             stores=[_store_values(s, platform, map_campaign, cta) for s in chosen.stores],
+            when=chosen.when,
+            offer_at=list(chosen.offer_at),
+            unsure=chosen.unsure,
         )
         facts = [*(f for s in chosen.stores for f in s.facts())]
         if offer is not None:
-            facts.append(offer_summary(offer))
+            where = f" (at {' and '.join(chosen.offer_at)})" if chosen.offer_at else ""
+            facts.append(offer_summary(offer) + where)
         if chosen.answer:
             facts.append(chosen.answer)
         return Suggestion(
@@ -137,8 +154,8 @@ def _offer_values(offer: Offer | None) -> dict | None:
     }
 
 
-def _store_values(today: StoreToday, platform: str, campaign: str, cta: CTA | None) -> dict:
-    store = today.store
+def _store_values(shop: StoreHours, platform: str, campaign: str, cta: CTA | None) -> dict:
+    store = shop.store
     map_url = ""
     # The CTA line already links this map; a second copy of the same link is noise.
     if store.map_url and not (cta and cta.url == store.map_url):
@@ -146,10 +163,11 @@ def _store_values(today: StoreToday, platform: str, campaign: str, cta: CTA | No
     return {
         "name": store.name,
         "address": store.address,
-        "weekday": today.weekday,
-        "hours": today.hours,
-        "open_today": today.open_today,
-        "next_open": today.next_open,
+        "days": [
+            {"label": day.label, "hours": day.hours, "open": day.open,
+             "next_open": day.next_open}
+            for day in shop.days
+        ],
         "phone": store.phone,
         "map_url": map_url,
     }

@@ -43,18 +43,21 @@ class Catalog:
         cta = self.config.cta(cta_id) if cta_id else None
         return cta if self.usable(cta) else None
 
+    def offers(self, *, in_store: bool | None = None) -> list[Offer]:
+        """Offers valid today, in config order (none for an opted-out customer)."""
+        if not self.promotions:
+            return []
+        return [offer for offer in self.config.offers if offer.is_valid_on(self.day)
+                and (in_store is None or offer.in_store == in_store)]
+
     def offer(self, *, in_store: bool | None = None) -> Offer | None:
         """The first offer valid today (none for an opted-out customer).
 
         in_store=None prefers an online offer and falls back to an in-store one.
         """
-        if not self.promotions:
-            return None
-        valid = [offer for offer in self.config.offers if offer.is_valid_on(self.day)]
+        valid = self.offers(in_store=in_store)
         if in_store is None:
             valid.sort(key=lambda offer: offer.in_store)  # stable: config order otherwise
-        else:
-            valid = [offer for offer in valid if offer.in_store == in_store]
         return valid[0] if valid else None
 
     def offer_cta(self, offer: Offer | None, kinds: frozenset[str] = SALES_KINDS) -> CTA | None:

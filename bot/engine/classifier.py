@@ -67,6 +67,10 @@ class IntentClassifier:
         self._model = model  # given by benchmarks; otherwise the shared cached model
 
     @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    @property
     def model(self) -> IntentModel:
         if self._model is None:
             self._model = shared_model(self.cache_dir)

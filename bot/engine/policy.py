@@ -16,8 +16,9 @@ from datetime import date
 
 from bot.config import CTA, Config, Offer, Store
 from bot.engine.catalog import SALES_KINDS, Catalog
+from bot.engine.days import DaysAsked, days_asked
 from bot.engine.faq import FAQIndex
-from bot.engine.stores import StoreDirectory, StoreToday, store_today
+from bot.engine.stores import StoreDirectory, StoreHours, store_hours
 from bot.engine.types import Classification, ThreadState
 
 
@@ -30,8 +31,11 @@ class Plan:
     cta: CTA | None = None
     offer: Offer | None = None
     answer: str | None = None
-    stores: tuple[StoreToday, ...] = ()
+    stores: tuple[StoreHours, ...] = ()
+    when: str = ""  # the day(s) the hours are for: "today", "on Sunday", "this weekend"
+    offer_at: tuple[str, ...] = ()  # the shops an in-store offer runs at, when not all listed
     urgent: bool = False
+    unsure: bool = False  # the intent was a guess: the reply asks what they need
 
 
 @dataclass(frozen=True)
@@ -130,38 +134,72 @@ def product_question(s: Situation) -> list[Plan]:
 
 
 def _visit_cta(s: Situation, stores: list[Store]) -> CTA | None:
-    """The visit CTA for these shops: one linking to a shop's map, else the first visit CTA."""
-    maps = {store.map_url for store in stores if store.map_url}
+    """A visit CTA that suits every shop in the reply: the shop's own first, else a general one.
+
+    One made for another shop ("Get directions to Mill Road" when the customer asked about
+    Market Square) is never used: each shop's own map link in the reply shows the way instead.
+    """
     visits = [cta for cta in s.config.ctas_of_kind("visit") if s.catalog.usable(cta)]
-    for cta in visits:
-        if cta.url in maps:
-            return cta
-    if len(stores) == 1:
-        name = stores[0].name.lower()
-        for cta in visits:
-            if name in cta.label.lower() or name.replace(" ", "-") in cta.id.lower():
-                return cta
-    return visits[0] if visits else None
+    fitting = [cta for cta in visits if s.stores.fits(cta, stores)]
+    own = [cta for cta in fitting if s.stores.owners(cta)]
+    return (own or fitting or [None])[0]
+
+
+def _store_offer(s: Situation, stores: list[Store]) -> tuple[Offer | None, tuple[str, ...]]:
+    """The first in-store offer running today at one of these shops, and the shops it runs at
+    when that is not all of them (an offer whose CTA belongs to a shop runs there only)."""
+    names = {store.name for store in stores}
+    for offer in s.catalog.offers(in_store=True):
+        cta = s.config.cta(offer.cta) if offer.cta else None
+        owners = s.stores.owners(cta) if cta else frozenset()
+        if not owners or names <= owners:
+            return offer, ()
+        if owners & names:
+            return offer, tuple(store.name for store in stores if store.name in owners)
+    return None, ()
+
+
+def _days(s: Situation) -> DaysAsked:
+    """The day(s) asked about now, else in the customer's previous message, else today."""
+    asked = days_asked(s.text, s.day)
+    if not asked.named and s.state.earlier_texts:
+        earlier = days_asked(s.state.earlier_texts[-1], s.day)
+        if earlier.named:
+            return earlier
+    return asked
 
 
 def store_visit(s: Situation) -> list[Plan]:
     meant = s.stores.meant(s.text, s.state.earlier_texts)
-    todays = tuple(store_today(store, s.day) for store in meant)
+    asked = _days(s)
+    hours = tuple(store_hours(store, asked) for store in meant)
     visit = _visit_cta(s, meant)
-    offer = s.catalog.offer(in_store=True)
+    offer, offer_at = _store_offer(s, meant)
     if not meant:
         return [Plan(0, "asked about visiting, but the config lists no shop: say so kindly",
                      visit)]
+    when = asked.phrase
+    said = f" {when}" if asked.named else ""
+    hours_note = f"hours {when}" if asked.named else "today's hours"
     if len(meant) == 1:
-        where = f"asked about visiting {meant[0].name}: address, today's hours, map"
+        where = f"asked about visiting {meant[0].name}{said}: address, {hours_note}, map"
     elif len(meant) == len(s.stores.stores):
-        where = f"asked about visiting without naming a shop: list all {len(meant)}, today's hours"
+        every = "both" if len(meant) == 2 else f"all {len(meant)}"
+        where = f"asked about visiting{said} without naming a shop: list {every}, {hours_note}"
     else:
-        where = f"asked about visiting: the {len(meant)} shops named, today's hours"
+        where = f"asked about visiting{said}: the {len(meant)} shops named, {hours_note}"
+    if visit is not None:
+        link = ", visit link"
+    elif s.config.ctas_of_kind("visit"):
+        shop = "this shop" if len(meant) == 1 else "every shop listed"
+        link = f", no visit link in the catalog fits {shop} (the map link shows the way)"
+    else:
+        link = ""
     extra = f", in-store offer \"{offer.title}\"" if offer else ""
+    values = {"cta": visit, "offer": offer, "stores": hours, "when": when, "offer_at": offer_at}
     return [
-        Plan(0, f"{where}, visit link{extra}", visit, offer, stores=todays),
-        Plan(1, f"{where}: short answer, visit link{extra}", visit, offer, stores=todays),
+        Plan(0, f"{where}{link}{extra}", **values),
+        Plan(1, f"{where}{link}{extra}; short version", **values),
     ]
 
 
@@ -202,23 +240,26 @@ def praise(s: Situation) -> list[Plan]:
 
 def chit_chat(s: Situation) -> list[Plan]:
     since, cadence = s.state.customer_messages_since_cta, s.cadence
-    unsure = s.classification.low_confidence
-    lead = (f"unsure what they mean ({s.classification.confidence:.0%} confident): treat as "
-            "small talk" if unsure else "small talk")
+    if s.classification.low_confidence:
+        # It may be a complaint or a question the model did not recognise: ask what they
+        # need, and never sell to a message nobody understood.
+        why = (f"unsure what they mean ({s.classification.confidence:.0%} confident): ask "
+               "what they need, no call-to-action until it is clear")
+        return [Plan(v, why, unsure=True) for v in range(3)]
     if since < cadence or not s.catalog.promotions:
         why = "opted out, so no ask" if not s.catalog.promotions \
             else f"no CTA yet ({since} of {cadence} messages since the last one)"
-        return [Plan(v, f"{lead}: keep the conversation going, {why}") for v in range(3)]
+        return [Plan(v, f"small talk: keep the conversation going, {why}") for v in range(3)]
     offer = s.catalog.offer(in_store=False)
     offer_link = s.catalog.offer_cta(offer)
     gentle = s.catalog.first("learn") or offer_link or s.catalog.first("offer", "buy")
     why = f"{since} messages since the last call-to-action: time for a gentle ask"
-    plans = [Plan(0, f"{lead}; {why} ({gentle.kind} link)" if gentle else f"{lead}; {why}",
-                  gentle)]
+    plans = [Plan(0, f"small talk; {why} ({gentle.kind} link)" if gentle
+                  else f"small talk; {why}", gentle)]
     if offer is not None and offer_link is not None and offer_link is not gentle:
-        plans.append(Plan(1, f"{lead}; {why}: mention the offer \"{offer.title}\"", offer_link,
-                          offer))
-    plans.append(Plan(2, f"{lead}: keep the conversation going, no ask this time"))
+        plans.append(Plan(1, f"small talk; {why}: mention the offer \"{offer.title}\"",
+                          offer_link, offer))
+    plans.append(Plan(2, "small talk: keep the conversation going, no ask this time"))
     return plans
 
 

@@ -41,5 +41,10 @@ class Renderer:
             auto_reload=False,  # templates are read once per process
         )
 
+    def load_all(self) -> None:
+        """Read and compile every template now (they are kept for the life of the process)."""
+        for name in self.env.list_templates(extensions=["j2"]):
+            self.env.get_template(name)
+
     def render(self, intent: str, **values: Any) -> str:
         return tidy(self.env.get_template(f"{intent}.j2").render(**values))

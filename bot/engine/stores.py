@@ -7,12 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.config import Store
+from bot.config import CTA, Store
+from bot.engine.days import MONTH_NAMES, WEEKDAY_NAMES, AskedDay, DaysAsked
 from bot.engine.text import normalise
 
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
-               "September", "October", "November", "December")
 # Words too common in shop names and addresses to tell two shops apart on their own.
 _GENERIC = {
     "road", "street", "square", "hill", "lane", "avenue", "place", "park", "the", "and",
@@ -30,43 +28,61 @@ def long_date(day: date) -> str:
 
 
 @dataclass(frozen=True)
-class StoreToday:
-    """What a customer needs to visit one shop today."""
+class DayHours:
+    """One shop on one day the customer asked about."""
 
-    store: Store
-    weekday: str
+    label: str  # "today (Monday)", "tomorrow (Tuesday)", "on Sunday", "on Friday 25 December"
     hours: str  # "08:00-18:00", "08:00-12:00, 13:00-17:00" or "closed"
-    next_open: str  # "Tuesday 09:00-16:00" when closed today (within a week), else ""
+    next_open: str  # "Tuesday 09:00-16:00" when closed that day (within a week), else ""
 
     @property
-    def open_today(self) -> bool:
+    def open(self) -> bool:
         return self.hours.lower() != "closed"
+
+
+@dataclass(frozen=True)
+class StoreHours:
+    """What a customer needs to visit one shop on the day(s) they asked about."""
+
+    store: Store
+    days: tuple[DayHours, ...]
 
     def facts(self) -> list[str]:
         name = self.store.name
         facts = [f"{name} is at {self.store.address}"]
-        if self.open_today:
-            facts.append(f"{name} is open today ({self.weekday}) {self.hours}")
-        else:
-            facts.append(f"{name} is closed today ({self.weekday})")
-            if self.next_open:
-                facts.append(f"{name} opens again on {self.next_open}")
+        for day in self.days:
+            if day.open:
+                facts.append(f"{name} is open {day.label} {day.hours}")
+            else:
+                facts.append(f"{name} is closed {day.label}")
+                if day.next_open:
+                    facts.append(f"{name} opens again on {day.next_open}")
         if self.store.phone:
             facts.append(f"{name}'s phone number is {self.store.phone}")
         return facts
 
 
-def store_today(store: Store, day: date) -> StoreToday:
-    hours = store.hours_on(day)
-    next_open = ""
-    if hours.lower() == "closed":
-        for ahead in range(1, 7):
-            later = day + timedelta(days=ahead)
-            span = store.hours_on(later)
-            if span.lower() != "closed":
-                next_open = f"{WEEKDAY_NAMES[later.weekday()]} {span}"
-                break
-    return StoreToday(store, WEEKDAY_NAMES[day.weekday()], hours, next_open)
+def _next_open(store: Store, day: date, asked: set[date]) -> str:
+    """When a shop closed on `day` opens next, unless that day was asked about too."""
+    for ahead in range(1, 7):
+        later = day + timedelta(days=ahead)
+        span = store.hours_on(later)
+        if span.lower() != "closed":
+            return "" if later in asked else f"{WEEKDAY_NAMES[later.weekday()]} {span}"
+    return ""
+
+
+def _day_hours(store: Store, asked: AskedDay, today: date, all_asked: set[date]) -> DayHours:
+    hours = store.hours_on(asked.day)
+    next_open = _next_open(store, asked.day, all_asked) if hours.lower() == "closed" else ""
+    return DayHours(asked.label(today), hours, next_open)
+
+
+def store_hours(store: Store, asked: DaysAsked) -> StoreHours:
+    """The shop's hours on each day asked about, in the team's time zone (`asked.today`)."""
+    days = {item.day for item in asked.days}
+    return StoreHours(store, tuple(_day_hours(store, item, asked.today, days)
+                                   for item in asked.days))
 
 
 def _words(text: str) -> str:
@@ -113,3 +129,19 @@ class StoreDirectory:
             if named:
                 return named
         return list(self.stores)
+
+    def owners(self, cta: CTA) -> frozenset[str]:
+        """The shops a CTA belongs to (none: it suits any shop).
+
+        Its `store` key says so outright; otherwise a link to a shop's own map, or a label
+        that names a shop ("Get directions to Mill Road"), ties it to that shop.
+        """
+        if cta.store:
+            return frozenset({cta.store})
+        by_map = {store.name for store in self.stores if store.map_url == cta.url}
+        return frozenset(by_map or (store.name for store in self.named(cta.label)))
+
+    def fits(self, cta: CTA, stores: Iterable[Store]) -> bool:
+        """Whether a CTA suits every one of these shops: a general one, or one of their own."""
+        owners = self.owners(cta)
+        return not owners or {store.name for store in stores} <= owners

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 ADAPTERS = {
     "console": "bot.platforms.console:ConsoleAdapter",
     "discord": "bot.platforms.discord.adapter:DiscordAdapter",
+    "slack": "bot.platforms.slack.adapter:SlackAdapter",
 }
 
 

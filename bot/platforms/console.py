@@ -125,6 +125,7 @@ class ConsoleAdapter:
             request = Request(platform="console", text=line, user=self.customer,
                               channel=self.channel, thread="main", message_id=self._next_id(),
                               user_name=self.customer)
+            await self.app.engine_ready()
             review = conversation.on_message(request, ctx)
             if review is not None:
                 await self.notify_team(review)

@@ -1,0 +1,321 @@
+"""SlackAdapter: Nudge in a Slack workspace, over Socket Mode or HTTP.
+
+It only translates: Slack payloads become neutral Requests for the handlers, and their Replies
+become Block Kit. Socket Mode is used when SLACK_APP_TOKEN is set (no public URL needed);
+otherwise an HTTP server receives Slack's signed deliveries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import functools
+import logging
+import weakref
+from collections import OrderedDict
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+from slack_bolt.async_app import AsyncApp
+
+from bot.config import Config, Secrets
+from bot.platforms.base import DeliveryError, StartupError
+from bot.platforms.slack import api, blocks, listeners
+from bot.platforms.slack.dedupe import RecentEvents, event_dedupe
+from bot.platforms.slack.people import People
+from bot.platforms.slack.server import serve
+from bot.platforms.slack.text import escape
+from handlers import review
+from handlers.types import Post, Reply
+
+if TYPE_CHECKING:
+    from bot.app import Application
+    from handlers.context import Context
+
+log = logging.getLogger("bot.platforms.slack")
+
+STOP_GRACE_SECONDS = 5
+MAX_CACHED_PERMALINKS = 2000
+
+
+def connection_mode(config: Config, secrets: Secrets) -> str:
+    """"socket" or "http", as `plan_platforms` decides it."""
+    mode = config.platforms.slack.mode
+    if mode == "socket" or (mode == "auto" and secrets.slack_app_token is not None):
+        return "socket"
+    return "http"
+
+
+def channel_id(target: str) -> str:
+    """"#C0123", "<#C0123|general>" and "C0123" all name the channel C0123."""
+    target = target.strip()
+    if target.startswith("<#") and target.endswith(">"):
+        target = target[2:-1].split("|")[0]
+    return target.lstrip("#")
+
+
+class _QuietTokenNotice(logging.Filter):
+    """Bolt also reads SLACK_BOT_TOKEN from the environment and warns that our client (which
+    carries that same token) takes precedence: true, expected, and only noise in the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("As you gave `client` as well")
+
+
+QUIET_TOKEN_NOTICE = _QuietTokenNotice()
+
+
+class SlackAdapter:
+    platform = "slack"
+
+    def __init__(self, config: Config, secrets: Secrets):
+        if secrets.slack_bot_token is None:
+            raise ValueError("the Slack adapter needs SLACK_BOT_TOKEN")
+        self.config = config
+        self.settings = config.platforms.slack
+        self.secrets = secrets
+        self.mode = connection_mode(config, secrets)
+        self.listen_channels = frozenset(self.settings.listen_channels)
+        self.review_channel = channel_id(self.settings.review_channel)
+        self.recent_events = RecentEvents()
+        self.workspace = ""  # our team id, from auth.test
+        self.workspace_url = ""
+        self.bot_user_id = ""
+        self.http_port: int | None = None
+        self.ready = asyncio.Event()
+        self._stopped = asyncio.Event()
+        self._jobs: set[asyncio.Task] = set()
+        self._permalinks: OrderedDict[str, str] = OrderedDict()
+        self._review_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = \
+            weakref.WeakValueDictionary()
+        self._session: aiohttp.ClientSession | None = None
+        self._socket: Any = None
+        self._runner: Any = None
+        self._closed = False
+
+    # ---- life cycle -------------------------------------------------------------------------
+
+    @property
+    def ctx(self) -> Context:
+        return self.app.ctx
+
+    @property
+    def session(self) -> aiohttp.ClientSession | None:
+        """The HTTP session every Slack call shares (response URLs included)."""
+        return self._session
+
+    async def start(self, app: Application) -> None:
+        """Connect (Socket Mode) or listen (HTTP mode), then serve until stop()."""
+        self.app = app
+        self._session = aiohttp.ClientSession()
+        self.client = api.make_client(
+            self.secrets.slack_bot_token.get_secret_value(), self.settings.api_base_url,
+            self._session,
+        )
+        self.people = People(self.client, self.settings)
+        try:
+            await self._identify()
+            self.bolt = self._build_bolt()
+            if self.mode == "socket":
+                await self._connect_socket_mode()
+            else:
+                await self._listen_http()
+            await self._check_channels()
+        except BaseException:
+            await self.stop()
+            raise
+        self.ready.set()
+        await self._stopped.wait()
+
+    async def _identify(self) -> None:
+        try:
+            who = await self.client.auth_test()
+        except Exception as error:
+            raise StartupError(
+                f"Slack did not accept SLACK_BOT_TOKEN (auth.test: {api.error_code(error)}); "
+                "check the token and the app's installation"
+            ) from None
+        self.workspace = who.get("team_id") or ""
+        self.workspace_url = who.get("url") or ""
+        self.bot_user_id = who.get("user_id") or ""
+        self.people.workspace = self.workspace
+        log.info("Slack: connected to workspace %s as %s", who.get("team"), who.get("user"))
+
+    def _build_bolt(self) -> AsyncApp:
+        secret = self.secrets.slack_signing_secret
+        bolt_log = logging.getLogger("bot.platforms.slack.bolt")
+        bolt_log.addFilter(QUIET_TOKEN_NOTICE)  # the same object each time: added once
+        bolt = AsyncApp(
+            client=self.client,
+            signing_secret=secret.get_secret_value() if secret else "",
+            request_verification_enabled=self.mode == "http",
+            process_before_response=False,
+            logger=bolt_log,
+            name="nudge",
+        )
+        bolt.middleware(event_dedupe(self.recent_events))
+        listeners.register(bolt, self)
+
+        @bolt.error
+        async def log_listener_errors(error: Exception, body: dict) -> None:
+            kind = body.get("type") or body.get("command") or "request"
+            log.error("Slack %s failed: %s", kind, error.__class__.__name__,
+                      exc_info=(type(error), error, error.__traceback__))
+
+        return bolt
+
+    async def _connect_socket_mode(self) -> None:
+        from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+
+        self._socket = AsyncSocketModeHandler(
+            self.bolt, self.secrets.slack_app_token.get_secret_value(), web_client=self.client,
+            logger=logging.getLogger("bot.platforms.slack.socket"),
+        )
+        try:
+            await self._socket.connect_async()
+        except Exception as error:
+            raise StartupError(
+                f"Slack Socket Mode could not connect ({api.error_code(error)}); check "
+                "SLACK_APP_TOKEN (an app-level token with connections:write)"
+            ) from None
+        log.info("Slack: Socket Mode connected")
+
+    async def _listen_http(self) -> None:
+        http = self.settings.http
+        try:
+            self._runner = await serve(self.bolt, http.host, http.port, http.path)
+        except OSError as error:
+            raise StartupError(
+                f"Slack HTTP mode cannot listen on {http.host}:{http.port} ({error.strerror}); "
+                "change platforms.slack.http.port or stop what is using it"
+            ) from None
+        self.http_port = self._runner.addresses[0][1]
+
+    async def _check_channels(self) -> None:
+        """Warn at start-up about channels Nudge cannot use, rather than failing silently."""
+        if not self.review_channel:
+            log.warning("Slack: platforms.slack.review_channel is not set; suggestions cannot "
+                        "be shown to the team")
+        for channel in sorted({self.review_channel, *self.listen_channels} - {""}):
+            info = await api.call(self.client, "conversations.info", channel=channel)
+            if info is None:
+                log.warning("Slack: channel %s cannot be read; is the id right?", channel)
+            elif not (info.get("channel") or {}).get("is_member", True):
+                log.warning("Slack: Nudge is not a member of channel %s; invite it with "
+                            "/invite @Nudge", channel)
+
+    async def stop(self) -> None:
+        """Stop receiving, let in-flight work finish (briefly), then close the connections."""
+        if self._closed:
+            return
+        self._closed = True
+        self._stopped.set()
+        if self._socket is not None:
+            try:
+                await self._socket.close_async()
+            except Exception as error:
+                log.warning("Slack: closing Socket Mode failed: %s", error.__class__.__name__)
+        if self._runner is not None:
+            await self._runner.cleanup()
+        await self.finish_jobs(STOP_GRACE_SECONDS)
+        if self._session is not None:
+            await self._session.close()
+
+    async def finish_jobs(self, timeout: float) -> None:
+        """Wait (at most `timeout` seconds) for the work listeners started after their acks."""
+        pending = [job for job in self._jobs if not job.done()]
+        if pending:
+            await asyncio.wait(pending, timeout=timeout)
+
+    def job(self, listener):
+        """Wrap a listener so stop() waits for it to finish (bolt runs it after the ack)."""
+
+        @functools.wraps(listener)
+        async def tracked(*args, **kwargs):
+            task = asyncio.current_task()
+            if task is not None:
+                self._jobs.add(task)
+            try:
+                return await listener(*args, **kwargs)
+            finally:
+                if task is not None:
+                    self._jobs.discard(task)
+
+        return tracked
+
+    # ---- what the application asks of every adapter -----------------------------------------
+
+    async def post(self, post: Post) -> str:
+        """Post in a channel (in a thread when given), or as a direct message from the app when
+        the post names a person; return the message ts."""
+        person = post.direct_user
+        args: dict[str, Any] = {
+            # A user id as the channel lands in the app's Messages tab with that person.
+            "channel": person if person is not None else channel_id(post.channel),
+            "text": escape(post.text)[:40_000],
+        }
+        if post.thread and person is None:
+            args["thread_ts"] = post.thread
+        data = await api.call_or_raise(self.client, "chat.postMessage", **args)
+        return str(data.get("ts") or "")
+
+    async def notify_team(self, reply: Reply) -> None:
+        """Show a reply in the review channel; a review remembers where it was shown."""
+        await self.post_review(reply)
+
+    async def post_review(self, reply: Reply) -> tuple[str, str]:
+        """Post in the review channel; return (channel, ts) so the message can be redrawn."""
+        if not self.review_channel:
+            raise DeliveryError("platforms.slack.review_channel is not set", transient=False)
+        reply = await self.with_permalink(reply)
+        data = await api.call_or_raise(
+            self.client, "chat.postMessage", channel=self.review_channel,
+            **blocks.message(reply), unfurl_links=False, unfurl_media=False,
+        )
+        channel, ts = data.get("channel") or self.review_channel, str(data.get("ts") or "")
+        suggestion_id = reply.meta.get("suggestion_id")
+        if suggestion_id:
+            review.remember_review_message(self.ctx, suggestion_id, f"{channel}:{ts}")
+        return channel, ts
+
+    # ---- helpers the listeners share --------------------------------------------------------
+
+    def listens_to(self, channel: str) -> bool:
+        """Customer channels: the configured ones, or with none configured every channel the
+        bot was invited to except the review channel."""
+        if self.listen_channels:
+            return channel in self.listen_channels
+        return channel != self.review_channel
+
+    def review_lock(self, channel: str, ts: str) -> asyncio.Lock:
+        """One lock per review message, so a button press and a late LLM draft never redraw
+        it in the wrong order."""
+        key = f"{channel}:{ts}"
+        lock = self._review_locks.get(key)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._review_locks[key] = lock
+        return lock
+
+    async def permalink(self, channel: str, ts: str) -> str:
+        key = f"{channel}:{ts}"
+        if key in self._permalinks:
+            return self._permalinks[key]
+        data = await api.call(self.client, "chat.getPermalink", channel=channel, message_ts=ts)
+        link = (data or {}).get("permalink") or ""
+        if link:
+            if len(self._permalinks) >= MAX_CACHED_PERMALINKS:
+                self._permalinks.popitem(last=False)
+            self._permalinks[key] = link
+        return link
+
+    async def with_permalink(self, reply: Reply) -> Reply:
+        """A review keeps its link to the customer's message when it is redrawn."""
+        meta = reply.meta or {}
+        if meta.get("permalink") or meta.get("platform") != "slack":
+            return reply
+        channel, _, ts = str(meta.get("customer_message_id") or "").partition(":")
+        if not (channel and ts):
+            return reply
+        link = await self.permalink(channel, ts)
+        return dataclasses.replace(reply, meta={**meta, "permalink": link}) if link else reply

@@ -1,0 +1,162 @@
+"""Neutral replies rendered as Block Kit: messages with fields and buttons, the Edit modal and
+the App Home. Every piece of text is escaped and cut to Slack's limits here, in one place.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from bot.platforms.slack.text import escape, mention_users
+from handlers.home import HomeSummary
+from handlers.links import message_link
+from handlers.types import Reply
+
+MAX_BLOCKS = 50
+MAX_SECTION = 3000
+MAX_BUTTON_LABEL = 75
+MAX_FALLBACK = 3000
+EDIT_VIEW = "nudge_edit"
+EDIT_BLOCK, EDIT_INPUT = "reply", "text"
+CHOICES_BLOCK = "nudge_choices"
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def mrkdwn(text: str) -> dict[str, str]:
+    return {"type": "mrkdwn", "text": _cut(text, MAX_SECTION)}
+
+
+def plain_text(text: str, limit: int = MAX_BUTTON_LABEL) -> dict[str, Any]:
+    return {"type": "plain_text", "text": _cut(text, limit), "emoji": True}
+
+
+def section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": mrkdwn(text)}
+
+
+def action_id(action: str) -> str:
+    return f"nudge_{action}"
+
+
+def message(reply: Reply) -> dict[str, Any]:
+    """`text` (the notification fallback) and `blocks` for chat.postMessage, respond or update."""
+    icon = "" if reply.ok else ":warning: "
+    text = escape(reply.text)
+    channel = (reply.meta or {}).get("channel") or ""
+    if (reply.meta or {}).get("platform") == "slack" and channel:
+        text = text.replace(channel, f"<#{channel}>")  # the channel's name, as a link
+    blocks: list[dict[str, Any]] = [section(icon + text)]
+    for item in reply.fields:
+        value = escape(item.value)
+        if item.label == "Handled":
+            value = mention_users(value)
+        blocks.append(section(f"*{escape(item.label)}*\n{value}"))
+    permalink = reply.meta.get("permalink") if reply.meta else ""
+    if permalink:
+        blocks.append({"type": "context", "elements": [
+            mrkdwn(f"<{permalink}|View the customer's message>")
+        ]})
+    if reply.choices:
+        buttons = []
+        for choice in reply.choices:
+            button: dict[str, Any] = {
+                "type": "button",
+                "action_id": action_id(choice.action),
+                "text": plain_text(choice.label),
+                "value": choice.value[:2000],
+            }
+            if choice.style != "default":
+                button["style"] = choice.style
+            buttons.append(button)
+        blocks.append({"type": "actions", "block_id": CHOICES_BLOCK, "elements": buttons[:25]})
+    if len(blocks) > MAX_BLOCKS:
+        blocks = blocks[: MAX_BLOCKS - 1] + [blocks[-1]]
+    return {"text": _cut(icon + escape(reply.text), MAX_FALLBACK), "blocks": blocks}
+
+
+def edit_modal(suggestion_id: int | str, text: str, channel: str, ts: str) -> dict[str, Any]:
+    """The Edit modal: the suggested reply in a text box; submitting sends the edited text."""
+    return {
+        "type": "modal",
+        "callback_id": EDIT_VIEW,
+        "title": plain_text("Edit the reply", 24),
+        "submit": plain_text("Send", 24),
+        "close": plain_text("Cancel", 24),
+        "private_metadata": json.dumps(
+            {"suggestion_id": str(suggestion_id), "channel": channel, "ts": ts}
+        ),
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": EDIT_BLOCK,
+                "label": plain_text("Reply to the customer", 2000),
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": EDIT_INPUT,
+                    "multiline": True,
+                    "max_length": 3000,
+                    "initial_value": text[:3000],
+                },
+            }
+        ],
+    }
+
+
+def slack_date(moment: datetime, fallback_format: str = "%a %d %b %H:%M") -> str:
+    """A time every viewer sees in their own time zone, with a plain fallback."""
+    stamp = int(moment.timestamp())
+    return f"<!date^{stamp}^{{date_short_pretty}} {{time}}|{moment.strftime(fallback_format)}>"
+
+
+def home_view(home: HomeSummary) -> dict[str, Any]:
+    """The App Home tab: upcoming promotions, threads waiting for a reply, last days' figures."""
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": plain_text("Nudge at a glance", 150)},
+        {"type": "context", "elements": [mrkdwn(f"Updated {slack_date(home.now)}")]},
+        {"type": "header", "text": plain_text("Upcoming promotions", 150)},
+    ]
+    if home.promotions:
+        for promo in home.promotions:
+            where = ", ".join(f"<#{c}>" if p == "slack" else f"{p}:{escape(c)}"
+                              for p, c in promo.targets)
+            blocks.append(section(
+                f"*{slack_date(promo.next_run_at)}* {('in ' + where) if where else ''}\n"
+                f"{escape(_cut(promo.text, 300))}"
+                + (f"\n_{escape(promo.schedule)}_" if promo.schedule else "")
+            ))
+    else:
+        blocks.append(section("Nothing scheduled. Plan one with `/nudge promo new`."))
+    blocks.append({"type": "header", "text": plain_text("Waiting for a reply", 150)})
+    if home.waiting:
+        for thread in home.waiting:
+            where = f"<#{thread.channel}>" if thread.platform == "slack" \
+                else f"{thread.platform}:{escape(thread.channel)}"
+            url = message_link(thread.platform, thread.workspace, thread.channel, thread.thread)
+            link = f"<{url}|open>" if url else ""
+            flag = ":rotating_light: " if thread.urgent else ""
+            blocks.append(section(
+                f"{flag}*{escape(thread.customer or 'A customer')}* in {where} since "
+                f"{slack_date(thread.since)} {link}\n> {escape(_cut(thread.last_text, 200))}"
+            ))
+    else:
+        blocks.append(section("Nobody is waiting. :tada:"))
+    f = home.figures
+    blocks.append({"type": "header", "text": plain_text(f"Last {home.days} days", 150)})
+    blocks.append({
+        "type": "section",
+        "fields": [
+            mrkdwn(f"*Customer messages*\n{f.customer_messages}"),
+            mrkdwn(f"*Suggestions*\n{f.suggestions_made}"),
+            mrkdwn(f"*Replies sent*\n{f.suggestions_sent}"),
+            mrkdwn(f"*CTAs asked*\n{f.ctas_asked}"),
+            mrkdwn(f"*Promotions sent*\n{f.promotions_sent}"),
+            mrkdwn(f"*Mix*\n{f.mix_text()}"),
+        ],
+    })
+    if len(blocks) > 100:  # a Home tab holds at most 100 blocks
+        blocks = blocks[:100]
+    return {"type": "home", "blocks": blocks}

@@ -1,0 +1,61 @@
+"""The review buttons: Send, Another and Dismiss act at once; Edit opens a modal first."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from bot.platforms.slack import api, blocks
+from bot.platforms.slack.listeners.common import choose
+from handlers import review
+from handlers.types import Reply
+
+if TYPE_CHECKING:
+    from slack_bolt.async_app import AsyncApp
+
+    from bot.platforms.slack.adapter import SlackAdapter
+
+
+def _where(body: dict) -> tuple[str, str]:
+    container = body.get("container") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id") or ""
+    ts = container.get("message_ts") or (body.get("message") or {}).get("ts") or ""
+    return channel, ts
+
+
+def _teller(respond):
+    async def tell(reply: Reply) -> None:
+        await respond(**blocks.message(reply), response_type="ephemeral",
+                      replace_original=False)
+    return tell
+
+
+def register(bolt: AsyncApp, adapter: SlackAdapter) -> None:
+    @bolt.action(re.compile(r"^nudge_(send|another|dismiss)$"))
+    @adapter.job
+    async def press(ack, body: dict, action: dict, respond) -> None:
+        await ack()
+        channel, ts = _where(body)
+        await choose(adapter, action["action_id"].removeprefix("nudge_"),
+                     action.get("value") or "", user=body["user"]["id"], channel=channel, ts=ts,
+                     tell=_teller(respond))
+
+    @bolt.action("nudge_edit")
+    @adapter.job
+    async def edit(ack, body: dict, action: dict, respond) -> None:
+        await ack()
+        channel, ts = _where(body)
+        text = review.suggestion_text(adapter.ctx, action.get("value") or "")
+        if text is None:
+            await _teller(respond)(Reply.error("That suggestion no longer exists."))
+            return
+        view = blocks.edit_modal(action["value"], text, channel, ts)
+        if await api.call(adapter.client, "views.open", trigger_id=body.get("trigger_id"),
+                          view=view) is None:
+            await _teller(respond)(Reply.error("I couldn't open the editor; press Edit again."))
+
+    @bolt.action(re.compile(r"^nudge_"))
+    @adapter.job
+    async def other(ack, respond) -> None:
+        await ack()
+        await _teller(respond)(Reply.error("That button does nothing on Slack yet."))

@@ -1,0 +1,91 @@
+"""What several listeners share: asking who someone is, and acting on a review button."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from bot.platforms.base import DeliveryError
+from bot.platforms.slack import api, blocks
+from handlers import conversation, review
+from handlers.types import Field, Reply, Request
+
+if TYPE_CHECKING:
+    from bot.platforms.slack.adapter import SlackAdapter
+
+log = logging.getLogger("bot.platforms.slack")
+
+Tell = Callable[[Reply], Awaitable[None]]
+
+
+async def team_request(adapter: SlackAdapter, user: str, channel: str, text: str,
+                       user_name: str = "") -> Request:
+    """A command from a person: their role decides whether they may use team commands."""
+    role, name = await adapter.people.role_of(user)
+    group = adapter.settings.team_usergroup
+    roles = (group,) if group and user in await adapter.people.team_group() else ()
+    return Request(platform="slack", text=text, user=user, channel=channel,
+                   workspace=adapter.workspace, user_name=name or user_name, role=role,
+                   roles=roles)
+
+
+def ephemeral_in(adapter: SlackAdapter, channel: str, user: str) -> Tell:
+    """Tell one person something in a channel, visible to them only."""
+
+    async def tell(reply: Reply) -> None:
+        await api.call(adapter.client, "chat.postEphemeral", channel=channel, user=user,
+                       **blocks.message(reply))
+
+    return tell
+
+
+async def choose(adapter: SlackAdapter, action: str, suggestion_id: str, *, user: str,
+                 channel: str, ts: str, tell: Tell, edited_text: str | None = None) -> None:
+    """Apply a review button (or the Edit modal), send the reply, redraw the review message."""
+    ctx = adapter.ctx
+    role, _ = await adapter.people.role_of(user)
+    if role != "team":
+        await tell(Reply.error("Only the team can act on Nudge's suggestions."))
+        return
+    async with adapter.review_lock(channel, ts):
+        result = conversation.on_choice(ctx, action, suggestion_id, "slack", user,
+                                        edited_text=edited_text)
+        if not result.review.ok:
+            await tell(result.review)
+            return
+        shown = result.review
+        if result.post is not None:
+            try:
+                await adapter.app.publish(result.post)
+            except DeliveryError as error:
+                review.reopen_after_failed_send(ctx, suggestion_id, "slack", user, str(error))
+                again = "try again in a moment" if error.transient \
+                    else "answer in the thread yourself"
+                shown = conversation.review_reply(ctx, int(suggestion_id))
+                shown = dataclasses.replace(
+                    shown, fields=(*shown.fields, Field("Not sent", f"{error}; {again}."))
+                )
+        await update_review(adapter, channel, ts, shown)
+    if action == "another":
+        await improve_later(adapter, shown, channel, ts)
+
+
+async def improve_later(adapter: SlackAdapter, shown: Reply, channel: str, ts: str) -> None:
+    """With an LLM configured, redraw the review with its wording once it arrives (the
+    template was shown at once); never over a review someone has acted on meanwhile."""
+    improved = await adapter.app.improve_review(shown)
+    if improved is None:
+        return
+    async with adapter.review_lock(channel, ts):
+        if review.is_pending(adapter.ctx, improved.meta.get("suggestion_id")):
+            await update_review(adapter, channel, ts, improved)
+
+
+async def update_review(adapter: SlackAdapter, channel: str, ts: str, reply: Reply) -> None:
+    if not (channel and ts):
+        return
+    reply = await adapter.with_permalink(reply)
+    await api.call(adapter.client, "chat.update", channel=channel, ts=ts,
+                   **blocks.message(reply))

@@ -1,0 +1,401 @@
+"""A small Slack, at the wire level, on 127.0.0.1: the real slack_sdk and slack-bolt talk to it.
+
+It serves three things on one ephemeral port:
+- the Web API (`/api/<method>`), recording every call with its arguments and answering like
+  Slack does (ok:true with the fields Nudge reads, ok:false "invalid_auth" for a wrong token);
+  tests can queue a 429 with Retry-After or an ok:false error for the next calls of a method;
+- response URLs (`/respond/<id>`), where slash command and button responses are recorded;
+- a Socket Mode WebSocket (`/socket`), handed out by `apps.connections.open`, that pushes
+  envelopes to the connected app and records the acks it sends back.
+
+It also signs requests the way Slack signs HTTP-mode deliveries, so tests can post events,
+slash commands and button presses to Nudge's HTTP endpoint as Slack would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+import uuid
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from aiohttp import WSMsgType, web
+from slack_sdk.signature import SignatureVerifier
+
+BOT_TOKEN = "xoxb-fake-bot-token-0001"
+APP_TOKEN = "xapp-fake-app-token-0001"
+SIGNING_SECRET = "fake-signing-secret-0001"
+TEAM_ID = "T0HOME"
+BOT_USER_ID = "U0NUDGEBOT"
+BOT_ID = "B0NUDGE"
+
+
+@dataclass
+class Call:
+    """One Web API call as the fake received it."""
+
+    method: str
+    args: dict[str, Any]
+    token: str | None
+    status: int = 200  # what the fake answered
+    response: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Canned:
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _decode_json_fields(args: dict[str, Any]) -> dict[str, Any]:
+    """Form-encoded calls carry blocks and views as JSON strings; tests want the objects."""
+    for key in ("blocks", "view", "attachments"):
+        value = args.get(key)
+        if isinstance(value, str) and value[:1] in "[{":
+            args[key] = json.loads(value)
+    return args
+
+
+class FakeSlack:
+    def __init__(self, *, bot_token: str = BOT_TOKEN, app_token: str = APP_TOKEN,
+                 team_id: str = TEAM_ID):
+        self.bot_token = bot_token
+        self.app_token = app_token
+        self.team_id = team_id
+        self.calls: list[Call] = []
+        self.responses: list[dict[str, Any]] = []  # bodies posted to response URLs
+        self.users: dict[str, dict[str, Any]] = {}
+        self.usergroups: dict[str, list[str]] = {}
+        self.acks: dict[str, dict[str, Any]] = {}  # envelope id -> ack payload
+        self._canned: dict[str, deque[Canned]] = defaultdict(deque)
+        self._ts = itertools.count(1)
+        self._changed = asyncio.Condition()
+        self._sockets: list[web.WebSocketResponse] = []
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # ---- life cycle -------------------------------------------------------------------------
+
+    async def start(self) -> FakeSlack:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_post("/respond/{key}", self._respond)
+        app.router.add_get("/socket", self._socket)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+        return self
+
+    async def stop(self) -> None:
+        for socket in list(self._sockets):
+            await socket.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/"
+
+    def response_url(self) -> str:
+        return f"{self.url}/respond/{uuid.uuid4().hex[:12]}"
+
+    # ---- what tests ask for -----------------------------------------------------------------
+
+    def add_user(self, user_id: str, name: str = "", team_id: str | None = None,
+                 guest: bool = False) -> None:
+        self.users[user_id] = {
+            "id": user_id,
+            "team_id": team_id or self.team_id,
+            "name": name or user_id.lower(),
+            "real_name": name or user_id,
+            "profile": {"display_name": name or user_id.lower(), "real_name": name or user_id},
+            "is_bot": False,
+            "is_restricted": guest,
+            "is_ultra_restricted": False,
+        }
+
+    def fail_next(self, method: str, error: str = "channel_not_found", times: int = 1) -> None:
+        """The next `times` calls of `method` answer ok:false with this error."""
+        for _ in range(times):
+            self._canned[method].append(Canned(200, {"ok": False, "error": error}))
+
+    def rate_limit_next(self, method: str, retry_after: int = 0, times: int = 1) -> None:
+        """The next `times` calls of `method` answer HTTP 429 with Retry-After."""
+        for _ in range(times):
+            self._canned[method].append(
+                Canned(429, {"ok": False, "error": "ratelimited"},
+                       {"Retry-After": str(retry_after)})
+            )
+
+    def calls_to(self, method: str) -> list[Call]:
+        return [call for call in self.calls if call.method == method and call.status == 200]
+
+    async def wait_for(self, method: str, count: int = 1, timeout: float = 10) -> list[Call]:
+        """Wait until `method` was answered successfully `count` times; return those calls."""
+        async with self._changed:
+            await asyncio.wait_for(
+                self._changed.wait_for(lambda: len(self.calls_to(method)) >= count), timeout
+            )
+        return self.calls_to(method)
+
+    async def wait_for_response(self, count: int = 1, timeout: float = 10) -> list[dict]:
+        async with self._changed:
+            await asyncio.wait_for(
+                self._changed.wait_for(lambda: len(self.responses) >= count), timeout
+            )
+        return self.responses
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    # ---- the Web API ------------------------------------------------------------------------
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args: dict[str, Any] = dict(parse_qsl(request.query_string))
+        if request.can_read_body:
+            if request.content_type == "application/json":
+                args.update(await request.json())
+            else:
+                args.update(dict(parse_qsl(await request.text())))
+        args = _decode_json_fields(args)
+        header = request.headers.get("Authorization", "")
+        token = header.removeprefix("Bearer ") if header else args.pop("token", None)
+        call = Call(method, args, token)
+        self.calls.append(call)
+        try:
+            canned = self._canned[method].popleft() if self._canned[method] else None
+            if canned is not None:
+                call.status = canned.status
+                return web.json_response(canned.body, status=canned.status,
+                                         headers=canned.headers)
+            expected = self.app_token if method == "apps.connections.open" else self.bot_token
+            if token != expected:
+                call.status = 0
+                return web.json_response({"ok": False, "error": "invalid_auth"})
+            handler = getattr(self, "_" + method.replace(".", "_"), None)
+            if handler is None:
+                call.status = 0
+                return web.json_response({"ok": False, "error": "unknown_method"})
+            call.response = {"ok": True, **handler(args)}
+            return web.json_response(call.response)
+        finally:
+            await self._notify()
+
+    def _next_ts(self) -> str:
+        return f"{1_790_000_000 + next(self._ts)}.000100"
+
+    def _auth_test(self, args: dict) -> dict:
+        return {"url": "https://home.slack.test/", "team": "Home", "user": "nudge",
+                "team_id": self.team_id, "user_id": BOT_USER_ID, "bot_id": BOT_ID,
+                "is_enterprise_install": False}
+
+    def _chat_postMessage(self, args: dict) -> dict:
+        ts = self._next_ts()
+        message = {"type": "message", "text": args.get("text", ""), "user": BOT_USER_ID,
+                   "bot_id": BOT_ID, "ts": ts}
+        if args.get("thread_ts"):
+            message["thread_ts"] = args["thread_ts"]
+        return {"channel": args.get("channel"), "ts": ts, "message": message}
+
+    def _chat_postEphemeral(self, args: dict) -> dict:
+        return {"message_ts": self._next_ts()}
+
+    def _chat_update(self, args: dict) -> dict:
+        return {"channel": args.get("channel"), "ts": args.get("ts"), "text": args.get("text")}
+
+    def _chat_getPermalink(self, args: dict) -> dict:
+        channel, ts = args.get("channel", ""), args.get("message_ts", "")
+        return {"channel": channel,
+                "permalink": f"https://home.slack.test/archives/{channel}/p{ts.replace('.', '')}"}
+
+    def _views_open(self, args: dict) -> dict:
+        return {"view": {"id": "V" + uuid.uuid4().hex[:8].upper(), **args.get("view", {})}}
+
+    def _views_publish(self, args: dict) -> dict:
+        return {"view": {"id": "V" + uuid.uuid4().hex[:8].upper(), **args.get("view", {})}}
+
+    def _conversations_info(self, args: dict) -> dict:
+        channel = args.get("channel", "")
+        return {"channel": {"id": channel, "name": channel.lower(), "is_member": True,
+                            "is_ext_shared": False}}
+
+    def _users_info(self, args: dict) -> dict:
+        user = self.users.get(args.get("user", ""))
+        if user is None:
+            user = {"id": args.get("user"), "team_id": self.team_id, "name": "someone",
+                    "profile": {}, "is_restricted": False, "is_ultra_restricted": False}
+        return {"user": user}
+
+    def _usergroups_users_list(self, args: dict) -> dict:
+        return {"users": self.usergroups.get(args.get("usergroup", ""), [])}
+
+    def _apps_connections_open(self, args: dict) -> dict:
+        return {"url": f"ws://127.0.0.1:{self.port}/socket"}
+
+    # ---- response URLs ----------------------------------------------------------------------
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        body["_key"] = request.match_info["key"]
+        self.responses.append(body)
+        await self._notify()
+        return web.Response(text="ok")
+
+    # ---- Socket Mode ------------------------------------------------------------------------
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse(autoping=True)
+        await socket.prepare(request)
+        self._sockets.append(socket)
+        await self._notify()
+        await socket.send_json({"type": "hello", "num_connections": 1,
+                                "connection_info": {"app_id": "A0NUDGE"}})
+        try:
+            async for message in socket:
+                if message.type == WSMsgType.TEXT:
+                    ack = json.loads(message.data)
+                    self.acks[ack.get("envelope_id", "")] = ack.get("payload") or {}
+                    await self._notify()
+        finally:
+            self._sockets.remove(socket)
+        return socket
+
+    async def wait_for_socket(self, timeout: float = 10) -> None:
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: bool(self._sockets)), timeout)
+
+    async def push(self, kind: str, payload: dict[str, Any], *, retry_attempt: int = 0,
+                   envelope_id: str | None = None) -> str:
+        """Send an envelope (events_api, slash_commands or interactive) to the connected app."""
+        envelope_id = envelope_id or uuid.uuid4().hex
+        envelope = {"envelope_id": envelope_id, "type": kind, "payload": payload,
+                    "accepts_response_payload": kind != "events_api"}
+        if kind == "events_api":
+            envelope["retry_attempt"] = retry_attempt
+            envelope["retry_reason"] = "timeout" if retry_attempt else ""
+        await self._sockets[-1].send_json(envelope)
+        return envelope_id
+
+    async def wait_for_ack(self, envelope_id: str, timeout: float = 10) -> dict[str, Any]:
+        async with self._changed:
+            await asyncio.wait_for(
+                self._changed.wait_for(lambda: envelope_id in self.acks), timeout
+            )
+        return self.acks[envelope_id]
+
+
+# ---- what Slack sends, signed as Slack signs it ---------------------------------------------
+
+def signed_headers(body: str, *, secret: str = SIGNING_SECRET, timestamp: int | None = None,
+                   content_type: str = "application/json", retry_num: int | None = None
+                   ) -> dict[str, str]:
+    stamp = str(int(time.time()) if timestamp is None else timestamp)
+    headers = {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": SignatureVerifier(secret).generate_signature(
+            timestamp=stamp, body=body
+        ),
+    }
+    if retry_num is not None:
+        headers["X-Slack-Retry-Num"] = str(retry_num)
+        headers["X-Slack-Retry-Reason"] = "http_timeout"
+    return headers
+
+
+_event_ids = itertools.count(1)
+
+
+def message_event(text: str, *, user: str, channel: str, ts: str, thread_ts: str | None = None,
+                  user_team: str = TEAM_ID, event_id: str | None = None, **extra) -> dict:
+    """An Events API envelope for a message in a channel (the body Slack posts)."""
+    event = {"type": "message", "text": text, "user": user, "channel": channel, "ts": ts,
+             "event_ts": ts, "channel_type": "channel", "team": user_team,
+             "user_team": user_team, **extra}
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return event_callback(event, event_id=event_id)
+
+
+def event_callback(event: dict, *, event_id: str | None = None) -> dict:
+    return {
+        "token": "legacy-verification-token",
+        "team_id": TEAM_ID,
+        "api_app_id": "A0NUDGE",
+        "event": event,
+        "type": "event_callback",
+        "event_id": event_id or f"Ev{next(_event_ids):08d}",
+        "event_time": int(time.time()),
+        "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}],
+    }
+
+
+def slash_command(text: str, *, user: str, channel: str, response_url: str,
+                  command: str = "/nudge") -> dict[str, str]:
+    return {
+        "token": "legacy-verification-token",
+        "team_id": TEAM_ID,
+        "team_domain": "home",
+        "channel_id": channel,
+        "channel_name": channel.lower(),
+        "user_id": user,
+        "user_name": user.lower(),
+        "command": command,
+        "text": text,
+        "api_app_id": "A0NUDGE",
+        "response_url": response_url,
+        "trigger_id": f"trigger.{uuid.uuid4().hex[:10]}",
+    }
+
+
+def form_body(fields: dict[str, str]) -> str:
+    return urlencode(fields)
+
+
+def button_press(action_id: str, value: str, *, user: str, channel: str, message_ts: str,
+                 response_url: str) -> dict[str, Any]:
+    """A block_actions payload for a button on a message the bot posted."""
+    return {
+        "type": "block_actions",
+        "team": {"id": TEAM_ID, "domain": "home"},
+        "user": {"id": user, "username": user.lower(), "team_id": TEAM_ID},
+        "api_app_id": "A0NUDGE",
+        "token": "legacy-verification-token",
+        "container": {"type": "message", "message_ts": message_ts, "channel_id": channel,
+                      "is_ephemeral": False},
+        "trigger_id": f"trigger.{uuid.uuid4().hex[:10]}",
+        "channel": {"id": channel, "name": channel.lower()},
+        "message": {"type": "message", "ts": message_ts, "user": BOT_USER_ID, "bot_id": BOT_ID},
+        "response_url": response_url,
+        "actions": [{"action_id": action_id, "block_id": "review_buttons", "value": value,
+                     "type": "button", "action_ts": f"{time.time():.6f}"}],
+    }
+
+
+def view_submission(view: dict[str, Any], values: dict[str, dict[str, Any]], *,
+                    user: str) -> dict[str, Any]:
+    """A view_submission payload for a modal Nudge opened, with the person's input."""
+    return {
+        "type": "view_submission",
+        "team": {"id": TEAM_ID, "domain": "home"},
+        "user": {"id": user, "username": user.lower(), "team_id": TEAM_ID},
+        "api_app_id": "A0NUDGE",
+        "token": "legacy-verification-token",
+        "trigger_id": f"trigger.{uuid.uuid4().hex[:10]}",
+        "view": {**view, "id": "V0MODAL", "team_id": TEAM_ID, "type": "modal",
+                 "state": {"values": values}},
+    }
