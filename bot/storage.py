@@ -281,12 +281,20 @@ def _v4_platform_errors(db: sqlite_utils.Database) -> None:
     db["platform_errors"].create_index(["platform", "channel", "problem"], unique=True)
 
 
+def _v5_feedback_problem(db: sqlite_utils.Database) -> None:
+    # Why a Send or Edit did not reach the customer (the platform refused the post); the row's
+    # action is then send_failed or edit_failed.
+    if "problem" not in db["feedback"].columns_dict:
+        db["feedback"].add_column("problem", str)
+
+
 # Append new migrations; never edit one that has shipped.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_core,
     _v2_suggestion_facts,
     _v3_routines_and_reminder_runs,
     _v4_platform_errors,
+    _v5_feedback_problem,
 ]
 
 

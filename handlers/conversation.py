@@ -2,13 +2,17 @@
 
 Suggestions always go privately to the team as a review Reply with four buttons (send, another,
 edit, dismiss); only when a person presses Send does anything reach the customer.
+
+Send (and Edit) is two steps for the adapter: `on_choice` claims the suggestion at once (so two
+people pressing Send post only one reply), then the adapter posts; when the platform refuses the
+post, `undo_send` puts everything back as it was and says why.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.engine.types import SuggestionSet, ThreadState
 from bot.storage import iso, transaction
@@ -28,11 +32,32 @@ class Recorded:
 
 
 @dataclass(frozen=True)
+class SendClaim:
+    """What a Send or Edit changed before posting, so a refused post can be undone exactly."""
+
+    suggestion_id: int
+    feedback_id: int
+    action: str  # send or edit
+    text: str  # what was to be posted
+    at: str  # the time written into the conversation
+    dismissed: tuple[int, ...]  # the alternatives the send dismissed
+    status: str  # the conversation as it was
+    answered_at: str | None
+    last_message_at: str | None
+    customer_messages_since_cta: int
+    last_cta_at: str | None
+    reset_cta: bool
+
+
+@dataclass(frozen=True)
 class ChoiceResult:
-    """What a button press leads to: maybe a post to the customer, and the new review message."""
+    """What a button press leads to: maybe a post to the customer, and the new review message.
+
+    With a post comes its `claim`: hand the result to `undo_send` when the post is refused."""
 
     review: Reply
     post: Post | None = None
+    claim: SendClaim | None = None
 
 
 def customer_key(platform: str, user: str) -> str:
@@ -239,17 +264,13 @@ def review_reply(ctx: Context, suggestion_id: int, request: Request | None = Non
 
 
 def _feedback(ctx: Context, suggestion_id: int, action: str, platform: str, user: str,
-              text: str | None = None) -> None:
-    ctx.db["feedback"].insert(
-        {
-            "suggestion_id": suggestion_id,
-            "action": action,
-            "platform": platform,
-            "user_id": user,
-            "text": text,
-            "created_at": iso(ctx.now()),
-        }
-    )
+              text: str | None = None) -> int:
+    # A plain execute, so it can stand in a transaction with the rows a Send changes.
+    return ctx.db.execute(
+        "insert into feedback (suggestion_id, action, platform, user_id, text, created_at) "
+        "values (?, ?, ?, ?, ?, ?)",
+        [suggestion_id, action, platform, user, text, iso(ctx.now())],
+    ).lastrowid
 
 
 def on_choice(ctx: Context, action: str, suggestion_id: int | str, platform: str, user: str,
@@ -287,11 +308,18 @@ def on_choice(ctx: Context, action: str, suggestion_id: int | str, platform: str
         text = (edited_text or "").strip()
         if not text:
             return ChoiceResult(Reply.error("The edited reply is empty; nothing was sent."))
-    _feedback(ctx, s["id"], action, platform, user, text if action == "edit" else None)
     with transaction(ctx.db):
+        feedback_id = _feedback(ctx, s["id"], action, platform, user,
+                                text if action == "edit" else None)
+        dismissed = tuple(
+            row[0] for row in ctx.db.execute(
+                "select id from suggestions where message_id = ? and id != ? "
+                "and status = 'pending'", [s["message_id"], s["id"]],
+            )
+        )
         ctx.db.execute(
-            "update suggestions set status = 'dismissed' where message_id = ? and id != ? "
-            "and status = 'pending'", [s["message_id"], s["id"]],
+            f"update suggestions set status = 'dismissed' where id in ({_marks(dismissed)})",
+            list(dismissed),
         )
         ctx.db.execute("update suggestions set status = 'sent' where id = ?", [s["id"]])
         cadence = ", customer_messages_since_cta = 0, last_cta_at = ?" if s["cta_id"] else ""
@@ -300,6 +328,13 @@ def on_choice(ctx: Context, action: str, suggestion_id: int | str, platform: str
             "update conversations set status = 'answered', answered_at = ?, last_message_at = ?"
             f"{cadence} where id = ?", params,
         )
+    claim = SendClaim(
+        suggestion_id=s["id"], feedback_id=feedback_id, action=action, text=text, at=now,
+        dismissed=dismissed, status=conversation["status"],
+        answered_at=conversation["answered_at"], last_message_at=conversation["last_message_at"],
+        customer_messages_since_cta=conversation["customer_messages_since_cta"] or 0,
+        last_cta_at=conversation["last_cta_at"], reset_cta=bool(s["cta_id"]),
+    )
     post = Post(
         platform=conversation["platform"],
         channel=conversation["channel"],
@@ -308,4 +343,63 @@ def on_choice(ctx: Context, action: str, suggestion_id: int | str, platform: str
         reply_to=message["event_key"] or "",
     )
     verb = "sent" if action == "send" else "edited and sent"
-    return ChoiceResult(review_reply(ctx, s["id"], handled=f"{verb} by {user}"), post)
+    return ChoiceResult(review_reply(ctx, s["id"], handled=f"{verb} by {user}"), post, claim)
+
+
+def _marks(values: tuple) -> str:
+    return ", ".join("?" * len(values))
+
+
+def undo_send(ctx: Context, result: ChoiceResult, problem: str, *,
+              transient: bool = False) -> Reply:
+    """The platform refused the post `on_choice` claimed: put the suggestion and its
+    alternatives back to pending, restore the conversation's answered status and CTA cadence,
+    mark the attempt's feedback row as failed with the reason, and return the review with its
+    buttons and a "Not sent" line, so the person can press Send again.
+
+    Only what the claim itself wrote is restored: a customer message or a reply typed by hand
+    since then is kept.
+    """
+    claim = result.claim
+    if claim is None:
+        raise ValueError("undo_send needs the result of a Send or Edit")
+    with transaction(ctx.db):
+        ids = (claim.suggestion_id, *claim.dismissed)
+        ctx.db.execute(
+            f"update suggestions set status = 'pending' where id in ({_marks(ids)}) "
+            "and status in ('sent', 'dismissed')", list(ids),
+        )
+        conversation_id = ctx.db["suggestions"].get(claim.suggestion_id)["conversation_id"]
+        # Each column goes back only if it still holds what the claim wrote.
+        ctx.db.execute(
+            "update conversations set "
+            "status = case when answered_at = :at and status = 'answered' then :status "
+            "else status end, "
+            "answered_at = case when answered_at = :at then :answered_at else answered_at end, "
+            "last_message_at = case when last_message_at = :at then :last_message_at "
+            "else last_message_at end "
+            "where id = :id",
+            {"at": claim.at, "status": claim.status, "answered_at": claim.answered_at,
+             "last_message_at": claim.last_message_at, "id": conversation_id},
+        )
+        if claim.reset_cta:
+            # Customer messages counted since the reset are kept on top of the old count.
+            ctx.db.execute(
+                "update conversations set "
+                "customer_messages_since_cta = customer_messages_since_cta + :before, "
+                "last_cta_at = :last_cta_at where id = :id and last_cta_at = :at",
+                {"before": claim.customer_messages_since_cta, "at": claim.at,
+                 "last_cta_at": claim.last_cta_at, "id": conversation_id},
+            )
+        ctx.db.execute(
+            "update feedback set action = ?, problem = ? where id = ?",
+            [f"{claim.action}_failed", problem[:500], claim.feedback_id],
+        )
+    again = "press Send again in a moment" if transient else \
+        "press Send again once that is fixed, or answer the customer yourself"
+    shown = review_reply(ctx, claim.suggestion_id)
+    fields = [*shown.fields]
+    if claim.action == "edit":
+        fields.append(Field("Your edit (not sent)", claim.text))
+    fields.append(Field("Not sent", f"{problem}; {again}."))
+    return replace(shown, fields=tuple(fields))
