@@ -89,6 +89,38 @@ async def test_pressing_send_replies_to_the_customer_message_with_the_cta_link(t
             "sent",)
 
 
+async def test_a_send_discord_refuses_goes_back_to_pending_and_keeps_its_buttons(
+        tmp_path, clock):
+    async with FakeDiscord() as fake, running_nudge(discord_config(tmp_path, fake), clock) as nudge:
+        _, review = await customer_asks(fake)
+        fake.fail("POST", rf"/channels/{fake.customers}/messages", 403,
+                  {"message": "Missing Permissions", "code": 50013}, times=1)
+        mark = len(fake.calls)
+
+        pressed = await fake.press(fake.alice, int(review["id"]), buttons(review)[0]["custom_id"])
+
+        edit = await fake.wait_for_call("PATCH", rf"/webhooks/.*/{pressed.token}/", mark)
+        names = [f["name"] for f in edit.body["embeds"][0]["fields"]]
+        assert "Handled" not in names
+        not_sent = next(f["value"] for f in edit.body["embeds"][0]["fields"]
+                        if f["name"] == "Not sent")
+        assert "Missing Permissions" in not_sent and "press Send again" in not_sent
+        again = [b["custom_id"] for row in edit.body["components"] for b in row["components"]]
+        assert again == [b["custom_id"] for b in buttons(review)]
+        assert nudge.db.execute("select distinct status from suggestions").fetchall() == [
+            ("pending",)]
+        assert nudge.db.execute("select status from conversations").fetchone() == ("waiting",)
+        assert nudge.db.execute("select action from feedback").fetchall() == [("send_failed",)]
+
+        # Once the permission is fixed, the same button sends the reply.
+        mark = len(fake.calls)
+        pressed = await fake.press(fake.alice, int(review["id"]), buttons(review)[0]["custom_id"])
+        await fake.wait_for_call("POST", rf"/channels/{fake.customers}/messages", mark)
+        await fake.wait_for_call("PATCH", rf"/webhooks/.*/{pressed.token}/", mark)
+        assert nudge.db.execute("select status from suggestions where rank = 0").fetchone() == (
+            "sent",)
+
+
 async def test_another_shows_the_next_suggestion_and_dismiss_closes_the_review(tmp_path, clock):
     async with FakeDiscord() as fake, running_nudge(discord_config(tmp_path, fake), clock) as nudge:
         message_id, review = await customer_asks(fake)

@@ -17,6 +17,7 @@ import time
 from typing import TYPE_CHECKING, TextIO
 
 from bot.config import Config, Secrets
+from bot.platforms.base import DeliveryError
 from handlers import conversation
 from handlers.types import Post, Reply, Request
 
@@ -140,9 +141,14 @@ class ConsoleAdapter:
         await self._settle_drafts()
         result = conversation.on_choice(self.app.ctx, action, self.latest_suggestion,
                                         "console", TEAM_USER, edited_text=rest)
+        review = result.review
         if result.post is not None:
-            await self.app.publish(result.post)
-        await self.notify_team(result.review)
+            try:
+                await self.app.publish(result.post)
+            except DeliveryError as error:
+                review = conversation.undo_send(self.app.ctx, result, str(error),
+                                                transient=error.transient)
+        await self.notify_team(review)
         if action == "another":
             self._improve_later(result.review)
 

@@ -71,11 +71,14 @@ async def test_a_send_that_slack_refuses_keeps_the_suggestion_pending_and_says_w
     await nudge_http.press("send", _button(review, "send")["value"], review["ts"])
     update = (await nudge_http.fake.wait_for("chat.update"))[-1].args
     shown = str(update["blocks"])
-    assert "not_in_channel" in shown and "answer in the thread yourself" in shown
+    assert "not_in_channel" in shown and "answer the customer yourself" in shown
     assert [b for b in update["blocks"] if b["type"] == "actions"]  # buttons still there
     assert set(_status(nudge_http)) == {"pending"}
     status = nudge_http.db.execute("select status from conversations").fetchone()[0]
     assert status == "waiting"
+    attempt = nudge_http.db.execute("select action, user_id, problem from feedback").fetchall()
+    assert attempt == [("send_failed", "U0TEAM",
+                        "Slack chat.postMessage failed: not_in_channel")]
 
 
 async def test_a_second_send_of_the_same_suggestion_sends_nothing_more(nudge_http):

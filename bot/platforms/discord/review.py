@@ -20,7 +20,7 @@ from bot.platforms.base import DeliveryError
 from bot.platforms.discord import render
 from bot.platforms.discord.listening import PLATFORM, is_team
 from handlers import conversation
-from handlers.types import Field, Reply
+from handlers.types import Reply
 
 if TYPE_CHECKING:
     from bot.platforms.discord.adapter import DiscordAdapter
@@ -137,23 +137,20 @@ async def press(adapter: DiscordAdapter, interaction: discord.Interaction, actio
     if not result.review.ok:
         await interaction.followup.send(result.review.text, ephemeral=True)
         return
-    review = result.review
+    review, refused = result.review, False
     if result.post is not None:
         try:
             await adapter.app.publish(result.post)
         except DeliveryError as error:
-            review = _with_failure(review, str(error))
-            await interaction.followup.send(
-                f"Nudge could not send the reply: {error}\nHere it is to send yourself:\n"
-                f">>> {render.shorten(result.post.text, 1800)}",
-                ephemeral=True,
-            )
+            review, refused = conversation.undo_send(
+                adapter.app.ctx, result, str(error), transient=error.transient), True
     try:
         await interaction.edit_original_response(**review_parts(adapter, review))
     except discord.HTTPException as error:
         log.warning("could not update the review of suggestion %s: %s", value, error)
     else:
-        if interaction.message is not None and review.choices:
+        # A refused send shows the wording the person just chose: nothing to improve.
+        if interaction.message is not None and review.choices and not refused:
             improve_later(adapter, interaction.message, review)
 
 
@@ -177,11 +174,6 @@ async def _show_improved(adapter: DiscordAdapter, message: discord.Message, vers
     except discord.HTTPException as error:
         log.warning("could not show the LLM's wording of suggestion %s: %s",
                     review.meta.get("suggestion_id"), error)
-
-
-def _with_failure(review: Reply, problem: str) -> Reply:
-    fields = (*review.fields, Field("Not delivered", problem))
-    return Reply(text=review.text, fields=fields, ok=review.ok, meta=review.meta)
 
 
 def submitted_reply(interaction: discord.Interaction) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
@@ -10,7 +9,7 @@ from typing import TYPE_CHECKING
 from bot.platforms.base import DeliveryError
 from bot.platforms.slack import api, blocks
 from handlers import conversation, review
-from handlers.types import Field, Reply, Request
+from handlers.types import Reply, Request
 
 if TYPE_CHECKING:
     from bot.platforms.slack.adapter import SlackAdapter
@@ -60,13 +59,8 @@ async def choose(adapter: SlackAdapter, action: str, suggestion_id: str, *, user
             try:
                 await adapter.app.publish(result.post)
             except DeliveryError as error:
-                review.reopen_after_failed_send(ctx, suggestion_id, "slack", user, str(error))
-                again = "try again in a moment" if error.transient \
-                    else "answer in the thread yourself"
-                shown = conversation.review_reply(ctx, int(suggestion_id))
-                shown = dataclasses.replace(
-                    shown, fields=(*shown.fields, Field("Not sent", f"{error}; {again}."))
-                )
+                shown = conversation.undo_send(ctx, result, str(error),
+                                               transient=error.transient)
         await update_review(adapter, channel, ts, shown)
     if action == "another":
         await improve_later(adapter, shown, channel, ts)
