@@ -8,12 +8,19 @@ not duplicated.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
 from bot.storage import iso, utc_now
+
+if TYPE_CHECKING:
+    from handlers.context import Context
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,20 @@ def record_platform_error(db: sqlite_utils.Database, platform: str, channel: str
         "set detail = excluded.detail, last_at = excluded.last_at, count = count + 1",
         [platform, channel, problem, detail, now, now],
     )
+
+
+def report_platform_error(ctx: Context | None, platform: str, channel: str, problem: str,
+                          detail: str, kind: str = "channel") -> None:
+    """What an adapter calls on a problem a person must fix: log it and keep it for the next
+    digest. Never raises: a failed report must not hide the failure being reported."""
+    logging.getLogger(f"bot.platforms.{platform}").error(
+        "%s %s %s: %s", platform.capitalize(), kind, channel, detail)
+    if ctx is None:
+        return
+    try:
+        record_platform_error(ctx.db, platform, channel, problem, detail, at=ctx.now())
+    except Exception:
+        log.exception("could not record the %s problem", platform)
 
 
 def platform_errors_since(db: sqlite_utils.Database, since: datetime) -> list[PlatformError]:

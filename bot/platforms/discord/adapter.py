@@ -32,7 +32,7 @@ from bot.platforms.discord.listening import (
     is_team,
     message_request,
 )
-from bot.platforms.errors import record_platform_error
+from bot.platforms.errors import report_platform_error
 from handlers import conversation
 from handlers.types import Post, Reply
 
@@ -417,11 +417,5 @@ class DiscordAdapter:
 
     def report(self, channel: str, problem: str, detail: str, kind: str = "channel") -> None:
         """Log a problem a person must fix, and keep it for the next digest."""
-        log.error("Discord %s %s: %s", kind, channel, detail)
-        if self.app is None:
-            return
-        try:
-            record_platform_error(self.app.ctx.db, PLATFORM, channel, problem, detail,
-                                  at=self.app.ctx.now())
-        except Exception:
-            log.exception("could not record the Discord problem")
+        report_platform_error(self.app.ctx if self.app is not None else None, PLATFORM, channel,
+                              problem, detail, kind)
