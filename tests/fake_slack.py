@@ -72,6 +72,8 @@ class FakeSlack:
         self.responses: list[dict[str, Any]] = []  # bodies posted to response URLs
         self.users: dict[str, dict[str, Any]] = {}
         self.usergroups: dict[str, list[str]] = {}
+        self.not_member: set[str] = set()  # channels the app was not invited to
+        self.archived: set[str] = set()
         self.acks: dict[str, dict[str, Any]] = {}  # envelope id -> ack payload
         self._canned: dict[str, deque[Canned]] = defaultdict(deque)
         self._ts = itertools.count(1)
@@ -126,10 +128,12 @@ class FakeSlack:
             "is_ultra_restricted": False,
         }
 
-    def fail_next(self, method: str, error: str = "channel_not_found", times: int = 1) -> None:
-        """The next `times` calls of `method` answer ok:false with this error."""
+    def fail_next(self, method: str, error: str = "channel_not_found", times: int = 1,
+                  **extra: Any) -> None:
+        """The next `times` calls of `method` answer ok:false with this error (and `extra`
+        fields, such as missing_scope's "needed")."""
         for _ in range(times):
-            self._canned[method].append(Canned(200, {"ok": False, "error": error}))
+            self._canned[method].append(Canned(200, {"ok": False, "error": error, **extra}))
 
     def rate_limit_next(self, method: str, retry_after: int = 0, times: int = 1) -> None:
         """The next `times` calls of `method` answer HTTP 429 with Retry-After."""
@@ -230,8 +234,9 @@ class FakeSlack:
 
     def _conversations_info(self, args: dict) -> dict:
         channel = args.get("channel", "")
-        return {"channel": {"id": channel, "name": channel.lower(), "is_member": True,
-                            "is_ext_shared": False}}
+        return {"channel": {"id": channel, "name": channel.lower(),
+                            "is_member": channel not in self.not_member,
+                            "is_archived": channel in self.archived, "is_ext_shared": False}}
 
     def _users_info(self, args: dict) -> dict:
         user = self.users.get(args.get("user", ""))

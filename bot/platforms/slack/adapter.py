@@ -20,7 +20,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.config import Config, Secrets
 from bot.platforms.base import DeliveryError, StartupError
-from bot.platforms.slack import api, blocks, listeners
+from bot.platforms.slack import api, blocks, listeners, problems
 from bot.platforms.slack.dedupe import RecentEvents, event_dedupe
 from bot.platforms.slack.people import People
 from bot.platforms.slack.server import serve
@@ -192,17 +192,25 @@ class SlackAdapter:
         self.http_port = self._runner.addresses[0][1]
 
     async def _check_channels(self) -> None:
-        """Warn at start-up about channels Nudge cannot use, rather than failing silently."""
+        """Report at start-up the channels Nudge cannot use (in the log and in the next
+        digest), rather than failing silently on the first customer message."""
         if not self.review_channel:
             log.warning("Slack: platforms.slack.review_channel is not set; suggestions cannot "
                         "be shown to the team")
         for channel in sorted({self.review_channel, *self.listen_channels} - {""}):
-            info = await api.call(self.client, "conversations.info", channel=channel)
-            if info is None:
-                log.warning("Slack: channel %s cannot be read; is the id right?", channel)
-            elif not (info.get("channel") or {}).get("is_member", True):
-                log.warning("Slack: Nudge is not a member of channel %s; invite it with "
-                            "/invite @Nudge", channel)
+            try:
+                info = await api.call_or_raise(self.client, "conversations.info",
+                                               channel=channel)
+            except api.SlackCallError as error:
+                if not problems.report(self.ctx, error.code, channel, needed=error.needed):
+                    log.warning("Slack: channel %s cannot be read (%s); is the id right?",
+                                channel, error.code)
+                continue
+            about = info.get("channel") or {}
+            if about.get("is_archived"):
+                problems.report(self.ctx, "is_archived", channel)
+            elif not about.get("is_member", True):
+                problems.report(self.ctx, "not_in_channel", channel)
 
     async def stop(self) -> None:
         """Stop receiving, let in-flight work finish (briefly), then close the connections."""
@@ -256,8 +264,18 @@ class SlackAdapter:
         }
         if post.thread and person is None:
             args["thread_ts"] = post.thread
-        data = await api.call_or_raise(self.client, "chat.postMessage", **args)
+        data = await self._post_message(args, person=person is not None)
         return str(data.get("ts") or "")
+
+    async def _post_message(self, args: dict[str, Any], person: bool = False) -> dict[str, Any]:
+        """chat.postMessage; a refusal a person must fix is also kept for the digest."""
+        try:
+            return await api.call_or_raise(self.client, "chat.postMessage", **args)
+        except api.SlackCallError as error:
+            if not error.transient:
+                problems.report(self.ctx, error.code, args["channel"], person=person,
+                                needed=error.needed)
+            raise
 
     async def notify_team(self, reply: Reply) -> None:
         """Show a reply in the review channel; a review remembers where it was shown."""
@@ -268,10 +286,10 @@ class SlackAdapter:
         if not self.review_channel:
             raise DeliveryError("platforms.slack.review_channel is not set", transient=False)
         reply = await self.with_permalink(reply)
-        data = await api.call_or_raise(
-            self.client, "chat.postMessage", channel=self.review_channel,
-            **blocks.message(reply), unfurl_links=False, unfurl_media=False,
-        )
+        data = await self._post_message({
+            "channel": self.review_channel, **blocks.message(reply),
+            "unfurl_links": False, "unfurl_media": False,
+        })
         channel, ts = data.get("channel") or self.review_channel, str(data.get("ts") or "")
         suggestion_id = reply.meta.get("suggestion_id")
         if suggestion_id:

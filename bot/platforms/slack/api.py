@@ -82,10 +82,23 @@ def is_transient(error: BaseException) -> bool:
     return isinstance(error, TimeoutError | aiohttp.ClientError | OSError)
 
 
-def delivery_error(method: str, error: BaseException) -> DeliveryError:
+class SlackCallError(DeliveryError):
+    """A Web API call Slack refused, with its error code and, for missing_scope, the scope
+    it needs (so a person can be told exactly what to fix)."""
+
+    def __init__(self, message: str, *, transient: bool, code: str, needed: str = ""):
+        super().__init__(message, transient=transient)
+        self.code = code
+        self.needed = needed
+
+
+def delivery_error(method: str, error: BaseException) -> SlackCallError:
     code = error_code(error)
-    transient = is_transient(error)
-    return DeliveryError(f"Slack {method} failed: {code}", transient=transient)
+    needed = ""
+    if isinstance(error, SlackApiError) and hasattr(error.response, "get"):
+        needed = str(error.response.get("needed") or "")
+    return SlackCallError(f"Slack {method} failed: {code}", transient=is_transient(error),
+                          code=code, needed=needed)
 
 
 async def call(client: AsyncWebClient, method: str, **kwargs: Any) -> dict[str, Any] | None:
