@@ -10,11 +10,17 @@ from handlers.types import Reply, Request
 PERIODS = {"today": 1, "7d": 7, "30d": 30}
 
 
+def counted(number: int, singular: str, plural: str | None = None) -> str:
+    """"1 customer message", "3 customer messages": figures read as people write them."""
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"
+
+
 def figures_line(figures: Figures) -> str:
     return (
-        f"{figures.customer_messages} customer messages, {figures.suggestions_made} suggestions, "
-        f"{figures.suggestions_sent} sent, {figures.ctas_asked} CTAs asked, "
-        f"{figures.promotions_sent} promotions sent"
+        f"{counted(figures.customer_messages, 'customer message')}, "
+        f"{counted(figures.suggestions_made, 'suggestion')}, "
+        f"{figures.suggestions_sent} sent, {counted(figures.ctas_asked, 'CTA')} asked, "
+        f"{counted(figures.promotions_sent, 'promotion')} sent"
     )
 
 
@@ -24,7 +30,7 @@ def render_report(result: Report) -> str:
     lines.append(f"Mix of replies sent: {total.mix_text()}")
     lines.append(
         f"CTAs per conversation: {total.ctas_per_conversation:.2f} "
-        f"({total.conversations} conversations)"
+        f"({counted(total.conversations, 'conversation')})"
     )
     if result.acceptance:
         lines.append("*Suggestions sent, by intent*")

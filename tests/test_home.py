@@ -47,4 +47,4 @@ def test_the_summary_reads_as_plain_text_where_there_is_no_home_screen(ctx):
     values = {field.label: field.value for field in reply.fields}
     assert values["Upcoming promotions"] == "None scheduled."
     assert "Alex in C1 since Mon 23 Nov 10:00: do you deliver?" in values["Waiting for a reply"]
-    assert values["Last 7 days"].startswith("1 customer messages")
+    assert values["Last 7 days"].startswith("1 customer message,")

@@ -89,7 +89,7 @@ def test_the_stats_command_shows_the_figures(ctx, clock):
     request = Request(platform="slack", text="/nudge stats 7d", user="U_TEAM", channel="C0",
                       role="team")
     text = ctx.router.dispatch(request, ctx).text
-    assert "3 customer messages, 3 suggestions, 2 sent, 1 CTAs asked, 1 promotions sent" in text
+    assert "3 customer messages, 3 suggestions, 2 sent, 1 CTA asked, 1 promotion sent" in text
     assert "• pricing: 1/1 (100%)" in text and "• chit_chat: 0/1 (0%)" in text
     assert "CTAs per conversation: 0.33" in text
     bad = ctx.router.dispatch(Request(platform="slack", text="/nudge stats forever",
@@ -121,8 +121,8 @@ def test_the_digest_lists_each_section_and_ends_with_a_question(ctx, clock):
     assert "asked about buying" in ready and "#C1" in ready
     assert "*Promotions going out today (1)*\n• 16:00 #1: Friday loaves: 2 for 1" in text
     assert "failed: promotion #3 to discord 555" in text and "Missing Access" in text
-    assert ("*Yesterday*: 3 customer messages, 3 suggestions, 2 sent, 1 CTAs asked, "
-            "1 promotions sent; mix information 50%, conversation 0%, promotion 50%.") in text
+    assert ("*Yesterday*: 3 customer messages, 3 suggestions, 2 sent, 1 CTA asked, "
+            "1 promotion sent; mix information 50%, conversation 0%, promotion 50%.") in text
     assert text.endswith(CLOSING_QUESTION)
 
 
