@@ -14,12 +14,12 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
-from bot.config import Config
 from bot.promotions.render import render_promotion
 from bot.promotions.store import Promotion
 from bot.scheduling import ledger
 from bot.scheduling.delivery import Delivery
-from bot.scheduling.service import SchedulerService, Wanted
+from bot.scheduling.service import SchedulerService
+from bot.scheduling.table_jobs import TableJobs
 from bot.scheduling.triggers import DueRun, plan_due
 from bot.storage import iso
 from handlers.types import Post
@@ -38,32 +38,10 @@ def _missed_reason(plan: DueRun, grace: timedelta, zone: ZoneInfo) -> str:
     return reason
 
 
-class PromotionJobs:
+class PromotionJobs(TableJobs):
     kind = KIND
-
-    def __init__(self, db: sqlite_utils.Database, config: Config):
-        self.db = db
-        self.config = config
-
-    # --- what should be scheduled ---------------------------------------------------------
-
-    def wanted(self) -> dict[str, Wanted]:
-        rows = self.db.execute(
-            "select id, trigger, timezone, next_run_at from promotions "
-            "where status = 'active' and next_run_at is not null"
-        ).fetchall()
-        return {str(pid): Wanted(spec, tz, datetime.fromisoformat(next_run))
-                for pid, spec, tz, next_run in rows}
-
-    def wanted_one(self, key: str) -> Wanted | None:
-        row = self.db.execute(
-            "select trigger, timezone, next_run_at from promotions "
-            "where id = ? and status = 'active' and next_run_at is not null", [int(key)]
-        ).fetchone()
-        return Wanted(row[0], row[1], datetime.fromisoformat(row[2])) if row else None
-
-    def describe(self, ref_id: str) -> str:
-        return f"promotion #{ref_id}"
+    table = "promotions"
+    noun = "promotion"
 
     # --- running --------------------------------------------------------------------------
 

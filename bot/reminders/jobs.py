@@ -13,11 +13,11 @@ from datetime import datetime, timedelta
 
 import sqlite_utils
 
-from bot.config import Config
 from bot.reminders.store import Reminder
 from bot.scheduling import ledger
 from bot.scheduling.delivery import Delivery
-from bot.scheduling.service import SchedulerService, Wanted
+from bot.scheduling.service import SchedulerService
+from bot.scheduling.table_jobs import TableJobs
 from bot.scheduling.triggers import plan_due
 from bot.storage import iso
 from handlers.types import Post
@@ -34,32 +34,10 @@ def reminder_text(reminder: Reminder) -> str:
     return text
 
 
-class ReminderJobs:
+class ReminderJobs(TableJobs):
     kind = KIND
-
-    def __init__(self, db: sqlite_utils.Database, config: Config):
-        self.db = db
-        self.config = config
-
-    # --- what should be scheduled ---------------------------------------------------------
-
-    def wanted(self) -> dict[str, Wanted]:
-        rows = self.db.execute(
-            "select id, trigger, timezone, next_run_at from reminders "
-            "where status = 'active' and next_run_at is not null"
-        ).fetchall()
-        return {str(rid): Wanted(spec, tz, datetime.fromisoformat(next_run))
-                for rid, spec, tz, next_run in rows}
-
-    def wanted_one(self, key: str) -> Wanted | None:
-        row = self.db.execute(
-            "select trigger, timezone, next_run_at from reminders "
-            "where id = ? and status = 'active' and next_run_at is not null", [int(key)]
-        ).fetchone()
-        return Wanted(row[0], row[1], datetime.fromisoformat(row[2])) if row else None
-
-    def describe(self, ref_id: str) -> str:
-        return f"reminder #{ref_id}"
+    table = "reminders"
+    noun = "reminder"
 
     # --- running --------------------------------------------------------------------------
 

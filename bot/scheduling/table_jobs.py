@@ -1,0 +1,44 @@
+"""Job sources whose schedule lives in a table with trigger, timezone and next_run_at columns.
+
+Promotions and reminders are both rows that are 'active' with a next run; what is wanted from
+the scheduler is read the same way for both, so it is written once here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlite_utils
+
+from bot.config import Config
+from bot.scheduling.service import Wanted
+
+
+class TableJobs:
+    """Base for a JobSource backed by `table`; subclasses add claiming and firing."""
+
+    kind: str
+    table: str
+    noun: str  # how a person names one row: "promotion", "reminder"
+
+    def __init__(self, db: sqlite_utils.Database, config: Config):
+        self.db = db
+        self.config = config
+
+    def wanted(self) -> dict[str, Wanted]:
+        rows = self.db.execute(
+            f"select id, trigger, timezone, next_run_at from {self.table} "
+            "where status = 'active' and next_run_at is not null"
+        ).fetchall()
+        return {str(row_id): Wanted(spec, tz, datetime.fromisoformat(next_run))
+                for row_id, spec, tz, next_run in rows}
+
+    def wanted_one(self, key: str) -> Wanted | None:
+        row = self.db.execute(
+            f"select trigger, timezone, next_run_at from {self.table} "
+            "where id = ? and status = 'active' and next_run_at is not null", [int(key)]
+        ).fetchone()
+        return Wanted(row[0], row[1], datetime.fromisoformat(row[2])) if row else None
+
+    def describe(self, ref_id: str) -> str:
+        return f"{self.noun} #{ref_id}"
