@@ -11,13 +11,13 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
 from bot.config import Config
-from bot.scheduling.timeparse import Schedule, describe_time
-from bot.scheduling.triggers import build_trigger, next_after
+from bot.scheduling.table_jobs import ScheduledRow
+from bot.scheduling.timeparse import Schedule
+from bot.scheduling.triggers import next_after
 from bot.storage import iso, transaction
 
 MAX_TEXT = 1500  # leaves room for the offer, link and sign-off within Discord's 2,000
@@ -70,7 +70,7 @@ def parse_target(text: str, default_platform: str) -> Target:
 
 
 @dataclass(frozen=True)
-class Promotion:
+class Promotion(ScheduledRow):
     id: int
     text: str
     targets: tuple[Target, ...]
@@ -106,21 +106,6 @@ class Promotion:
             max_runs=row["max_runs"] or None, ends_at=when("ends_at"),
         )
 
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-    @property
-    def summary(self) -> str:
-        parts = [self.spec.get("summary", self.schedule)]
-        if self.ends_at:
-            parts.append(f"until {describe_time(self.ends_at, self.zone)}")
-        if self.max_runs:
-            parts.append(f"{self.max_runs} times")
-        return ", ".join(parts)
-
-    def trigger(self):
-        return build_trigger(self.spec, self.zone)
 
 
 def get(db: sqlite_utils.Database, promotion_id: int | str) -> Promotion:

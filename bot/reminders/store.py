@@ -11,13 +11,12 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
 from bot.promotions.store import Target
-from bot.scheduling.timeparse import Schedule, describe_time
-from bot.scheduling.triggers import build_trigger
+from bot.scheduling.table_jobs import ScheduledRow
+from bot.scheduling.timeparse import Schedule
 from bot.storage import iso, transaction
 from handlers.types import DIRECT
 
@@ -31,7 +30,7 @@ class ReminderError(Exception):
 
 
 @dataclass(frozen=True)
-class Reminder:
+class Reminder(ScheduledRow):
     id: int
     platform: str  # where it was set; a direct message goes out there
     user_id: str  # who set it
@@ -79,28 +78,9 @@ class Reminder:
         platform, channel = self.destination
         return f"{platform} #{channel}"
 
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-    @property
-    def recurring(self) -> bool:
-        return self.spec["type"] != "date"
-
-    @property
-    def summary(self) -> str:
-        parts = [self.spec.get("summary", self.schedule)]
-        if self.ends_at:
-            parts.append(f"until {describe_time(self.ends_at, self.zone)}")
-        if self.max_runs:
-            parts.append(f"{self.max_runs} times")
-        return ", ".join(parts)
 
     def owned_by(self, platform: str, user: str) -> bool:
         return (self.platform, self.user_id) == (platform, user)
-
-    def trigger(self):
-        return build_trigger(self.spec, self.zone)
 
 
 def get(db: sqlite_utils.Database, reminder_id: int | str) -> Reminder:

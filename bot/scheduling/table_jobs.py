@@ -7,11 +7,14 @@ the scheduler is read the same way for both, so it is written once here.
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
 from bot.config import Config
 from bot.scheduling.service import Wanted
+from bot.scheduling.timeparse import describe_time
+from bot.scheduling.triggers import build_trigger
 
 
 class TableJobs:
@@ -42,3 +45,36 @@ class TableJobs:
 
     def describe(self, ref_id: str) -> str:
         return f"{self.noun} #{ref_id}"
+
+
+class ScheduledRow:
+    """What a scheduled row (a promotion, a reminder) says about its own schedule.
+
+    Mixed into dataclasses that have `spec`, `schedule`, `timezone`, `ends_at` and `max_runs`.
+    """
+
+    spec: dict
+    schedule: str
+    timezone: str
+    ends_at: datetime | None
+    max_runs: int | None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def recurring(self) -> bool:
+        return self.spec["type"] != "date"
+
+    @property
+    def summary(self) -> str:
+        parts = [self.spec.get("summary", self.schedule)]
+        if self.ends_at:
+            parts.append(f"until {describe_time(self.ends_at, self.zone)}")
+        if self.max_runs:
+            parts.append(f"{self.max_runs} times")
+        return ", ".join(parts)
+
+    def trigger(self):
+        return build_trigger(self.spec, self.zone)
