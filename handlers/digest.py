@@ -14,6 +14,7 @@ from bot.platforms.errors import platform_errors_since
 from bot.results import Span, report
 from bot.storage import iso
 from handlers.context import Context
+from handlers.formatting import short
 from handlers.links import describe_wait, message_link
 from handlers.router import Command
 from handlers.stats import figures_line
@@ -54,8 +55,7 @@ def waiting_customers(ctx: Context, now: datetime) -> list[str]:
     lines = []
     for row in rows:
         waited = (now - datetime.fromisoformat(row["last_customer_message_at"])).total_seconds()
-        text = (row["last_text"] or "").replace("\n", " ")
-        text = text if len(text) <= 80 else text[:79] + "…"
+        text = short(row["last_text"] or "", 80)
         urgent = "urgent: " if row["urgent"] else ""
         lines.append(
             f"{urgent}{describe_wait(waited / 60)} waiting, {_where(row)}: \"{text}\""
@@ -98,8 +98,7 @@ def promotions_today(ctx: Context, day_start: datetime, day_end: datetime) -> li
     lines = []
     for row in rows:
         at = datetime.fromisoformat(row["next_run_at"]).astimezone(zone).strftime("%H:%M")
-        text = row["text"].replace("\n", " ")
-        lines.append(f"{at} #{row['id']}: {text if len(text) <= 80 else text[:79] + '…'}")
+        lines.append(f"{at} #{row['id']}: {short(row['text'], 80)}")
     return lines
 
 

@@ -18,6 +18,7 @@ from bot.promotions.store import Actor, Promotion, PromotionError
 from bot.scheduling.timeparse import ScheduleError, parse_schedule
 from bot.scheduling.triggers import upcoming
 from handlers.context import Context
+from handlers.formatting import local_time, short
 from handlers.router import Command, UsageError, split_words
 from handlers.types import Field, Reply, Request
 
@@ -31,17 +32,6 @@ USAGE = ('/nudge promo add "<text>" in #channel[, #other] at <when> [every <recu
          "[until <date>] [times N] [tz <Area/City>] [cta <id>] [offer <id>] | list [all] | "
          'show <id> | pause <id> | resume <id> | cancel <id> | edit <id> "<text>" | '
          "send-now <id>")
-
-
-def _when(ctx: Context, moment: datetime | None) -> str:
-    if moment is None:
-        return "none"
-    return f"{moment.astimezone(ctx.config.zone):%a %d %b %H:%M}"
-
-
-def _short(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _where(promotion: Promotion) -> str:
@@ -81,14 +71,14 @@ def add(words: list[str], ctx: Context, actor: Actor, platform: str) -> Reply:
                           actor=actor, now=now, cta_id=args.cta_id, offer_id=args.offer_id)
     _sync(ctx, promotion)
     runs = _next_runs(ctx, promotion)
-    fields = [Field("Text", _short(promotion.text, 200)),
+    fields = [Field("Text", short(promotion.text, 200)),
               Field("Schedule", f"{promotion.summary} ({promotion.timezone})"),
-              Field("Next posts", ", ".join(_when(ctx, run) for run in runs))]
+              Field("Next posts", ", ".join(local_time(ctx, run) for run in runs))]
     if promotion.cta_id or promotion.offer_id:
         fields.append(Field("Catalog", f"CTA {promotion.cta_id or 'none'}, "
                                        f"offer {promotion.offer_id or 'none'}"))
     return Reply(
-        f"Promotion #{promotion.id} scheduled: first post {_when(ctx, promotion.next_run_at)} "
+        f"Promotion #{promotion.id} scheduled: first post {local_time(ctx, promotion.next_run_at)} "
         f"({ctx.config.timezone}) in {_where(promotion)}. "
         f"`/nudge promo show {promotion.id}` shows exactly what will be posted.",
         fields=tuple(fields), meta={"promotion_id": promotion.id},
@@ -105,12 +95,12 @@ def list_(words: list[str], ctx: Context, actor: Actor, platform: str) -> Reply:
     for promotion in promotions:
         state = promotion.status
         if state == "active":
-            state = f"next {_when(ctx, promotion.next_run_at)}"
+            state = f"next {local_time(ctx, promotion.next_run_at)}"
         summary = promotion.summary
         if promotion.timezone != ctx.config.timezone:
             summary += f" ({promotion.timezone})"
         lines.append(f"#{promotion.id} {state} · {summary} · {_where(promotion)} · "
-                     f"\"{_short(promotion.text)}\"")
+                     f"\"{short(promotion.text)}\"")
     return Reply("\n".join(lines), meta={"ids": [p.id for p in promotions]})
 
 
@@ -130,12 +120,12 @@ def show(words: list[str], ctx: Context, actor: Actor, platform: str) -> Reply:
     fields = [
         Field("Status", promotion.status),
         Field("Schedule", f"{promotion.summary} ({promotion.timezone})"),
-        Field("Next posts", ", ".join(_when(ctx, r) for r in _next_runs(ctx, promotion))
+        Field("Next posts", ", ".join(local_time(ctx, r) for r in _next_runs(ctx, promotion))
               or "none"),
         Field("Runs so far", runs),
         Field("Deliveries", ", ".join(f"{status} {count}" for status, count
                                       in sorted(deliveries.items())) or "none yet"),
-        Field("Added by", f"{promotion.created_by}, {_when(ctx, promotion.created_at)}"),
+        Field("Added by", f"{promotion.created_by}, {local_time(ctx, promotion.created_at)}"),
     ]
     return Reply(f"*Promotion #{promotion.id}*, exactly as it will be posted:\n\n"
                  + "\n\n".join(previews), fields=tuple(fields),
@@ -153,7 +143,7 @@ def resume(words: list[str], ctx: Context, actor: Actor, platform: str) -> Reply
     promotion = store.resume(ctx.db, _one_id(words, "resume"), actor, ctx.now())
     _sync(ctx, promotion)
     return Reply(f"Promotion #{promotion.id} is active again: next post "
-                 f"{_when(ctx, promotion.next_run_at)} ({ctx.config.timezone}).")
+                 f"{local_time(ctx, promotion.next_run_at)} ({ctx.config.timezone}).")
 
 
 def cancel(words: list[str], ctx: Context, actor: Actor, platform: str) -> Reply:
@@ -167,7 +157,7 @@ def edit(words: list[str], ctx: Context, actor: Actor, platform: str) -> Reply:
         raise UsageError('Say which promotion and its new text: `/nudge promo edit 3 "New '
                          'words"`.')
     promotion = store.edit(ctx.db, words[0], " ".join(words[1:]), actor, ctx.now())
-    return Reply(f"Promotion #{promotion.id} now reads: \"{_short(promotion.text, 200)}\". "
+    return Reply(f"Promotion #{promotion.id} now reads: \"{short(promotion.text, 200)}\". "
                  f"`/nudge promo show {promotion.id}` shows the whole post.")
 
 

@@ -13,7 +13,7 @@ reminder was set on.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from bot.promotions.store import PromotionError, Target, parse_target
 from bot.reminders import store
@@ -21,6 +21,7 @@ from bot.reminders.store import Reminder, ReminderError
 from bot.scheduling.timeparse import ScheduleError, parse_schedule
 from bot.scheduling.triggers import upcoming
 from handlers.context import Context
+from handlers.formatting import local_time, short
 from handlers.router import Command, UsageError, split_words
 from handlers.types import Field, Reply, Request
 
@@ -33,17 +34,6 @@ SMART_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00
 EXAMPLE = '`/nudge remind me "Call the flour supplier" at tomorrow 9am`'
 USAGE = ('/nudge remind me|#channel "<text>" at <when> [every <recurrence>] [until <date>] '
          "[times N] [tz <Area/City>] | list [all] | cancel <id>")
-
-
-def _when(ctx: Context, moment: datetime | None) -> str:
-    if moment is None:
-        return "none"
-    return f"{moment.astimezone(ctx.config.zone):%a %d %b %H:%M}"
-
-
-def _short(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _sync(ctx: Context, reminder: Reminder) -> None:
@@ -74,14 +64,14 @@ def add(request: Request, words: list[str], ctx: Context) -> Reply:
                          text=text, schedule=schedule, schedule_text=" ".join(schedule_words),
                          now=now)
     _sync(ctx, reminder)
-    fields = [Field("Text", _short(reminder.text, 200)),
+    fields = [Field("Text", short(reminder.text, 200)),
               Field("To", reminder.where((request.platform, request.user)))]
     if reminder.recurring:
         runs = upcoming(reminder.trigger(), reminder.next_run_at,
                         min(3, reminder.max_runs or 3), reminder.ends_at)
         fields += [Field("Repeats", f"{reminder.summary} ({reminder.timezone})"),
-                   Field("Next", ", ".join(_when(ctx, run) for run in runs))]
-    return Reply(f"Reminder #{reminder.id} set for {_when(ctx, reminder.next_run_at)} "
+                   Field("Next", ", ".join(local_time(ctx, run) for run in runs))]
+    return Reply(f"Reminder #{reminder.id} set for {local_time(ctx, reminder.next_run_at)} "
                  f"({reminder.timezone}). `/nudge remind cancel {reminder.id}` cancels it.",
                  fields=tuple(fields), meta={"reminder_id": reminder.id})
 
@@ -102,8 +92,8 @@ def list_(request: Request, words: list[str], ctx: Context) -> Reply:
     for reminder in reminders:
         owner = f" · by {reminder.platform}:{reminder.user_id}" if everyone else ""
         repeats = f" · {reminder.summary}" if reminder.recurring else ""
-        lines.append(f"#{reminder.id} next {_when(ctx, reminder.next_run_at)}{repeats} · to "
-                     f"{reminder.where(reader)}{owner} · \"{_short(reminder.text)}\"")
+        lines.append(f"#{reminder.id} next {local_time(ctx, reminder.next_run_at)}{repeats} · to "
+                     f"{reminder.where(reader)}{owner} · \"{short(reminder.text)}\"")
     return Reply("\n".join(lines), meta={"ids": [r.id for r in reminders]})
 
 

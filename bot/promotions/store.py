@@ -15,7 +15,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.config import Config
-from bot.scheduling.table_jobs import ScheduledRow
+from bot.scheduling.table_jobs import ScheduledRow, numbered_row
 from bot.scheduling.timeparse import Schedule
 from bot.scheduling.triggers import next_after
 from bot.storage import iso, transaction
@@ -109,15 +109,10 @@ class Promotion(ScheduledRow):
 
 
 def get(db: sqlite_utils.Database, promotion_id: int | str) -> Promotion:
-    try:
-        number = int(str(promotion_id).lstrip("#"))
-    except ValueError:
-        raise PromotionError(f'"{promotion_id}" is not a promotion number: write it like `3`. '
-                             "`/nudge promo list` shows them.") from None
-    rows = list(db["promotions"].rows_where("id = ?", [number]))
-    if not rows:
-        raise PromotionError(f"There is no promotion #{number}. `/nudge promo list` shows them.")
-    return Promotion.from_row(rows[0])
+    return Promotion.from_row(
+        numbered_row(db, "promotions", promotion_id, "promotion",
+                     "`/nudge promo list` shows them.", PromotionError)
+    )
 
 
 def listed(db: sqlite_utils.Database, statuses: tuple[str, ...] = ("active", "paused")

@@ -15,7 +15,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.promotions.store import Target
-from bot.scheduling.table_jobs import ScheduledRow
+from bot.scheduling.table_jobs import ScheduledRow, numbered_row
 from bot.scheduling.timeparse import Schedule
 from bot.storage import iso, transaction
 from handlers.types import DIRECT
@@ -84,15 +84,10 @@ class Reminder(ScheduledRow):
 
 
 def get(db: sqlite_utils.Database, reminder_id: int | str) -> Reminder:
-    try:
-        number = int(str(reminder_id).lstrip("#"))
-    except ValueError:
-        raise ReminderError(f'"{reminder_id}" is not a reminder number: write it like `3`. '
-                            "`/nudge remind list` shows yours.") from None
-    rows = list(db["reminders"].rows_where("id = ?", [number]))
-    if not rows:
-        raise ReminderError(f"There is no reminder #{number}. `/nudge remind list` shows yours.")
-    return Reminder.from_row(rows[0])
+    return Reminder.from_row(
+        numbered_row(db, "reminders", reminder_id, "reminder",
+                     "`/nudge remind list` shows yours.", ReminderError)
+    )
 
 
 def listed(db: sqlite_utils.Database, owner: tuple[str, str] | None = None) -> list[Reminder]:

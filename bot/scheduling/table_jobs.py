@@ -78,3 +78,16 @@ class ScheduledRow:
 
     def trigger(self):
         return build_trigger(self.spec, self.zone)
+
+
+def numbered_row(db: sqlite_utils.Database, table: str, ref: int | str, noun: str, hint: str,
+                 error: type[Exception]) -> dict:
+    """The row a person means by "3" or "#3", or `error` saying how to find the right number."""
+    try:
+        number = int(str(ref).lstrip("#"))
+    except ValueError:
+        raise error(f'"{ref}" is not a {noun} number: write it like `3`. {hint}') from None
+    rows = list(db[table].rows_where("id = ?", [number]))
+    if not rows:
+        raise error(f"There is no {noun} #{number}. {hint}")
+    return rows[0]
