@@ -35,7 +35,8 @@ def test_add_list_show_pause_resume_cancel_from_the_terminal(nudge, config):
     assert json.loads(rows(config, "select targets from promotions")[0][0]) == [
         {"platform": "console", "channel": "customers"}]
     listed = nudge("list")
-    assert "#1 next Sun 01 Dec 2030 09:00 · every day at 09:00 · console #customers" in listed.output
+    assert ("#1 next Sun 01 Dec 2030 09:00 · every day at 09:00 · console #customers"
+            in listed.output)
     assert "📣 Mince pies are back!" in nudge("show", "1").output
     assert nudge("pause", "1").exit_code == 0
     assert rows(config, "select status from promotions") == [("paused",)]

@@ -169,6 +169,22 @@ def parse_schedule(words: Sequence[str] | str, now: datetime, zone: ZoneInfo | s
     return Schedule(spec, zone.key, first.astimezone(zone), ends_at, max_runs)
 
 
+def parse_limits(words: Sequence[str] | str, now: datetime, zone: ZoneInfo | str, *,
+                 recurring: bool) -> tuple[datetime | None, int | None]:
+    """Only `until <date>` and/or `times N`, to change when an existing schedule stops; returns
+    (ends_at, times), either None when not given. Anything else raises ScheduleError."""
+    main, options = _pull_options(_words(words))
+    if isinstance(zone, str):
+        zone = parse_zone(zone)
+    if main or "tz" in options:
+        raise ScheduleError("To change the time or the time zone, give the whole new schedule: "
+                            "`at tomorrow 9am every day at 9:00`.")
+    if not options:
+        raise ScheduleError(f"Say what to change: `until {_later_day(now, now, zone)}` or "
+                            "`times 4`.")
+    return _parse_until(options, now, zone), _parse_times(options, recurring)
+
+
 def _later_day(after: datetime, now: datetime, zone: ZoneInfo) -> str:
     """An `until` day a month after `after`, written so that it reads back as that day."""
     return day_suggestion((after.astimezone(zone) + timedelta(days=30)).date(), now, zone)
