@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 from bot.engine.types import SuggestionSet, ThreadState
 from bot.storage import iso, transaction
+from bot.tracking.store import LinkInfo, track_text
 from handlers.context import Context
 from handlers.types import Choice, Field, Post, Reply, Request
 
@@ -311,6 +312,9 @@ def on_choice(ctx: Context, action: str, suggestion_id: int | str, platform: str
     with transaction(ctx.db):
         feedback_id = _feedback(ctx, s["id"], action, platform, user,
                                 text if action == "edit" else None)
+        text = track_text(ctx.config, ctx.db, text, s["cta_url"], LinkInfo(
+            "reply", str(s["id"]), s["cta_id"], s.get("variant") or "",
+            conversation["platform"], conversation["channel"]), ctx.now())
         dismissed = tuple(
             row[0] for row in ctx.db.execute(
                 "select id from suggestions where message_id = ? and id != ? "
