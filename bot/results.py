@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import sqlite_utils
 
 from bot.outcomes import Outcomes, outcomes
+from bot.redemptions import OfferRedemptions, by_offer
 from bot.storage import iso
 
 STAGES = ("information", "conversation", "promotion")
@@ -140,6 +141,7 @@ class Report:
     by_platform: dict[str, Figures]
     acceptance: dict[str, tuple[int, int]]  # intent -> (sent, made), edits included
     outcomes: Outcomes | None = None  # sent as suggested, edited, ... by intent and CTA
+    redemptions: list[OfferRedemptions] = field(default_factory=list)
 
 
 def report(db: sqlite_utils.Database, span: Span) -> Report:
@@ -167,4 +169,4 @@ def report(db: sqlite_utils.Database, span: Span) -> Report:
         figures.conversations = len(conversations[platform])
     acceptance = {intent: (sent[intent], made[intent]) for intent in sorted(made)}
     return Report(span, total, by_day, dict(sorted(by_platform.items())), acceptance,
-                  outcomes(db, span.start, span.end))
+                  outcomes(db, span.start, span.end), by_offer(db, span.first, span.last))

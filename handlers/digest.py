@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from bot.platforms.errors import platform_errors_since
+from bot.redemptions import redemption_line
 from bot.results import Span, report
 from bot.storage import iso
 from handlers.context import Context
@@ -139,7 +140,8 @@ def build_digest(ctx: Context, now: datetime | None = None) -> Reply:
     today = now.astimezone(zone).date()
     day_start = datetime.combine(today, time(0), zone)
     yesterday = today - timedelta(days=1)
-    results = report(ctx.db, Span(yesterday, yesterday, zone)).total
+    yesterdays = report(ctx.db, Span(yesterday, yesterday, zone))
+    results = yesterdays.total
     sections = [
         Section("Customers waiting for a reply", waiting_customers(ctx, now)),
         Section("Ready for the sale", ready_for_sale(ctx)),
@@ -164,6 +166,9 @@ def build_digest(ctx: Context, now: datetime | None = None) -> Reply:
             if more:
                 parts.append(f"• …and {more} more")
     parts.append(f"*Yesterday*: {figures_line(results)}; mix {results.mix_text()}.")
+    if yesterdays.redemptions:
+        parts.append("*Redeemed yesterday*: "
+                     + "; ".join(redemption_line(item) for item in yesterdays.redemptions))
     parts.append(CLOSING_QUESTION)
     return Reply("\n".join(parts), private=False, meta={"empty": False})
 

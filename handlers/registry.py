@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import cta, digest, help, promotions, reminders, stats, suggest
+from handlers import cta, digest, help, promotions, redeemed, reminders, stats, suggest
 from handlers.router import Command, Router
 
 COMMANDS: list[Command] = [
@@ -13,6 +13,7 @@ COMMANDS: list[Command] = [
     suggest.COMMAND,
     cta.COMMAND,
     reminders.COMMAND,
+    redeemed.COMMAND,
 ]
 
 
