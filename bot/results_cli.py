@@ -99,3 +99,18 @@ def _login() -> str:
         return getpass.getuser()
     except Exception:  # no login name (some containers)
         return "local"
+
+
+@click.command(name="tests")
+@click.pass_context
+def tests_(ctx: click.Context) -> None:
+    """A/B tests of promotion and reply wordings: sends, clicks, CTR per variant, the winner."""
+    from handlers.context import Context
+    from handlers.experiments import render_tests
+
+    config = get_config(ctx)
+    db = open_db(config.storage.path)
+    try:
+        click.echo(render_tests(Context(config=config, db=db)))
+    finally:
+        db.conn.close()

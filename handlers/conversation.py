@@ -145,6 +145,7 @@ def thread_state(ctx: Context, recorded: Recorded) -> ThreadState:
         customer_messages_since_cta=row["customer_messages_since_cta"] or 0,
         opted_out=is_opted_out(ctx, recorded.customer_id),
         earlier_texts=tuple(text for (text,) in reversed(earlier)),
+        thread_key=f"{row['platform']}:{row['channel']}:{row['thread']}",
     )
 
 
@@ -176,6 +177,7 @@ def _store_suggestions(ctx: Context, recorded: Recorded, result: SuggestionSet) 
                     "rationale": suggestion.rationale,
                     "urgent": int(suggestion.urgent),
                     "source": suggestion.source,
+                    "variant": suggestion.variant,
                     "status": "pending",
                     "created_at": now,
                 }

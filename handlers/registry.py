@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from handlers import cta, digest, help, promotions, redeemed, reminders, stats, suggest
+from handlers import (
+    cta,
+    digest,
+    experiments,
+    help,
+    promotions,
+    redeemed,
+    reminders,
+    stats,
+    suggest,
+)
 from handlers.router import Command, Router
 
 COMMANDS: list[Command] = [
@@ -14,6 +24,7 @@ COMMANDS: list[Command] = [
     cta.COMMAND,
     reminders.COMMAND,
     redeemed.COMMAND,
+    experiments.COMMAND,
 ]
 
 
