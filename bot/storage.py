@@ -288,6 +288,30 @@ def _v5_feedback_problem(db: sqlite_utils.Database) -> None:
         db["feedback"].add_column("problem", str)
 
 
+def _v6_inbox(db: sqlite_utils.Database) -> None:
+    # Customer messages as the platform delivered them, written before the delivery is
+    # acknowledged: a crash after the acknowledgement loses nothing, the next start handles
+    # what is still `new` (see bot/platforms/inbox.py).
+    if "inbox" in db.table_names():
+        return
+    db["inbox"].create(
+        {
+            "id": int,
+            "platform": str,
+            "event_key": str,  # the platform's id for the message ("C0123:1790000000.0001")
+            "body": str,  # JSON, the event as delivered
+            "received_at": str,
+            "status": str,  # new (not handled yet) or done
+            "attempts": int,
+        },
+        pk="id",
+        not_null={"platform", "event_key", "body"},
+        defaults={"status": "new", "attempts": 0},
+    )
+    db["inbox"].create_index(["platform", "event_key"], unique=True)
+    db["inbox"].create_index(["status"])
+
+
 # Append new migrations; never edit one that has shipped.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_core,
@@ -295,6 +319,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v3_routines_and_reminder_runs,
     _v4_platform_errors,
     _v5_feedback_problem,
+    _v6_inbox,
 ]
 
 
