@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.config import Config, Secrets
-from bot.platforms.base import Adapter, DeliveryError
+from bot.platforms.base import Adapter, DeliveryError, StartupError
 from bot.scheduling.service import SchedulerService
 from bot.scheduling.sources import build_sources
 from bot.storage import open_db
+from bot.tracking.server import ClickTracker
+from bot.tracking.server import serve as serve_tracked_links
 from handlers.context import Context
 from handlers.registry import build_router
 from handlers.types import Post, Reply
@@ -123,6 +125,29 @@ class Application:
             self.scheduler.register(source)
         self.ctx.scheduler = self.scheduler
         self.llm = load_llm(config, secrets)
+        self.tracker = ClickTracker(self.db, clock=lambda: self.ctx.clock()) \
+            if config.links.tracking.enabled else None
+        self.links_runner = None  # Nudge's own listener for tracked links, when it runs
+
+    @property
+    def link_routes(self):
+        """Adds the tracked-link redirect to an aiohttp app (the Slack HTTP server); None
+        when tracking is off."""
+        return self.tracker.add_routes if self.tracker is not None else None
+
+    async def serve_links(self) -> None:
+        """Serve tracked links on Nudge's own listener unless the Slack HTTP server does."""
+        slack = self.adapters.get("slack")
+        if self.tracker is None or getattr(slack, "mode", None) == "http":
+            return
+        tracking = self.config.links.tracking
+        try:
+            self.links_runner = await serve_tracked_links(self.tracker, tracking.host,
+                                                          tracking.port)
+        except OSError as error:
+            raise StartupError(f"tracked links cannot be served on {tracking.host}:"
+                               f"{tracking.port} ({error.strerror}); change "
+                               "links.tracking.port or stop what is using it") from None
 
     def add_adapter(self, adapter: Adapter) -> None:
         self.adapters[adapter.platform] = adapter
@@ -180,6 +205,7 @@ class Application:
         if not self.adapters:
             raise RuntimeError("no adapter to run")
         self.start_warming()
+        await self.serve_links()
         tasks = [
             asyncio.create_task(adapter.start(self), name=adapter.platform)
             for adapter in self.adapters.values()
@@ -224,3 +250,6 @@ class Application:
                 log.exception("could not stop %s cleanly", adapter.platform)
         if self.llm is not None:
             await self.llm.close()
+        if self.links_runner is not None:
+            await self.links_runner.cleanup()
+            self.links_runner = None

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 from bot.engine.types import SuggestionSet, ThreadState
 from bot.storage import iso, transaction
+from bot.tracking.store import LinkInfo, track_text
 from handlers.context import Context
 from handlers.types import Choice, Field, Post, Reply, Request
 
@@ -144,6 +145,7 @@ def thread_state(ctx: Context, recorded: Recorded) -> ThreadState:
         customer_messages_since_cta=row["customer_messages_since_cta"] or 0,
         opted_out=is_opted_out(ctx, recorded.customer_id),
         earlier_texts=tuple(text for (text,) in reversed(earlier)),
+        thread_key=f"{row['platform']}:{row['channel']}:{row['thread']}",
     )
 
 
@@ -175,6 +177,7 @@ def _store_suggestions(ctx: Context, recorded: Recorded, result: SuggestionSet) 
                     "rationale": suggestion.rationale,
                     "urgent": int(suggestion.urgent),
                     "source": suggestion.source,
+                    "variant": suggestion.variant,
                     "status": "pending",
                     "created_at": now,
                 }
@@ -311,6 +314,9 @@ def on_choice(ctx: Context, action: str, suggestion_id: int | str, platform: str
     with transaction(ctx.db):
         feedback_id = _feedback(ctx, s["id"], action, platform, user,
                                 text if action == "edit" else None)
+        text = track_text(ctx.config, ctx.db, text, s["cta_url"], LinkInfo(
+            "reply", str(s["id"]), s["cta_id"], s.get("variant") or "",
+            conversation["platform"], conversation["channel"]), ctx.now())
         dismissed = tuple(
             row[0] for row in ctx.db.execute(
                 "select id from suggestions where message_id = ? and id != ? "

@@ -15,6 +15,7 @@ from bot.promotions import store
 from bot.promotions.grammar import parse_add
 from bot.promotions.render import render_promotion
 from bot.promotions.store import Actor, Promotion, PromotionError
+from bot.promotions.variants import variant_name
 from bot.scheduling.timeparse import ScheduleError, parse_schedule
 from bot.scheduling.triggers import upcoming
 from handlers.context import Context
@@ -68,10 +69,11 @@ def add(words: list[str], ctx: Context, actor: Actor, platform: str) -> Reply:
                               min_interval=MIN_INTERVAL)
     promotion = store.add(ctx.db, ctx.config, text=args.text, targets=args.targets,
                           schedule=schedule, schedule_text=" ".join(args.schedule_words),
-                          actor=actor, now=now, cta_id=args.cta_id, offer_id=args.offer_id)
+                          actor=actor, now=now, cta_id=args.cta_id, offer_id=args.offer_id,
+                          other_wordings=args.other_wordings)
     _sync(ctx, promotion)
     runs = _next_runs(ctx, promotion)
-    fields = [Field("Text", short(promotion.text, 200)),
+    fields = [*_wording_fields(promotion),
               Field("Schedule", f"{promotion.summary} ({promotion.timezone})"),
               Field("Next posts", ", ".join(local_time(ctx, run) for run in runs))]
     if promotion.cta_id or promotion.offer_id:
@@ -83,6 +85,17 @@ def add(words: list[str], ctx: Context, actor: Actor, platform: str) -> Reply:
         f"`/nudge promo show {promotion.id}` shows exactly what will be posted.",
         fields=tuple(fields), meta={"promotion_id": promotion.id},
     )
+
+
+def _wording_fields(promotion: Promotion) -> list[Field]:
+    """"Text", or one field per wording of an A/B test (runs alternate between them)."""
+    if not promotion.variants:
+        return [Field("Text", short(promotion.text, 200))]
+    fields = [Field(f"Wording {variant_name(n).upper()}", short(text, 200))
+              for n, text in enumerate(promotion.variants)]
+    fields.append(Field("A/B test", "runs alternate between the wordings (several channels "
+                                    "split them); `/nudge tests` shows the results"))
+    return fields
 
 
 def list_(words: list[str], ctx: Context, actor: Actor, platform: str) -> Reply:

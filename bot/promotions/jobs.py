@@ -9,19 +9,21 @@ are the posts rendered and sent.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
-from bot.promotions.render import render_promotion
+from bot.promotions.render import cta_url, render_promotion
 from bot.promotions.store import Promotion
+from bot.promotions.variants import variant_for
 from bot.scheduling import ledger
 from bot.scheduling.delivery import Delivery
 from bot.scheduling.service import SchedulerService
 from bot.scheduling.table_jobs import TableJobs
 from bot.scheduling.triggers import DueRun, plan_due
 from bot.storage import iso
+from bot.tracking.store import LinkInfo, link_for_delivery
 from handlers.types import Post
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,14 @@ def _missed_reason(plan: DueRun, grace: timedelta, zone: ZoneInfo) -> str:
     if plan.coalesced > 1:
         reason += f" ({plan.coalesced} runs missed, counted as one)"
     return reason
+
+
+def mark_variant(db: sqlite_utils.Database, delivery_id: int, promotion: Promotion, run: int,
+                 target_index: int) -> None:
+    """Record on the claimed delivery which wording it posts (A/B tests; nothing otherwise)."""
+    variant = variant_for(run, target_index, len(promotion.variants))
+    if variant:
+        db.execute("update deliveries set variant = ? where id = ?", [variant, delivery_id])
 
 
 class PromotionJobs(TableJobs):
@@ -69,12 +79,13 @@ class PromotionJobs(TableJobs):
              iso(plan.scheduled_for) if plan.on_time else None, promotion_id],
         )
         claims = []
-        for target in promotion.targets:
+        for index, target in enumerate(promotion.targets):
             key = ledger.DeliveryKey(KIND, str(promotion_id), plan.scheduled_for,
                                      target.platform, target.channel)
             if plan.on_time:
                 delivery_id = ledger.claim(db, key, now)
                 if delivery_id is not None:
+                    mark_variant(db, delivery_id, promotion, promotion.runs, index)
                     claims.append((delivery_id, key))
             else:
                 ledger.record(db, key, "missed", now,
@@ -94,7 +105,16 @@ class PromotionJobs(TableJobs):
     def delivery(self, promotion: Promotion, delivery_id: int,
                  key: ledger.DeliveryKey) -> Delivery:
         day = key.scheduled_for.astimezone(self.config.zone).date()
-        text = render_promotion(self.config, promotion, key.platform, day)
+        row = self.db.execute("select variant from deliveries where id = ?",
+                              [delivery_id]).fetchone()
+        variant = (row[0] if row else "") or ""
+        url = cta_url(self.config, promotion, key.platform)
+        if url and self.config.links.tracking.enabled:
+            url = link_for_delivery(self.config, self.db, delivery_id, url, LinkInfo(
+                "promotion", str(promotion.id), promotion.cta_id, variant, key.platform,
+                key.target, delivery_id), datetime.now(UTC))
+        text = render_promotion(self.config, promotion, key.platform, day, variant=variant,
+                                url=url)
         return Delivery(
             id=delivery_id, key=key, post=Post(key.platform, key.target, text),
             label=f"promotion #{promotion.id}",
@@ -118,11 +138,12 @@ class PromotionJobs(TableJobs):
                 return None, []
             promotion = Promotion.from_row(rows[0])
             claims = []
-            for target in promotion.targets:
+            for index, target in enumerate(promotion.targets):
                 key = ledger.DeliveryKey(KIND, str(promotion_id), at, target.platform,
                                          target.channel)
                 delivery_id = ledger.claim(db, key, at)
                 if delivery_id is not None:
+                    mark_variant(db, delivery_id, promotion, promotion.runs, index)
                     claims.append((delivery_id, key))
             return promotion, claims
 

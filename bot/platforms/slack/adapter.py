@@ -183,7 +183,8 @@ class SlackAdapter:
     async def _listen_http(self) -> None:
         http = self.settings.http
         try:
-            self._runner = await serve(self.bolt, http.host, http.port, http.path)
+            self._runner = await serve(self.bolt, http.host, http.port, http.path,
+                                       routes=self.app.link_routes)
         except OSError as error:
             raise StartupError(
                 f"Slack HTTP mode cannot listen on {http.host}:{http.port} ({error.strerror}); "
