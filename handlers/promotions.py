@@ -18,7 +18,7 @@ from bot.promotions.store import Actor, Promotion, PromotionError
 from bot.promotions.variants import variant_name
 from bot.scheduling.timeparse import ScheduleError, parse_schedule
 from bot.scheduling.triggers import upcoming
-from handlers import promo_changes
+from handlers import promo_changes, promo_warnings
 from handlers.context import Context
 from handlers.formatting import local_time, short
 from handlers.router import Command, UsageError, split_words
@@ -181,9 +181,12 @@ def perform(action: str, words: list[str], ctx: Context, actor: Actor,
         raise UsageError(f"`{action[:20]}` is not a promo command: use "
                          f"{', '.join(ACTIONS)}.")
     try:
-        return handler(words, ctx, actor, default_platform)
+        reply = handler(words, ctx, actor, default_platform)
     except (PromotionError, ScheduleError) as error:
         return Reply.error(str(error))
+    if action in ("add", "edit"):
+        reply = promo_warnings.with_warnings(ctx, reply)
+    return reply
 
 
 def run(request: Request, args: str, ctx: Context) -> Reply:

@@ -28,13 +28,17 @@ def _actor() -> Actor:
         return Actor("cli", "local")
 
 
-def _default_platform(config) -> str:
-    """Where channels without a prefix live: the platform `nudge run` would start."""
+def _started_platforms(config) -> list[str]:
+    """The platforms `nudge run` would start with this config and environment."""
     from bot.app import plan_platforms
     from bot.config import Secrets
 
-    started = [plan.name for plan in plan_platforms(config, Secrets.from_env()) if plan.start]
-    return next((name for name in started if name != "console"), "console")
+    return [plan.name for plan in plan_platforms(config, Secrets.from_env()) if plan.start]
+
+
+def _default_platform(config) -> str:
+    """Where channels without a prefix live: the platform `nudge run` would start."""
+    return next((name for name in _started_platforms(config) if name != "console"), "console")
 
 
 def _run(click_ctx: click.Context, action: str, words: list[str],
@@ -42,7 +46,7 @@ def _run(click_ctx: click.Context, action: str, words: list[str],
     config = get_config(click_ctx)
     db = open_db(config.storage.path)
     try:
-        ctx = Context(config=config, db=db)
+        ctx = Context(config=config, db=db, extras={"platforms": _started_platforms(config)})
         reply = perform(action, words, ctx, _actor(), platform or _default_platform(config))
     except UsageError as error:
         raise click.UsageError(str(error)) from None
