@@ -18,7 +18,7 @@ from bot.promotions.store import Actor, Promotion, PromotionError
 from bot.promotions.variants import variant_name
 from bot.scheduling.timeparse import ScheduleError, parse_schedule
 from bot.scheduling.triggers import upcoming
-from handlers import promo_changes, promo_warnings
+from handlers import promo_calendar, promo_changes, promo_warnings
 from handlers.context import Context
 from handlers.formatting import local_time, short
 from handlers.router import Command, UsageError, split_words
@@ -33,7 +33,7 @@ SMART_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00
 USAGE = ('/nudge promo add "<text>" in #channel[, #other] at <when> [every <recurrence>] '
          "[until <date>] [times N] [tz <Area/City>] [cta <id>] [offer <id>] | list [all] | "
          'show <id> | pause <id> | resume <id> | cancel <id> | edit <id> "<text>" | '
-         "edit <id> at|every|until|times ... | send-now <id>")
+         "edit <id> at|every|until|times ... | send-now <id> | calendar [week|month]")
 
 
 def _where(promotion: Promotion) -> str:
@@ -170,6 +170,7 @@ def cancel(words: list[str], ctx: Context, actor: Actor, platform: str) -> Reply
 ACTIONS: dict[str, Callable[[list[str], Context, Actor, str], Reply]] = {
     "add": add, "list": list_, "show": show, "pause": pause, "resume": resume,
     "cancel": cancel, "edit": promo_changes.edit, "send-now": promo_changes.send_now,
+    "calendar": promo_calendar.calendar,
 }
 
 
