@@ -85,6 +85,10 @@ class Post:
     text: str
     thread: str = ""  # reply in this thread, or "" for a top-level post
     reply_to: str = ""  # the message to answer, where the platform has replies (Discord)
+    # An image shown with the text (a promotion's): an http(s) URL or "slack-file:F0123"
+    # (see bot/promotions/images.py), and what it shows, for screen readers.
+    image: str = ""
+    image_alt: str = ""
 
     @classmethod
     def direct(cls, platform: str, user: str, text: str) -> Post:

@@ -17,6 +17,7 @@ import time
 from typing import TYPE_CHECKING, TextIO
 
 from bot.config import Config, Secrets
+from bot.promotions import images
 from handlers import conversation
 from handlers.types import Post, Reply, Request
 
@@ -165,6 +166,8 @@ class ConsoleAdapter:
     async def post(self, post: Post) -> str:
         where = f"@{post.direct_user}" if post.direct_user is not None else f"#{post.channel}"
         self.say(f"[Nudge → {where}] {post.text}")
+        if post.image:
+            self.say(images.console_line(post.image, post.image_alt))
         return self._next_id()
 
     async def notify_team(self, reply: Reply) -> None:

@@ -315,10 +315,12 @@ class DiscordAdapter:
             message_id=int(answer), channel_id=channel_id, fail_if_not_exists=False
         ) if answer.isdigit() else None
         first: discord.Message | None = None
+        image = render.image_embed(post.image)
         try:
             for chunk in render.split_text(post.text):
+                extra = {"embed": image} if image is not None and first is None else {}
                 sent = await target.send(chunk, reference=reference if first is None else None,
-                                         allowed_mentions=self.mentions)
+                                         allowed_mentions=self.mentions, **extra)
                 first = first or sent
         except Exception as error:
             raise self.delivery_error(error, channel_id, "post", permissions.TO_POST) from None

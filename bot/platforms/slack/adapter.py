@@ -289,6 +289,8 @@ class SlackAdapter:
         }
         if post.thread and person is None:
             args["thread_ts"] = post.thread
+        if post.image:
+            args["blocks"] = blocks.text_and_image(args["text"], post.image, post.image_alt)
         data = await self._post_message(args, person=person is not None)
         return str(data.get("ts") or "")
 

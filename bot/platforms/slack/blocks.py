@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.platforms.slack.text import escape, mention_users
+from bot.promotions import images
 from handlers.home import HomeSummary
 from handlers.links import message_link
 from handlers.types import Reply
@@ -111,6 +112,14 @@ def slack_date(moment: datetime, fallback_format: str = "%a %d %b %H:%M") -> str
     """A time every viewer sees in their own time zone, with a plain fallback."""
     stamp = int(moment.timestamp())
     return f"<!date^{stamp}^{{date_short_pretty}} {{time}}|{moment.strftime(fallback_format)}>"
+
+
+def text_and_image(text: str, image: str, alt: str) -> list[dict[str, Any]]:
+    """A post with an image: its text in sections (3,000 characters each), then the image
+    block. `text` is already escaped; the message's `text` stays the notification fallback."""
+    sections = [{"type": "section", "text": {"type": "mrkdwn", "text": text[i:i + MAX_SECTION]}}
+                for i in range(0, len(text), MAX_SECTION)]
+    return [*sections[:49], images.slack_block(image, alt)]  # a message holds 50 blocks
 
 
 def calendar_blocks(days: list[tuple[str, list]], zone: ZoneInfo) -> list[dict[str, Any]]:
