@@ -41,7 +41,7 @@ def drafted(ctx: Context, promotion: Promotion, platform: str) -> Reply:
     scheduler = ctx.scheduler
     told = scheduler is not None and scheduler.running
     if told:
-        scheduler.run_once(scheduler.notify, review_reply(ctx, promotion), platform)
+        scheduler.tell_team(review_reply(ctx, promotion), platform)
     where = "the managers were asked in the review channel" if told else \
         "a manager can approve it with `/nudge promo approve " + str(promotion.id) + "`"
     return Reply(f"Promotion #{promotion.id} is a draft: nothing is scheduled until a manager "

@@ -28,7 +28,7 @@ async def test_slack_posts_the_text_then_an_image_block(nudge_http, clock):
     assert "Mince pies are back!" in call.args["text"]  # the notification fallback
 
 
-async def test_slack_refuses_an_image_it_cannot_download_and_the_team_is_told(nudge_http, clock):
+async def test_slack_refuses_an_image_it_cannot_download_for_good(nudge_http, clock):
     nudge_http.fake.unreachable_images.add(PIES)
     with pytest.raises(DeliveryError) as refused:
         await nudge_http.app.publish(Post("slack", CUSTOMERS, "Pies", image=PIES,

@@ -24,7 +24,7 @@ from discord.http import Route
 
 from bot.config import Config, Secrets
 from bot.platforms.base import DeliveryError, StartupError, transient_status
-from bot.platforms.discord import commands, permissions, render, review
+from bot.platforms.discord import approval, commands, permissions, render, review
 from bot.platforms.discord.listening import (
     PLATFORM,
     is_from_a_person,
@@ -174,7 +174,7 @@ class DiscordAdapter:
             _, gateway, _ = await client.http.get_bot_gateway()
             DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
         await self.warm_engine()
-        client.add_dynamic_items(review.ReviewButton)
+        client.add_dynamic_items(review.ReviewButton, approval.ApprovalButton)
         client.tree.add_command(commands.build_group(
             self.app.ctx.router.commands.values(),
             lambda interaction, name, text: commands.run_app_command(
