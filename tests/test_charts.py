@@ -89,3 +89,19 @@ def test_starting_nudge_does_not_import_matplotlib():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=ROOT, timeout=60)
     assert result.stdout.strip() == "False", result.stderr
+
+
+async def test_the_scheduled_digest_post_carries_the_chart(config, db, clock):
+    from handlers.context import Context
+    from handlers.registry import build_router
+    from tests.daily_helpers import posts, start_app, utc
+
+    seed_two_weeks(Context(config=config, db=db, router=build_router(), clock=clock), clock)
+    clock.moment = utc(2026, 11, 23, 8, 0)
+    app = await start_app(config, db, clock, digest=True)
+    clock.moment = utc(2026, 11, 23, 8, 30)  # 08:30 in London
+    assert await app.scheduler.run_due() == 1
+    [post] = posts(app)
+    assert "Good morning!" in post.text
+    assert post.image.filename == "nudge-2026-11-22.png" and png_size(post.image.data)
+    await app.scheduler.stop()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
+import aiohttp
 import pytest
 
 from handlers import conversation
@@ -143,3 +144,27 @@ def test_tracking_without_a_public_url_is_a_config_error(tmp_path):
 
     with pytest.raises(ConfigError, match="public_url"):
         example_config(tmp_path, links={"tracking": {"enabled": True}})
+
+
+async def test_without_the_slack_http_server_nudge_serves_tracked_links_on_its_own_port(
+        tmp_path, clock):
+    from bot.app import Application
+    from bot.config import Secrets
+    from tests.fakes import CountingAdapter
+    from tests.slack.conftest import free_port
+
+    config = tracking_config(tmp_path)
+    config.links.tracking.port = free_port()
+    app = Application(config, Secrets.from_env({}), clock=clock)
+    app.add_adapter(CountingAdapter("console"))
+    try:
+        await app.serve_links()
+        _, token = send_reply(app.ctx)
+        async with aiohttp.ClientSession() as session:
+            base = f"http://127.0.0.1:{config.links.tracking.port}"
+            assert (await click(session, base, token)).status == 302
+        assert clicks(app.db, token) == 1
+    finally:
+        await app.shutdown()
+        app.db.conn.close()
+    assert app.links_runner is None
