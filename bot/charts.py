@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
-from bot.results import Span, report
+from bot.results import Span
 
 DAYS = 14
 SERIES = (  # (field, label, colour): colours that stay apart for colour-blind readers
@@ -41,46 +41,58 @@ class DailySeries:
         return not any(sum(getattr(self, name)) for name, _, _ in SERIES)
 
 
-def _per_day(rows: list[tuple[str, int]], days: list[date]) -> tuple[int, ...]:
-    counts = dict.fromkeys(days, 0)
-    for day, count in rows:
-        parsed = date.fromisoformat(day)
-        if parsed in counts:
-            counts[parsed] += count
-    return tuple(counts[day] for day in days)
+# Events are counted per quarter hour in SQL (UTC), then each quarter is put on its local
+# day in Python: every time zone's offset is a whole number of quarter hours, so this is exact
+# and reads at most 96 rows a day, however busy the days were.
+_QUARTER = "substr({column}, 1, 14) || printf('%02d', cast(substr({column}, 15, 2) as integer) " \
+           "/ 15 * 15)"
+
+
+def _per_day(db: sqlite_utils.Database, sql: str, column: str, span: Span) -> tuple[int, ...]:
+    """Counts per local day of the span, from `sql` selecting (time, count) rows."""
+    counts = dict.fromkeys(span.days(), 0)
+    bucket = _QUARTER.format(column=column)
+    for quarter, count in db.execute(sql.format(bucket=bucket), [span.start, span.end]):
+        day = datetime.fromisoformat(quarter + ":00+00:00").astimezone(span.zone).date()
+        if day in counts:
+            counts[day] += count
+    return tuple(counts.values())
 
 
 def daily_series(db: sqlite_utils.Database, last: date, zone: ZoneInfo,
                  days: int = DAYS) -> DailySeries:
-    """The chart's figures for the `days` local days ending on `last`."""
+    """The chart's figures for the `days` local days ending on `last` (counted as
+    `/nudge stats` counts them: customer messages, replies sent with a CTA, counted clicks,
+    redemptions)."""
     span = Span(last - timedelta(days=days - 1), last, zone)
-    result = report(db, span)
-    dates = span.days()
-    clicks = [(_local(at, zone), 1) for (at,) in db.execute(
-        "select at from clicks where at >= ? and at < ?", [span.start, span.end])]
-    redeemed = db.execute("select day, sum(count) from redemptions where day >= ? and day <= ? "
-                          "group by day", [span.first.isoformat(), span.last.isoformat()]
-                          ).fetchall()
+    messages = _per_day(db, "select {bucket}, count(*) from messages where author_role = "
+                            "'customer' and created_at >= ? and created_at < ? group by 1",
+                        "created_at", span)
+    ctas = _per_day(db, "select {bucket}, count(*) from feedback f join suggestions s on "
+                        "s.id = f.suggestion_id where f.action in ('send', 'edit') and "
+                        "s.cta_id is not null and s.cta_id != '' and f.created_at >= ? and "
+                        "f.created_at < ? group by 1", "f.created_at", span)
+    clicks = _per_day(db, "select {bucket}, count(*) from clicks where at >= ? and at < ? "
+                          "group by 1", "at", span)
+    redeemed = dict(db.execute(
+        "select day, sum(count) from redemptions where day >= ? and day <= ? group by day",
+        [span.first.isoformat(), span.last.isoformat()]).fetchall())
     return DailySeries(
-        days=tuple(dates),
-        customer_messages=tuple(result.by_day[d].customer_messages for d in dates),
-        ctas_asked=tuple(result.by_day[d].ctas_asked for d in dates),
-        clicks=_per_day(clicks, dates),
-        redemptions=_per_day(redeemed, dates),
+        days=tuple(span.days()),
+        customer_messages=messages,
+        ctas_asked=ctas,
+        clicks=clicks,
+        redemptions=tuple(redeemed.get(day.isoformat(), 0) for day in span.days()),
     )
-
-
-def _local(moment: str, zone: ZoneInfo) -> str:
-    from datetime import datetime
-
-    return datetime.fromisoformat(moment).astimezone(zone).date().isoformat()
 
 
 def _figure(series: DailySeries, title: str):
     from matplotlib.figure import Figure  # lazy: only a drawn chart pays for matplotlib
     from matplotlib.ticker import MaxNLocator
 
-    figure = Figure(figsize=(7.0, 3.0), dpi=100, layout="constrained")
+    figure = Figure(figsize=(7.0, 3.0), dpi=100)
+    # Fixed margins rather than a layout engine: the same picture, drawn in half the time.
+    figure.subplots_adjust(left=0.08, right=0.985, top=0.88, bottom=0.3)
     axes = figure.add_subplot()
     positions = range(len(series.days))
     for name, label, colour in SERIES:
@@ -97,7 +109,7 @@ def _figure(series: DailySeries, title: str):
         axes.spines[side].set_visible(False)
     axes.set_title(title, fontsize=10, loc="left")
     axes.legend(fontsize=8, frameon=False, ncols=4, loc="upper left",
-                bbox_to_anchor=(0, -0.18))
+                bbox_to_anchor=(0, -0.2))
     return figure
 
 
