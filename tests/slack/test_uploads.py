@@ -95,6 +95,6 @@ async def test_in_http_mode_tracked_links_are_served_by_the_slack_server(tmp_pat
             assert response.status == 302
             assert response.headers["Location"] == \
                 "https://crumbandco.example/menu?utm_source=slack"
-        assert running.db["clicks"].count == 1
+        assert running.app.tracker.flush() == 1 and running.db["clicks"].count == 1
     finally:
         await stop_nudge(running)
