@@ -21,7 +21,8 @@ def seed_two_weeks(ctx, clock, *, first=datetime(2026, 11, 9, 10, 0, tzinfo=UTC)
         for n in range(day % 4 + 1):
             clock.moment = first + timedelta(days=day, minutes=n)
             suggestion = pricing_thread(ctx, thread=f"{day}.{n}")
-            conversation.on_choice(ctx, "send", suggestion, "slack", "U_TEAM")
+            sent = conversation.on_choice(ctx, "send", suggestion, "slack", "U_TEAM")
+            conversation.confirm_send(ctx, sent)  # the platform confirmed the post
         if day % 2 == 0:
             token = create_link(ctx.db, LinkInfo("reply", str(suggestion), "autumn-offer", "",
                                                  "slack", "C1"), "https://x.example", clock())
