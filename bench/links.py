@@ -9,7 +9,7 @@ Prints p50/p99/max at 500 requests/s (goal: p99 ≤ 5 ms), then steps the rate u
 highest rate whose p99 stays ≤ 20 ms. Both processes share this machine's cores, so the figures
 are a floor, not a ceiling.
 
-    .venv/bin/python bench/links.py [--seconds 5] [--rates 500,1000,1500,2000,3000,4000]
+    .venv/bin/python bench/links.py [--seconds 5] [--rates 500,1000,1250,1500,1750,2000]
 """
 
 from __future__ import annotations
@@ -170,6 +170,6 @@ if __name__ == "__main__":
         sys.exit(0)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--rates", default="500,1000,1500,2000,3000,4000")
+    parser.add_argument("--rates", default="500,1000,1250,1500,1750,2000,2500,3000")
     options = parser.parse_args()
     sys.exit(asyncio.run(main(options.seconds, [int(r) for r in options.rates.split(",")])))
