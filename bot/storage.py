@@ -363,6 +363,19 @@ def _v7_inbox(db: sqlite_utils.Database) -> None:
     db["inbox"].create_index(["status"])
 
 
+def _promotion_planning(db: sqlite_utils.Database) -> None:
+    # A test send (send-now) is a delivery like any other but is not a promotion sent;
+    # "queued" deliveries wait for the running Nudge (asked from the `nudge` command line).
+    if "test" not in db["deliveries"].columns_dict:
+        db["deliveries"].add_column("test", int, not_null_default=0)
+    # An image posted with the promotion (a URL, or a file uploaded in the Slack modal), and
+    # who approved a promotion drafted by someone who may not schedule one on their own.
+    columns = db["promotions"].columns_dict
+    for name in ("image_url", "image_name", "approved_by"):
+        if name not in columns:
+            db["promotions"].add_column(name, str)
+
+
 # Append new migrations; never edit one that has shipped.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_core,
@@ -372,6 +385,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v5_feedback_problem,
     _v6_links_tests_redemptions,
     _v7_inbox,
+    _promotion_planning,
 ]
 
 
