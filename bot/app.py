@@ -24,8 +24,7 @@ from handlers.types import Post, Reply
 
 log = logging.getLogger(__name__)
 
-# How long the scheduler waits for adapters that say when they are connected (an optional
-# `ready` asyncio.Event) before it starts sending anyway.
+# How often a start still waiting for an adapter to connect says so in the log.
 ADAPTER_READY_TIMEOUT = 30.0
 
 
@@ -224,17 +223,32 @@ class Application:
                 await self.warming  # a thread cannot be cancelled; _warm never raises
 
     async def _start_scheduler(self, adapter_tasks: list[asyncio.Task]) -> None:
-        """Start the scheduler once the adapters that can tell are connected, so promotions
-        caught up at start are not sent into a half-open connection."""
-        waits = [adapter.ready.wait() for adapter in self.adapters.values()
-                 if isinstance(getattr(adapter, "ready", None), asyncio.Event)]
-        if waits:
-            ready = asyncio.ensure_future(asyncio.gather(*waits))
-            await asyncio.wait([ready, *adapter_tasks], timeout=ADAPTER_READY_TIMEOUT,
-                               return_when=asyncio.FIRST_COMPLETED)
+        """Start the scheduler only once every adapter is connected and its token verified.
+
+        Adapters that can tell say so with a `ready` asyncio.Event (the console needs no
+        connection). If one of them stops first (a refused token, a port in use), the start
+        fails with its error and the scheduler never ran: due promotions, reminders and the
+        digest stay pending for the next start, none is sent, failed or finished.
+        """
+        waits = {adapter.platform: adapter.ready for adapter in self.adapters.values()
+                 if isinstance(getattr(adapter, "ready", None), asyncio.Event)}
+        while not all(ready.is_set() for ready in waits.values()):
+            ready = asyncio.ensure_future(asyncio.gather(
+                *(event.wait() for event in waits.values())))
+            done, _ = await asyncio.wait([ready, *adapter_tasks], timeout=ADAPTER_READY_TIMEOUT,
+                                         return_when=asyncio.FIRST_COMPLETED)
             ready.cancel()
             # Collected, so an adapter that failed to start leaves no "never retrieved" noise.
             await asyncio.gather(ready, return_exceptions=True)
+            stopped = [task for task in adapter_tasks if task.done()]
+            if stopped:
+                stopped[0].result()  # raises the adapter's start-up error
+                raise StartupError(f"{stopped[0].get_name()} stopped while starting; nothing "
+                                   "scheduled was sent")
+            if not done:
+                waiting = sorted(name for name, event in waits.items() if not event.is_set())
+                log.warning("still waiting for %s to connect; nothing scheduled is sent until "
+                            "then", ", ".join(waiting))
         await self.scheduler.start()
 
     async def shutdown(self) -> None:

@@ -89,7 +89,8 @@ def promotion_tests(db: sqlite_utils.Database) -> list[ABTest]:
                 "where variants is not null order by id desc"):
         variants = [chr(ord("a") + n) for n in range(count)]
         sends = dict(_rows(db, "select variant, count(*) from deliveries where kind = "
-                               "'promotion' and ref_id = ? and status = 'sent' group by variant",
+                               "'promotion' and ref_id = ? and status = 'sent' "
+                               "and not coalesce(test, 0) group by variant",
                            [str(pid)]))
         clicked = dict(_rows(db, "select l.variant, count(distinct l.token) from links l join "
                                  "clicks c on c.token = l.token where l.kind = 'promotion' and "

@@ -113,7 +113,8 @@ def _events(db: sqlite_utils.Database, span: Span) -> dict[str, list[dict]]:
         "promotions_sent": _rows(
             db,
             "select finished_at as at, platform from deliveries where kind = 'promotion' "
-            "and status = 'sent' and finished_at >= ? and finished_at < ?",
+            "and status = 'sent' and not coalesce(test, 0) "
+            "and finished_at >= ? and finished_at < ?",
             bounds,
         ),
     }

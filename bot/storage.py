@@ -339,6 +339,43 @@ def _v6_links_tests_redemptions(db: sqlite_utils.Database) -> None:
         db["deliveries"].add_column("variant", str)
 
 
+def _v7_inbox(db: sqlite_utils.Database) -> None:
+    # Customer messages as the platform delivered them, written before the delivery is
+    # acknowledged: a crash after the acknowledgement loses nothing, the next start handles
+    # what is still `new` (see bot/platforms/inbox.py).
+    if "inbox" in db.table_names():
+        return
+    db["inbox"].create(
+        {
+            "id": int,
+            "platform": str,
+            "event_key": str,  # the platform's id for the message ("C0123:1790000000.0001")
+            "body": str,  # JSON, the event as delivered
+            "received_at": str,
+            "status": str,  # new (not handled yet) or done
+            "attempts": int,
+        },
+        pk="id",
+        not_null={"platform", "event_key", "body"},
+        defaults={"status": "new", "attempts": 0},
+    )
+    db["inbox"].create_index(["platform", "event_key"], unique=True)
+    db["inbox"].create_index(["status"])
+
+
+def _promotion_planning(db: sqlite_utils.Database) -> None:
+    # A test send (send-now) is a delivery like any other but is not a promotion sent;
+    # "queued" deliveries wait for the running Nudge (asked from the `nudge` command line).
+    if "test" not in db["deliveries"].columns_dict:
+        db["deliveries"].add_column("test", int, not_null_default=0)
+    # An image posted with the promotion (a URL, or a file uploaded in the Slack modal), and
+    # who approved a promotion drafted by someone who may not schedule one on their own.
+    columns = db["promotions"].columns_dict
+    for name in ("image_url", "image_name", "approved_by"):
+        if name not in columns:
+            db["promotions"].add_column(name, str)
+
+
 # Append new migrations; never edit one that has shipped.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_core,
@@ -347,6 +384,8 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v4_platform_errors,
     _v5_feedback_problem,
     _v6_links_tests_redemptions,
+    _v7_inbox,
+    _promotion_planning,
 ]
 
 

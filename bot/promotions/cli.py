@@ -103,10 +103,16 @@ _single("resume", "Resume a paused promotion from its next run.")
 _single("cancel", "Cancel a promotion for good.")
 
 
-@promo.command()
+@promo.command(context_settings={"ignore_unknown_options": True})
 @click.argument("promotion_id")
-@click.argument("text")
+@click.argument("words", nargs=-1, type=click.UNPROCESSED, required=True)
 @click.pass_context
-def edit(ctx: click.Context, promotion_id: str, text: str) -> None:
-    """Replace a promotion's text."""
-    _run(ctx, "edit", [promotion_id, text])
+def edit(ctx: click.Context, promotion_id: str, words: tuple[str, ...]) -> None:
+    """Change a promotion's text ("New words") and/or when it runs (at/every/until/times ...).
+
+    nudge promo edit 3 "Last batch!"     nudge promo edit 3 at tomorrow 9am every day at 9:00
+    """
+    _run(ctx, "edit", [promotion_id, *words])
+
+
+_single("send-now", "Post a promotion once now, as a test (queued for the running Nudge).")

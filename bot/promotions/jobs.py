@@ -48,6 +48,28 @@ def mark_variant(db: sqlite_utils.Database, delivery_id: int, promotion: Promoti
         db.execute("update deliveries set variant = ? where id = ?", [variant, delivery_id])
 
 
+def claim_test_send(db: sqlite_utils.Database, promotion_id: int, at: datetime,
+                    status: str = "claimed"
+                    ) -> tuple[Promotion | None, list[tuple[int, ledger.DeliveryKey]]]:
+    """Claim a test send to every target, outside the schedule: runs and next run stay as
+    they are, and the deliveries are marked as tests (not promotions sent). `at` (the
+    request time) keys them, so a repeated click is sent once. Status "queued" leaves them
+    for the running Nudge (a send-now asked from the command line)."""
+    rows = list(db["promotions"].rows_where("id = ?", [promotion_id]))
+    if not rows:
+        return None, []
+    promotion = Promotion.from_row(rows[0])
+    claims = []
+    for index, target in enumerate(promotion.targets):
+        key = ledger.DeliveryKey(KIND, str(promotion_id), at, target.platform,
+                                 target.channel)
+        delivery_id = ledger.claim(db, key, at, test=True, status=status)
+        if delivery_id is not None:
+            mark_variant(db, delivery_id, promotion, promotion.runs, index)
+            claims.append((delivery_id, key))
+    return promotion, claims
+
+
 class PromotionJobs(TableJobs):
     kind = KIND
     table = "promotions"
@@ -130,25 +152,9 @@ class PromotionJobs(TableJobs):
 
     async def send_now(self, promotion_id: int, at: datetime, service: SchedulerService
                        ) -> list[str]:
-        """A test send to every target, outside the schedule: runs and next run stay as they
-        are. `at` (the request time) keys the deliveries, so a repeated click is sent once."""
-        def claim(db: sqlite_utils.Database):
-            rows = list(db["promotions"].rows_where("id = ?", [promotion_id]))
-            if not rows:
-                return None, []
-            promotion = Promotion.from_row(rows[0])
-            claims = []
-            for index, target in enumerate(promotion.targets):
-                key = ledger.DeliveryKey(KIND, str(promotion_id), at, target.platform,
-                                         target.channel)
-                delivery_id = ledger.claim(db, key, at)
-                if delivery_id is not None:
-                    mark_variant(db, delivery_id, promotion, promotion.runs, index)
-                    claims.append((delivery_id, key))
-            return promotion, claims
-
-        promotion, claims = await service.writer.write(claim)
+        """A test send to every target, at once (see `claim_test_send`)."""
+        promotion, claims = await service.writer.write(
+            lambda db: claim_test_send(db, promotion_id, at))
         if not claims:
             return []
         return await service.send_all([self.delivery(promotion, did, k) for did, k in claims])
-
