@@ -58,7 +58,7 @@ async def test_the_console_post_carries_the_image(app, clock):
     pid = add(app, f'/nudge promo add "Pies" in #customers at tomorrow 9am image {PIES}')
     await app.scheduler.sources["promotion"].send_now(pid, clock(), app.scheduler)
     [post] = posts(app)
-    assert post.image == PIES and post.image_alt == "Pies"
+    assert post.image_url == PIES and post.image_alt == "Pies"
 
 
 @pytest.mark.parametrize(("block", "error"), [
@@ -83,7 +83,7 @@ async def test_discord_posts_the_text_with_an_embed_image(tmp_path, clock):
     async with FakeDiscord() as fake, running_nudge(discord_config(tmp_path, fake),
                                                     clock) as nudge:
         await nudge.app.publish(Post("discord", str(fake.general), "Mince pies are back!",
-                                     image=PIES, image_alt="Mince pies"))
+                                     image_url=PIES, image_alt="Mince pies"))
         [posted] = fake.calls_to("POST", rf"/channels/{fake.general}/messages")
         assert posted.body["content"] == "Mince pies are back!"
         assert [embed["image"] for embed in posted.body["embeds"]] == [{"url": PIES}]
@@ -93,7 +93,7 @@ async def test_discord_names_no_image_it_cannot_fetch(tmp_path, clock):
     async with FakeDiscord() as fake, running_nudge(discord_config(tmp_path, fake),
                                                     clock) as nudge:
         await nudge.app.publish(Post("discord", str(fake.general), "Pies",
-                                     image="slack-file:F0PIES123"))
+                                     image_url="slack-file:F0PIES123"))
         [posted] = fake.calls_to("POST", rf"/channels/{fake.general}/messages")
         assert not posted.body.get("embeds")
 

@@ -140,7 +140,7 @@ class PromotionJobs(TableJobs):
                                 url=url)
         return Delivery(
             id=delivery_id, key=key,
-            post=Post(key.platform, key.target, text, image=promotion.image_url or "",
+            post=Post(key.platform, key.target, text, image_url=promotion.image_url or "",
                       image_alt=alt_text(promotion.text, promotion.image_name)),
             label=f"promotion #{promotion.id}",
             retry_hint=f"Fix the cause, then `/nudge promo send-now {promotion.id}` posts it "

@@ -31,7 +31,7 @@ async def test_slack_posts_the_text_then_an_image_block(nudge_http, clock):
 async def test_slack_refuses_an_image_it_cannot_download_for_good(nudge_http, clock):
     nudge_http.fake.unreachable_images.add(PIES)
     with pytest.raises(DeliveryError) as refused:
-        await nudge_http.app.publish(Post("slack", CUSTOMERS, "Pies", image=PIES,
+        await nudge_http.app.publish(Post("slack", CUSTOMERS, "Pies", image_url=PIES,
                                           image_alt="Pies"))
     assert not refused.value.transient
     [call] = [c for c in nudge_http.fake.calls if c.method == "chat.postMessage"
@@ -41,7 +41,7 @@ async def test_slack_refuses_an_image_it_cannot_download_for_good(nudge_http, cl
 
 
 async def test_an_uploaded_slack_file_is_posted_as_a_slack_file_image(nudge_http):
-    await nudge_http.app.publish(Post("slack", REVIEW, "Pies", image="slack-file:F0PIES123",
+    await nudge_http.app.publish(Post("slack", REVIEW, "Pies", image_url="slack-file:F0PIES123",
                                       image_alt="pies.jpg"))
     call = nudge_http.fake.calls_to("chat.postMessage")[-1]
     assert call.args["blocks"][-1] == {"type": "image", "slack_file": {"id": "F0PIES123"},
