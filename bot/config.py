@@ -509,7 +509,8 @@ def reference_problems(raw: dict) -> list[str]:
     for section in ("offers", "faq", "products"):
         for index, entry in enumerate(_items(raw.get(section))):
             if entry.get("cta") and str(entry["cta"]) not in cta_ids:
-                problems.append(f"{section}[{index}].cta: no CTA with id \"{entry['cta']}\" in ctas")
+                problems.append(f"{section}[{index}].cta: no CTA with id \"{entry['cta']}\" "
+                                "in ctas")
     store_names = [str(store.get("name")) for store in _items(raw.get("stores"))]
     for index, cta in enumerate(_items(raw.get("ctas"))):
         if cta.get("store") is not None and str(cta["store"]) not in store_names:
