@@ -22,6 +22,7 @@ from bot.engine.questions import Asked, fold
 from bot.engine.types import ThreadState
 
 MAX_PRODUCTS = 5
+_PRICE_IN = re.compile(r"[£$€¥]|\d+[.,]\d\d|\d+ ?(eur|euros?|pounds?|dollars?|chf)\b", re.I)
 STOCK_WORDS = {
     "normal": "in stock", "overstock": "plenty in stock", "low": "running low",
     "out": "sold out",
@@ -103,6 +104,8 @@ def knowledge_answers(asked: Asked, products: ProductDirectory) -> Answers:
             entry = clause.faq.entry.faq
             add({"type": "faq", "text": entry.answer}, entry.answer,
                 f'FAQ "{entry.question}" ({clause.faq.score:.0%} match)')
+            if clause.price and not _PRICE_IN.search(entry.answer):
+                checking = True  # the answer is about it, but the price asked is not there
         elif clause.question and clause.subject_words:
             checking = True
     notes = (NO_ANSWER_NOTE,) if checking else ()
@@ -166,14 +169,14 @@ def _said(state: ThreadState, words: str) -> bool:
 def overstock_addon(catalog: Catalog, asked: Asked, products: ProductDirectory,
                     state: ThreadState) -> Product | None:
     """An overstocked product to suggest alongside what they buy, once per thread: one of the
-    same category first. None when they already named it or it was suggested before."""
+    category they are buying from (it goes with their order). None when they named it
+    themselves, or it was suggested before."""
     if not catalog.promotions:
         return None
     named = set(id(p) for p in asked.products)
+    categories = {p.category for p in asked.products if p.category} | set(asked.categories)
     plenty = [p for p in products.products if p.stock == "overstock" and id(p) not in named
-              and p.price is not None]
-    categories = {p.category for p in asked.products} | set(asked.categories)
-    plenty.sort(key=lambda p: p.category not in categories)
+              and p.price is not None and p.category in categories]
     for product in plenty:
         if not _said(state, product.name):
             return product

@@ -31,7 +31,7 @@ _TOPICS: dict[str, tuple[str, ...]] = {
     ),
     "legal": (
         r"lawyers?", r"solicitors?", r"attorneys?", r"(will|going to|gonna|to|ll) sue",
-        r"suing", r"lawsuit", r"court",
+        r"suing", r"lawsuit", r"(to|in|see you in) court", r"court case",
         r"legal action", r"small claims", r"trading standards", r"ombudsman", r"report you",
         r"abogad\w*", r"denunci\w*", r"avocats?", r"poursuites?",
         r"tribunal", r"anwalt\w*", r"verklagen", r"klage", r"vor gericht",
