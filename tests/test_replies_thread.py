@@ -32,7 +32,9 @@ def customer(chat, text: str, thread: str = "T1"):
 
 def send(chat, suggestion: dict, edited: str | None = None) -> None:
     action = "edit" if edited is not None else "send"
-    conversation.on_choice(chat, action, suggestion["id"], "slack", "UTEAM", edited_text=edited)
+    result = conversation.on_choice(chat, action, suggestion["id"], "slack", "UTEAM",
+                                    edited_text=edited)
+    conversation.confirm_send(chat, result)  # the platform confirmed the post
 
 
 def team_types(chat, text: str, thread: str = "T1") -> None:

@@ -23,7 +23,7 @@ from bot.engine.links import DEFAULT_CAMPAIGN, tag_url
 from bot.engine.memory import key, repeats, said_before, sentences, talk, without_repeats
 from bot.engine.policy import Plan, Situation, plan, route
 from bot.engine.products import ProductDirectory
-from bot.engine.render import Renderer
+from bot.engine.render import Renderer, pick_wording
 from bot.engine.stores import StoreDirectory, StoreHours, long_date
 from bot.engine.text import clean
 from bot.engine.types import Classification, Suggestion, SuggestionSet, ThreadState
@@ -120,7 +120,8 @@ class Engine:
             notes.append(f"the customer wrote in {name}: replied in "
                          f"{words_for('en').get('language_names')[lang]}")
         said = said_before(state.said)
-        candidates = [self._render(intent, chosen, platform, lang, notes, said)
+        candidates = [self._render(intent, chosen, platform, lang, notes, said,
+                                   state.thread_key)
                       for chosen in plan(situation)]
         # Of the alternatives, those that repeat nothing said in the thread come first.
         candidates.sort(key=lambda c: c[1])
@@ -133,10 +134,12 @@ class Engine:
         return SuggestionSet(classification, suggestions, lang=lang, wrote_in=wrote_in)
 
     def _render(self, intent: str, chosen: Plan, platform: str, lang: str, notes: list[str],
-                said: set[str]) -> tuple[Suggestion, int]:
+                said: set[str], thread_key: str = "") -> tuple[Suggestion, int]:
         """The suggestion for one plan, and how many sentences it had to leave out because
         they were said before in the thread."""
         cta, offer = chosen.cta, chosen.offer
+        wording = pick_wording(thread_key, intent,
+                               self._renderer.wordings(f"{intent}.j2", lang))
         cta_url = tag_url(cta.url, platform=platform, campaign=cta.campaign) if cta else None
         map_campaign = cta.campaign if cta else DEFAULT_CAMPAIGN
         brand = self.config.brand
@@ -144,6 +147,7 @@ class Engine:
         text = self._renderer.render(
             intent,
             lang,
+            wording,
             variant=chosen.variant,
             brand={"name": brand.name, "emoji": brand.emoji},
             cta={"label": cta.label, "url": cta_url, "kind": cta.kind} if cta else None,
@@ -184,6 +188,7 @@ class Engine:
             offer_id=offer.id if offer else None,
             urgent=chosen.urgent,
             facts=tuple(facts),
+            variant=wording,
         ), repeated
 
 

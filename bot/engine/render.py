@@ -2,11 +2,14 @@
 
 Templates receive plain values from the config (brand, offer, stores, FAQ answers, products,
 tagged links). The customer's message is never passed in, let alone rendered as a template.
+A second wording of an intent's template ("pricing.b.j2" beside "pricing.j2") makes an A/B test.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+from pathlib import Path
 from typing import Any
 
 from jinja2 import FileSystemLoader, StrictUndefined
@@ -35,21 +38,46 @@ def tidy(text: str) -> str:
     return "\n\n".join(paragraphs)
 
 
-def languages() -> list[str]:
-    """The languages that have reply templates (a folder under prompts/replies/)."""
-    return sorted(p.name for p in REPLIES_DIR.iterdir() if p.is_dir() and
-                  (p / "_parts.j2").exists())
+def variant_template(name: str, wording: str | None) -> str:
+    """"pricing.j2" as wording b: "pricing.b.j2" (also "en/pricing.j2" -> "en/pricing.b.j2").
+
+    Wording "a" (or none) is the template itself; "b", "c", ... are files beside it."""
+    if not wording or wording == "a":
+        return name
+    return f"{name.removesuffix('.j2')}.{wording}.j2"
+
+
+def pick_wording(thread_key: str, intent: str, wordings: list[str]) -> str | None:
+    """The wording a thread gets, the same every time for that thread: an A/B test assigns
+    each conversation to one variant. None when the intent has a single template."""
+    if len(wordings) < 2 or not thread_key:
+        return None
+    digest = hashlib.sha256(f"{intent}\0{thread_key}".encode()).digest()
+    return wordings[int.from_bytes(digest[:8], "big") % len(wordings)]
+
+
+_VARIANT_FILE = re.compile(r"(?P<base>.+)\.(?P<wording>[b-z])\.j2")
 
 
 class Renderer:
-    def __init__(self) -> None:
-        self.envs: dict[str, SandboxedEnvironment] = {}
+    """The reply templates of every language under `directory` (one folder per language)."""
 
-    def env(self, lang: str) -> SandboxedEnvironment:
+    def __init__(self, directory: Path | str = REPLIES_DIR) -> None:
+        self.directory = Path(directory)
+        self.envs: dict[str, SandboxedEnvironment] = {}
+        self._listed: dict[str, list[str]] = {}
+
+    def languages(self) -> list[str]:
+        """The languages that have reply templates (a folder with a _parts.j2)."""
+        return sorted(p.name for p in self.directory.iterdir()
+                      if p.is_dir() and (p / "_parts.j2").exists())
+
+    def env(self, lang: str = DEFAULT_LANGUAGE) -> SandboxedEnvironment:
+        """The sandbox for `lang`'s templates (the default language's when it has none)."""
         if lang not in self.envs:
-            folder = REPLIES_DIR / lang
+            folder = self.directory / lang
             if not (folder / "_parts.j2").exists():
-                folder = REPLIES_DIR / DEFAULT_LANGUAGE
+                folder = self.directory / DEFAULT_LANGUAGE
             self.envs[lang] = SandboxedEnvironment(
                 loader=FileSystemLoader(str(folder)),
                 undefined=StrictUndefined,
@@ -62,10 +90,24 @@ class Renderer:
 
     def load_all(self) -> None:
         """Read and compile every template now (they are kept for the life of the process)."""
-        for lang in languages():
-            env = self.env(lang)
-            for name in env.list_templates(extensions=["j2"]):
-                env.get_template(name)
+        for lang in self.languages():
+            for name in self._names(lang):
+                self.env(lang).get_template(name)
 
-    def render(self, intent: str, lang: str = DEFAULT_LANGUAGE, **values: Any) -> str:
-        return tidy(self.env(lang).get_template(f"{intent}.j2").render(**values))
+    def wordings(self, name: str, lang: str = DEFAULT_LANGUAGE) -> list[str]:
+        """The A/B wordings of template `name` ("pricing.j2"): ["a"] alone, or ["a", "b", ...]
+        when files such as "pricing.b.j2" sit beside it."""
+        base = name.removesuffix(".j2")
+        found = {match["wording"] for match in map(_VARIANT_FILE.fullmatch, self._names(lang))
+                 if match and match["base"] == base}
+        return ["a", *sorted(found)]
+
+    def _names(self, lang: str) -> list[str]:
+        if lang not in self._listed:
+            self._listed[lang] = self.env(lang).list_templates(extensions=["j2"])
+        return self._listed[lang]
+
+    def render(self, intent: str, lang: str = DEFAULT_LANGUAGE, wording: str | None = None,
+               **values: Any) -> str:
+        name = variant_template(f"{intent}.j2", wording)
+        return tidy(self.env(lang).get_template(name).render(**values))
