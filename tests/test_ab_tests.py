@@ -177,8 +177,8 @@ def test_reply_variants_are_stored_sent_and_credited(tmp_path, ctx, engine, cloc
             continue
         wordings[n] = suggestion["variant"]
         assert suggestion["text"].startswith("Good question!") == (suggestion["variant"] == "b")
-        result = conversation.on_choice(ctx, "send", suggestion["id"], "slack", "U_TEAM")
-        conversation.confirm_send(ctx, result)  # the platform confirmed the post
+        sent = conversation.on_choice(ctx, "send", suggestion["id"], "slack", "U_TEAM")
+        conversation.confirm_send(ctx, sent)  # the platform confirmed the post
     assert set(wordings.values()) == {"a", "b"}
     text = say_tests(ctx)
     sent = {v: list(wordings.values()).count(v) for v in "ab"}

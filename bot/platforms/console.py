@@ -120,7 +120,7 @@ class ConsoleAdapter:
             request = Request(platform="console", text=text, user=TEAM_USER,
                               channel=self.review_channel, role="team",
                               message_id=self._next_id())
-            self.say(render(ctx.router.dispatch(request, ctx)))
+            self.say(render(await self.app.dispatch(request)))
         else:
             request = Request(platform="console", text=line, user=self.customer,
                               channel=self.channel, thread="main", message_id=self._next_id(),
