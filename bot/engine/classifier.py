@@ -19,33 +19,38 @@ log = logging.getLogger(__name__)
 FALLBACK_INTENT = "chit_chat"
 CHILD_TIMEOUT_S = 300
 
-_shared: dict[Path | None, IntentModel] = {}
+_shared: dict[tuple[Path | None, str | None], IntentModel] = {}
 _shared_lock = threading.Lock()
 
 
-def shared_model(cache_dir: Path | None = None) -> IntentModel:
+def shared_model(cache_dir: Path | None = None,
+                 embedding_dir: str | None = None) -> IntentModel:
     """One model per process: loaded on first use, then reused by every engine.
 
     When nothing is cached yet, the model is trained in a short-lived child process: importing
     scikit-learn alone costs about 100 MB, which a long-running bot should not carry. If the
-    child cannot do it, this process trains the model itself.
+    child cannot do it, this process trains the model itself. EmbeddingModelError (one line
+    naming the fix) when the embedding model cannot be loaded.
     """
     with _shared_lock:
-        if cache_dir not in _shared:
+        key = (cache_dir, embedding_dir)
+        if key not in _shared:
             examples = training_examples()
-            model = load_cached(examples, cache_dir=cache_dir)
+            model = load_cached(examples, cache_dir=cache_dir, embedding_dir=embedding_dir)
             if model is None:
-                train_in_child(cache_dir or default_cache_dir())
-                model = load_or_train(examples, cache_dir=cache_dir)
-            _shared[cache_dir] = model
-        return _shared[cache_dir]
+                train_in_child(cache_dir or default_cache_dir(), embedding_dir)
+                model = load_or_train(examples, cache_dir=cache_dir,
+                                      embedding_dir=embedding_dir)
+            _shared[key] = model
+        return _shared[key]
 
 
-def train_in_child(cache_dir: Path) -> bool:
+def train_in_child(cache_dir: Path, embedding_dir: str | None = None) -> bool:
     """Run bot.engine.warm in its own process to fill the cache; True when it succeeded."""
+    extra = [str(embedding_dir)] if embedding_dir else []
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "bot.engine.warm", str(cache_dir)],
+            [sys.executable, "-m", "bot.engine.warm", str(cache_dir), *extra],
             capture_output=True, text=True, timeout=CHILD_TIMEOUT_S,
             cwd=Path(__file__).resolve().parents[2],
         )
@@ -61,9 +66,10 @@ def train_in_child(cache_dir: Path) -> bool:
 
 class IntentClassifier:
     def __init__(self, threshold: float, cache_dir: Path | None = None,
-                 model: IntentModel | None = None):
+                 model: IntentModel | None = None, embedding_dir: str | None = None):
         self.threshold = threshold
         self.cache_dir = cache_dir
+        self.embedding_dir = embedding_dir
         self._model = model  # given by benchmarks; otherwise the shared cached model
 
     @property
@@ -73,17 +79,18 @@ class IntentClassifier:
     @property
     def model(self) -> IntentModel:
         if self._model is None:
-            self._model = shared_model(self.cache_dir)
+            self._model = shared_model(self.cache_dir, self.embedding_dir)
         return self._model
 
     def classify(self, text: str) -> Classification:
         return self.classify_many([text])[0]
 
     def classify_many(self, texts: Iterable[str]) -> list[Classification]:
+        texts = list(texts)
         normalised = [normalise(text) for text in texts]
         model = self.model
         results = []
-        for text, row in zip(normalised, model.probabilities(normalised), strict=True):
+        for text, row in zip(normalised, model.probabilities(texts), strict=True):
             best = int(row.argmax())
             results.append(self._decide(text, model.classes[best], float(row[best])))
         return results
