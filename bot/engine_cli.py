@@ -18,6 +18,7 @@ from itertools import islice
 import click
 
 from bot.engine.corpus import CorpusError
+from bot.engine.embedding import EmbeddingModelError
 from bot.engine.types import Classification, SuggestionSet, ThreadState
 
 BATCH = 256
@@ -28,6 +29,13 @@ def _engine(ctx: click.Context):
     from bot.engine import Engine
 
     return Engine(get_config(ctx))
+
+
+def _model_problem(error: EmbeddingModelError) -> click.ClickException:
+    """The embedding model's one line, exit code 2 (like a config problem: the fix is there)."""
+    from bot.cli import ConfigProblem
+
+    return ConfigProblem(f"Error: {error}")
 
 
 def _stdin_lines() -> Iterator[str]:
@@ -82,6 +90,8 @@ def classify(ctx: click.Context) -> None:
             sys.stdout.flush()
     except CorpusError as error:
         raise click.ClickException(f"the intent corpus cannot be used: {error}") from None
+    except EmbeddingModelError as error:
+        raise _model_problem(error) from None
     if errors:
         click.echo(f"classify: {errors} of {total} lines had an error (see their \"error\" key)",
                    err=True)
@@ -133,4 +143,6 @@ def suggest(ctx: click.Context, text: str, as_json: bool, platform: str, since_c
         result = engine.suggest(text, platform=platform, state=state, now=now)
     except CorpusError as error:
         raise click.ClickException(f"the intent corpus cannot be used: {error}") from None
+    except EmbeddingModelError as error:
+        raise _model_problem(error) from None
     click.echo(_as_json(result) if as_json else _as_text(result))

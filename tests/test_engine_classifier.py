@@ -13,15 +13,13 @@ import pytest
 
 from bot.engine.corpus import (
     DEV_FILE,
-    INTENTS_DIR,
-    TRAIN_FILES,
     dev_examples,
     read_examples,
     same_text_key,
     training_examples,
+    training_files,
 )
 from bot.engine.model import IntentModel, ModelSettings, build_pipeline, load_or_train, train
-from bot.engine.text import normalise
 from bot.engine.types import INTENTS, STAGES, Classification
 from tests.conftest import ROOT
 
@@ -33,11 +31,17 @@ def examples():
 
 def test_no_dev_text_appears_in_any_training_file():
     dev = {same_text_key(e.text) for e in dev_examples()}
-    for name in TRAIN_FILES:
-        path = INTENTS_DIR / name
-        if path.exists():
-            leaked = [e.text for e in read_examples(path) if same_text_key(e.text) in dev]
-            assert leaked == [], f"{name} repeats dev texts"
+    for path in training_files():
+        leaked = [e.text for e in read_examples(path) if same_text_key(e.text) in dev]
+        assert leaked == [], f"{path.name} repeats dev texts"
+
+
+def test_every_train_file_is_read_and_no_held_out_file_is(tmp_path):
+    rows = {"train.jsonl": "hello there", "train_zz_new.jsonl": "good morning",
+            "dev.jsonl": "hi", "multilingual_test.jsonl": "hola"}
+    for name, text in rows.items():
+        (tmp_path / name).write_text(json.dumps({"text": text, "intent": "chit_chat"}) + "\n")
+    assert [e.text for e in training_examples(tmp_path)] == ["hello there", "good morning"]
 
 
 def test_dev_texts_are_left_out_of_training_even_if_a_file_repeats_one(tmp_path):
@@ -78,8 +82,8 @@ def test_the_numpy_predictions_match_the_scikit_learn_pipeline(examples):
     settings = ModelSettings()
     model = train(examples, settings)
     pipeline = build_pipeline(settings)
-    pipeline.fit([normalise(e.text) for e in examples], [e.intent for e in examples])
-    texts = [normalise(e.text) for e in dev_examples()[::7]] + ["", "zzzz qqqq"]
+    pipeline.fit([e.text for e in examples], [e.intent for e in examples])
+    texts = [e.text for e in dev_examples()[::7]] + ["", "zzzz qqqq", "¿Dónde está mi pedido?"]
     assert tuple(pipeline.classes_) == model.classes
     np.testing.assert_allclose(model.probabilities(texts), pipeline.predict_proba(texts),
                                atol=1e-9)
@@ -110,14 +114,14 @@ def test_an_unreadable_cache_is_replaced_by_a_fresh_model(examples, tmp_path):
     cached.write_bytes(b"not a zip file at all")
     again = load_or_train(examples, cache_dir=tmp_path)
     assert np.array_equal(again.coef_t, trained.coef_t)
-    assert IntentModel.load(cached, trained.key).classes == trained.classes
+    assert IntentModel.load(cached, trained.key, trained.embedder).classes == trained.classes
 
 
 def test_a_cache_made_for_another_corpus_is_not_used(examples, tmp_path):
     model = load_or_train(examples, cache_dir=tmp_path)
     [cached] = tmp_path.glob("intents-*.npz")
     with pytest.raises(ValueError, match="does not match"):
-        IntentModel.load(cached, "another-key")
+        IntentModel.load(cached, "another-key", model.embedder)
     smaller = load_or_train(examples[::2], cache_dir=tmp_path)
     assert smaller.key != model.key
     assert [p.name for p in tmp_path.glob("intents-*.npz")] == \
@@ -128,7 +132,7 @@ def test_an_unwritable_cache_folder_still_gives_a_working_model(examples, tmp_pa
     blocker = tmp_path / "file"
     blocker.write_text("a file where the cache folder should be")
     model = load_or_train(examples[:300], cache_dir=blocker / "cache")
-    assert model.probabilities([normalise("hello")]).shape == (1, len(model.classes))
+    assert model.probabilities(["hello"]).shape == (1, len(model.classes))
 
 
 def test_first_use_trains_in_a_child_process_so_the_bot_never_loads_scikit_learn(tmp_path):

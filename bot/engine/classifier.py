@@ -1,4 +1,4 @@
-"""Intent classification: the model's best guess, or small talk when it is unsure."""
+"""Intent classification: the model's best guess, and what to do when it is unsure."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
+
 from bot.engine.corpus import training_examples
 from bot.engine.model import IntentModel, default_cache_dir, load_cached, load_or_train
 from bot.engine.text import normalise
@@ -17,6 +19,8 @@ from bot.engine.types import STAGES, Classification
 log = logging.getLogger(__name__)
 
 FALLBACK_INTENT = "chit_chat"
+# The intents an unsure guess never gives up for small talk (see decide).
+NEVER_SMALL_TALK = ("complaint", "unsubscribe")
 CHILD_TIMEOUT_S = 300
 
 _shared: dict[tuple[Path | None, str | None], IntentModel] = {}
@@ -87,19 +91,34 @@ class IntentClassifier:
 
     def classify_many(self, texts: Iterable[str]) -> list[Classification]:
         texts = list(texts)
-        normalised = [normalise(text) for text in texts]
         model = self.model
-        results = []
-        for text, row in zip(normalised, model.probabilities(texts), strict=True):
-            best = int(row.argmax())
-            results.append(self._decide(text, model.classes[best], float(row[best])))
-        return results
+        return [decide(text, model.classes, row, self.threshold)
+                for text, row in zip(texts, model.probabilities(texts), strict=True)]
 
-    def _decide(self, text: str, intent: str, confidence: float) -> Classification:
-        if not text:
-            return Classification(FALLBACK_INTENT, 0.0, STAGES[FALLBACK_INTENT], True)
-        confidence = round(min(max(confidence, 0.0), 1.0), 4)
-        if confidence < self.threshold:
-            # Unsure: treat it as conversation, never as a reason to sell or to opt someone out.
-            return Classification(FALLBACK_INTENT, confidence, STAGES[FALLBACK_INTENT], True)
+
+def decide(text: str, classes: tuple[str, ...], row: np.ndarray,
+           threshold: float) -> Classification:
+    """The intent Nudge acts on, given the model's probabilities for one text.
+
+    Sure (best probability >= threshold): the best guess. Unsure: the two likeliest intents
+    go along as `alternatives`, for the team to pick one, and the intent is
+    - complaint or unsubscribe when either is one of the two: missing an angry customer or an
+      opt-out costs far more than any other mistake, so neither is ever turned into small talk;
+    - otherwise small talk, flagged unsure: the reply asks what they need and sells nothing.
+    """
+    if not normalise(text):
+        return Classification(FALLBACK_INTENT, 0.0, STAGES[FALLBACK_INTENT], True)
+    order = np.argsort(-row, kind="stable")
+    confidence = _rounded(row[order[0]])
+    if confidence >= threshold:
+        intent = classes[order[0]]
         return Classification(intent, confidence, STAGES[intent])
+    alternatives = tuple((classes[i], _rounded(row[i])) for i in order[:2])
+    costly = [intent for intent, _ in alternatives if intent in NEVER_SMALL_TALK]
+    intent = costly[0] if costly else FALLBACK_INTENT
+    return Classification(intent, _rounded(row[classes.index(intent)]), STAGES[intent], True,
+                          alternatives)
+
+
+def _rounded(probability: float) -> float:
+    return round(min(max(float(probability), 0.0), 1.0), 4)

@@ -33,9 +33,14 @@ STAGES = {
 @dataclass(frozen=True)
 class Classification:
     intent: str
-    confidence: float
+    confidence: float  # the model's probability for `intent`
     stage: str
     low_confidence: bool = False
+    # When unsure: the two likeliest intents with their probabilities, likeliest first, so
+    # the team can pick one ("Not sure: complaint or order_support?"). Empty when sure.
+    alternatives: tuple[tuple[str, float], ...] = ()
+    # Strongly negative wording, whatever the intent: a person should look now.
+    urgent: bool = False
 
 
 @dataclass(frozen=True)
