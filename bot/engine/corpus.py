@@ -21,8 +21,8 @@ INTENTS_DIR = Path(__file__).resolve().parent.parent / "data" / "intents"
 TRAIN_FILES = ("train.jsonl", "train_extra.jsonl", "train_realworld_wording.jsonl",
                "train_multilingual.jsonl")
 DEV_FILE = "dev.jsonl"
-# Every intent in es, fr and de, written apart from the training lines: a test set, never
-# trained on.
+# Every intent in es, fr and de, written apart from the training lines: a test set, never trained
+# on.
 MULTILINGUAL_TEST_FILE = "multilingual_test.jsonl"
 HELD_OUT_FILES = (DEV_FILE, MULTILINGUAL_TEST_FILE)
 # Marks that tokens() keeps as words but that never make two texts different ("¿qué?" = "qué").
