@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from bot.config import ConfigError, parse_config
-from bot.engine.embedding import EmbeddingModelError, Embedder, bundled_model_dir, embed
+from bot.engine.embedding import Embedder, EmbeddingModelError, bundled_model_dir, embed
 from tests.conftest import EXAMPLE
 from tests.test_engine_cli import nudge
 
