@@ -142,6 +142,13 @@ def evaluate(name: str, examples: list[Example], probabilities: np.ndarray,
             print(f"  confidence {low:.2f}-{min(high, 1):.2f}: {int(inside.sum()):>5} guesses, "
                   f"{(best_a[inside] == truth_a[inside]).mean():.1%} right, mean confidence "
                   f"{top[inside].mean():.1%}")
+    urgent = np.array([c.urgent or c.intent == "complaint" for c in used])
+    negative = np.array([c.urgent for c in used])
+    print(f"urgent (a complaint, or strongly negative): {int(urgent[complaint].sum())} of "
+          f"{int(complaint.sum())} complaints, {int(urgent[~complaint].sum())} of "
+          f"{int((~complaint).sum())} other messages; the negativity signal alone flags "
+          + ", ".join(f"{SHORT[i]} {int(negative[truth_a == i].sum())}/{int((truth_a == i).sum())}"
+                      for i in INTENTS))
     return Figures(name, len(examples), best_f1, used_f1, complaint_recall, missed,
                    int(unsubscribe.sum()), non_english, coverage, accuracy_above)
 
@@ -201,11 +208,11 @@ def compare(examples: list[Example], threshold: float) -> None:
 def summary(rows: list[Figures]) -> None:
     print("\n=== summary (what Nudge acts on, unless said) ===")
     print(f"{'set':<26}{'n':>6}{'best F1':>9}{'F1':>7}{'compl R':>9}{'unsub missed':>14}"
-          f"{'non-English':>16}{'coverage':>10}{'acc>=thr':>10}")
+          f"{'non-English':>20}{'coverage':>10}{'acc>=thr':>10}")
     for f in rows:
         print(f"{f.name:<26}{f.n:>6}{f.best_f1:>9.3f}{f.used_f1:>7.3f}"
               f"{f.complaint_recall:>9.3f}{f'{f.unsubscribe_missed}/{f.unsubscribe_n}':>14}"
-              f"{f.non_english:>16}{f.coverage:>10.1%}{f.accuracy_above:>10.1%}")
+              f"{f.non_english:>20}{f.coverage:>10.1%}{f.accuracy_above:>10.1%}")
 
 
 def targets(rows: list[Figures]) -> bool:

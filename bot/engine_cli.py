@@ -19,7 +19,7 @@ import click
 
 from bot.engine.corpus import CorpusError
 from bot.engine.embedding import EmbeddingModelError
-from bot.engine.types import Classification, SuggestionSet, ThreadState
+from bot.engine.types import Classification, SuggestionSet, ThreadState, weighed
 
 BATCH = 256
 
@@ -111,8 +111,12 @@ def _as_json(result: SuggestionSet) -> str:
 
 def _as_text(result: SuggestionSet) -> str:
     c = result.classification
-    unsure = ", unsure: treated as small talk" if c.low_confidence else ""
+    unsure = ", unsure" if c.low_confidence else ""
     lines = [f"intent: {c.intent} (stage {c.stage}, confidence {c.confidence:.0%}{unsure})"]
+    if c.not_sure:
+        lines.append(f"{c.not_sure} ({weighed(c.alternatives)})")
+    if c.urgent:
+        lines.append("strongly negative: urgent")
     for rank, s in enumerate(result.suggestions, start=1):
         lines.append("")
         lines.append(f"{rank}. " + s.text.replace("\n", "\n   "))

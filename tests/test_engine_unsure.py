@@ -39,7 +39,9 @@ def test_other_unsure_guesses_become_small_talk_that_names_both_candidates():
     row = probabilities(pricing=0.3, product_question=0.29)
     result = decide("the blue one?", CLASSES, row, 0.35)
     assert result.intent == "chit_chat" and result.low_confidence
+    assert result.confidence == 0.3  # how sure the best guess was
     assert [intent for intent, _ in result.alternatives] == ["pricing", "product_question"]
+    assert result.not_sure == "Not sure: pricing or product_question?"
 
 
 def test_an_empty_message_is_small_talk_with_no_confidence():

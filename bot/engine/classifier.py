@@ -13,6 +13,7 @@ import numpy as np
 
 from bot.engine.corpus import training_examples
 from bot.engine.model import IntentModel, default_cache_dir, load_cached, load_or_train
+from bot.engine.negativity import strongly_negative
 from bot.engine.text import normalise
 from bot.engine.types import STAGES, Classification
 
@@ -105,19 +106,24 @@ def decide(text: str, classes: tuple[str, ...], row: np.ndarray,
     - complaint or unsubscribe when either is one of the two: missing an angry customer or an
       opt-out costs far more than any other mistake, so neither is ever turned into small talk;
     - otherwise small talk, flagged unsure: the reply asks what they need and sells nothing.
+    A strongly negative message (bot.engine.negativity) is flagged urgent whatever its intent.
     """
     if not normalise(text):
         return Classification(FALLBACK_INTENT, 0.0, STAGES[FALLBACK_INTENT], True)
     order = np.argsort(-row, kind="stable")
     confidence = _rounded(row[order[0]])
+    urgent = strongly_negative(text, float(row[classes.index("complaint")]),
+                               float(row[classes.index("praise")]))
     if confidence >= threshold:
         intent = classes[order[0]]
-        return Classification(intent, confidence, STAGES[intent])
+        return Classification(intent, confidence, STAGES[intent], urgent=urgent)
     alternatives = tuple((classes[i], _rounded(row[i])) for i in order[:2])
     costly = [intent for intent, _ in alternatives if intent in NEVER_SMALL_TALK]
-    intent = costly[0] if costly else FALLBACK_INTENT
-    return Classification(intent, _rounded(row[classes.index(intent)]), STAGES[intent], True,
-                          alternatives)
+    if costly:
+        intent, confidence = costly[0], _rounded(row[classes.index(costly[0])])
+    else:  # small talk, with the best guess's confidence: how unsure the model was
+        intent = FALLBACK_INTENT
+    return Classification(intent, confidence, STAGES[intent], True, alternatives, urgent)
 
 
 def _rounded(probability: float) -> float:

@@ -11,7 +11,7 @@ A policy function returns Plans in order of preference; the engine renders them 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from bot.config import CTA, Config, Offer, Store
@@ -295,9 +295,20 @@ ALLOWED_KINDS: dict[str, frozenset[str]] = {
 
 
 def plan(s: Situation) -> list[Plan]:
-    """The plans for this situation, each checked against the intent's allowed CTA kinds."""
-    intent = s.classification.intent
-    plans = POLICIES[intent](s)
-    allowed = ALLOWED_KINDS[intent]
-    return [p for p in plans if p.cta is None or (p.cta.kind in allowed
-                                                  and s.catalog.usable(p.cta))]
+    """The plans for this situation, each checked against the intent's allowed CTA kinds.
+
+    An unsure guess says so first in every plan's rationale ("Not sure: complaint or
+    order_support?"); a strongly negative message makes every plan urgent, whatever its intent.
+    """
+    c = s.classification
+    plans = POLICIES[c.intent](s)
+    allowed = ALLOWED_KINDS[c.intent]
+    plans = [p for p in plans if p.cta is None or (p.cta.kind in allowed
+                                                   and s.catalog.usable(p.cta))]
+    if c.not_sure:
+        plans = [replace(p, rationale=f"{c.not_sure} {p.rationale}") for p in plans]
+    if c.urgent:
+        plans = [p if p.urgent else replace(p, urgent=True, rationale=f"{p.rationale}; "
+                                            "strongly negative wording: urgent")
+                 for p in plans]
+    return plans
