@@ -26,7 +26,7 @@ import numpy as np
 
 from bot.engine.corpus import Example, corpus_hash
 from bot.engine.embedding import Embedder, embedder
-from bot.engine.text import char_features, clean, normalise, word_features
+from bot.engine.text import char_features, for_embedding, normalise, word_features
 
 log = logging.getLogger(__name__)
 
@@ -95,14 +95,14 @@ class IntentModel:
         `classes`."""
         if not texts:
             return np.empty((0, len(self.classes)))
-        cleaned = [clean(text) for text in texts]
-        scores = self._tfidf_scores([normalise(text) for text in cleaned])
+        scores = self._tfidf_scores([normalise(text) for text in texts])
         if self.embedding_dim:
             if self.embedder is None:
                 raise ValueError("this model needs its embedding model loaded")
             start = len(self.word_vocab) + len(self.char_vocab)
             block = self.coef_t[start : start + self.embedding_dim]
-            scores += (self.embedder.embed(cleaned) * self.embedding_weight) @ block
+            vectors = self.embedder.embed([for_embedding(text) for text in texts])
+            scores += (vectors * self.embedding_weight) @ block
         scores += self.intercept
         scores -= scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
@@ -225,10 +225,11 @@ def _embedding_block(texts, directory: str, weight: float) -> np.ndarray:
     """The embedding features of a training pipeline. Vectors are remembered by text, so
     cross-validation embeds each training text once, not once per fold."""
     vectors = embedder(directory)
-    todo = [t for t in dict.fromkeys(clean(t) for t in texts) if (directory, t) not in _memo]
+    readable = [for_embedding(text) for text in texts]
+    todo = [t for t in dict.fromkeys(readable) if (directory, t) not in _memo]
     for text, row in zip(todo, vectors.embed(todo), strict=True):
         _memo[(directory, text)] = row
-    return np.vstack([_memo[(directory, clean(t))] for t in texts]) * weight \
+    return np.vstack([_memo[(directory, t)] for t in readable]) * weight \
         if len(texts) else np.empty((0, vectors.dim))
 
 
