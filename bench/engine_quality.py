@@ -193,8 +193,10 @@ def compare(examples: list[Example], threshold: float) -> None:
     }
     print("\n5-fold cross-validation on the training files (macro-F1: best guess / acted on; "
           "complaint recall acted on):")
+    used = None
     for name, (settings, pipeline) in candidates.items():
         probabilities, classes = cross_validated(examples, settings, pipeline)
+        used = used or (probabilities, classes)
         truth = [e.intent for e in examples]
         best = [classes[i] for i in probabilities.argmax(axis=1)]
         acted = [decide(e.text, classes, row, threshold).intent
@@ -203,6 +205,33 @@ def compare(examples: list[Example], threshold: float) -> None:
         recall = (np.array(acted)[complaint] == "complaint").mean()
         print(f"  {f1_score(truth, best, average='macro'):.3f} / "
               f"{f1_score(truth, acted, average='macro'):.3f}  complaint {recall:.3f}  {name}")
+    unsure_rules(examples, *used)
+
+
+def unsure_rules(examples: list[Example], probabilities: np.ndarray,
+                 classes: tuple[str, ...]) -> None:
+    """The unsure rule's two settings, cross-validated: the threshold and COSTLY_FLOOR."""
+    from bot.engine import classifier
+
+    truth = np.array([e.intent for e in examples])
+    shipped = classifier.COSTLY_FLOOR
+    print("\nunsure rule on the same cross-validated probabilities (used model):")
+    try:
+        for floor in (0.0, 0.15, 0.3):
+            classifier.COSTLY_FLOOR = floor
+            for threshold in (0.25, 0.35, 0.45):
+                used = [decide(e.text, classes, row, threshold)
+                        for e, row in zip(examples, probabilities, strict=True)]
+                acted = np.array([c.intent for c in used])
+                print(f"  threshold {threshold}, floor {floor}: macro-F1 "
+                      f"{f1_score(truth, acted, average='macro'):.4f}, "
+                      f"{sum(c.low_confidence for c in used)} unsure, complaint recall "
+                      f"{(acted[truth == 'complaint'] == 'complaint').mean():.3f}, "
+                      f"{((acted == 'complaint') & (truth != 'complaint')).sum()} false "
+                      f"complaints, {((acted == 'unsubscribe') & (truth != 'unsubscribe')).sum()}"
+                      " false opt-outs")
+    finally:
+        classifier.COSTLY_FLOOR = shipped
 
 
 def summary(rows: list[Figures]) -> None:

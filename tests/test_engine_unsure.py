@@ -47,3 +47,9 @@ def test_other_unsure_guesses_become_small_talk_that_names_both_candidates():
 def test_an_empty_message_is_small_talk_with_no_confidence():
     assert decide("  ", CLASSES, probabilities(pricing=0.9), 0.35) == \
         Classification("chit_chat", 0.0, "conversation", True)
+
+
+def test_a_faint_complaint_in_second_place_does_not_outvote_clear_small_talk():
+    row = probabilities(chit_chat=0.33, complaint=0.1)
+    result = decide("same again?", CLASSES, row, 0.35)
+    assert result.intent == "chit_chat" and result.low_confidence

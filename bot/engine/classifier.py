@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 FALLBACK_INTENT = "chit_chat"
 # The intents an unsure guess never gives up for small talk (see decide).
 NEVER_SMALL_TALK = ("complaint", "unsubscribe")
+# ... once one of them is this probable (chosen by 5-fold cross-validation on the training
+# files, see bench/engine_quality.py --compare): below it, small talk still wins.
+COSTLY_FLOOR = 0.15
 CHILD_TIMEOUT_S = 300
 
 _shared: dict[tuple[Path | None, str | None], IntentModel] = {}
@@ -103,8 +106,9 @@ def decide(text: str, classes: tuple[str, ...], row: np.ndarray,
 
     Sure (best probability >= threshold): the best guess. Unsure: the two likeliest intents
     go along as `alternatives`, for the team to pick one, and the intent is
-    - complaint or unsubscribe when either is one of the two: missing an angry customer or an
-      opt-out costs far more than any other mistake, so neither is ever turned into small talk;
+    - complaint or unsubscribe when either is one of the two and at least COSTLY_FLOOR likely:
+      missing an angry customer or an opt-out costs far more than any other mistake, so
+      neither is ever turned into small talk;
     - otherwise small talk, flagged unsure: the reply asks what they need and sells nothing.
     A strongly negative message (bot.engine.negativity) is flagged urgent whatever its intent.
     """
@@ -118,7 +122,8 @@ def decide(text: str, classes: tuple[str, ...], row: np.ndarray,
         intent = classes[order[0]]
         return Classification(intent, confidence, STAGES[intent], urgent=urgent)
     alternatives = tuple((classes[i], _rounded(row[i])) for i in order[:2])
-    costly = [intent for intent, _ in alternatives if intent in NEVER_SMALL_TALK]
+    costly = [intent for intent, p in alternatives
+              if intent in NEVER_SMALL_TALK and p >= COSTLY_FLOOR]
     if costly:
         intent, confidence = costly[0], _rounded(row[classes.index(costly[0])])
     else:  # small talk, with the best guess's confidence: how unsure the model was
