@@ -132,7 +132,18 @@ class Application:
         adapter = self.adapters.get(post.platform)
         if adapter is None:
             raise DeliveryError(f"{post.platform} is not connected", transient=False)
+        if self._to_opted_out_person(post):
+            raise DeliveryError("that is a direct message to a customer who opted out; nothing "
+                                "was sent, and nothing ever is", transient=False)
         return await adapter.post(post)
+
+    def _to_opted_out_person(self, post: Post) -> bool:
+        """Whether `post` goes straight to a customer who opted out: a direct message, or a
+        post whose channel is the person's own id (Slack writes to their DM then)."""
+        person = post.direct_user or post.channel
+        row = self.db.execute("select 1 from opt_outs where platform = ? and user_id = ?",
+                              [post.platform, person]).fetchone()
+        return row is not None
 
     async def notify_team(self, reply: Reply, platform: str | None = None) -> None:
         """Show `reply` in the review channel of one platform, or of every connected one."""

@@ -325,6 +325,14 @@ class Config(Strict):
         value = getattr(getattr(self.platforms, platform, None), "review_channel", None)
         return "" if value is None else str(value)
 
+    def customer_channels(self, platform: str) -> set[str]:
+        """The channels where Nudge listens to customers on `platform`, as text ids or names."""
+        if platform == "console":
+            return {self.platforms.console.channel}
+        settings = getattr(self.platforms, platform, None)
+        channels = getattr(settings, "listen_channels", None) or []
+        return {str(channel).removeprefix("#") for channel in channels}
+
     def digest_time(self) -> time:
         hour, minute = self.digest.time.split(":")
         return time(int(hour), int(minute))

@@ -278,7 +278,7 @@ def on_choice(ctx: Context, action: str, suggestion_id: int | str, platform: str
     """Apply a team member's button press and record it; unknown ids get a calm answer."""
     try:
         s = _suggestion(ctx, int(suggestion_id))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         s = None
     if s is None:
         return ChoiceResult(Reply.error("That suggestion no longer exists."))
