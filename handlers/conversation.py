@@ -15,6 +15,7 @@ import logging
 from dataclasses import dataclass, replace
 
 from bot.engine.types import SuggestionSet, ThreadState
+from bot.plaintext import has_visible_text
 from bot.storage import iso, transaction
 from handlers.context import Context
 from handlers.types import Choice, Field, Post, Reply, Request
@@ -196,7 +197,13 @@ def record_opt_out(ctx: Context, request: Request, customer_id: str) -> None:
 
 
 def on_message(request: Request, ctx: Context) -> Reply | None:
-    """Handle any message in a listened channel; returns the review for the team, if any."""
+    """Handle any message in a listened channel; returns the review for the team, if any.
+
+    A message that shows nothing (only spaces or zero-width characters) is ignored: there is
+    nothing to answer, and it must not reset a thread's state.
+    """
+    if not has_visible_text(request.text):
+        return None
     recorded = record_message(request, ctx)
     if recorded is None or request.is_team or ctx.engine is None:
         return None

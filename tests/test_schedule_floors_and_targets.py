@@ -103,3 +103,15 @@ async def test_a_direct_message_to_an_opted_out_customer_is_never_posted(app):
     assert app.adapters["console"].posts == []
     await app.publish(Post.direct("console", "team", "Reminder: restock"))
     assert len(app.adapters["console"].posts) == 1
+
+
+@pytest.mark.parametrize("text", ["\u200b\u200b\u200b", "\u200d\ufeff \u2060", "\u3164\u3164",
+                                  " \t\n", "\u202e\u200f", "\ufe0f\u034f"])
+def test_a_message_with_no_visible_characters_is_ignored(ctx, engine, text):
+    ctx.engine = engine
+    request = Request(platform="slack", text=text, user="U1", channel="C1", message_id="m1")
+    assert conversation.on_message(request, ctx) is None
+    assert ctx.db["messages"].count == 0 and ctx.db["suggestions"].count == 0
+    visible = Request(platform="slack", text="\u200bhi?", user="U1", channel="C1",
+                      message_id="m2")
+    assert conversation.on_message(visible, ctx) is not None
