@@ -15,7 +15,7 @@ from bot.config import Config, Secrets
 from bot.platforms.base import Adapter, DeliveryError
 from bot.scheduling.service import SchedulerService
 from bot.scheduling.sources import build_sources
-from bot.storage import open_db
+from bot.storage import MEMORY, ProcessLock, open_db
 from handlers.context import Context
 from handlers.registry import build_router
 from handlers.types import Post, Reply
@@ -190,6 +190,15 @@ class Application:
         """Start every adapter and serve until all of them stop (the console stops at EOF)."""
         if not self.adapters:
             raise RuntimeError("no adapter to run")
+        lock = ProcessLock(self.config.storage.path)
+        if str(self.config.storage.path) != MEMORY:
+            lock.acquire()  # a second Nudge on the same file is refused, naming the first
+        try:
+            await self._serve()
+        finally:
+            lock.release()
+
+    async def _serve(self) -> None:
         self.start_warming()
         tasks = [
             asyncio.create_task(adapter.start(self), name=adapter.platform)
