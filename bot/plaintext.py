@@ -23,9 +23,24 @@ _DOTS = str.maketrans({"\u3002": ".", "\uff61": ".", "\u2024": ".", "\ufe52": ".
                        "\u0701": ".", "\u0702": "."})
 
 
-def visible(text: str) -> str:
-    """`text` in NFKC form, with invisible characters removed and look-alike dots made dots."""
-    text = _INVISIBLE.sub("", text)
+# A zero-width joiner or a variation selector right after an emoji is part of the emoji
+# ("👩‍🍳", "❤️"); anywhere else it only hides something.
+_EMOJI_JOINER = re.compile(r"(?<=[\u2600-\u27bf\U0001f000-\U0001faff\u200d\ufe0f])[\u200d\ufe0f]")
+
+
+def visible(text: str, *, keep_emoji_joiners: bool = False) -> str:
+    """`text` in NFKC form, with invisible characters removed and look-alike dots made dots.
+
+    With `keep_emoji_joiners`, the joiners inside an emoji stay, so a reply keeps its emoji
+    intact; checks that must see letters side by side use the default.
+    """
+    if keep_emoji_joiners:
+        kept: list[str] = []
+        text = _EMOJI_JOINER.sub(lambda m: kept.append(m.group(0)) or "\ue0fe", text)
+        text = _INVISIBLE.sub("", text)
+        text = re.sub("\ue0fe", lambda m: kept.pop(0), text)
+    else:
+        text = _INVISIBLE.sub("", text)
     return unicodedata.normalize("NFKC", text).translate(_DOTS)
 
 
