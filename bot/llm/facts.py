@@ -52,7 +52,6 @@ SPELLED = {
     "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
     "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
     "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000,
-    "million": 1_000_000,
     "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8, "nueve": 9,
     "diez": 10, "doce": 12, "docena": 12, "trece": 13, "catorce": 14, "dieciséis": 16,
     "diecisiete": 17, "dieciocho": 18, "diecinueve": 19, "veinte": 20, "veinticinco": 25,
@@ -151,7 +150,7 @@ def _currency(unit: str) -> str:
 
 
 def _minutes(hour: int, minute: int, ampm: str | None) -> int:
-    if ampm:
+    if ampm and hour <= 12:  # "14:00 am Markt" is German for "at the market", not a.m.
         hour = hour % 12 + (12 if ampm.lower().startswith("p") else 0)
     return hour * 60 + minute
 

@@ -73,18 +73,29 @@ _CODE_VERB = (r"use|enter|apply|type|redeem|quote|mention|input|add|say|show|usa
               r"saisissez|saisis|tapez|tape|indiquez|mentionnez|verwende|verwenden sie|nutze|"
               r"nutzen sie|gib|geben sie|tippe|nenne|nennen sie")
 _CODE_AFTER_VERB = re.compile(
-    rf"(?:^|[.!?:;,\n(—–-]\s*|\b(?:please|just|simply|then|and|or|to|pour|para|puis|y|et|"
-    rf"und|dann|bitte|einfach|por favor|you can|you could|vous pouvez|puedes|kannst du|"
-    rf"können sie)\s+)(?:{_CODE_VERB})\s+([{_QUOTE}]?)([^\s{_QUOTE}.,!?;:()]+)([{_QUOTE}]?)"
-    rf"(\s*[.!?\n]|\s*$|\s+(?:at|when|in|on|for|to|online|al|à|a|en|bei|beim|im|am|und|y|et|"
-    rf"and|ein|para|pour|für|zum|as|como|comme|als)\b)?",
+    rf"\b(?:{_CODE_VERB})\s+([{_QUOTE}]?)([^\s{_QUOTE}.,!?;:()]+)([{_QUOTE}]?)"
+    rf"(\s*[.!?\n]|\s*$|\s+(?:at|when|in|on|for|to|online|al|à|a|en|bei|beim|im|am|an|und|y|"
+    rf"et|and|ein|para|pour|für|zum|as|como|comme|als|next|la|le|lors)\b)?",
     re.IGNORECASE,
 )
+# "We use butter" describes; "use vip" instructs. After these words the verb is not an order.
+_SUBJECTS = frozenset(
+    """we i they you he she it people customers who that which nous je ils elles on wir ich sie
+    man yo nosotros ellos ustedes usted""".split()  # noqa: SIM905 (a word list)
+)
+# "the code for friends is pastrylover": a code named a few words after the word "code".
+_CODE_NAMED_LATER = re.compile(
+    rf"\b{_CODE_WORD}\b[^.!?\n]{{0,30}}?\b(?:is|es|est|ist|lautet)\s*:?\s*([{_QUOTE}]?)"
+    rf"([^\s{_QUOTE}.,!?;:()]+)",
+    re.IGNORECASE,
+)
+_PER_CENT = re.compile(r"\b(?:per|por|pour)\s?(?:cent|ciento)\b")
 # Words that may follow "code" or "use" without being a code themselves.
 _PLAIN_WORDS = frozenset(
     """
     a an the your our my this that these those it its at below above here there when if is in
     on for to and or with will can may works work gets gives takes applies apply expires only
+    valid ends runs lasts
     also still just already right now link button page form app site website shop store menu
     order basket cart checkout till counter email number name details address phone same one
     any every each some all them him her you we us me
@@ -254,24 +265,40 @@ def _invented(draft: Claims, known: Claims) -> str | None:
     return None
 
 
-def _foreign_token(token: str, known: Claims) -> bool:
+def _known_codes(known_text: str) -> set[str]:
+    """The codes the facts give: in capitals, or named after the word "code"."""
+    codes = {code.lower() for code in codes_in(known_text.upper())}
+    codes.update(m[2].lower() for m in _CODE_AFTER_WORD.finditer(known_text))
+    return codes
+
+
+def _made_up(token: str, known_codes: set[str]) -> bool:
     lowered = token.lower()
-    return lowered not in known.words and lowered not in _PLAIN_WORDS and not lowered.isdigit()
+    return lowered not in known_codes and lowered not in _PLAIN_WORDS and not lowered.isdigit()
 
 
-def _unbacked_code(text: str, known: Claims) -> str | None:
+def _preceding_word(text: str, index: int) -> str:
+    words = re.findall(r"[\w'’]+", text[max(0, index - 30):index])
+    return words[-1].lower() if words else ""
+
+
+def _unbacked_code(text: str, known: Claims, known_text: str) -> str | None:
     """A code the facts do not give: in capitals, after "code", or after "use", "enter"..."""
     for code in codes_in(text):
         if code.lower() not in known.words:
             return f"a code not in the facts: {code}"
-    for match in _CODE_AFTER_WORD.finditer(text):
-        if _foreign_token(match[2], known):
-            return f"a code not in the facts: {match[2]}"
+    known_codes = _known_codes(known_text)
+    for pattern in (_CODE_AFTER_WORD, _CODE_NAMED_LATER):
+        for match in pattern.finditer(text):
+            if _made_up(match[2], known_codes):
+                return f"a code not in the facts: {match[2]}"
     for match in _CODE_AFTER_VERB.finditer(text):
+        if _preceding_word(text, match.start()) in _SUBJECTS:
+            continue
         opening, token, closing, ending = match[1], match[2], match[3], match[4]
         looks_made_up = (bool(opening or closing) or ending is not None
                          or any(c.isdigit() for c in token) or any(c.isupper() for c in token[1:]))
-        if looks_made_up and _foreign_token(token, known):
+        if looks_made_up and _made_up(token, known_codes) and token.lower() not in known.words:
             return f"a code not in the facts: {token}"
     for tag in _HASHTAG.findall(text):
         if tag.lower() not in known.words:
@@ -284,7 +311,7 @@ def _unbacked_words(text: str, known: Claims, known_text: str) -> str | None:
     problem = concepts.unbacked(text, known_text)
     if problem:
         return problem
-    lowered = text.lower()
+    lowered = _PER_CENT.sub(" ", text.lower())
     for word in SPELLED:
         if re.search(rf"\b{word}\b", lowered) and word not in known.words:
             return f"a number not in the facts: {word}"
@@ -338,7 +365,7 @@ def check_draft(draft: str, suggestion: Suggestion, *, context: Iterable[str] = 
         return Verdict(None, "the answer repeats itself")
     known = extract(known_text, trusted=True)
     problem = (
-        _unbacked_code(checked, known)
+        _unbacked_code(checked, known, known_text)
         or _invented(extract(checked), known)
         or _unbacked_words(checked, known, known_text)
     )
