@@ -73,11 +73,12 @@ _CODE_VERB = (r"use|enter|apply|type|redeem|quote|mention|input|add|say|show|usa
               r"saisissez|saisis|tapez|tape|indiquez|mentionnez|verwende|verwenden sie|nutze|"
               r"nutzen sie|gib|geben sie|tippe|nenne|nennen sie")
 _CODE_AFTER_VERB = re.compile(
-    rf"\b(?:{_CODE_VERB})\s+([{_QUOTE}]?)([^\s{_QUOTE}.,!?;:()]+)([{_QUOTE}]?)"
+    rf"\b({_CODE_VERB})\s+([{_QUOTE}]?)([^\s{_QUOTE}.,!?;:()]+)([{_QUOTE}]?)"
     rf"(\s*[.!?\n]|\s*$|\s+(?:at|when|in|on|for|to|online|al|à|a|en|bei|beim|im|am|an|und|y|"
     rf"et|and|ein|para|pour|für|zum|as|como|comme|als|next|la|le|lors)\b)?",
     re.IGNORECASE,
 )
+_CHATTY_VERBS = frozenset({"say", "show", "add", "mention", "quote", "di", "type"})
 # "We use butter" describes; "use vip" instructs. After these words the verb is not an order.
 _SUBJECTS = frozenset(
     """we i they you he she it people customers who that which nous je ils elles on wir ich sie
@@ -295,8 +296,11 @@ def _unbacked_code(text: str, known: Claims, known_text: str) -> str | None:
     for match in _CODE_AFTER_VERB.finditer(text):
         if _preceding_word(text, match.start()) in _SUBJECTS:
             continue
-        opening, token, closing, ending = match[1], match[2], match[3], match[4]
-        looks_made_up = (bool(opening or closing) or ending is not None
+        verb, opening, token, closing, ending = match.groups()
+        # "come say hi!" ends a sentence too: after a chatty verb only a place makes it a code.
+        ends_well = ending is not None and (verb.lower() not in _CHATTY_VERBS
+                                            or ending.strip() not in ("", ".", "!", "?"))
+        looks_made_up = (bool(opening or closing) or ends_well
                          or any(c.isdigit() for c in token) or any(c.isupper() for c in token[1:]))
         if looks_made_up and _made_up(token, known_codes) and token.lower() not in known.words:
             return f"a code not in the facts: {token}"
