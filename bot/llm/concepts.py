@@ -48,7 +48,7 @@ PROMISES: dict[str, tuple[str, ...]] = {
     ),
     "a multi-buy deal": (
         r"\bbogo\w*", r"\bbuy (?:one|1|two|2)\W+(?:and )?get (?:one|1|a second|another)",
-        r"\b(?:\d|one|two|three|four)\s*(?:for|x)\s*(?:the price of )?(?:\d|one|two|three)\b",
+        r"\b(?:\d|one|two|three|four)[\s-]*(?:for|x)[\s-]*(?:the price of )?(?:\d|one|two|three)\b",
         r"\b\d\s*\+\s*\d\b(?!\s*(?:=|%))", r"\bsecond (?:one |item |box |loaf |coffee |cake )?"
         r"(?:is )?(?:free|half|on us|for)\b", r"\bget (?:one|another|a second)\b[^.!?]{0,20}"
         r"\b(?:free|on us|half)", r"\b(?:dos|tres) por (?:uno|dos)\b",
@@ -80,7 +80,8 @@ PROMISES: dict[str, tuple[str, ...]] = {
     "price matching": (
         r"\bprice[- ]match\w*", r"\bmatch\w* (?:any|their|a|the|your|every|competitors?'?)\b"
         r"[^.!?]{0,25}\bprices?\b", r"\bbeat (?:any|their|every)\b", r"\blowest prices?\b",
-        r"\bbest prices?\b", r"\bcheapest\b", r"\bigual\w* (?:cualquier|el) precio\b",
+        r"\bbest prices?\b", r"\bcheapest\b", r"\bcheaper than\b", r"\bunbeatable\b",
+        r"\bigual\w* (?:cualquier|el) precio\b",
         r"\bmejor precio\b", r"\bprecio m[áa]s bajo\b",
         r"\baligne\w* (?:\w+ )?(?:prix|tarifs)\b", r"\bconcurrence\b", r"\bcompetencia\b",
         r"\bkonkurrenz\w*", r"\bcompetitors?'?s?\b",

@@ -46,10 +46,10 @@ _URL = re.compile(
     re.IGNORECASE,
 )
 # Ways to write a dot that a person reads as one: "[.]", "(dot)", " dot ", "{punto}", " .com".
-_COMMON_TLD = r"(?:com|net|org|ru|io|co|shop|uk|de|fr|es)\b"
+# A spaced dot counts only with a space before it too: "We're open. Shop online" is a sentence.
 _DISGUISED_DOT = re.compile(
     r"\s*[\[({<]\s*(?:\.|dot|punto|point|punkt)\s*[\])}>]\s*"
-    rf"|\s+(?:dot|d0t|punto|punkt)\s+|\s*\.\s+(?={_COMMON_TLD})|(?<=\w)\s+\.(?={_COMMON_TLD})",
+    rf"|\s+(?:dot|d0t|punto|punkt)\s+|(?<=\w)\s+\.\s*(?=(?-i:{_TLDS})\b|(?-i:{_WORD_TLDS})/)",
     re.IGNORECASE,
 )
 _DISGUISED_SLASH = re.compile(r"\s+slash\s+|\s*[\[(]\s*/\s*[\])]\s*", re.IGNORECASE)
@@ -279,7 +279,9 @@ def _made_up(token: str, known_codes: set[str]) -> bool:
 
 
 def _preceding_word(text: str, index: int) -> str:
-    words = re.findall(r"[\w'’]+", text[max(0, index - 30):index])
+    """The word just before `index` in the same sentence ("" at a sentence's start)."""
+    sentence = re.split(r"[.!?\n\ue000-\uf8ff]", text[max(0, index - 30):index])[-1]
+    words = re.findall(r"[\w'’]+", sentence)
     return words[-1].lower() if words else ""
 
 
@@ -332,6 +334,8 @@ def check_draft(draft: str, suggestion: Suggestion, *, context: Iterable[str] = 
     `context` holds other trusted wording the reply may repeat (the brand's name and sign-off).
     `cut_off` is true when the server stopped at max_tokens, so the draft ends mid-sentence.
     """
+    if len(draft) > max_chars * 4 + 2000:  # long before reading it: no pattern runs on a flood
+        return Verdict(None, f"the answer is too long ({len(draft)} characters)")
     text = unwrap(draft)
     if cut_off:
         return Verdict(None, "the answer was cut off at max_tokens")
