@@ -408,6 +408,12 @@ class Scheduling(Strict):
     max_attempts: int = Field(default=4, ge=1, le=10)
 
 
+class PromotionSettings(Strict):
+    # A promotion added by someone who is not in `team.managers` waits as a draft until a
+    # manager approves it (buttons in the review channel, or `/nudge promo approve <id>`).
+    require_approval: bool = False
+
+
 class LLM(Strict):
     enabled: bool = False
     base_url: HttpUrl = "http://127.0.0.1:11434/v1"
@@ -463,6 +469,7 @@ class Config(Strict):
     digest: Digest = Field(default_factory=Digest)
     waiting: Waiting = Field(default_factory=Waiting)
     scheduling: Scheduling = Field(default_factory=Scheduling)
+    promotions: PromotionSettings = Field(default_factory=PromotionSettings)
     llm: LLM = Field(default_factory=LLM)
     links: Links = Field(default_factory=Links)
 

@@ -23,7 +23,7 @@ from bot.storage import iso, transaction
 MAX_TEXT = 1500  # leaves room for the offer, link and sign-off within Discord's 2,000
 MAX_TARGETS = 20  # more than this is a broadcast to the whole workspace, not a promotion
 PLATFORMS = ("console", "slack", "discord")
-STATUSES = ("active", "paused", "cancelled", "finished")
+STATUSES = ("active", "paused", "cancelled", "finished", "draft", "rejected")
 _CHANNEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
 _MENTION = re.compile(r"^<#([A-Za-z0-9]+)(?:\|[^>]*)?>$")  # Slack and Discord channel mentions
 # Slack ids of people (U…, W…) and of direct-message conversations (D…): posting there writes
@@ -43,6 +43,7 @@ class Actor:
 
     platform: str
     user: str
+    manager: bool = True  # in `team.managers` (the command line acts as one)
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,11 @@ class Promotion(ScheduledRow):
     max_runs: int | None
     ends_at: datetime | None
     variants: tuple[str, ...] = ()  # two or more wordings under test; () for one text
+    # An image posted with it: an http(s) URL, or "slack-file:F0123" (uploaded in the Slack
+    # modal); see bot/promotions/images.py. image_name is its file name or description.
+    image_url: str | None = None
+    image_name: str | None = None
+    approved_by: str | None = None  # who approved a draft (`promotions.require_approval`)
 
     @property
     def wordings(self) -> tuple[str, ...]:
@@ -120,6 +126,8 @@ class Promotion(ScheduledRow):
             last_run_at=when("last_run_at"), runs=row["runs"] or 0,
             max_runs=row["max_runs"] or None, ends_at=when("ends_at"),
             variants=tuple(json.loads(row.get("variants") or "[]")),
+            image_url=row.get("image_url") or None, image_name=row.get("image_name") or None,
+            approved_by=row.get("approved_by") or None,
         )
 
 
@@ -183,7 +191,8 @@ def _check_catalog(config: Config, cta_id: str | None, offer_id: str | None,
 def add(db: sqlite_utils.Database, config: Config, *, text: str, targets: list[Target],
         schedule: Schedule, schedule_text: str, actor: Actor, now: datetime,
         cta_id: str | None = None, offer_id: str | None = None,
-        other_wordings: tuple[str, ...] = ()) -> Promotion:
+        other_wordings: tuple[str, ...] = (), image_url: str | None = None,
+        image_name: str | None = None, status: str = "active") -> Promotion:
     text = _check_text(text)
     wordings = [text, *(_check_text(wording) for wording in other_wordings)]
     if len(set(wordings)) != len(wordings):
@@ -205,7 +214,7 @@ def add(db: sqlite_utils.Database, config: Config, *, text: str, targets: list[T
         "timezone": schedule.timezone,
         "cta_id": cta_id,
         "offer_id": offer_id,
-        "status": "active",
+        "status": status,
         "created_by": f"{actor.platform}:{actor.user}",
         "created_at": iso(now),
         "updated_at": iso(now),
@@ -214,6 +223,8 @@ def add(db: sqlite_utils.Database, config: Config, *, text: str, targets: list[T
         "max_runs": schedule.max_runs,
         "ends_at": iso(schedule.ends_at) if schedule.ends_at else None,
         "variants": json.dumps(wordings, ensure_ascii=False) if len(wordings) > 1 else None,
+        "image_url": image_url,
+        "image_name": image_name,
     }
     with transaction(db):
         columns = ", ".join(row)
@@ -222,7 +233,9 @@ def add(db: sqlite_utils.Database, config: Config, *, text: str, targets: list[T
                                   list(row.values())).lastrowid
         _audit(db, actor, "promotion.add", promotion_id, now, text=text,
                targets=[str(t) for t in unique], schedule=schedule_text,
-               first_run=row["next_run_at"], cta=cta_id, offer=offer_id)
+               first_run=row["next_run_at"], cta=cta_id, offer=offer_id,
+               **({"image": image_url} if image_url else {}),
+               **({"status": status} if status != "active" else {}))
     return get(db, promotion_id)
 
 
