@@ -21,10 +21,16 @@ from bot.scheduling.triggers import next_after
 from bot.storage import iso, transaction
 
 MAX_TEXT = 1500  # leaves room for the offer, link and sign-off within Discord's 2,000
+MAX_TARGETS = 20  # more than this is a broadcast to the whole workspace, not a promotion
 PLATFORMS = ("console", "slack", "discord")
 STATUSES = ("active", "paused", "cancelled", "finished", "draft", "rejected")
 _CHANNEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
 _MENTION = re.compile(r"^<#([A-Za-z0-9]+)(?:\|[^>]*)?>$")  # Slack and Discord channel mentions
+# Slack ids of people (U…, W…) and of direct-message conversations (D…): posting there writes
+# to one person. Channel names are lower case on Slack, so an upper-case id is never a name.
+_SLACK_PERSON = re.compile(r"[UWD][A-Z0-9]{6,}")
+CHANNELS_ONLY = ("promotions and reminders go to channels only (a reminder to yourself is "
+                 "`remind me`)")
 
 
 class PromotionError(Exception):
@@ -64,6 +70,9 @@ def parse_target(text: str, default_platform: str) -> Target:
     if not _CHANNEL.fullmatch(channel):
         raise PromotionError(f'"{text}" is not a channel: write `#name` or the channel id, '
                              "such as `#C0123ABCD` on Slack or `#123456789012345678` on Discord.")
+    if _SLACK_PERSON.fullmatch(channel):  # on the console too: it stands in for Slack
+        raise PromotionError(f'"{text}" is a person or a direct message, not a channel: '
+                             f"{CHANNELS_ONLY}. Write a channel such as `#C0123ABCD`.")
     if platform == "discord" and not channel.isdigit():
         raise PromotionError(f'Discord channels are given by id, not name ("{channel}"): turn on '
                              "Developer Mode, right-click the channel, Copy Channel ID.")
@@ -121,6 +130,14 @@ class Promotion(ScheduledRow):
             approved_by=row.get("approved_by") or None,
         )
 
+
+
+def refuse_people(db: sqlite_utils.Database, targets: list[Target]) -> None:
+    """Refuse a target that is a customer's own id: a post there is a direct message to them."""
+    for target in targets:
+        if db["customers"].count_where("platform = ? and user_id = ?",
+                                       [target.platform, target.channel]):
+            raise PromotionError(f"{target} is a customer, not a channel: {CHANNELS_ONLY}.")
 
 
 def get(db: sqlite_utils.Database, promotion_id: int | str) -> Promotion:
@@ -183,8 +200,12 @@ def add(db: sqlite_utils.Database, config: Config, *, text: str, targets: list[T
                              "wordings.")
     if not targets:
         raise PromotionError("Say where to post it: `in #channel` (several: `in #a, #b`).")
-    cta_id = _check_catalog(config, cta_id, offer_id, schedule)
     unique = list(dict.fromkeys(targets))
+    if len(unique) > MAX_TARGETS:
+        raise PromotionError(f"That is {len(unique)} channels; a promotion goes to at most "
+                             f"{MAX_TARGETS}. Split it into several promotions.")
+    refuse_people(db, unique)
+    cta_id = _check_catalog(config, cta_id, offer_id, schedule)
     row = {
         "text": text,
         "targets": json.dumps([{"platform": t.platform, "channel": t.channel} for t in unique]),
