@@ -376,6 +376,13 @@ def _promotion_planning(db: sqlite_utils.Database) -> None:
             db["promotions"].add_column(name, str)
 
 
+def _message_alternatives(db: sqlite_utils.Database) -> None:
+    # When the engine was unsure: the two likeliest intents with their probabilities, as JSON
+    # [[intent, probability], ...] (empty when it was sure), so the review can ask the team.
+    if "alternatives" not in db["messages"].columns_dict:
+        db["messages"].add_column("alternatives", str)
+
+
 # Append new migrations; never edit one that has shipped.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_core,
@@ -386,6 +393,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v6_links_tests_redemptions,
     _v7_inbox,
     _promotion_planning,
+    _message_alternatives,
 ]
 
 
