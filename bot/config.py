@@ -6,10 +6,12 @@ file, the key path and what was expected, so a marketer can fix it without readi
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 from dataclasses import dataclass
 from datetime import date, time
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlparse
@@ -23,6 +25,7 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -40,9 +43,24 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CTA_KINDS = ("buy", "offer", "learn", "visit", "contact", "review", "refer")
 
 # Keys and values that only ever hold credentials; finding one in the YAML means a secret is
-# about to be committed to a repository or pasted into a chat.
+# about to be committed to a repository or pasted into a chat (a sign-off is posted to
+# customers). Values are recognised by shape anywhere inside any string.
 _SECRET_KEY = re.compile(r"(^|[_-])(token|secret|password|api[_-]?key|apikey)$", re.IGNORECASE)
-_SECRET_VALUE = re.compile(r"^(xox[abposr]-|xapp-|sk-[A-Za-z0-9]{16,})")
+_SECRET_SHAPES = {
+    "a Slack token": r"\bxox[abeoprs]-(?=[A-Za-z0-9-]*\d)[A-Za-z0-9-]{4,}|\bxapp-[A-Za-z0-9-]{4,}",
+    "a Discord bot token": r"(?<![\w.-])[A-Za-z0-9_-]{23,28}\.[A-Za-z0-9_-]{6,7}\."
+                           r"[A-Za-z0-9_-]{27,}",
+    "an API key": r"\b(?:sk|rk)-(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{20,}"
+                  r"|\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|\bgh[pousr]_[A-Za-z0-9]{30,}"
+                  r"|\bAKIA[0-9A-Z]{16}\b|\bAIza[0-9A-Za-z_-]{35}",
+    "a password in a link": r"\b[a-z][a-z0-9+.-]*://[^/\s?#@]+@",
+}
+_SECRET_VALUE = re.compile("|".join(f"(?:{shape})" for shape in _SECRET_SHAPES.values()))
+# How much a YAML file may hold once its aliases (*name) are expanded, and how deep it may nest:
+# far beyond any real config, far below what makes a walk over it slow or recursive.
+MAX_YAML_VALUES = 20_000
+MAX_YAML_DEPTH = 32
+PLATFORM_NAMES = ("console", "slack", "discord")
 
 
 class ConfigError(Exception):
@@ -72,7 +90,37 @@ def _identifier(value: str) -> str:
     return value
 
 
+def _manager(value: str) -> str:
+    """A `team.managers` entry: "<platform>:<user id>" or "<platform>:role:<role name>"."""
+    example = 'such as "slack:U0MANAGER", "discord:123456789012345678" or "discord:role:Marketing"'
+    platform, colon, who = value.partition(":")
+    if not colon or not who.strip():
+        raise ValueError(f'expected "<platform>:<user id>" or "<platform>:role:<role name>", '
+                         f'{example}, got "{value}"')
+    if platform not in PLATFORM_NAMES:
+        if platform.lower() in PLATFORM_NAMES:
+            raise ValueError(f'write the platform in lower case: "{platform.lower()}:{who}", '
+                             f'got "{value}"')
+        raise ValueError(f'unknown platform "{platform}": use {", ".join(PLATFORM_NAMES)}, '
+                         f'got "{value}"')
+    kind, colon, role = who.partition(":")
+    if colon:
+        if kind != "role" or not role.strip():
+            raise ValueError(f'expected "{platform}:role:<role name>", got "{value}"')
+        return value
+    if platform == "slack" and not re.fullmatch(r"[UW][A-Z0-9]{2,}", who):
+        raise ValueError(f'a Slack user id looks like "U0MANAGER" (upper case, from the '
+                         f'person\'s profile: ⋮ > Copy member ID), got "{value}"')
+    if platform == "discord" and not re.fullmatch(r"\d{15,21}", who):
+        raise ValueError('a Discord user id is a number such as "123456789012345678" '
+                         f'(Developer Mode, right-click the person, Copy User ID), got "{value}"')
+    if platform == "console" and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", who):
+        raise ValueError(f'a console user is a plain name such as "console:team", got "{value}"')
+    return value
+
+
 HttpUrl = Annotated[str, AfterValidator(_http_url)]
+ManagerEntry = Annotated[str, AfterValidator(_manager)]
 TimeOfDay = Annotated[str, AfterValidator(_time_of_day)]
 Identifier = Annotated[str, AfterValidator(_identifier)]
 
@@ -81,11 +129,29 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+LANGUAGES = ("en", "es", "fr", "de")
+STOCK_LEVELS = ("normal", "overstock", "low", "out")
+
+
 class Brand(Strict):
     name: str = Field(min_length=1)
     voice: str = "friendly, clear and brief"
     sign_off: str = ""
     emoji: bool = True
+    # ISO 4217 code: prices are shown the local way (GBP £4.20, EUR 4,20 €, USD $4.20).
+    currency: str = "GBP"
+    # Replies are written in the customer's language when it is one of `languages`,
+    # otherwise in `language`.
+    language: Literal["en", "es", "fr", "de"] = "en"
+    languages: list[Literal["en", "es", "fr", "de"]] = Field(
+        default_factory=lambda: list(LANGUAGES))
+
+    @field_validator("currency")
+    @classmethod
+    def _iso_currency(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z]{3}", value):
+            raise ValueError('expected a three-letter ISO currency code such as "GBP" or "EUR"')
+        return value.upper()
 
 
 class CTA(Strict):
@@ -108,6 +174,8 @@ class Offer(Strict):
     end: date | None = None
     cta: str | None = None
     in_store: bool = False
+    # Product names, aliases or categories the offer is for; empty means the whole shop.
+    applies_to: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Offer:
@@ -120,10 +188,60 @@ class Offer(Strict):
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
 
+_SPAN = re.compile(r"\s*([01]?\d|2[0-3]):[0-5]\d\s*-\s*([01]?\d|2[0-4]):[0-5]\d\s*")
+
+
+def _check_span(span: str, where: str) -> str:
+    """ "08:00-18:00", "08:00-12:00, 13:00-17:00" or "closed", tidied; else a clear error."""
+    if span.strip().lower() == "closed":
+        return "closed"
+    if not all(_SPAN.fullmatch(part) for part in span.split(",")):
+        raise ValueError(f'{where}expected opening hours such as "08:00-18:00" or "closed", '
+                         f'got "{span}"')
+    return ", ".join(part.strip().replace(" ", "") for part in span.split(","))
+
+
+class SpecialHours(Strict):
+    """Hours that differ from the week's: one day (`date`) or a run of days (`from`-`to`)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+
+    day: date | None = Field(default=None, alias="date")
+    from_: date | None = Field(default=None, alias="from")
+    to: date | None = None
+    closed: bool = False
+    hours: str = ""
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _one_way(self) -> SpecialHours:
+        if self.day is None and (self.from_ is None or self.to is None):
+            raise ValueError('give either "date" or both "from" and "to"')
+        if self.day is not None and (self.from_ or self.to):
+            raise ValueError('give either "date" or "from" and "to", not both')
+        if self.from_ and self.to and self.to < self.from_:
+            raise ValueError(f"to {self.to} is before from {self.from_}")
+        if self.closed == bool(self.hours):
+            raise ValueError('give either "closed: true" or "hours" such as "10:00-14:00"')
+        if self.hours:
+            self.hours = _check_span(self.hours, "hours: ")
+        return self
+
+    def covers(self, day: date) -> bool:
+        if self.day is not None:
+            return self.day == day
+        return self.from_ <= day <= self.to
+
+    @property
+    def span(self) -> str:
+        return "closed" if self.closed else self.hours
+
+
 class Store(Strict):
     name: str = Field(min_length=1)
     address: str = Field(min_length=1)
     hours: dict[str, str] = Field(default_factory=dict)
+    special_hours: list[SpecialHours] = Field(default_factory=list)
     map_url: HttpUrl | None = None
     phone: str = ""
 
@@ -133,21 +251,38 @@ class Store(Strict):
         for day, span in hours.items():
             if day not in WEEKDAYS:
                 raise ValueError(f'unknown weekday "{day}": use {", ".join(WEEKDAYS)}')
-            if span.strip().lower() == "closed":
-                continue
-            for part in span.split(","):
-                if not re.fullmatch(
-                    r"\s*([01]?\d|2[0-3]):[0-5]\d\s*-\s*([01]?\d|2[0-4]):[0-5]\d\s*", part
-                ):
-                    raise ValueError(
-                        f'{day}: expected opening hours such as "08:00-18:00" or "closed", '
-                        f'got "{span}"'
-                    )
+            _check_span(span, f"{day}: ")
         return {day: span.strip() for day, span in hours.items()}
 
+    def special_on(self, day: date) -> SpecialHours | None:
+        """The special hours that apply on `day` (the first listed wins), if any."""
+        return next((special for special in self.special_hours if special.covers(day)), None)
+
     def hours_on(self, day: date) -> str:
-        """Opening hours for the weekday of `day`, or "closed" when none are listed."""
+        """Opening hours on `day`: its special hours if any, else its weekday's, else "closed"."""
+        special = self.special_on(day)
+        if special is not None:
+            return special.span
         return self.hours.get(WEEKDAYS[day.weekday()], "closed")
+
+
+class Product(Strict):
+    """Something the shop sells: what customers call it, what it costs, how much is left."""
+
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)
+    price: Decimal | None = Field(default=None, ge=0, decimal_places=2)
+    category: str = ""
+    cta: str | None = None
+    stock: Literal["normal", "overstock", "low", "out"] = "normal"
+    description: str = ""
+
+    @field_validator("aliases", mode="before")
+    @classmethod
+    def _split_aliases(cls, value: Any) -> Any:
+        if isinstance(value, str):  # a CSV cell: "sourdough, sourdough loaf"
+            return [part.strip() for part in re.split(r"[,;|]", value) if part.strip()]
+        return value
 
 
 class FAQ(Strict):
@@ -198,7 +333,7 @@ class Platforms(Strict):
 
 
 class Team(Strict):
-    managers: list[str] = Field(default_factory=list)
+    managers: list[ManagerEntry] = Field(default_factory=list)
 
     def may_manage(self, platform: str, user: str, roles: tuple[str, ...] = ()) -> bool:
         """Whether this person may add, change or cancel promotions.
@@ -213,11 +348,32 @@ class Team(Strict):
         return any(f"{platform}:role:{role}" in self.managers for role in roles)
 
 
+# The files of a sentence-embedding model directory (see bot.engine.embedding).
+EMBEDDING_MODEL_FILES = ("sp.model", "weights.npz")
+
+
 class EngineSettings(Strict):
     cta_cadence: int = Field(default=3, ge=1, le=50)
     confidence_threshold: float = Field(default=0.35, ge=0, le=1)
     max_suggestions: int = Field(default=3, ge=1, le=3)
     faq_threshold: float = Field(default=0.35, gt=0, le=1)
+    # A directory holding another sentence-embedding model (sp.model and weights.npz); empty
+    # means the model installed with Nudge.
+    embedding_model: str | None = None
+
+    @field_validator("embedding_model")
+    @classmethod
+    def _embedding_model(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        path = Path(value).expanduser()
+        missing = [name for name in EMBEDDING_MODEL_FILES if not (path / name).is_file()]
+        if missing:
+            where = "no such directory" if not path.is_dir() else f"{', '.join(missing)} missing"
+            raise ValueError(f"no embedding model in {path} ({where}): give a directory holding "
+                             f"{' and '.join(EMBEDDING_MODEL_FILES)}, or remove "
+                             "engine.embedding_model to use the model installed with Nudge")
+        return str(path.resolve())
 
 
 class Digest(Strict):
@@ -250,6 +406,12 @@ class Waiting(Strict):
 class Scheduling(Strict):
     grace_minutes: int = Field(default=60, ge=0)
     max_attempts: int = Field(default=4, ge=1, le=10)
+
+
+class PromotionSettings(Strict):
+    # A promotion added by someone who is not in `team.managers` waits as a draft until a
+    # manager approves it (buttons in the review channel, or `/nudge promo approve <id>`).
+    require_approval: bool = False
 
 
 class LLM(Strict):
@@ -300,9 +462,14 @@ class Config(Strict):
     offers: list[Offer] = Field(default_factory=list)
     stores: list[Store] = Field(default_factory=list)
     faq: list[FAQ] = Field(default_factory=list)
+    products: list[Product] = Field(default_factory=list)
+    # A CSV file of products (columns name, aliases, price, category, cta, stock), read next to
+    # the config file; its rows are added to `products`.
+    products_file: str | None = None
     digest: Digest = Field(default_factory=Digest)
     waiting: Waiting = Field(default_factory=Waiting)
     scheduling: Scheduling = Field(default_factory=Scheduling)
+    promotions: PromotionSettings = Field(default_factory=PromotionSettings)
     llm: LLM = Field(default_factory=LLM)
     links: Links = Field(default_factory=Links)
 
@@ -316,23 +483,13 @@ class Config(Strict):
         return value
 
     @model_validator(mode="after")
-    def _references_exist(self) -> Config:
-        cta_ids = [cta.id for cta in self.ctas]
-        duplicates = sorted({i for i in cta_ids if cta_ids.count(i) > 1})
-        if duplicates:
-            raise ValueError(f"ctas: duplicate id {', '.join(duplicates)}")
-        for index, offer in enumerate(self.offers):
-            if offer.cta and offer.cta not in cta_ids:
-                raise ValueError(f"offers[{index}].cta: no CTA with id \"{offer.cta}\" in ctas")
-        for index, entry in enumerate(self.faq):
-            if entry.cta and entry.cta not in cta_ids:
-                raise ValueError(f"faq[{index}].cta: no CTA with id \"{entry.cta}\" in ctas")
-        store_names = [store.name for store in self.stores]
-        for index, cta in enumerate(self.ctas):
-            if cta.store is not None and cta.store not in store_names:
-                known = ", ".join(f'"{name}"' for name in store_names) or "none are listed"
-                raise ValueError(f"ctas[{index}].store: no store named \"{cta.store}\" in stores "
-                                 f"(known: {known})")
+    def _references_exist(self, info: ValidationInfo) -> Config:
+        # parse_config checks references itself, on the raw file, so that they are reported
+        # together with every other problem in one pass.
+        if not (info.context or {}).get("references_checked"):
+            problems = reference_problems(self.model_dump(mode="json", by_alias=True))
+            if problems:
+                raise ValueError("; ".join(problems))
         return self
 
     @property
@@ -349,6 +506,14 @@ class Config(Strict):
         """Where the team reads Nudge on `platform` (digests, pings); "" when none is set."""
         value = getattr(getattr(self.platforms, platform, None), "review_channel", None)
         return "" if value is None else str(value)
+
+    def customer_channels(self, platform: str) -> set[str]:
+        """The channels where Nudge listens to customers on `platform`, as text ids or names."""
+        if platform == "console":
+            return {self.platforms.console.channel}
+        settings = getattr(self.platforms, platform, None)
+        channels = getattr(settings, "listen_channels", None) or []
+        return {str(channel).removeprefix("#") for channel in channels}
 
     def digest_time(self) -> time:
         hour, minute = self.digest.time.split(":")
@@ -418,27 +583,176 @@ def _find_secrets(node: Any, path: str = "") -> list[str]:
     if isinstance(node, dict):
         for key, value in node.items():
             child = f"{path}.{key}" if path else str(key)
-            if _SECRET_KEY.search(str(key)) and value not in (None, "", False):
+            if _SECRET_KEY.search(str(key)) and value not in (None, "", False) or (
+                    isinstance(key, str) and _SECRET_VALUE.search(key)):
                 found.append(child)
             else:
                 found.extend(_find_secrets(value, child))
     elif isinstance(node, list):
         for index, value in enumerate(node):
             found.extend(_find_secrets(value, f"{path}[{index}]"))
-    elif isinstance(node, str) and _SECRET_VALUE.match(node.strip()):
+    elif isinstance(node, str) and _SECRET_VALUE.search(node):
         found.append(path)
     return found
 
 
-def parse_config(text: str, filename: str = DEFAULT_CONFIG_NAME) -> Config:
-    """Validate YAML text into a Config, or raise ConfigError listing every problem."""
+def _yaml_problem(filename: str, error: yaml.YAMLError) -> ConfigError:
+    mark = getattr(error, "problem_mark", None)
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+    problem = getattr(error, "problem", None) or "not valid YAML"
+    return ConfigError([f"{filename}: {where}{problem}"])
+
+
+def _check_depth(text: str, filename: str) -> None:
+    """Refuse nesting deeper than MAX_YAML_DEPTH, reading events (no recursion, no objects)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                line = event.start_mark.line + 1
+                raise ConfigError([f"{filename}: line {line}: nested more than {MAX_YAML_DEPTH} "
+                                   "levels deep; a Nudge config is never that deep"])
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _check_expansion(root: yaml.Node, filename: str) -> None:
+    """Refuse aliases that expand past MAX_YAML_VALUES values or MAX_YAML_DEPTH levels, or that
+    refer to themselves, before anything walks the data (an alias bomb is a few hundred bytes).
+
+    Sizes and depths are counted once per node (aliases share nodes), without recursion.
+    """
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        else:
+            children = []
+        if children_done:
+            open_nodes.discard(key)
+            size[key] = 1 + sum(size[id(child)] for child in children)
+            depth[key] = 1 + max((depth[id(child)] for child in children), default=0)
+            if size[key] > MAX_YAML_VALUES or depth[key] > MAX_YAML_DEPTH:
+                line = node.start_mark.line + 1
+                raise ConfigError([f"{filename}: line {line}: its aliases (*name) expand to more "
+                                   f"than {MAX_YAML_VALUES:,} values or {MAX_YAML_DEPTH} levels; "
+                                   "write the settings out instead"])
+            continue
+        if key in size:
+            continue
+        if key in open_nodes:
+            line = node.start_mark.line + 1
+            raise ConfigError([f"{filename}: line {line}: an alias (*name) refers to the value "
+                               "that contains it; write the settings out instead"])
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in size)
+
+
+def load_yaml(text: str, filename: str = DEFAULT_CONFIG_NAME) -> Any:
+    """The YAML document in `text`, refused with one line if it is deep, huge or malformed."""
     try:
-        raw = yaml.safe_load(text)
+        _check_depth(text, filename)
+        loader = yaml.SafeLoader(text)
+        try:
+            root = loader.get_single_node()
+            if root is None:
+                return None
+            _check_expansion(root, filename)
+            return loader.construct_document(root)
+        finally:
+            loader.dispose()
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(error, "problem", None) or "not valid YAML"
-        raise ConfigError([f"{filename}: {where}{problem}"]) from None
+        raise _yaml_problem(filename, error) from None
+    except (ValueError, OverflowError, TypeError) as error:
+        # A value YAML reads but Python cannot hold: 2026-02-31, a 5,000-digit number.
+        reason = "a number with too many digits" if "digits" in str(error) else str(error)
+        raise ConfigError([f"{filename}: a value cannot be read ({reason[:120]})"]) from None
+
+
+def _mapping(node: Any) -> dict:
+    return node if isinstance(node, dict) else {}
+
+
+def _items(node: Any) -> list[dict]:
+    return [item for item in node if isinstance(item, dict)] if isinstance(node, list) else []
+
+
+def reference_problems(raw: dict) -> list[str]:
+    """Every key that names something missing elsewhere in the config (a CTA, a store).
+
+    Works on the raw file, so it can run even when other parts of it are invalid."""
+    problems: list[str] = []
+    cta_ids = [str(cta.get("id")) for cta in _items(raw.get("ctas"))]
+    duplicates = sorted({i for i in cta_ids if cta_ids.count(i) > 1})
+    if duplicates:
+        problems.append(f"ctas: duplicate id {', '.join(duplicates)}")
+    for section in ("offers", "faq", "products"):
+        for index, entry in enumerate(_items(raw.get(section))):
+            if entry.get("cta") and str(entry["cta"]) not in cta_ids:
+                problems.append(f"{section}[{index}].cta: no CTA with id \"{entry['cta']}\" "
+                                "in ctas")
+    store_names = [str(store.get("name")) for store in _items(raw.get("stores"))]
+    for index, cta in enumerate(_items(raw.get("ctas"))):
+        if cta.get("store") is not None and str(cta["store"]) not in store_names:
+            known = ", ".join(f'"{name}"' for name in store_names) or "none are listed"
+            problems.append(f"ctas[{index}].store: no store named \"{cta['store']}\" in stores "
+                            f"(known: {known})")
+    return problems
+
+
+def read_products_file(name: str, base_dir: Path | None) -> tuple[list[dict], list[str]]:
+    """The rows of a products CSV (name, aliases, price, category, cta, stock), and problems."""
+    path = Path(name)
+    if not path.is_absolute() and base_dir is not None:
+        path = base_dir / path
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except FileNotFoundError:
+        return [], [f"products_file: file not found: {path}"]
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        return [], [f"products_file: {path} cannot be read ({error.__class__.__name__})"]
+    cleaned = []
+    for row in rows:
+        cleaned.append({
+            str(key).strip().lower(): value.strip()
+            for key, value in row.items() if key is not None and value is not None
+            and value.strip() != ""
+        })
+    return cleaned, []
+
+
+def _csv_products(rows: list[dict], filename: str,
+                  cta_ids: set[str]) -> tuple[list[Product], list[str]]:
+    products, problems = [], []
+    for number, row in enumerate(rows, start=2):  # row 1 is the header
+        where = f"{filename}: row {number}"
+        try:
+            products.append(Product.model_validate(row))
+        except ValidationError as error:
+            problems += [_format_error(where, e) for e in error.errors()]
+        if row.get("cta") and row["cta"] not in cta_ids:
+            problems.append(f"{where}: cta: no CTA with id \"{row['cta']}\" in ctas")
+    return products, problems
+
+
+def parse_config(text: str, filename: str = DEFAULT_CONFIG_NAME,
+                 base_dir: Path | None = None) -> Config:
+    """Validate YAML text into a Config, or raise ConfigError listing every problem.
+
+    Every problem is reported in one pass: key errors, a broken products file and references
+    to CTAs or stores that do not exist. `base_dir` is where `products_file` is looked for
+    (the config file's folder; the current folder when None)."""
+    raw = load_yaml(text, filename)
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
@@ -453,10 +767,25 @@ def parse_config(text: str, filename: str = DEFAULT_CONFIG_NAME) -> Config:
                 for path in secrets
             ]
         )
+    csv_rows: list[dict] = []
+    problems: list[str] = []
+    products_file = raw.get("products_file")
+    if isinstance(products_file, str) and products_file.strip():
+        csv_rows, problems = read_products_file(products_file.strip(), base_dir)
+        problems = [f"{filename}: {line}" for line in problems]
+    cta_ids = {str(cta.get("id")) for cta in _items(raw.get("ctas"))}
+    csv_products, csv_problems = _csv_products(csv_rows, Path(str(products_file)).name, cta_ids)
+    config = None
     try:
-        return Config.model_validate(raw)
+        config = Config.model_validate(raw, context={"references_checked": True})
     except ValidationError as error:
-        raise ConfigError([_format_error(filename, e) for e in error.errors()]) from None
+        problems = [_format_error(filename, e) for e in error.errors()] + problems
+    problems += csv_problems
+    problems += [f"{filename}: {line}" for line in reference_problems(raw)]
+    if problems:
+        raise ConfigError(problems)
+    config.products.extend(csv_products)
+    return config
 
 
 def find_config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -479,4 +808,4 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
         raise ConfigError([problem]) from None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError([f"{config_path}: cannot be read ({error.__class__.__name__})"]) from None
-    return parse_config(text, config_path.name)
+    return parse_config(text, config_path.name, config_path.parent)

@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
-from bot.engine.types import SuggestionSet, ThreadState
+from bot.engine.links import catalog_urls, untagged
+from bot.engine.types import SuggestionSet, ThreadState, not_sure, weighed
+from bot.plaintext import has_visible_text
 from bot.storage import iso, transaction
 from bot.tracking.store import LinkInfo, track_text
 from handlers.context import Context
@@ -26,6 +29,7 @@ from handlers.types import Choice, Field, Post, Reply, Request
 log = logging.getLogger(__name__)
 
 MAX_STORED_TEXT = 20_000
+_URL = re.compile(r"https?://[^\s<>|]+")
 
 
 @dataclass(frozen=True)
@@ -104,10 +108,12 @@ def record_message(request: Request, ctx: Context) -> Recorded | None:
                  now, now],
             ).lastrowid
         if request.is_team:
+            cadence = ", customer_messages_since_cta = 0, last_cta_at = ?" \
+                if team_link_sent(ctx, request.text) else ""
             db.execute(
                 "update conversations set last_message_at = ?, answered_at = ?, "
-                "status = 'answered' where id = ?",
-                [now, now, conversation_id],
+                f"status = 'answered'{cadence} where id = ?",
+                [now, now] + ([now] if cadence else []) + [conversation_id],
             )
         else:
             customer_id = customer_id or customer_key(request.platform, request.user)
@@ -144,20 +150,43 @@ def thread_state(ctx: Context, recorded: Recorded) -> ThreadState:
         "and id < ? order by id desc limit ?",
         [recorded.conversation_id, recorded.message_id, EARLIER_MESSAGES],
     ).fetchall()
+    said, offers = said_in_thread(ctx, recorded.conversation_id)
     return ThreadState(
         customer_messages_since_cta=row["customer_messages_since_cta"] or 0,
         opted_out=is_opted_out(ctx, recorded.customer_id),
         earlier_texts=tuple(text for (text,) in reversed(earlier)),
+        said=said,
+        offers_sent=offers,
         thread_key=f"{row['platform']}:{row['channel']}:{row['thread']}",
     )
+
+
+def said_in_thread(ctx: Context, conversation_id: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What the team said to the customer in this thread, oldest first (replies sent through
+    Nudge as sent or as edited, and replies typed by hand), and the offers those replies
+    carried."""
+    rows = ctx.db.execute(
+        "select s.created_at, coalesce((select f.text from feedback f where f.suggestion_id = "
+        "s.id and f.action = 'edit' order by f.id desc limit 1), s.text), s.offer_id "
+        "from suggestions s where s.conversation_id = ? and s.status = 'sent' "
+        "union all select created_at, text, null from messages "
+        "where conversation_id = ? and author_role = 'team' order by 1",
+        [conversation_id, conversation_id],
+    ).fetchall()
+    said = tuple(text for _, text, _ in rows if text)
+    offers = tuple(dict.fromkeys(offer for _, _, offer in rows if offer))
+    return said, offers
 
 
 def _store_suggestions(ctx: Context, recorded: Recorded, result: SuggestionSet) -> list[int]:
     now = iso(ctx.now())
     c = result.classification
     ctx.db.execute(
-        "update messages set intent = ?, stage = ?, confidence = ? where id = ?",
-        [c.intent, c.stage, c.confidence, recorded.message_id],
+        "update messages set intent = ?, stage = ?, confidence = ?, alternatives = ? "
+        "where id = ?",
+        [c.intent, c.stage, c.confidence,
+         json.dumps([list(pair) for pair in c.alternatives]) if c.alternatives else None,
+         recorded.message_id],
     )
     ids = []
     for rank, suggestion in enumerate(result.suggestions):
@@ -202,7 +231,13 @@ def record_opt_out(ctx: Context, request: Request, customer_id: str) -> None:
 
 
 def on_message(request: Request, ctx: Context) -> Reply | None:
-    """Handle any message in a listened channel; returns the review for the team, if any."""
+    """Handle any message in a listened channel; returns the review for the team, if any.
+
+    A message that shows nothing (only spaces or zero-width characters) is ignored: there is
+    nothing to answer, and it must not reset a thread's state.
+    """
+    if not has_visible_text(request.text):
+        return None
     recorded = record_message(request, ctx)
     if recorded is None or request.is_team or ctx.engine is None:
         return None
@@ -225,6 +260,16 @@ def _suggestion(ctx: Context, suggestion_id: int) -> dict | None:
     return rows[0] if rows else None
 
 
+def _intent_line(s: dict, message: dict) -> str:
+    """"pricing (promotion, 92%)"; when the engine was unsure, the two intents to pick from:
+    "Not sure: complaint or order_support? (complaint 31%, order_support 28%)"."""
+    line = f"{s['intent']} ({s['stage']}, {s['confidence']:.0%})"
+    alternatives = json.loads(message.get("alternatives") or "[]")
+    if not_sure(alternatives):
+        line += f". {not_sure(alternatives)} ({weighed(alternatives)})"
+    return line
+
+
 def review_reply(ctx: Context, suggestion_id: int, request: Request | None = None,
                  handled: str = "") -> Reply:
     """The private message the team sees for one suggestion, with its four buttons."""
@@ -234,7 +279,7 @@ def review_reply(ctx: Context, suggestion_id: int, request: Request | None = Non
     total = ctx.db["suggestions"].count_where("message_id = ?", [s["message_id"]])
     fields = [
         Field("Customer", message["text"][:500]),
-        Field("Intent", f"{s['intent']} ({s['stage']}, {s['confidence']:.0%})"),
+        Field("Intent", _intent_line(s, message)),
         Field("Why", s["rationale"]),
         Field("Suggested reply" + (" (LLM wording)" if s["source"] == "llm" else ""), s["text"]),
     ]
@@ -284,7 +329,7 @@ def on_choice(ctx: Context, action: str, suggestion_id: int | str, platform: str
     """Apply a team member's button press and record it; unknown ids get a calm answer."""
     try:
         s = _suggestion(ctx, int(suggestion_id))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         s = None
     if s is None:
         return ChoiceResult(Reply.error("That suggestion no longer exists."))
@@ -314,6 +359,7 @@ def on_choice(ctx: Context, action: str, suggestion_id: int | str, platform: str
         text = (edited_text or "").strip()
         if not text:
             return ChoiceResult(Reply.error("The edited reply is empty; nothing was sent."))
+    asked = carries_cta(text, s["cta_url"])  # before the link is swapped for a tracked one
     with transaction(ctx.db):
         feedback_id = _feedback(ctx, s["id"], action, platform, user,
                                 text if action == "edit" else None)
@@ -332,8 +378,8 @@ def on_choice(ctx: Context, action: str, suggestion_id: int | str, platform: str
         )
         # "sending" until the platform confirms the post (confirm_send), never "sent" before.
         ctx.db.execute("update suggestions set status = 'sending' where id = ?", [s["id"]])
-        cadence = ", customer_messages_since_cta = 0, last_cta_at = ?" if s["cta_id"] else ""
-        params = [now, now] + ([now] if s["cta_id"] else []) + [conversation["id"]]
+        cadence = ", customer_messages_since_cta = 0, last_cta_at = ?" if asked else ""
+        params = [now, now] + ([now] if asked else []) + [conversation["id"]]
         ctx.db.execute(
             "update conversations set status = 'answered', answered_at = ?, last_message_at = ?"
             f"{cadence} where id = ?", params,
@@ -343,7 +389,7 @@ def on_choice(ctx: Context, action: str, suggestion_id: int | str, platform: str
         dismissed=dismissed, status=conversation["status"],
         answered_at=conversation["answered_at"], last_message_at=conversation["last_message_at"],
         customer_messages_since_cta=conversation["customer_messages_since_cta"] or 0,
-        last_cta_at=conversation["last_cta_at"], reset_cta=bool(s["cta_id"]),
+        last_cta_at=conversation["last_cta_at"], reset_cta=asked,
     )
     post = Post(
         platform=conversation["platform"],
@@ -354,6 +400,20 @@ def on_choice(ctx: Context, action: str, suggestion_id: int | str, platform: str
     )
     verb = "sent" if action == "send" else "edited and sent"
     return ChoiceResult(review_reply(ctx, s["id"], handled=f"{verb} by {user}"), post, claim)
+
+
+def carries_cta(text: str, cta_url: str | None) -> bool:
+    """Whether a reply as sent still carries its call-to-action link (an edit may drop it):
+    the CTA cadence counts only calls-to-action the customer actually received."""
+    if not cta_url:
+        return False
+    return untagged(cta_url) in {untagged(url) for url in _URL.findall(text)}
+
+
+def team_link_sent(ctx: Context, text: str) -> bool:
+    """Whether a reply typed by hand carries one of the catalog's links (a CTA, sent by hand)."""
+    found = {untagged(url) for url in _URL.findall(text)}
+    return bool(found & {untagged(url) for url in catalog_urls(ctx.config)})
 
 
 def _marks(values: tuple) -> str:

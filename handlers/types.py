@@ -72,6 +72,15 @@ class Reply:
         return cls(text=text, ok=False)
 
 
+@dataclass(frozen=True)
+class Image:
+    """A picture to post with a message (the digest's chart): PNG bytes and a file name."""
+
+    filename: str
+    data: bytes = field(repr=False)
+    title: str = ""
+
+
 DIRECT = "@"  # a Post whose channel is "@<user id>" is a direct message to that person
 
 
@@ -85,6 +94,11 @@ class Post:
     text: str
     thread: str = ""  # reply in this thread, or "" for a top-level post
     reply_to: str = ""  # the message to answer, where the platform has replies (Discord)
+    image: Image | None = None  # posted with the text: a Slack file, a Discord attachment
+    # An image shown with the text (a promotion's): an http(s) URL or "slack-file:F0123"
+    # (see bot/promotions/images.py), and what it shows, for screen readers.
+    image_url: str = ""
+    image_alt: str = ""
 
     @classmethod
     def direct(cls, platform: str, user: str, text: str) -> Post:

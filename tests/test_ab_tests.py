@@ -75,6 +75,8 @@ def test_the_add_reply_and_promo_show_name_each_wording(app):
     assert reply.ok, reply.text
     assert [(f.label, f.value) for f in reply.fields[:3]] == [
         ("Wording A", "A words"), ("Wording B", "B words"), ("Wording C", "C words")]
+    show = say(app, f"/nudge promo show {reply.meta['promotion_id']}").text
+    assert "(#customers, wording B):\n📣 B words" in show and "wording C" in show
     same = say(app, '/nudge promo add "Same" | "Same" in #customers at tomorrow 9am')
     assert not same.ok and "the same" in same.text
     dangling = say(app, '/nudge promo add "A" | in #customers at tomorrow 9am')
@@ -143,7 +145,7 @@ def template_dir(tmp_path):
     """The shipped reply templates plus a second pricing wording, as a team would add it."""
     folder = tmp_path / "replies"
     shutil.copytree(REPLIES_DIR, folder)
-    (folder / "pricing.b.j2").write_text(
+    (folder / "en" / "pricing.b.j2").write_text(
         "Good question! {% if cta %}{{ cta.label }}: {{ cta.url }}{% endif %}\n")
     return folder
 

@@ -33,9 +33,32 @@ STAGES = {
 @dataclass(frozen=True)
 class Classification:
     intent: str
-    confidence: float
+    confidence: float  # the model's probability for `intent`
     stage: str
     low_confidence: bool = False
+    # When unsure: the two likeliest intents with their probabilities, likeliest first, so
+    # the team can pick one ("Not sure: complaint or order_support?"). Empty when sure.
+    alternatives: tuple[tuple[str, float], ...] = ()
+    # Strongly negative wording, whatever the intent: a person should look now.
+    urgent: bool = False
+
+    @property
+    def not_sure(self) -> str:
+        """"Not sure: complaint or order_support?" when unsure between two intents, else ""."""
+        return not_sure(self.alternatives)
+
+
+def not_sure(alternatives) -> str:
+    """The team's question for an unsure guess, from (intent, probability) pairs."""
+    names = [intent for intent, _ in alternatives][:2]
+    if len(names) < 2:
+        return ""
+    return f"Not sure: {names[0]} or {names[1]}?"
+
+
+def weighed(alternatives) -> str:
+    """"complaint 31%, order_support 28%": each alternative with its probability."""
+    return ", ".join(f"{intent} {probability:.0%}" for intent, probability in alternatives)
 
 
 @dataclass(frozen=True)
@@ -47,6 +70,11 @@ class ThreadState:
     # The customer's earlier messages in this thread, oldest first: "the Mill Road one" said
     # two messages ago still tells which shop "what time do you close?" is about.
     earlier_texts: tuple[str, ...] = ()
+    # What the team already said in this thread (replies sent through Nudge, edited or typed
+    # by hand), oldest first: no sentence is said twice, no offer or add-on pitched twice.
+    said: tuple[str, ...] = ()
+    # The offers that replies sent in this thread carried.
+    offers_sent: tuple[str, ...] = ()
     # Which conversation this is ("slack:C1:1700.1"): a reply template under A/B test gives
     # every thread one wording, always the same.
     thread_key: str = ""
@@ -75,6 +103,10 @@ class Suggestion:
 class SuggestionSet:
     classification: Classification
     suggestions: list[Suggestion] = field(default_factory=list)
+    # The language the replies are written in, and the one the customer wrote in (they differ
+    # when the customer's is not among `brand.languages`; "" when it could not be told).
+    lang: str = "en"
+    wrote_in: str = ""
 
     @property
     def intent(self) -> str:

@@ -14,11 +14,13 @@ import logging
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bot.config import Config, Secrets
+from bot.promotions import images
 from handlers import conversation
-from handlers.types import Post, Reply, Request
+from handlers.types import Image, Post, Reply, Request
 
 if TYPE_CHECKING:
     from bot.app import Application
@@ -53,6 +55,8 @@ class ConsoleAdapter:
         console = config.platforms.console
         self.channel, self.review_channel = console.channel, console.review_channel
         self.customer = console.user
+        # Pictures (the digest's chart) are saved beside the database, and their path printed.
+        self.pictures = Path(config.storage.path).resolve().parent / "charts"
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
         self.interactive = self.stdin.isatty()
@@ -165,7 +169,17 @@ class ConsoleAdapter:
     async def post(self, post: Post) -> str:
         where = f"@{post.direct_user}" if post.direct_user is not None else f"#{post.channel}"
         self.say(f"[Nudge → {where}] {post.text}")
+        if post.image_url:
+            self.say(images.console_line(post.image_url, post.image_alt))
+        if post.image is not None:
+            self.say(f"[chart saved: {self.save_image(post.image)}]")
         return self._next_id()
+
+    def save_image(self, image: Image) -> Path:
+        self.pictures.mkdir(parents=True, exist_ok=True)
+        path = self.pictures / Path(image.filename).name
+        path.write_bytes(image.data)
+        return path
 
     async def notify_team(self, reply: Reply) -> None:
         if reply.choices:
