@@ -86,10 +86,16 @@ def check(ctx: click.Context) -> None:
         f"catalog: {len(config.ctas)} CTAs, {len(config.offers)} offers, "
         f"{len(config.stores)} stores, {len(config.faq)} FAQ entries"
     )
-    for plan in plan_platforms(config, Secrets.from_env()):
+    plans = plan_platforms(config, Secrets.from_env())
+    for plan in plans:
         click.echo(f"{plan.name}: {'starts' if plan.start else 'off'} ({plan.reason})")
     llm = plan_llm(config, Secrets.from_env())
     click.echo(f"llm: {'on' if llm.enabled else 'off'} ({llm.reason})")
+    from bot.tracking import describe
+
+    slack_http = any(plan.name == "slack" and plan.start and plan.reason.startswith("HTTP")
+                     for plan in plans)
+    click.echo(f"links: {describe(config, slack_http)}")
 
 
 def build_app(config: Config, console_only: bool = False):

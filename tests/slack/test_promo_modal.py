@@ -139,6 +139,14 @@ async def test_a_customer_cannot_open_the_promotion_modal(nudge_http):
     assert not nudge_http.fake.calls_to("views.open")
 
 
+async def test_curly_quotes_typed_in_the_modal_are_kept_exactly(nudge_http):
+    text = "“Mince pies” are back, ‘warm’ from the oven"
+    view, _ = await _open_modal(nudge_http, MANAGER)
+    await nudge_http.submit(view, _values(text=text), user=MANAGER)
+    await nudge_http.fake.wait_for_response()
+    assert nudge_http.db["promotions"].get(1)["text"] == text
+
+
 def _with_image(values: dict, *, file: dict | None = None, url: str = "") -> dict:
     if file is not None:
         values[promo.IMAGE_FILE] = {promo.IMAGE_FILE: {"type": "file_input", "files": [file]}}
