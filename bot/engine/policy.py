@@ -76,7 +76,7 @@ class Situation:
 
     @cached_property
     def answers(self) -> Answers:
-        return knowledge_answers(self.asked, self.products)
+        return knowledge_answers(self.asked, self.products, self.words.lang)
 
     @cached_property
     def sensitive(self) -> str | None:
