@@ -87,7 +87,8 @@ def knowledge_answers(asked: Asked, products: ProductDirectory, lang: str = "en"
         if not talked and (clause.price or clause.stock) and not clause.faq \
                 and not clause.subject_words:
             talked = asked.products  # "and how much are they?" after naming them
-        if talked and (clause.price or clause.stock or not clause.faq):
+        described = any(p.description for p in talked)
+        if talked and (clause.price or clause.stock or (described and not clause.faq)):
             for product in talked[:MAX_PRODUCTS]:
                 if clause.price and product.price is None:
                     checking = True
