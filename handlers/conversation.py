@@ -19,7 +19,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
 from bot.engine.links import catalog_urls, untagged
-from bot.engine.types import SuggestionSet, ThreadState
+from bot.engine.types import SuggestionSet, ThreadState, not_sure, weighed
+from bot.plaintext import has_visible_text
 from bot.storage import iso, transaction
 from bot.tracking.store import LinkInfo, track_text
 from handlers.context import Context
@@ -183,8 +184,11 @@ def _store_suggestions(ctx: Context, recorded: Recorded, result: SuggestionSet) 
     now = iso(ctx.now())
     c = result.classification
     ctx.db.execute(
-        "update messages set intent = ?, stage = ?, confidence = ? where id = ?",
-        [c.intent, c.stage, c.confidence, recorded.message_id],
+        "update messages set intent = ?, stage = ?, confidence = ?, alternatives = ? "
+        "where id = ?",
+        [c.intent, c.stage, c.confidence,
+         json.dumps([list(pair) for pair in c.alternatives]) if c.alternatives else None,
+         recorded.message_id],
     )
     ids = []
     for rank, suggestion in enumerate(result.suggestions):
@@ -229,7 +233,13 @@ def record_opt_out(ctx: Context, request: Request, customer_id: str) -> None:
 
 
 def on_message(request: Request, ctx: Context) -> Reply | None:
-    """Handle any message in a listened channel; returns the review for the team, if any."""
+    """Handle any message in a listened channel; returns the review for the team, if any.
+
+    A message that shows nothing (only spaces or zero-width characters) is ignored: there is
+    nothing to answer, and it must not reset a thread's state.
+    """
+    if not has_visible_text(request.text):
+        return None
     recorded = record_message(request, ctx)
     if recorded is None or request.is_team or ctx.engine is None:
         return None
@@ -252,6 +262,16 @@ def _suggestion(ctx: Context, suggestion_id: int) -> dict | None:
     return rows[0] if rows else None
 
 
+def _intent_line(s: dict, message: dict) -> str:
+    """"pricing (promotion, 92%)"; when the engine was unsure, the two intents to pick from:
+    "Not sure: complaint or order_support? (complaint 31%, order_support 28%)"."""
+    line = f"{s['intent']} ({s['stage']}, {s['confidence']:.0%})"
+    alternatives = json.loads(message.get("alternatives") or "[]")
+    if not_sure(alternatives):
+        line += f". {not_sure(alternatives)} ({weighed(alternatives)})"
+    return line
+
+
 def review_reply(ctx: Context, suggestion_id: int, request: Request | None = None,
                  handled: str = "") -> Reply:
     """The private message the team sees for one suggestion, with its four buttons."""
@@ -261,7 +281,7 @@ def review_reply(ctx: Context, suggestion_id: int, request: Request | None = Non
     total = ctx.db["suggestions"].count_where("message_id = ?", [s["message_id"]])
     fields = [
         Field("Customer", message["text"][:500]),
-        Field("Intent", f"{s['intent']} ({s['stage']}, {s['confidence']:.0%})"),
+        Field("Intent", _intent_line(s, message)),
         Field("Why", s["rationale"]),
         Field("Suggested reply" + (" (LLM wording)" if s["source"] == "llm" else ""), s["text"]),
     ]
@@ -311,7 +331,7 @@ def on_choice(ctx: Context, action: str, suggestion_id: int | str, platform: str
     """Apply a team member's button press and record it; unknown ids get a calm answer."""
     try:
         s = _suggestion(ctx, int(suggestion_id))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         s = None
     if s is None:
         return ChoiceResult(Reply.error("That suggestion no longer exists."))

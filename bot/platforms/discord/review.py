@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.platforms.discord import render
+from bot.platforms.discord.approval import ACTIONS as APPROVAL
+from bot.platforms.discord.approval import ApprovalButton
 from bot.platforms.discord.listening import PLATFORM, is_team
 from handlers import conversation
 from handlers.types import Reply
@@ -66,11 +68,14 @@ class ReviewButton(discord.ui.DynamicItem[discord.ui.Button],
 
 def view_for(reply: Reply) -> discord.ui.View | None:
     """The buttons of a Reply's choices, or None when it has none."""
-    buttons = [
+    buttons: list[discord.ui.Item] = [
         ReviewButton(choice.action, choice.value, choice.label, STYLES[choice.style])
         for choice in reply.choices
         if choice.action in ACTIONS and choice.value.isdigit()
     ]
+    buttons += [ApprovalButton(choice.action, choice.value, choice.label)
+                for choice in reply.choices
+                if choice.action in APPROVAL and choice.value.isdigit()]
     if not buttons:
         return None
     view = discord.ui.View(timeout=None)
