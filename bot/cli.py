@@ -101,6 +101,20 @@ def check(ctx: click.Context) -> None:
     slack_http = any(plan.name == "slack" and plan.start and plan.reason.startswith("HTTP")
                      for plan in plans)
     click.echo(f"links: {describe(config, slack_http)}")
+    click.echo(f"engine: {describe_embedding_model(config)}")
+
+
+def describe_embedding_model(config: Config) -> str:
+    """Load the sentence-embedding model now, so a broken one is found before `nudge run`."""
+    from bot.engine.embedding import EmbeddingModelError, embedder
+
+    try:
+        vectors = embedder(config.engine.embedding_model)
+    except EmbeddingModelError as error:
+        raise ConfigProblem(f"engine: {error}") from None
+    where = "installed with Nudge" if not config.engine.embedding_model else "from the config"
+    return f"multilingual sentence embeddings ready ({vectors.dim} dimensions, {where}: " \
+           f"{vectors.directory})"
 
 
 def build_app(config: Config, console_only: bool = False):
