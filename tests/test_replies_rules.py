@@ -170,3 +170,13 @@ def test_the_opt_out_confirmation_says_what_stops_and_what_does_not(engine):
     for s in result.suggestions:
         assert "offers" in s.text and "channel for everyone" in s.text
         assert "won't hear from us" not in s.text and "promotional messages" not in s.text
+
+
+def test_a_question_is_matched_to_the_faq_by_meaning_not_only_by_shared_words(tmp_path):
+    config = example_config(tmp_path, faq=[
+        {"question": "Are dogs allowed in the shop?", "answer": "Dogs on a lead are welcome."},
+        {"question": "Do you sell gift cards?", "answer": "Yes, from 10 to 100 pounds."}])
+    engine = Engine(config)
+    text = suggest(engine, "is it ok to come in with my golden retriever?").suggestions[0].text
+    assert "Dogs on a lead are welcome." in text
+    assert "gift cards" not in suggest(engine, "do you sell bird feeders?").suggestions[0].text

@@ -506,4 +506,15 @@ def plan(s: Situation) -> list[Plan]:
         plans = [p if p.urgent else replace(p, urgent=True, rationale=f"{p.rationale}; "
                                             "strongly negative wording: urgent")
                  for p in plans]
+    elif _complaint_goes_on(s, intent):
+        plans = [p if p.urgent else replace(p, urgent=True, rationale=f"{p.rationale}; "
+                                            "follow-up to a complaint: urgent")
+                 for p in plans]
     return plans
+
+
+def _complaint_goes_on(s: Situation, intent: str) -> bool:
+    """A message in a thread already flagged urgent, or right after a complaint, that is not a
+    thank-you ("and the bag was split too", "I'm leaving") keeps the thread with a person."""
+    return ((s.state.urgent or s.state.previous_intent == "complaint")
+            and intent not in ("praise",) and not _ACKNOWLEDGEMENT.match(s.text))

@@ -156,7 +156,8 @@ def analyse(text: str, products: ProductDirectory, knowledge: Knowledge,
     found = []
     for part, asked in clauses(text):
         named = products.named(part)
-        faq = knowledge.best(part, faq_only=True)
+        # Asked as a question, matched as one (the FAQ's entries are questions too).
+        faq = knowledge.best(f"{part}?" if asked else part, faq_only=True)
         hours = bool(HOURS.search(part))
         price = bool(PRICE.search(part))
         found.append(Clause(
