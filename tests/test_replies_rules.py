@@ -69,6 +69,12 @@ def test_an_overstock_addon_goes_with_its_category_once_per_thread(engine):
     assert all("Mince pies" not in s.text for s in later.suggestions)
 
 
+def test_more_of_the_same_order_stays_an_order(engine):
+    result = suggest(engine, "and 2 cinnamon buns", previous_intent="purchase_intent",
+                     earlier_texts=("I'd like to order a pastry box for saturday",))
+    assert result.suggestions[0].cta_kind in SALES
+
+
 # Every question in a message ---------------------------------------------------------------
 
 def test_hours_and_delivery_asked_together_are_both_answered_with_one_cta(engine):
@@ -143,6 +149,7 @@ def test_a_closed_shop_points_to_one_that_is_open(engine):
     ("I'll be speaking to my solicitor about this", "legal"),
     ("Hi, I'm a journalist writing an article about local bakeries", "press"),
     ("¿tiene frutos secos la tarta? soy alérgico", "allergy"),
+    ("my dog chewed a mince pie wrapper, is that toxic?", "health"),
 ])
 def test_sensitive_questions_are_urgent_with_a_holding_reply_and_no_sales_link(engine, text,
                                                                              topic):
@@ -156,7 +163,7 @@ def test_sensitive_questions_are_urgent_with_a_holding_reply_and_no_sales_link(e
 
 @pytest.mark.parametrize("text", [
     "is sue working today?", "do you have gluten free bread?", "what time is the food court open",
-    "my voucher expired, can I still use it?",
+    "my voucher expired, can I still use it?", "when does the vet shop next door open?",
 ])
 def test_everyday_words_that_look_sensitive_are_not(text):
     assert sensitive_topic(text) is None

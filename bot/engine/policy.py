@@ -441,8 +441,10 @@ def route(s: Situation) -> str:
     if intent == "chit_chat" and s.state.previous_intent == "complaint" and not s.answers \
             and not _ACKNOWLEDGEMENT.match(s.text):
         return "complaint"  # "I'm leaving" after a complaint: still for a person, now
-    if intent == "chit_chat" and (s.asked.products or s.asked.categories) and \
-            s.state.previous_intent in ("purchase_intent", "pricing", "product_question"):
+    guess = intent == "chit_chat" or s.classification.low_confidence
+    if guess and (s.asked.products or s.asked.categories) \
+            and not any(c.question for c in s.asked.clauses) \
+            and s.state.previous_intent in ("purchase_intent", "pricing", "product_question"):
         intent = s.state.previous_intent  # "and a christmas tree too": more of the same
     if intent in ("complaint", "unsubscribe", "order_support", "praise"):
         return intent
