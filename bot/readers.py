@@ -26,7 +26,7 @@ from handlers.types import Reply, Request
 T = TypeVar("T")
 
 # Commands that only read the database (and are the slow ones): run off the loop.
-READ_ONLY_COMMANDS = frozenset({"help", "digest", "stats", "experiments"})
+READ_ONLY_COMMANDS = frozenset({"help", "digest", "stats", "tests"})  # "tests": the A/B tests
 
 
 def command_name(text: str) -> str:
