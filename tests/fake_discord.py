@@ -268,6 +268,7 @@ class FakeDiscord:
         self.identify: dict[str, Any] | None = None
         self.heartbeats = 0
         self.attach_files = True  # False: the bot lacks Attach Files (403, code 50013)
+        self.cdn: dict[str, Attachment] = {}  # files people attached, by CDN path
         self.url = ""
         self._failures: list[tuple[str, re.Pattern[str], int, dict, dict, int]] = []
         self._sockets: dict[web.WebSocketResponse, itertools.count] = {}
@@ -374,9 +375,19 @@ class FakeDiscord:
     # What people do
 
     async def say(self, author: Person, channel_id: int, content: str, *,
-                  reply_to: int | None = None) -> int:
-        """`author` writes in a channel (or thread); returns the new message's id."""
-        message = self.message(channel_id, author, content, reply_to=reply_to)
+                  reply_to: int | None = None, files: tuple[Attachment, ...] = ()) -> int:
+        """`author` writes in a channel (or thread), with files attached if given; returns the
+        new message's id. Attached files are served from the CDN address in the message."""
+        attachments = []
+        for file in files:
+            path = f"/attachments/{channel_id}/{snowflake()}/{file.filename}"
+            self.cdn[path] = file
+            attachments.append({"id": str(snowflake()), "filename": file.filename,
+                                "size": len(file.data), "url": self.url + path,
+                                "proxy_url": self.url + path,
+                                "content_type": file.content_type})
+        message = self.message(channel_id, author, content, reply_to=reply_to,
+                               attachments=attachments)
         self.messages[int(message["id"])] = message
         await self.dispatch("MESSAGE_CREATE", message)
         return int(message["id"])
@@ -577,6 +588,11 @@ class FakeDiscord:
                 return self._answer(call)
             finally:
                 await self._changed_now()
+        if request.method == "GET" and request.path.startswith("/attachments/"):
+            file = self.cdn.get(request.path)
+            if file is None:
+                return web.Response(status=404, text="Not Found")
+            return web.Response(body=file.data, content_type=file.content_type)
         if request.can_read_body:
             text = await request.text()
             try:
