@@ -10,6 +10,7 @@ import asyncio
 import logging
 import shutil
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -77,6 +78,7 @@ def init(force: bool) -> None:
 def check(ctx: click.Context) -> None:
     """Validate the config and say which platforms would start, and why."""
     from bot.app import plan_platforms
+    from bot.config_warnings import config_warnings
     from bot.llm.plan import plan_llm
 
     config = get_config(ctx)
@@ -84,8 +86,11 @@ def check(ctx: click.Context) -> None:
     click.echo(f"{source}: OK ({config.brand.name}, {config.timezone})")
     click.echo(
         f"catalog: {len(config.ctas)} CTAs, {len(config.offers)} offers, "
-        f"{len(config.stores)} stores, {len(config.faq)} FAQ entries"
+        f"{len(config.stores)} stores, {len(config.faq)} FAQ entries, "
+        f"{len(config.products)} products"
     )
+    for line in config_warnings(config, datetime.now(config.zone).date()):
+        click.echo(f"warning: {line}")
     plans = plan_platforms(config, Secrets.from_env())
     for plan in plans:
         click.echo(f"{plan.name}: {'starts' if plan.start else 'off'} ({plan.reason})")
