@@ -72,7 +72,9 @@ async def running_nudge(config: Config, clock=None, **app_options):
     task = asyncio.create_task(app.run())
     try:
         ready = asyncio.create_task(adapter.ready.wait())
-        done, _ = await asyncio.wait({ready, task}, timeout=10,
+        # Generous: on a fresh machine the first start trains the intent model before the
+        # Gateway opens; readiness is what is tested here, not its speed.
+        done, _ = await asyncio.wait({ready, task}, timeout=90,
                                      return_when=asyncio.FIRST_COMPLETED)
         if task in done:
             ready.cancel()
