@@ -16,12 +16,16 @@ from dataclasses import dataclass, replace
 
 from bot.engine.types import SuggestionSet, ThreadState
 from bot.storage import iso, transaction
+from handlers import review
 from handlers.context import Context
 from handlers.types import Choice, Field, Post, Reply, Request
 
 log = logging.getLogger(__name__)
 
 MAX_STORED_TEXT = 20_000
+# A message's suggestions still in play: those made for an intent the team corrected are
+# kept (status "replaced") but no longer shown or counted.
+LIVE = "message_id = ? and status != 'replaced'"
 
 
 @dataclass(frozen=True)
@@ -147,7 +151,7 @@ def thread_state(ctx: Context, recorded: Recorded) -> ThreadState:
     )
 
 
-def _store_suggestions(ctx: Context, recorded: Recorded, result: SuggestionSet) -> list[int]:
+def store_suggestions(ctx: Context, recorded: Recorded, result: SuggestionSet) -> list[int]:
     now = iso(ctx.now())
     c = result.classification
     ctx.db.execute(
@@ -208,7 +212,7 @@ def on_message(request: Request, ctx: Context) -> Reply | None:
     )
     if result.intent == "unsubscribe":
         record_opt_out(ctx, request, recorded.customer_id)
-    ids = _store_suggestions(ctx, recorded, result)
+    ids = store_suggestions(ctx, recorded, result)
     if not ids:
         return None
     return review_reply(ctx, ids[0], request=request)
@@ -225,7 +229,7 @@ def review_reply(ctx: Context, suggestion_id: int, request: Request | None = Non
     s = _suggestion(ctx, suggestion_id)
     message = ctx.db["messages"].get(s["message_id"])
     conversation = ctx.db["conversations"].get(s["conversation_id"])
-    total = ctx.db["suggestions"].count_where("message_id = ?", [s["message_id"]])
+    total = ctx.db["suggestions"].count_where(LIVE, [s["message_id"]])
     fields = [
         Field("Customer", message["text"][:500]),
         Field("Intent", f"{s['intent']} ({s['stage']}, {s['confidence']:.0%})"),
@@ -236,10 +240,15 @@ def review_reply(ctx: Context, suggestion_id: int, request: Request | None = Non
         fields.append(Field("Link", s["cta_url"]))
     if s["urgent"]:
         fields.insert(0, Field("Urgent", "needs a person now"))
+    corrected = review.correction_field(ctx, s["message_id"])
+    if corrected is not None:
+        fields.append(corrected)
     choices: tuple[Choice, ...] = ()
+    menu = None
     if handled:
         fields.append(Field("Handled", handled))
     else:
+        menu = review.intent_menu(s["id"])
         value = str(s["id"])
         choices = (
             Choice("send", "Send", value, "primary"),
@@ -251,6 +260,7 @@ def review_reply(ctx: Context, suggestion_id: int, request: Request | None = Non
         text=f"New customer message in {conversation['channel']}: {s['intent']}",
         fields=tuple(fields),
         choices=choices,
+        menu=menu,
         meta={
             "suggestion_id": s["id"],
             "conversation_id": s["conversation_id"],
@@ -290,7 +300,7 @@ def on_choice(ctx: Context, action: str, suggestion_id: int | str, platform: str
     if action == "another":
         _feedback(ctx, s["id"], "another", platform, user)
         siblings = list(
-            ctx.db["suggestions"].rows_where("message_id = ?", [s["message_id"]], order_by="rank")
+            ctx.db["suggestions"].rows_where(LIVE, [s["message_id"]], order_by="rank")
         )
         following = siblings[(s["rank"] + 1) % len(siblings)]
         return ChoiceResult(review_reply(ctx, following["id"]))

@@ -21,7 +21,7 @@ from bot.engine.policy import Plan, Situation, plan
 from bot.engine.render import Renderer
 from bot.engine.stores import StoreDirectory, StoreHours, long_date
 from bot.engine.text import clean
-from bot.engine.types import Classification, Suggestion, SuggestionSet, ThreadState
+from bot.engine.types import STAGES, Classification, Suggestion, SuggestionSet, ThreadState
 
 __all__ = ["Engine"]
 
@@ -67,13 +67,20 @@ class Engine:
         return self.classifier.classify_many(texts)
 
     def suggest(self, text: str, *, platform: str, state: ThreadState | None = None,
-                now: datetime) -> SuggestionSet:
-        """1 to `engine.max_suggestions` replies for this customer message, best first."""
+                now: datetime, intent: str | None = None) -> SuggestionSet:
+        """1 to `engine.max_suggestions` replies for this customer message, best first.
+
+        `intent` skips the model: a person said what the message is ("wrong intent?" on a
+        review), so the replies are made for that intent, with full confidence.
+        """
         if now.tzinfo is None or now.utcoffset() is None:
             raise ValueError("now must be a time-zone aware datetime")
+        if intent is not None and intent not in STAGES:
+            raise ValueError(f"unknown intent {intent!r}")
         state = state or ThreadState()
         text = clean(text)
-        classification = self.classify(text)
+        classification = self.classify(text) if intent is None \
+            else Classification(intent, 1.0, STAGES[intent])
         day = now.astimezone(self.config.zone).date()
         situation = Situation(
             text=text,

@@ -2,9 +2,11 @@
 
 Each plain line is a customer message in the console's customer channel; lines that start with
 "/" come from the team: "/nudge ..." runs a command, and "/send", "/another", "/edit <text>",
-"/dismiss" press the buttons of the latest suggestion. It stops cleanly at end of input, so
-`printf 'hi\\n/nudge help\\n' | nudge run` is scriptable. With an LLM configured, the template
-suggestion is shown first and an "Updated draft" follows when the model's wording arrives.
+"/dismiss" press the buttons of the latest suggestion, and "/intent <name>" says which intent
+it really was (the review is redrawn for that intent and the correction is stored). It stops
+cleanly at end of input, so `printf 'hi\\n/nudge help\\n' | nudge run` is scriptable.
+With an LLM configured, the template suggestion is shown first and an "Updated draft" follows
+when the model's wording arrives.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from bot.config import Config, Secrets
 from bot.platforms.base import DeliveryError
-from handlers import conversation
+from handlers import conversation, corrections
 from handlers.types import Post, Reply, Request
 
 if TYPE_CHECKING:
@@ -28,6 +30,7 @@ log = logging.getLogger(__name__)
 
 TEAM_USER = "team"
 BUTTON_COMMANDS = ("/send", "/another", "/edit", "/dismiss")
+INTENT_COMMAND = "/intent"
 _EOF = object()
 
 
@@ -43,6 +46,9 @@ def render(reply: Reply) -> str:
     lines += [f"  {field.label}: " + _indented(field.value) for field in reply.fields]
     if reply.choices:
         lines.append("  " + "  ".join(f"[/{c.action}] {c.label}" for c in reply.choices))
+    if reply.menu is not None:
+        names = ", ".join(option.value for option in reply.menu.options)
+        lines.append(f"  [/{reply.menu.action} <name>] {reply.menu.placeholder} {names}")
     return "\n".join(lines)
 
 
@@ -81,6 +87,7 @@ class ConsoleAdapter:
         self.say(
             f"Nudge for {brand}, offline console. Type what a customer would write; "
             "/nudge help for commands, /send /another /edit /dismiss for suggestions, "
+            "/intent <name> when the intent is wrong, "
             "Ctrl-D to quit."
         )
         queue: asyncio.Queue = asyncio.Queue()
@@ -115,7 +122,9 @@ class ConsoleAdapter:
         if not text:
             return
         ctx = self.app.ctx
-        if text.split()[0].lower() in BUTTON_COMMANDS:
+        if text.split()[0].lower() == INTENT_COMMAND:
+            await self._correct(text)
+        elif text.split()[0].lower() in BUTTON_COMMANDS:
             await self._press(text)
         elif text.startswith("/"):
             request = Request(platform="console", text=text, user=TEAM_USER,
@@ -151,6 +160,22 @@ class ConsoleAdapter:
         await self.notify_team(review)
         if action == "another":
             self._improve_later(result.review)
+
+    async def _correct(self, text: str) -> None:
+        """`/intent <name>`: the latest suggestion's message was really that intent."""
+        name = text.partition(" ")[2]
+        if self.latest_suggestion is None:
+            self.say("There is no suggestion to correct yet: type a customer message first.")
+            return
+        if not name.strip():
+            self.say("Usage: /intent <name>, for example /intent pricing.")
+            return
+        await self._settle_drafts()
+        review = corrections.on_correct(self.app.ctx, self.latest_suggestion, name, "console",
+                                        TEAM_USER)
+        await self.notify_team(review)
+        if review.ok and review.choices:
+            self._improve_later(review)
 
     def _improve_later(self, review: Reply) -> None:
         """Ask for the LLM's wording without holding up the next line."""

@@ -76,7 +76,7 @@ def reply_embed(reply: Reply, jump_link: str = "") -> discord.Embed:
     fields = list(reply.fields)
     for field in fields[: MAX_FIELDS - 1]:
         value = field.value
-        if field.label == "Handled":
+        if field.label in ("Handled", "Corrected"):
             value = _HANDLED_BY.sub(r"by <@\1>", value)
         embed.add_field(name=shorten(field.label, FIELD_NAME_LIMIT),
                         value=shorten(value or "-", FIELD_LIMIT), inline=False)

@@ -11,7 +11,7 @@ from typing import Any
 from bot.platforms.slack.text import escape, mention_users
 from handlers.home import HomeSummary
 from handlers.links import message_link
-from handlers.types import Reply
+from handlers.types import Menu, Reply
 
 MAX_BLOCKS = 50
 MAX_SECTION = 3000
@@ -20,6 +20,13 @@ MAX_FALLBACK = 3000
 EDIT_VIEW = "nudge_edit"
 EDIT_BLOCK, EDIT_INPUT = "reply", "text"
 CHOICES_BLOCK = "nudge_choices"
+# Block Kit's limits for an actions block and a static_select.
+MAX_ACTION_ELEMENTS = 25
+MAX_ACTION_ID = 255
+MAX_OPTIONS = 100
+MAX_OPTION_TEXT = 75
+MAX_OPTION_VALUE = 150
+MAX_PLACEHOLDER = 150
 
 
 def _cut(text: str, limit: int) -> str:
@@ -52,7 +59,7 @@ def message(reply: Reply) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = [section(icon + text)]
     for item in reply.fields:
         value = escape(item.value)
-        if item.label == "Handled":
+        if item.label in ("Handled", "Corrected"):
             value = mention_users(value)
         blocks.append(section(f"*{escape(item.label)}*\n{value}"))
     permalink = reply.meta.get("permalink") if reply.meta else ""
@@ -60,6 +67,7 @@ def message(reply: Reply) -> dict[str, Any]:
         blocks.append({"type": "context", "elements": [
             mrkdwn(f"<{permalink}|View the customer's message>")
         ]})
+    elements: list[dict[str, Any]] = []
     if reply.choices:
         buttons = []
         for choice in reply.choices:
@@ -72,10 +80,38 @@ def message(reply: Reply) -> dict[str, Any]:
             if choice.style != "default":
                 button["style"] = choice.style
             buttons.append(button)
-        blocks.append({"type": "actions", "block_id": CHOICES_BLOCK, "elements": buttons[:25]})
+        elements += buttons
+    if reply.menu is not None and reply.menu.options:
+        elements.append(select_menu(reply.menu))
+    if elements:
+        blocks.append({"type": "actions", "block_id": CHOICES_BLOCK,
+                       "elements": elements[:MAX_ACTION_ELEMENTS]})
     if len(blocks) > MAX_BLOCKS:
         blocks = blocks[: MAX_BLOCKS - 1] + [blocks[-1]]
     return {"text": _cut(icon + escape(reply.text), MAX_FALLBACK), "blocks": blocks}
+
+
+def select_menu(menu: Menu) -> dict[str, Any]:
+    """A static_select within Slack's limits: at most 100 options, option text ≤ 75 and value
+    ≤ 150 characters. Each option's value carries the menu's value too ("42:pricing"), since a
+    select's payload has no value of its own."""
+    return {
+        "type": "static_select",
+        "action_id": action_id(menu.action)[:MAX_ACTION_ID],
+        "placeholder": plain_text(menu.placeholder, MAX_PLACEHOLDER),
+        "options": [
+            {"text": plain_text(option.label, MAX_OPTION_TEXT),
+             "value": f"{menu.value}:{option.value}"[:MAX_OPTION_VALUE]}
+            for option in menu.options[:MAX_OPTIONS]
+        ],
+    }
+
+
+def chosen_option(action: dict[str, Any]) -> tuple[str, str]:
+    """(menu value, option value) from a static_select's block_actions payload."""
+    value = str(((action.get("selected_option") or {}).get("value")) or "")
+    menu_value, _, option = value.partition(":")
+    return menu_value, option
 
 
 def edit_modal(suggestion_id: int | str, text: str, channel: str, ts: str) -> dict[str, Any]:
