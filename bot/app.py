@@ -94,6 +94,28 @@ def load_llm(config: Config, secrets: Secrets):
     return LLMDrafter.from_config(config, secrets)
 
 
+def load_refitter(db, engine, config: Config, clock: Callable[[], datetime]):
+    """What refits the engine's intent model on the team's corrections, in the background;
+    None for an engine without an intent model of its own."""
+    if not hasattr(getattr(engine, "classifier", None), "use"):
+        return None
+    from bot.engine.refitter import Refitter
+
+    return Refitter(db, engine, config.engine.refit_after, clock)
+
+
+def _restore_then(refitter, warm: Callable[[], None]) -> Callable[[], None]:
+    """The warm-up, preceded by loading the model refit on the team's corrections (if any)."""
+    def restore_and_warm() -> None:
+        if refitter is not None:
+            try:
+                refitter.restore()
+            except Exception:
+                log.exception("could not load the model refit on the team's corrections")
+        warm()
+    return restore_and_warm
+
+
 def _warm(warm: Callable[[], None]) -> bool:
     """Run an engine's warm-up; a failure is logged, and the first suggestion tries again."""
     try:
@@ -122,6 +144,8 @@ class Application:
         for source in build_sources(self.db, config):
             self.scheduler.register(source)
         self.ctx.scheduler = self.scheduler
+        self.ctx.refitter = self.refitter = load_refitter(self.db, self.ctx.engine, config,
+                                                          lambda: self.ctx.clock())
         self.llm = load_llm(config, secrets)
 
     def add_adapter(self, adapter: Adapter) -> None:
@@ -166,7 +190,10 @@ class Application:
         is not held up and the first customer message is not the one that waits."""
         warm = getattr(self.ctx.engine, "warm", None)
         if warm is not None and self.warming is None:
-            self.warming = asyncio.get_running_loop().run_in_executor(None, _warm, warm)
+            self.warming = asyncio.get_running_loop().run_in_executor(
+                None, _warm, _restore_then(self.refitter, warm))
+            if self.refitter is not None:
+                self.warming.add_done_callback(lambda _: self.refitter.catch_up())
         return self.warming
 
     async def engine_ready(self) -> None:
@@ -212,7 +239,10 @@ class Application:
         await self.scheduler.start()
 
     async def shutdown(self) -> None:
-        """Stop scheduling first (letting sends under way finish), then the adapters."""
+        """Stop scheduling first (letting sends under way finish), then the adapters; a refit
+        under way is abandoned (it is tried again at the next start)."""
+        if self.refitter is not None:
+            await self.refitter.stop()
         try:
             await self.scheduler.stop()
         except Exception:
