@@ -12,18 +12,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.config import Config, Secrets
-from bot.platforms.base import Adapter, DeliveryError
+from bot.platforms.base import Adapter, DeliveryError, StartupError
 from bot.scheduling.service import SchedulerService
 from bot.scheduling.sources import build_sources
 from bot.storage import open_db
+from bot.tracking.server import ClickTracker
+from bot.tracking.server import serve as serve_tracked_links
 from handlers.context import Context
 from handlers.registry import build_router
 from handlers.types import Post, Reply
 
 log = logging.getLogger(__name__)
 
-# How long the scheduler waits for adapters that say when they are connected (an optional
-# `ready` asyncio.Event) before it starts sending anyway.
+# How often a start still waiting for an adapter to connect says so in the log.
 ADAPTER_READY_TIMEOUT = 30.0
 
 
@@ -147,6 +148,29 @@ class Application:
         self.ctx.refitter = self.refitter = load_refitter(self.db, self.ctx.engine, config,
                                                           lambda: self.ctx.clock())
         self.llm = load_llm(config, secrets)
+        self.tracker = ClickTracker(self.db, clock=lambda: self.ctx.clock()) \
+            if config.links.tracking.enabled else None
+        self.links_runner = None  # Nudge's own listener for tracked links, when it runs
+
+    @property
+    def link_routes(self):
+        """Adds the tracked-link redirect to an aiohttp app (the Slack HTTP server); None
+        when tracking is off."""
+        return self.tracker.add_routes if self.tracker is not None else None
+
+    async def serve_links(self) -> None:
+        """Serve tracked links on Nudge's own listener unless the Slack HTTP server does."""
+        slack = self.adapters.get("slack")
+        if self.tracker is None or getattr(slack, "mode", None) == "http":
+            return
+        tracking = self.config.links.tracking
+        try:
+            self.links_runner = await serve_tracked_links(self.tracker, tracking.host,
+                                                          tracking.port)
+        except OSError as error:
+            raise StartupError(f"tracked links cannot be served on {tracking.host}:"
+                               f"{tracking.port} ({error.strerror}); change "
+                               "links.tracking.port or stop what is using it") from None
 
     def add_adapter(self, adapter: Adapter) -> None:
         self.adapters[adapter.platform] = adapter
@@ -207,6 +231,7 @@ class Application:
         if not self.adapters:
             raise RuntimeError("no adapter to run")
         self.start_warming()
+        await self.serve_links()
         tasks = [
             asyncio.create_task(adapter.start(self), name=adapter.platform)
             for adapter in self.adapters.values()
@@ -225,17 +250,32 @@ class Application:
                 await self.warming  # a thread cannot be cancelled; _warm never raises
 
     async def _start_scheduler(self, adapter_tasks: list[asyncio.Task]) -> None:
-        """Start the scheduler once the adapters that can tell are connected, so promotions
-        caught up at start are not sent into a half-open connection."""
-        waits = [adapter.ready.wait() for adapter in self.adapters.values()
-                 if isinstance(getattr(adapter, "ready", None), asyncio.Event)]
-        if waits:
-            ready = asyncio.ensure_future(asyncio.gather(*waits))
-            await asyncio.wait([ready, *adapter_tasks], timeout=ADAPTER_READY_TIMEOUT,
-                               return_when=asyncio.FIRST_COMPLETED)
+        """Start the scheduler only once every adapter is connected and its token verified.
+
+        Adapters that can tell say so with a `ready` asyncio.Event (the console needs no
+        connection). If one of them stops first (a refused token, a port in use), the start
+        fails with its error and the scheduler never ran: due promotions, reminders and the
+        digest stay pending for the next start, none is sent, failed or finished.
+        """
+        waits = {adapter.platform: adapter.ready for adapter in self.adapters.values()
+                 if isinstance(getattr(adapter, "ready", None), asyncio.Event)}
+        while not all(ready.is_set() for ready in waits.values()):
+            ready = asyncio.ensure_future(asyncio.gather(
+                *(event.wait() for event in waits.values())))
+            done, _ = await asyncio.wait([ready, *adapter_tasks], timeout=ADAPTER_READY_TIMEOUT,
+                                         return_when=asyncio.FIRST_COMPLETED)
             ready.cancel()
             # Collected, so an adapter that failed to start leaves no "never retrieved" noise.
             await asyncio.gather(ready, return_exceptions=True)
+            stopped = [task for task in adapter_tasks if task.done()]
+            if stopped:
+                stopped[0].result()  # raises the adapter's start-up error
+                raise StartupError(f"{stopped[0].get_name()} stopped while starting; nothing "
+                                   "scheduled was sent")
+            if not done:
+                waiting = sorted(name for name, event in waits.items() if not event.is_set())
+                log.warning("still waiting for %s to connect; nothing scheduled is sent until "
+                            "then", ", ".join(waiting))
         await self.scheduler.start()
 
     async def shutdown(self) -> None:
@@ -254,3 +294,6 @@ class Application:
                 log.exception("could not stop %s cleanly", adapter.platform)
         if self.llm is not None:
             await self.llm.close()
+        if self.links_runner is not None:
+            await self.links_runner.cleanup()
+            self.links_runner = None

@@ -121,10 +121,14 @@ def _register_commands() -> None:
     from bot.platforms.discord import cli as discord_cli
     from bot.platforms.slack.manifest import slack_manifest
     from bot.promotions import cli as promotions_cli
+    from bot.reminders import cli as reminders_cli
 
     cli.add_command(results_cli.stats)
     cli.add_command(results_cli.export)
+    cli.add_command(results_cli.redemptions)
+    cli.add_command(results_cli.tests_)
     cli.add_command(promotions_cli.promo)
+    cli.add_command(reminders_cli.remind)
     cli.add_command(engine_cli.classify)
     cli.add_command(engine_cli.suggest)
     cli.add_command(corrections_cli.corrections_group)

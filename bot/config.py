@@ -268,6 +268,30 @@ class Storage(Strict):
     path: str = "./data/nudge.db"
 
 
+class LinkTracking(Strict):
+    """Tracked CTA links: `<public_url>/r/<token>` answered by Nudge with a 302 to the tagged
+    URL, counting the click. Off by default; links are then plain UTM links."""
+
+    enabled: bool = False
+    public_url: HttpUrl | None = None  # where people reach Nudge, e.g. https://nudge.example.com
+    host: str = "127.0.0.1"  # Nudge's own listener, when the Slack HTTP server does not run
+    port: int = Field(default=8088, ge=1, le=65535)
+
+    @model_validator(mode="after")
+    def _needs_public_url(self) -> LinkTracking:
+        if self.enabled and self.public_url is None:
+            raise ValueError("links.tracking.enabled needs links.tracking.public_url: the address "
+                             "people can reach Nudge at, such as https://nudge.example.com")
+        return self
+
+    def base(self) -> str:
+        return str(self.public_url).rstrip("/")
+
+
+class Links(Strict):
+    tracking: LinkTracking = Field(default_factory=LinkTracking)
+
+
 class Config(Strict):
     brand: Brand
     timezone: str = "UTC"
@@ -283,6 +307,7 @@ class Config(Strict):
     waiting: Waiting = Field(default_factory=Waiting)
     scheduling: Scheduling = Field(default_factory=Scheduling)
     llm: LLM = Field(default_factory=LLM)
+    links: Links = Field(default_factory=Links)
 
     @field_validator("timezone")
     @classmethod

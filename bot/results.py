@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
+from bot.outcomes import Outcomes, outcomes
+from bot.redemptions import OfferRedemptions, by_offer
 from bot.storage import iso
 
 STAGES = ("information", "conversation", "promotion")
@@ -111,7 +113,8 @@ def _events(db: sqlite_utils.Database, span: Span) -> dict[str, list[dict]]:
         "promotions_sent": _rows(
             db,
             "select finished_at as at, platform from deliveries where kind = 'promotion' "
-            "and status = 'sent' and finished_at >= ? and finished_at < ?",
+            "and status = 'sent' and not coalesce(test, 0) "
+            "and finished_at >= ? and finished_at < ?",
             bounds,
         ),
     }
@@ -137,7 +140,9 @@ class Report:
     total: Figures
     by_day: dict[date, Figures]
     by_platform: dict[str, Figures]
-    acceptance: dict[str, tuple[int, int]]  # intent -> (sent, made)
+    acceptance: dict[str, tuple[int, int]]  # intent -> (sent, made), edits included
+    outcomes: Outcomes | None = None  # sent as suggested, edited, ... by intent and CTA
+    redemptions: list[OfferRedemptions] = field(default_factory=list)
 
 
 def report(db: sqlite_utils.Database, span: Span) -> Report:
@@ -164,4 +169,5 @@ def report(db: sqlite_utils.Database, span: Span) -> Report:
     for platform, figures in by_platform.items():
         figures.conversations = len(conversations[platform])
     acceptance = {intent: (sent[intent], made[intent]) for intent in sorted(made)}
-    return Report(span, total, by_day, dict(sorted(by_platform.items())), acceptance)
+    return Report(span, total, by_day, dict(sorted(by_platform.items())), acceptance,
+                  outcomes(db, span.start, span.end), by_offer(db, span.first, span.last))

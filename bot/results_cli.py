@@ -1,22 +1,26 @@
-"""`nudge stats` and `nudge export`: the results and the raw tables, from the command line."""
+"""`nudge stats`, `nudge export` and `nudge redemptions import`: results from the command line."""
 
 from __future__ import annotations
 
 import csv
+import getpass
 import json
 import sys
-from datetime import datetime
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
 
 import click
 
 from bot.cli import get_config
+from bot.redemptions import parse_csv, record
 from bot.results import report, span_ending
 from bot.storage import open_db
 from handlers.stats import PERIODS, render_report
 
 EXPORTABLE = (
     "customers", "conversations", "messages", "suggestions", "feedback", "promotions",
-    "deliveries", "reminders", "opt_outs", "audit_log",
+    "deliveries", "reminders", "opt_outs", "audit_log", "links", "clicks", "redemptions",
 )
 
 
@@ -48,3 +52,65 @@ def export(ctx: click.Context, table: str, as_csv: bool, as_json: bool) -> None:
     writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     writer.writerows(db[table].rows)
+
+
+@click.group()
+def redemptions() -> None:
+    """Offer codes redeemed at the till or in the web shop."""
+
+
+@redemptions.command(name="import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def import_(ctx: click.Context, file: Path) -> None:
+    """Import FILE.csv: one redemption per row of date (YYYY-MM-DD), code, optional amount.
+
+    Nothing is imported when a row is wrong: each bad row is listed (exit code 2), so the file
+    can be fixed and imported again without counting anything twice.
+    """
+    config = get_config(ctx)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        click.echo(f"{file.name} is not a UTF-8 text file: export it as CSV.", err=True)
+        ctx.exit(2)
+    items, errors = parse_csv(config, text, datetime.now(config.zone).date())
+    if errors:
+        for error in errors:
+            click.echo(f"{file.name}, {error}", err=True)
+        click.echo(f"Nothing imported: fix the {len(errors)} row(s) above and import again.",
+                   err=True)
+        ctx.exit(2)
+    if not items:
+        click.echo(f"{file.name} has no redemptions in it.", err=True)
+        ctx.exit(2)
+    db = open_db(config.storage.path)
+    try:
+        record(db, items, source=file.name, by=f"cli:{_login()}", now=datetime.now(UTC))
+    finally:
+        db.conn.close()
+    codes = Counter(item.code for item in items)
+    click.echo(f"Imported {len(items)} redemption(s): "
+               + ", ".join(f"{code} {count}" for code, count in codes.most_common()) + ".")
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (some containers)
+        return "local"
+
+
+@click.command(name="tests")
+@click.pass_context
+def tests_(ctx: click.Context) -> None:
+    """A/B tests of promotion and reply wordings: sends, clicks, CTR per variant, the winner."""
+    from handlers.context import Context
+    from handlers.experiments import render_tests
+
+    config = get_config(ctx)
+    db = open_db(config.storage.path)
+    try:
+        click.echo(render_tests(Context(config=config, db=db)))
+    finally:
+        db.conn.close()

@@ -288,7 +288,95 @@ def _v5_feedback_problem(db: sqlite_utils.Database) -> None:
         db["feedback"].add_column("problem", str)
 
 
-def _v6_corrections(db: sqlite_utils.Database) -> None:
+def _v6_links_tests_redemptions(db: sqlite_utils.Database) -> None:
+    # Tracked CTA links and their clicks (no IP address, no user agent: only the time), the
+    # wording a suggestion or promotion post used (A/B tests), and offer codes redeemed.
+    tables = db.table_names()
+    if "links" not in tables:
+        db["links"].create(
+            {
+                "token": str,  # unguessable, the path of <public_url>/r/<token>
+                "kind": str,  # reply or promotion
+                "ref_id": str,  # the suggestion id or promotion id
+                "delivery_id": int,  # the promotion post's delivery, when kind is promotion
+                "cta_id": str,
+                "variant": str,  # the wording used: "a", "b", ... ("" when not a test)
+                "platform": str,
+                "channel": str,
+                "url": str,  # where the link leads: the catalog URL with its UTM tags
+                "created_at": str,
+            },
+            pk="token",
+        )
+        db["links"].create_index(["kind", "ref_id"])
+    if "clicks" not in tables:
+        db["clicks"].create({"id": int, "token": str, "at": str}, pk="id",
+                            foreign_keys=[("token", "links", "token")])
+        db["clicks"].create_index(["token"])
+        db["clicks"].create_index(["at"])
+    if "redemptions" not in tables:
+        db["redemptions"].create(
+            {
+                "id": int,
+                "code": str,  # as the offer spells it in the config
+                "offer_id": str,
+                "day": str,  # the local date it was redeemed, YYYY-MM-DD
+                "count": int,
+                "amount": float,  # takings, when the till export has them
+                "source": str,  # chat or the imported file's name
+                "recorded_by": str,
+                "recorded_at": str,
+            },
+            pk="id",
+            defaults={"count": 1},
+        )
+        db["redemptions"].create_index(["day"])
+    if "variant" not in db["suggestions"].columns_dict:
+        db["suggestions"].add_column("variant", str)
+    if "variants" not in db["promotions"].columns_dict:
+        db["promotions"].add_column("variants", str)  # JSON list of wordings, for an A/B test
+    if "variant" not in db["deliveries"].columns_dict:
+        db["deliveries"].add_column("variant", str)
+
+
+def _v7_inbox(db: sqlite_utils.Database) -> None:
+    # Customer messages as the platform delivered them, written before the delivery is
+    # acknowledged: a crash after the acknowledgement loses nothing, the next start handles
+    # what is still `new` (see bot/platforms/inbox.py).
+    if "inbox" in db.table_names():
+        return
+    db["inbox"].create(
+        {
+            "id": int,
+            "platform": str,
+            "event_key": str,  # the platform's id for the message ("C0123:1790000000.0001")
+            "body": str,  # JSON, the event as delivered
+            "received_at": str,
+            "status": str,  # new (not handled yet) or done
+            "attempts": int,
+        },
+        pk="id",
+        not_null={"platform", "event_key", "body"},
+        defaults={"status": "new", "attempts": 0},
+    )
+    db["inbox"].create_index(["platform", "event_key"], unique=True)
+    db["inbox"].create_index(["status"])
+
+
+def _promotion_planning(db: sqlite_utils.Database) -> None:
+    # A test send (send-now) is a delivery like any other but is not a promotion sent;
+    # "queued" deliveries wait for the running Nudge (asked from the `nudge` command line).
+    if "test" not in db["deliveries"].columns_dict:
+        db["deliveries"].add_column("test", int, not_null_default=0)
+    # An image posted with the promotion (a URL, or a file uploaded in the Slack modal), and
+    # who approved a promotion drafted by someone who may not schedule one on their own.
+    columns = db["promotions"].columns_dict
+    for name in ("image_url", "image_name", "approved_by"):
+        if name not in columns:
+            db["promotions"].add_column(name, str)
+
+
+def _corrections_and_refits(db: sqlite_utils.Database) -> None:
     # The team's "wrong intent?" choices: who said which intent a customer message really was.
     # They become training data for this install (bot/engine/refit.py); `fingerprint` (text,
     # intents, who and when) keeps an import from adding the same correction twice.
@@ -342,7 +430,10 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v3_routines_and_reminder_runs,
     _v4_platform_errors,
     _v5_feedback_problem,
-    _v6_corrections,
+    _v6_links_tests_redemptions,
+    _v7_inbox,
+    _promotion_planning,
+    _corrections_and_refits,
 ]
 
 

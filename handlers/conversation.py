@@ -3,19 +3,23 @@
 Suggestions always go privately to the team as a review Reply with four buttons (send, another,
 edit, dismiss); only when a person presses Send does anything reach the customer.
 
-Send (and Edit) is two steps for the adapter: `on_choice` claims the suggestion at once (so two
-people pressing Send post only one reply), then the adapter posts; when the platform refuses the
-post, `undo_send` puts everything back as it was and says why.
+Send (and Edit) is two steps for the adapter: `on_choice` claims the suggestion at once (status
+"sending", so two people pressing Send post only one reply), then the adapter posts through
+`deliver_choice`: once the platform confirmed the post the suggestion is "sent"
+(`confirm_send`); when the platform refuses it, `undo_send` puts everything back as it was and
+says why.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
 from bot.engine.types import SuggestionSet, ThreadState
 from bot.storage import iso, transaction
+from bot.tracking.store import LinkInfo, track_text
 from handlers import review
 from handlers.context import Context
 from handlers.types import Choice, Field, Post, Reply, Request
@@ -148,6 +152,7 @@ def thread_state(ctx: Context, recorded: Recorded) -> ThreadState:
         customer_messages_since_cta=row["customer_messages_since_cta"] or 0,
         opted_out=is_opted_out(ctx, recorded.customer_id),
         earlier_texts=tuple(text for (text,) in reversed(earlier)),
+        thread_key=f"{row['platform']}:{row['channel']}:{row['thread']}",
     )
 
 
@@ -179,6 +184,7 @@ def store_suggestions(ctx: Context, recorded: Recorded, result: SuggestionSet) -
                     "rationale": suggestion.rationale,
                     "urgent": int(suggestion.urgent),
                     "source": suggestion.source,
+                    "variant": suggestion.variant,
                     "status": "pending",
                     "created_at": now,
                 }
@@ -321,6 +327,9 @@ def on_choice(ctx: Context, action: str, suggestion_id: int | str, platform: str
     with transaction(ctx.db):
         feedback_id = _feedback(ctx, s["id"], action, platform, user,
                                 text if action == "edit" else None)
+        text = track_text(ctx.config, ctx.db, text, s["cta_url"], LinkInfo(
+            "reply", str(s["id"]), s["cta_id"], s.get("variant") or "",
+            conversation["platform"], conversation["channel"]), ctx.now())
         dismissed = tuple(
             row[0] for row in ctx.db.execute(
                 "select id from suggestions where message_id = ? and id != ? "
@@ -331,7 +340,8 @@ def on_choice(ctx: Context, action: str, suggestion_id: int | str, platform: str
             f"update suggestions set status = 'dismissed' where id in ({_marks(dismissed)})",
             list(dismissed),
         )
-        ctx.db.execute("update suggestions set status = 'sent' where id = ?", [s["id"]])
+        # "sending" until the platform confirms the post (confirm_send), never "sent" before.
+        ctx.db.execute("update suggestions set status = 'sending' where id = ?", [s["id"]])
         cadence = ", customer_messages_since_cta = 0, last_cta_at = ?" if s["cta_id"] else ""
         params = [now, now] + ([now] if s["cta_id"] else []) + [conversation["id"]]
         ctx.db.execute(
@@ -377,7 +387,7 @@ def undo_send(ctx: Context, result: ChoiceResult, problem: str, *,
         ids = (claim.suggestion_id, *claim.dismissed)
         ctx.db.execute(
             f"update suggestions set status = 'pending' where id in ({_marks(ids)}) "
-            "and status in ('sent', 'dismissed')", list(ids),
+            "and status in ('sending', 'sent', 'dismissed')", list(ids),
         )
         conversation_id = ctx.db["suggestions"].get(claim.suggestion_id)["conversation_id"]
         # Each column goes back only if it still holds what the claim wrote.
@@ -413,3 +423,33 @@ def undo_send(ctx: Context, result: ChoiceResult, problem: str, *,
         fields.append(Field("Your edit (not sent)", claim.text))
     fields.append(Field("Not sent", f"{problem}; {again}."))
     return replace(shown, fields=tuple(fields))
+
+
+def confirm_send(ctx: Context, result: ChoiceResult) -> None:
+    """The platform confirmed the post of a Send or Edit: the suggestion is now "sent"."""
+    if result.claim is not None:
+        ctx.db.execute("update suggestions set status = 'sent' where id = ? and "
+                       "status = 'sending'", [result.claim.suggestion_id])
+
+
+async def deliver_choice(ctx: Context, result: ChoiceResult,
+                         publish: Callable[[Post], Awaitable[str]]) -> tuple[Reply, bool]:
+    """Post what a Send or Edit claimed and record the truth: (review to show, refused?).
+
+    Only a post the platform confirmed is recorded as sent. Any failure (a DeliveryError, or
+    anything unexpected from the adapter) is undone with `undo_send`, whose review says why.
+    """
+    if result.post is None:
+        return result.review, False
+    try:
+        await publish(result.post)
+    except Exception as error:
+        transient = bool(getattr(error, "transient", False))
+        if not hasattr(error, "transient"):
+            log.error("sending suggestion %s failed unexpectedly", result.claim.suggestion_id,
+                      exc_info=error)
+        problem = str(error) if hasattr(error, "transient") else \
+            f"unexpected error ({type(error).__name__})"
+        return undo_send(ctx, result, problem, transient=transient), True
+    confirm_send(ctx, result)
+    return result.review, False

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from bot.experiments import all_tests
 from bot.platforms.errors import platform_errors_since
+from bot.redemptions import redemption_line
 from bot.results import Span, report
 from bot.storage import iso
 from handlers.context import Context
@@ -132,6 +134,19 @@ def platform_problems(ctx: Context, since: datetime) -> list[str]:
     return lines
 
 
+def test_winners(ctx: Context, now: datetime) -> list[str]:
+    """Running A/B tests that have a winner: the team can stop the losing wording."""
+    lines = []
+    for test in all_tests(ctx.db, now):
+        winner = test.winner
+        if test.running and winner is not None:
+            others = ", ".join(f"{arm.variant.upper()} {arm.rate:.0%}" for arm in test.arms
+                               if arm is not winner)
+            lines.append(f"{test.title}: wording {winner.variant.upper()} wins (CTR "
+                         f"{winner.rate:.0%} against {others}); `/nudge tests` has the details")
+    return lines
+
+
 def build_digest(ctx: Context, now: datetime | None = None) -> Reply:
     """The digest for the local day of `now` (default: the context's clock)."""
     zone = ctx.config.zone
@@ -139,7 +154,8 @@ def build_digest(ctx: Context, now: datetime | None = None) -> Reply:
     today = now.astimezone(zone).date()
     day_start = datetime.combine(today, time(0), zone)
     yesterday = today - timedelta(days=1)
-    results = report(ctx.db, Span(yesterday, yesterday, zone)).total
+    yesterdays = report(ctx.db, Span(yesterday, yesterday, zone))
+    results = yesterdays.total
     sections = [
         Section("Customers waiting for a reply", waiting_customers(ctx, now)),
         Section("Ready for the sale", ready_for_sale(ctx)),
@@ -149,6 +165,7 @@ def build_digest(ctx: Context, now: datetime | None = None) -> Reply:
                 delivery_problems(ctx, day_start - timedelta(days=1))),
         Section("Chat platform problems to fix",
                 platform_problems(ctx, day_start - timedelta(days=1))),
+        Section("A/B tests with a winner", test_winners(ctx, now)),
     ]
     title = f"Good morning! Nudge digest for {today:%A %d %B}"
     if all(not section.lines for section in sections) and results.is_empty:
@@ -164,6 +181,9 @@ def build_digest(ctx: Context, now: datetime | None = None) -> Reply:
             if more:
                 parts.append(f"• …and {more} more")
     parts.append(f"*Yesterday*: {figures_line(results)}; mix {results.mix_text()}.")
+    if yesterdays.redemptions:
+        parts.append("*Redeemed yesterday*: "
+                     + "; ".join(redemption_line(item) for item in yesterdays.redemptions))
     parts.append(CLOSING_QUESTION)
     return Reply("\n".join(parts), private=False, meta={"empty": False})
 

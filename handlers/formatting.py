@@ -8,10 +8,15 @@ from handlers.context import Context
 
 
 def local_time(ctx: Context, moment: datetime | None) -> str:
-    """"Tue 24 Nov 09:00" in the team's time zone, or "none"."""
+    """"Tue 24 Nov 09:00" in the team's time zone, or "none"; with the year ("Fri 01 Jan 2027
+    09:00") whenever it is not the current one, so a date a year out never looks like next week.
+    """
     if moment is None:
         return "none"
-    return f"{moment.astimezone(ctx.config.zone):%a %d %b %H:%M}"
+    local = moment.astimezone(ctx.config.zone)
+    if local.year != ctx.local_now().year:
+        return f"{local:%a %d %b %Y %H:%M}"
+    return f"{local:%a %d %b %H:%M}"
 
 
 def short(text: str, limit: int = 60) -> str:

@@ -15,8 +15,10 @@ from bot.promotions import store
 from bot.promotions.grammar import parse_add
 from bot.promotions.render import render_promotion
 from bot.promotions.store import Actor, Promotion, PromotionError
+from bot.promotions.variants import variant_name
 from bot.scheduling.timeparse import ScheduleError, parse_schedule
 from bot.scheduling.triggers import upcoming
+from handlers import promo_changes
 from handlers.context import Context
 from handlers.formatting import local_time, short
 from handlers.router import Command, UsageError, split_words
@@ -31,7 +33,7 @@ SMART_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00
 USAGE = ('/nudge promo add "<text>" in #channel[, #other] at <when> [every <recurrence>] '
          "[until <date>] [times N] [tz <Area/City>] [cta <id>] [offer <id>] | list [all] | "
          'show <id> | pause <id> | resume <id> | cancel <id> | edit <id> "<text>" | '
-         "send-now <id>")
+         "edit <id> at|every|until|times ... | send-now <id>")
 
 
 def _where(promotion: Promotion) -> str:
@@ -68,10 +70,11 @@ def add(words: list[str], ctx: Context, actor: Actor, platform: str) -> Reply:
                               min_interval=MIN_INTERVAL)
     promotion = store.add(ctx.db, ctx.config, text=args.text, targets=args.targets,
                           schedule=schedule, schedule_text=" ".join(args.schedule_words),
-                          actor=actor, now=now, cta_id=args.cta_id, offer_id=args.offer_id)
+                          actor=actor, now=now, cta_id=args.cta_id, offer_id=args.offer_id,
+                          other_wordings=args.other_wordings)
     _sync(ctx, promotion)
     runs = _next_runs(ctx, promotion)
-    fields = [Field("Text", short(promotion.text, 200)),
+    fields = [*_wording_fields(promotion),
               Field("Schedule", f"{promotion.summary} ({promotion.timezone})"),
               Field("Next posts", ", ".join(local_time(ctx, run) for run in runs))]
     if promotion.cta_id or promotion.offer_id:
@@ -83,6 +86,17 @@ def add(words: list[str], ctx: Context, actor: Actor, platform: str) -> Reply:
         f"`/nudge promo show {promotion.id}` shows exactly what will be posted.",
         fields=tuple(fields), meta={"promotion_id": promotion.id},
     )
+
+
+def _wording_fields(promotion: Promotion) -> list[Field]:
+    """"Text", or one field per wording of an A/B test (runs alternate between them)."""
+    if not promotion.variants:
+        return [Field("Text", short(promotion.text, 200))]
+    fields = [Field(f"Wording {variant_name(n).upper()}", short(text, 200))
+              for n, text in enumerate(promotion.variants)]
+    fields.append(Field("A/B test", "runs alternate between the wordings (several channels "
+                                    "split them); `/nudge tests` shows the results"))
+    return fields
 
 
 def list_(words: list[str], ctx: Context, actor: Actor, platform: str) -> Reply:
@@ -114,7 +128,8 @@ def show(words: list[str], ctx: Context, actor: Actor, platform: str) -> Reply:
         channels = ", ".join(f"#{t.channel}" for t in promotion.targets if t.platform == name)
         text = render_promotion(ctx.config, promotion, name, day)
         previews.append(f"On {name} ({channels}):\n{text}")
-    deliveries = Counter(row["status"] for row in ctx.db["deliveries"].rows_where(
+    deliveries = Counter("test sends" if row["test"] and row["status"] == "sent"
+                         else row["status"] for row in ctx.db["deliveries"].rows_where(
         "kind = ? and ref_id = ?", [KIND, str(promotion.id)]))
     runs = f"{promotion.runs}" + (f" of {promotion.max_runs}" if promotion.max_runs else "")
     fields = [
@@ -152,33 +167,9 @@ def cancel(words: list[str], ctx: Context, actor: Actor, platform: str) -> Reply
     return Reply(f"Promotion #{promotion.id} is cancelled; it will not be posted again.")
 
 
-def edit(words: list[str], ctx: Context, actor: Actor, platform: str) -> Reply:
-    if len(words) < 2:
-        raise UsageError('Say which promotion and its new text: `/nudge promo edit 3 "New '
-                         'words"`.')
-    promotion = store.edit(ctx.db, words[0], " ".join(words[1:]), actor, ctx.now())
-    return Reply(f"Promotion #{promotion.id} now reads: \"{short(promotion.text, 200)}\". "
-                 f"`/nudge promo show {promotion.id}` shows the whole post.")
-
-
-def send_now(words: list[str], ctx: Context, actor: Actor, platform: str) -> Reply:
-    promotion = store.get(ctx.db, _one_id(words, "send-now"))
-    if promotion.status == "cancelled":
-        raise PromotionError(f"Promotion #{promotion.id} is cancelled; add it again to send it.")
-    scheduler = ctx.scheduler
-    if scheduler is None or not scheduler.running:
-        raise PromotionError("Test sends go out through the running Nudge: start it with "
-                             "`nudge run`, then try again.")
-    at = ctx.now().replace(microsecond=0)
-    scheduler.run_once(scheduler.sources[KIND].send_now, promotion.id, at, scheduler)
-    store.record_test_send(ctx.db, promotion, actor, at)
-    return Reply(f"Sending promotion #{promotion.id} now to {_where(promotion)}, as a test: "
-                 "its schedule does not change. If a channel refuses it, the team is told here.")
-
-
 ACTIONS: dict[str, Callable[[list[str], Context, Actor, str], Reply]] = {
     "add": add, "list": list_, "show": show, "pause": pause, "resume": resume,
-    "cancel": cancel, "edit": edit, "send-now": send_now,
+    "cancel": cancel, "edit": promo_changes.edit, "send-now": promo_changes.send_now,
 }
 
 

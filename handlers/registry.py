@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from handlers import cta, digest, help, promotions, reminders, stats, suggest
+from handlers import (
+    cta,
+    digest,
+    experiments,
+    help,
+    promotions,
+    redeemed,
+    reminders,
+    stats,
+    suggest,
+)
 from handlers.router import Command, Router
 
 COMMANDS: list[Command] = [
@@ -13,6 +23,8 @@ COMMANDS: list[Command] = [
     suggest.COMMAND,
     cta.COMMAND,
     reminders.COMMAND,
+    redeemed.COMMAND,
+    experiments.COMMAND,
 ]
 
 

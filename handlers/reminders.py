@@ -26,6 +26,7 @@ from handlers.router import Command, UsageError, split_words
 from handlers.types import Field, Reply, Request
 
 KIND = "reminder"
+CLI = "cli"
 # A reminder more often than this is noise, not a reminder.
 MIN_INTERVAL = timedelta(minutes=15)
 SCHEDULE_STARTS = ("at", "in", "every", "on", "cron")
@@ -43,6 +44,9 @@ def _sync(ctx: Context, reminder: Reminder) -> None:
 
 def parse_remind(words: list[str], platform: str) -> tuple[Target | None, str, list[str]]:
     """`me|#channel "<text>" <schedule...>` as (target, None for me; text; schedule words)."""
+    if words and words[0].lower() == store.ME and platform == CLI:
+        raise ReminderError("From the command line Nudge does not know who \"me\" is: add "
+                            "`--user slack:U0123ABCD` (or discord:<id>), or name a channel.")
     if len(words) < 2:
         raise ReminderError(f"Say who, what and when: {EXAMPLE}, or "
                             '`/nudge remind #team "Stock take" at friday 16:00`.')
@@ -76,10 +80,16 @@ def add(request: Request, words: list[str], ctx: Context) -> Reply:
                  fields=tuple(fields), meta={"reminder_id": reminder.id})
 
 
+def may_manage(request: Request, ctx: Context) -> bool:
+    """Managers may see and cancel everyone's reminders; so may the `nudge remind` command
+    line (platform "cli"), which acts as a local administrator like `nudge promo`."""
+    return request.platform == CLI or ctx.config.team.may_manage(request.platform, request.user,
+                                                                 request.roles)
+
+
 def list_(request: Request, words: list[str], ctx: Context) -> Reply:
     everyone = bool(words) and words[0].lower() == "all"
-    if everyone and not ctx.config.team.may_manage(request.platform, request.user,
-                                                   request.roles):
+    if everyone and not may_manage(request, ctx):
         return Reply.error("Only the managers (`team.managers` in Nudge's config) can see "
                            "everyone's reminders; `/nudge remind list` shows yours.")
     reader = (request.platform, request.user)
@@ -100,9 +110,8 @@ def list_(request: Request, words: list[str], ctx: Context) -> Reply:
 def cancel(request: Request, words: list[str], ctx: Context) -> Reply:
     if len(words) != 1:
         raise UsageError("Say which reminder to cancel: `/nudge remind cancel 3`.")
-    may_manage = ctx.config.team.may_manage(request.platform, request.user, request.roles)
     reminder = store.cancel(ctx.db, words[0], platform=request.platform, user=request.user,
-                            may_manage=may_manage, now=ctx.now())
+                            may_manage=may_manage(request, ctx), now=ctx.now())
     _sync(ctx, reminder)
     return Reply(f"Reminder #{reminder.id} is cancelled; it will not be sent again.",
                  meta={"reminder_id": reminder.id})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.outcomes import tally_line
+from bot.redemptions import redemption_line
 from bot.results import Figures, Report, report, span_ending
 from handlers.context import Context
 from handlers.router import Command, UsageError
@@ -32,12 +34,15 @@ def render_report(result: Report) -> str:
         f"CTAs per conversation: {total.ctas_per_conversation:.2f} "
         f"({counted(total.conversations, 'conversation')})"
     )
-    if result.acceptance:
-        lines.append("*Suggestions sent, by intent*")
-        lines += [
-            f"• {intent}: {sent}/{made} ({sent * 100 // made if made else 0}%)"
-            for intent, (sent, made) in result.acceptance.items()
-        ]
+    outcomes = result.outcomes
+    if outcomes and outcomes.total.suggested:
+        lines.append("*What happened to the suggestions, by intent*")
+        lines += [f"• {intent}: {tally_line(t)}" for intent, t in outcomes.by_intent.items()]
+        lines.append("*By CTA*")
+        lines += [f"• {cta}: {tally_line(t)}" for cta, t in outcomes.by_cta.items()]
+    if result.redemptions:
+        lines.append("*Offer codes redeemed*")
+        lines += [f"• {redemption_line(item)}" for item in result.redemptions]
     if result.by_platform:
         lines.append("*By platform*")
         lines += [f"• {name}: {figures_line(f)}" for name, f in result.by_platform.items()]

@@ -49,8 +49,24 @@ class Call:
 @dataclass
 class Canned:
     status: int
-    body: dict[str, Any]
+    body: dict[str, Any] | str
     headers: dict[str, str] = field(default_factory=dict)
+    content_type: str = "application/json"
+
+    def response(self) -> web.Response:
+        if isinstance(self.body, dict):
+            return web.json_response(self.body, status=self.status, headers=self.headers)
+        return web.Response(text=self.body, status=self.status, headers=self.headers,
+                            content_type=self.content_type)
+
+
+# What a proxy or a load balancer in front of Slack answers instead of Slack's JSON.
+ERROR_PAGES = {
+    "text": ("text/plain", "upstream connect error or disconnect/reset before headers"),
+    "html": ("text/html", "<html><head><title>502 Bad Gateway</title></head><body><center>"
+                          "<h1>502 Bad Gateway</h1></center></body></html>"),
+    "empty": ("application/json", ""),
+}
 
 
 def _decode_json_fields(args: dict[str, Any]) -> dict[str, Any]:
@@ -168,6 +184,14 @@ class FakeSlack:
                        {"Retry-After": str(retry_after)})
             )
 
+    def error_page_next(self, method: str, status: int = 502, kind: str = "html",
+                        times: int = 1) -> None:
+        """The next `times` calls of `method` get an error page that is not Slack's JSON:
+        kind "text" (text/plain), "html" or "empty", with this HTTP status."""
+        content_type, body = ERROR_PAGES[kind]
+        for _ in range(times):
+            self._canned[method].append(Canned(status, body, content_type=content_type))
+
     def calls_to(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method and call.status == 200]
 
@@ -209,8 +233,7 @@ class FakeSlack:
             canned = self._canned[method].popleft() if self._canned[method] else None
             if canned is not None:
                 call.status = canned.status
-                return web.json_response(canned.body, status=canned.status,
-                                         headers=canned.headers)
+                return canned.response()
             expected = self.app_token if method == "apps.connections.open" else self.bot_token
             if token != expected:
                 call.status = 0

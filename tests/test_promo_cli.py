@@ -31,11 +31,12 @@ def test_add_list_show_pause_resume_cancel_from_the_terminal(nudge, config):
     added = nudge("add", "Mince pies are back!", "in", "customers", "at", "2030-12-01",
                   "09:00", "every", "day")
     assert added.exit_code == 0, added.output
-    assert added.output.startswith("Promotion #1 scheduled: first post Sun 01 Dec 09:00")
+    assert added.output.startswith("Promotion #1 scheduled: first post Sun 01 Dec 2030 09:00")
     assert json.loads(rows(config, "select targets from promotions")[0][0]) == [
         {"platform": "console", "channel": "customers"}]
     listed = nudge("list")
-    assert "#1 next Sun 01 Dec 09:00 · every day at 09:00 · console #customers" in listed.output
+    assert ("#1 next Sun 01 Dec 2030 09:00 · every day at 09:00 · console #customers"
+            in listed.output)
     assert "📣 Mince pies are back!" in nudge("show", "1").output
     assert nudge("pause", "1").exit_code == 0
     assert rows(config, "select status from promotions") == [("paused",)]

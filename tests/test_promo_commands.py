@@ -165,7 +165,7 @@ async def test_edit_changes_the_text_of_the_next_posts(app, clock):
     ("/nudge promo show 42", "There is no promotion #42"),
     ("/nudge promo pause abc", '"abc" is not a promotion number'),
     ("/nudge promo resume 1", "only a paused one can be resumed"),
-    ("/nudge promo edit 1", "Say which promotion and its new text"),
+    ("/nudge promo edit 1", "Say which promotion and what changes"),
     ("/nudge promo pause", "Say which promotion to pause"),
     ("/nudge promo frobnicate", "`frobnicate` is not a promo command"),
 ])

@@ -10,6 +10,7 @@ import itertools
 
 import pytest
 
+from bot.platforms.base import DeliveryError
 from handlers import conversation
 from handlers.types import Request
 
@@ -74,7 +75,7 @@ def test_after_a_refused_send_the_same_suggestion_can_be_sent_again(chat, clock)
     again = conversation.on_choice(chat, "send", review.meta["suggestion_id"], "slack", "UTEAM")
 
     assert again.post is not None
-    assert statuses(chat, review) == ["sent", "dismissed", "dismissed"]
+    assert statuses(chat, review) == ["sending", "dismissed", "dismissed"]
     assert conversation_row(chat)["status"] == "answered"
     actions = [row["action"] for row in chat.db["feedback"].rows_where(order_by="id")]
     assert actions == ["send_failed", "send"]
@@ -131,3 +132,47 @@ def test_undo_needs_the_result_of_a_send(chat):
     another = conversation.on_choice(chat, "another", review.meta["suggestion_id"], "slack", "U")
     with pytest.raises(ValueError):
         conversation.undo_send(chat, another, REFUSED)
+
+
+def publisher(*outcomes):
+    """A publish() that answers each call with the next outcome: an id, or an error to raise."""
+    queue = list(outcomes)
+
+    async def publish(post):
+        outcome = queue.pop(0)
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+    return publish
+
+
+async def test_a_send_is_sending_until_the_platform_confirms_it_then_sent(chat):
+    review = say(chat, "how much does a pastry box cost?")
+    result = conversation.on_choice(chat, "send", review.meta["suggestion_id"], "slack", "UTEAM")
+    assert statuses(chat, review)[0] == "sending"
+    shown, refused = await conversation.deliver_choice(chat, result, publisher("1790.1"))
+    assert not refused and shown is result.review
+    assert statuses(chat, review) == ["sent", "dismissed", "dismissed"]
+
+
+async def test_a_refused_send_through_deliver_choice_is_never_recorded_sent(chat):
+    review = say(chat, "how much does a pastry box cost?")
+    result = conversation.on_choice(chat, "send", review.meta["suggestion_id"], "slack", "UTEAM")
+    error = DeliveryError("Slack chat.postMessage failed: http_400", transient=False,
+                          code="http_400", status=400)
+    shown, refused = await conversation.deliver_choice(chat, result, publisher(error))
+    assert refused
+    assert statuses(chat, review) == ["pending"] * 3
+    assert conversation_row(chat)["status"] == "waiting"
+    assert "http_400" in fields(shown)["Not sent"]
+
+
+async def test_an_unexpected_adapter_error_is_undone_like_a_refusal(chat, caplog):
+    review = say(chat, "how much does a pastry box cost?")
+    result = conversation.on_choice(chat, "send", review.meta["suggestion_id"], "slack", "UTEAM")
+    shown, refused = await conversation.deliver_choice(
+        chat, result, publisher(AttributeError("'str' object has no attribute 'get'")))
+    assert refused
+    assert statuses(chat, review) == ["pending"] * 3
+    assert "unexpected error (AttributeError)" in fields(shown)["Not sent"]

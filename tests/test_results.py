@@ -90,7 +90,9 @@ def test_the_stats_command_shows_the_figures(ctx, clock):
                       role="team")
     text = ctx.router.dispatch(request, ctx).text
     assert "3 customer messages, 3 suggestions, 2 sent, 1 CTA asked, 1 promotion sent" in text
-    assert "• pricing: 1/1 (100%)" in text and "• chit_chat: 0/1 (0%)" in text
+    assert "• pricing: 1 suggested: 1 sent as suggested, 0 sent after an edit" in text
+    assert "• store_visit: 1 suggested: 0 sent as suggested, 1 sent after an edit (" in text
+    assert "• chit_chat: 1 suggested: 0 sent as suggested" in text and "1 never handled" in text
     assert "CTAs per conversation: 0.33" in text
     bad = ctx.router.dispatch(Request(platform="slack", text="/nudge stats forever",
                                       user="U_TEAM", channel="C0", role="team"), ctx)

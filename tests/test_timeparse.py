@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -168,3 +169,68 @@ def test_the_stored_spec_is_plain_json_with_a_readable_summary():
     assert schedule.spec == {"type": "cron", "summary": "every mon, thu at 10:00",
                              "fields": {"day_of_week": "mon,thu", "hour": "10",
                                         "minute": "0", "second": "0"}}
+
+
+# --- dates that mean what people mean ------------------------------------------------------
+
+def suggested(message: str) -> list[str]:
+    """The ways to write it that a refusal suggests (its `backticked` parts)."""
+    return re.findall(r"`([^`]+)`", message)
+
+
+def refusal(typed: str, now: datetime = NOW) -> str:
+    with pytest.raises(ScheduleError) as refused:
+        parse_schedule(typed, now, "Europe/London")
+    return str(refused.value)
+
+
+def test_a_day_two_days_ago_is_refused_not_moved_to_next_year():
+    message = refusal("at nov 21 9am")
+    assert "Sat 21 Nov 2026 09:00 (Europe/London) is in the past" in message
+    assert suggested(message) == ["nov 24 09:00", "2027-11-21 09:00"]
+
+
+def test_a_day_named_without_a_year_is_its_nearest_occurrence():
+    # "jan 5" typed in late November is the coming January, shown with its year.
+    assert parse_schedule("at jan 5 9am", NOW, "Europe/London").first_run == datetime(
+        2027, 1, 5, 9, 0, tzinfo=LONDON)
+    assert parse_schedule("at nov 24 9am", NOW, "Europe/London").first_run.year == 2026
+
+
+def test_an_end_that_has_passed_is_refused_too():
+    assert "is in the past" in refusal("every day at 9:00 until nov 20")
+
+
+@pytest.mark.parametrize("typed", [
+    "at nov 21 9am", "at yesterday 9am", "at today 9am", "at 2026-11-23 09:00",
+    "at feb 30 9am", "at 31 april 9:00", "at soonish", "every day at 9:00 until yesterday",
+    "at dec 1 9:00 every day at 9:00 until nov 30", "at 03/04/2027 9:00", "",
+])
+def test_every_date_a_refusal_suggests_is_itself_accepted_and_in_the_future(typed):
+    for now in (NOW, datetime(2026, 12, 30, 12, 0, tzinfo=UTC), datetime(2027, 2, 27, tzinfo=UTC)):
+        try:
+            parse_schedule(typed, now, "Europe/London")
+            continue  # not refused at this moment ("today 9am" before 9:00)
+        except ScheduleError as refused:
+            message = str(refused)
+        for example in suggested(message):
+            if not re.search(r"\d", example) or "every" in example or example.startswith(
+                    ("until", "cron", "tz", "times", "on ")):
+                continue
+            words = example.removesuffix(" for next year")
+            schedule = parse_schedule(f"at {words}", now, "Europe/London")
+            assert schedule.first_run > now, (typed, example)
+
+
+def test_feb_30_suggests_the_last_day_of_the_coming_february():
+    message = refusal("at feb 30 9am")
+    assert suggested(message) == ["feb 28 09:00"]
+    assert parse_schedule("at feb 28 09:00", NOW, "Europe/London").first_run == datetime(
+        2027, 2, 28, 9, 0, tzinfo=LONDON)
+
+
+def test_until_suggestions_read_back_as_days_ahead():
+    message = refusal("every day at 9:00 until yesterday")
+    until = next(part for part in suggested(message) if part.startswith("until "))
+    schedule = parse_schedule(f"every day at 9:00 {until}", NOW, "Europe/London")
+    assert schedule.ends_at > NOW

@@ -18,7 +18,7 @@ from bot.engine.classifier import IntentClassifier
 from bot.engine.faq import FAQIndex
 from bot.engine.links import DEFAULT_CAMPAIGN, tag_url
 from bot.engine.policy import Plan, Situation, plan
-from bot.engine.render import Renderer
+from bot.engine.render import Renderer, pick_wording
 from bot.engine.stores import StoreDirectory, StoreHours, long_date
 from bot.engine.text import clean
 from bot.engine.types import STAGES, Classification, Suggestion, SuggestionSet, ThreadState
@@ -94,20 +94,24 @@ class Engine:
         )
         suggestions: list[Suggestion] = []
         for chosen in plan(situation):
-            suggestion = self._render(classification.intent, chosen, platform)
+            suggestion = self._render(classification.intent, chosen, platform,
+                                      state.thread_key)
             if all(suggestion.text != other.text for other in suggestions):
                 suggestions.append(suggestion)
             if len(suggestions) == self.config.engine.max_suggestions:
                 break
         return SuggestionSet(classification, suggestions)
 
-    def _render(self, intent: str, chosen: Plan, platform: str) -> Suggestion:
+    def _render(self, intent: str, chosen: Plan, platform: str,
+                thread_key: str = "") -> Suggestion:
         cta, offer = chosen.cta, chosen.offer
+        wording = pick_wording(thread_key, intent, self._renderer.wordings(f"{intent}.j2"))
         cta_url = tag_url(cta.url, platform=platform, campaign=cta.campaign) if cta else None
         map_campaign = cta.campaign if cta else DEFAULT_CAMPAIGN
         brand = self.config.brand
         text = self._renderer.render(
             intent,
+            wording,
             variant=chosen.variant,
             brand={"name": brand.name, "emoji": brand.emoji},
             cta={"label": cta.label, "url": cta_url, "kind": cta.kind} if cta else None,
@@ -134,6 +138,7 @@ class Engine:
             offer_id=offer.id if offer else None,
             urgent=chosen.urgent,
             facts=tuple(facts),
+            variant=wording,
         )
 
 

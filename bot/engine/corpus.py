@@ -1,7 +1,10 @@
 """The labelled intent corpus, shipped as JSON Lines data in bot/data/intents/.
 
-`train.jsonl` (and the optional hand-written `train_extra.jsonl`) teach the model; `dev.jsonl`
-is held out to measure it and is never trained on.
+The files in TRAIN_FILES teach the model: `train.jsonl`, the hand-written `train_extra.jsonl`,
+`train_realworld_wording.jsonl` (how real customers write: typos, sarcasm, opt-outs worded as
+"cancel", questions to the bot) and `train_multilingual.jsonl` (Spanish, French, German).
+`dev.jsonl` and `multilingual_test.jsonl` are held out to measure it and are never trained on.
+A line may carry a `"lang"` key ("es", "fr", "de"; absent means English or unknown).
 """
 
 from __future__ import annotations
@@ -15,8 +18,15 @@ from bot.engine.text import normalise, tokens
 from bot.engine.types import INTENTS
 
 INTENTS_DIR = Path(__file__).resolve().parent.parent / "data" / "intents"
-TRAIN_FILES = ("train.jsonl", "train_extra.jsonl")
+TRAIN_FILES = ("train.jsonl", "train_extra.jsonl", "train_realworld_wording.jsonl",
+               "train_multilingual.jsonl")
 DEV_FILE = "dev.jsonl"
+# Every intent in es, fr and de, written apart from the training lines: a test set, never trained
+# on.
+MULTILINGUAL_TEST_FILE = "multilingual_test.jsonl"
+HELD_OUT_FILES = (DEV_FILE, MULTILINGUAL_TEST_FILE)
+# Marks that tokens() keeps as words but that never make two texts different ("¿qué?" = "qué").
+_PUNCTUATION_TOKENS = ("?", "!", "¿", "¡")
 
 
 class CorpusError(Exception):
@@ -27,6 +37,7 @@ class CorpusError(Exception):
 class Example:
     text: str
     intent: str
+    lang: str | None = None
 
 
 def read_examples(path: Path) -> list[Example]:
@@ -44,33 +55,42 @@ def read_examples(path: Path) -> list[Example]:
                     from None
             if intent not in INTENTS or not isinstance(text, str) or not text.strip():
                 raise CorpusError(f"{path.name}:{number}: unknown intent or empty text")
-            examples.append(Example(text, intent))
+            lang = row.get("lang")
+            if lang is not None and not isinstance(lang, str):
+                raise CorpusError(f"{path.name}:{number}: \"lang\" must be a language code")
+            examples.append(Example(text, intent, lang))
     return examples
 
 
 def same_text_key(text: str) -> str:
     """Texts that differ only in case, spacing or punctuation count as the same text."""
     normalised = normalise(text)
-    return " ".join(t for t in tokens(normalised) if t not in ("?", "!")) or normalised
+    return " ".join(t for t in tokens(normalised) if t not in _PUNCTUATION_TOKENS) or normalised
 
 
 def training_examples(directory: Path = INTENTS_DIR) -> list[Example]:
-    """The training corpus: train.jsonl, then train_extra.jsonl when present.
+    """The training corpus: the files of TRAIN_FILES that are present, in that order.
 
-    Any example whose text is also in the dev set is left out, so the dev figures always
-    measure wording the model has never seen ("ok" or "hi" are easy to write twice).
+    Only those files are read (never the held-out dev or test sets), and any example whose
+    text is also in a held-out file is left out, so their figures always measure wording the
+    model has never seen ("ok" or "hi" are easy to write twice).
     """
     paths = [directory / name for name in TRAIN_FILES if (directory / name).exists()]
     if not paths:
         raise CorpusError(f"no training corpus in {directory} (expected {TRAIN_FILES[0]})")
-    held_out = {same_text_key(e.text) for e in dev_examples(directory)} \
-        if (directory / DEV_FILE).exists() else set()
+    held_out = {same_text_key(e.text) for name in HELD_OUT_FILES
+                if (directory / name).exists() for e in read_examples(directory / name)}
     return [example for path in paths for example in read_examples(path)
             if same_text_key(example.text) not in held_out]
 
 
 def dev_examples(directory: Path = INTENTS_DIR) -> list[Example]:
     return read_examples(directory / DEV_FILE)
+
+
+def multilingual_test_examples(directory: Path = INTENTS_DIR) -> list[Example]:
+    """The Spanish, French and German test set (each line has its `lang`); never trained on."""
+    return read_examples(directory / MULTILINGUAL_TEST_FILE)
 
 
 def corpus_hash(examples: list[Example]) -> str:

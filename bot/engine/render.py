@@ -6,7 +6,9 @@ links). The customer's message is never passed in, let alone rendered as a templ
 
 from __future__ import annotations
 
+import hashlib
 import re
+from pathlib import Path
 from typing import Any
 
 from jinja2 import FileSystemLoader, StrictUndefined
@@ -30,10 +32,31 @@ def tidy(text: str) -> str:
     return "\n\n".join(_DOUBLE_STOP.sub(".", p) for p in paragraphs if p)
 
 
+def variant_template(name: str, wording: str | None) -> str:
+    """"pricing.j2" as wording b: "pricing.b.j2" (also "en/pricing.j2" -> "en/pricing.b.j2").
+
+    Wording "a" (or none) is the template itself; "b", "c", ... are files beside it."""
+    if not wording or wording == "a":
+        return name
+    return f"{name.removesuffix('.j2')}.{wording}.j2"
+
+
+def pick_wording(thread_key: str, intent: str, wordings: list[str]) -> str | None:
+    """The wording a thread gets, the same every time for that thread: an A/B test assigns
+    each conversation to one variant. None when the intent has a single template."""
+    if len(wordings) < 2 or not thread_key:
+        return None
+    digest = hashlib.sha256(f"{intent}\0{thread_key}".encode()).digest()
+    return wordings[int.from_bytes(digest[:8], "big") % len(wordings)]
+
+
+_VARIANT_FILE = re.compile(r"(?P<base>.+)\.(?P<wording>[b-z])\.j2")
+
+
 class Renderer:
-    def __init__(self) -> None:
+    def __init__(self, directory: Path | str = REPLIES_DIR) -> None:
         self.env = SandboxedEnvironment(
-            loader=FileSystemLoader(str(REPLIES_DIR)),
+            loader=FileSystemLoader(str(directory)),
             undefined=StrictUndefined,
             autoescape=False,  # chat Markdown, not HTML
             trim_blocks=True,
@@ -46,5 +69,20 @@ class Renderer:
         for name in self.env.list_templates(extensions=["j2"]):
             self.env.get_template(name)
 
-    def render(self, intent: str, **values: Any) -> str:
-        return tidy(self.env.get_template(f"{intent}.j2").render(**values))
+    def wordings(self, name: str) -> list[str]:
+        """The A/B wordings of template `name` ("pricing.j2"): ["a"] alone, or ["a", "b", ...]
+        when files such as "pricing.b.j2" sit beside it."""
+        base = name.removesuffix(".j2")
+        found = {match["wording"] for match in map(_VARIANT_FILE.fullmatch,
+                                                     self._names()) if match
+                 and match["base"] == base}
+        return ["a", *sorted(found)]
+
+    def _names(self) -> list[str]:
+        if not hasattr(self, "_listed"):
+            self._listed = self.env.list_templates(extensions=["j2"])
+        return self._listed
+
+    def render(self, intent: str, wording: str | None = None, **values: Any) -> str:
+        name = variant_template(f"{intent}.j2", wording)
+        return tidy(self.env.get_template(name).render(**values))

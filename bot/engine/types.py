@@ -47,6 +47,9 @@ class ThreadState:
     # The customer's earlier messages in this thread, oldest first: "the Mill Road one" said
     # two messages ago still tells which shop "what time do you close?" is about.
     earlier_texts: tuple[str, ...] = ()
+    # Which conversation this is ("slack:C1:1700.1"): a reply template under A/B test gives
+    # every thread one wording, always the same.
+    thread_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class Suggestion:
     # The facts the reply states (offer text and code, hours, address, FAQ answer): the only
     # facts an LLM may reword, and what its draft is checked against.
     facts: tuple[str, ...] = ()
+    variant: str | None = None  # the template wording under A/B test ("a", "b"), else None
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ import time
 from typing import TYPE_CHECKING, TextIO
 
 from bot.config import Config, Secrets
-from bot.platforms.base import DeliveryError
 from handlers import conversation, corrections
 from handlers.types import Post, Reply, Request
 
@@ -150,13 +149,7 @@ class ConsoleAdapter:
         await self._settle_drafts()
         result = conversation.on_choice(self.app.ctx, action, self.latest_suggestion,
                                         "console", TEAM_USER, edited_text=rest)
-        review = result.review
-        if result.post is not None:
-            try:
-                await self.app.publish(result.post)
-            except DeliveryError as error:
-                review = conversation.undo_send(self.app.ctx, result, str(error),
-                                                transient=error.transient)
+        review, _ = await conversation.deliver_choice(self.app.ctx, result, self.app.publish)
         await self.notify_team(review)
         if action == "another":
             self._improve_later(result.review)

@@ -64,15 +64,19 @@ def promo() -> None:
 @click.option("--platform", type=click.Choice(["console", "slack", "discord"]),
               help="Platform of channels written without a prefix (default: the one "
                    "`nudge run` would start).")
+@click.option("--variant", "variants", multiple=True, metavar="TEXT",
+              help="Another wording to test against TEXT (A/B); give it again for a third.")
 @click.pass_context
-def add(ctx: click.Context, text: str, words: tuple[str, ...], platform: str | None) -> None:
+def add(ctx: click.Context, text: str, words: tuple[str, ...], platform: str | None,
+        variants: tuple[str, ...]) -> None:
     """Schedule TEXT: nudge promo add "10% off today" in customers at tomorrow 9am
 
     Then optionally: every <recurrence>, until <date>, times N, tz <Area/City>, cta <id>,
     offer <id>. Quote channel names that start with # (the shell reads # as a comment), or
-    leave the # out.
+    leave the # out. An A/B test: --variant "Other words" (or "A" "|" "B" as in chat).
     """
-    _run(ctx, "add", [text, *words], platform)
+    others = [word for variant in variants for word in ("|", variant)]
+    _run(ctx, "add", [text, *others, *words], platform)
 
 
 @promo.command(name="list")
@@ -99,10 +103,16 @@ _single("resume", "Resume a paused promotion from its next run.")
 _single("cancel", "Cancel a promotion for good.")
 
 
-@promo.command()
+@promo.command(context_settings={"ignore_unknown_options": True})
 @click.argument("promotion_id")
-@click.argument("text")
+@click.argument("words", nargs=-1, type=click.UNPROCESSED, required=True)
 @click.pass_context
-def edit(ctx: click.Context, promotion_id: str, text: str) -> None:
-    """Replace a promotion's text."""
-    _run(ctx, "edit", [promotion_id, text])
+def edit(ctx: click.Context, promotion_id: str, words: tuple[str, ...]) -> None:
+    """Change a promotion's text ("New words") and/or when it runs (at/every/until/times ...).
+
+    nudge promo edit 3 "Last batch!"     nudge promo edit 3 at tomorrow 9am every day at 9:00
+    """
+    _run(ctx, "edit", [promotion_id, *words])
+
+
+_single("send-now", "Post a promotion once now, as a test (queued for the running Nudge).")

@@ -1,7 +1,7 @@
 """The words of `promo add`, split into text, target channels, schedule, CTA and offer.
 
-    "<text>" in #channel[, #other] at <when> [every ...] [until ...] [times N] [tz Zone]
-             [cta <id>] [offer <id>]
+    "<text>" [| "<other wording>" ...] in #channel[, #other] at <when> [every ...]
+             [until ...] [times N] [tz Zone] [cta <id>] [offer <id>]
 
 The schedule words go to bot.scheduling.timeparse unchanged, so reminders read times the same
 way. Words arrive already split like a shell would (quoted text is one word).
@@ -25,6 +25,19 @@ class AddArgs:
     schedule_words: list[str]
     cta_id: str | None = None
     offer_id: str | None = None
+    other_wordings: tuple[str, ...] = ()  # `"A" | "B"`: an A/B test of the wordings
+
+
+def split_wordings(words: list[str]) -> tuple[list[str], list[str]]:
+    """`"A" | "B" | "C" in ...` as (["A", "B", "C"], the words from `in` on)."""
+    wordings, rest = [words[0]], words[1:]
+    while len(rest) >= 2 and rest[0] == "|":
+        wordings.append(rest[1])
+        rest = rest[2:]
+    if rest and rest[0] == "|":
+        raise PromotionError('Put the other wording in quotes after `|`: `"A" | "B" in #channel '
+                             'at ...`.')
+    return wordings, rest
 
 
 def split_targets(words: list[str], default_platform: str) -> list[Target]:
@@ -39,7 +52,8 @@ def parse_add(words: list[str], default_platform: str) -> AddArgs:
         raise PromotionError(
             f"Give the promotion's text in quotes, then where and when: {EXAMPLE}."
         )
-    text, rest = words[0], words[1:]
+    wordings, rest = split_wordings(words)
+    text = wordings[0]
     if not rest or rest[0].lower() != "in":
         raise PromotionError(
             f"Put the text in quotes, then say where with `in #channel`: {EXAMPLE}."
@@ -65,4 +79,4 @@ def parse_add(words: list[str], default_platform: str) -> AddArgs:
         schedule_words.append(rest[index])
         index += 1
     return AddArgs(text, split_targets(target_words, default_platform), schedule_words,
-                   catalog.get("cta"), catalog.get("offer"))
+                   catalog.get("cta"), catalog.get("offer"), tuple(wordings[1:]))

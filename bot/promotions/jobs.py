@@ -9,19 +9,21 @@ are the posts rendered and sent.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
-from bot.promotions.render import render_promotion
+from bot.promotions.render import cta_url, render_promotion
 from bot.promotions.store import Promotion
+from bot.promotions.variants import variant_for
 from bot.scheduling import ledger
 from bot.scheduling.delivery import Delivery
 from bot.scheduling.service import SchedulerService
 from bot.scheduling.table_jobs import TableJobs
 from bot.scheduling.triggers import DueRun, plan_due
 from bot.storage import iso
+from bot.tracking.store import LinkInfo, link_for_delivery
 from handlers.types import Post
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,36 @@ def _missed_reason(plan: DueRun, grace: timedelta, zone: ZoneInfo) -> str:
     if plan.coalesced > 1:
         reason += f" ({plan.coalesced} runs missed, counted as one)"
     return reason
+
+
+def mark_variant(db: sqlite_utils.Database, delivery_id: int, promotion: Promotion, run: int,
+                 target_index: int) -> None:
+    """Record on the claimed delivery which wording it posts (A/B tests; nothing otherwise)."""
+    variant = variant_for(run, target_index, len(promotion.variants))
+    if variant:
+        db.execute("update deliveries set variant = ? where id = ?", [variant, delivery_id])
+
+
+def claim_test_send(db: sqlite_utils.Database, promotion_id: int, at: datetime,
+                    status: str = "claimed"
+                    ) -> tuple[Promotion | None, list[tuple[int, ledger.DeliveryKey]]]:
+    """Claim a test send to every target, outside the schedule: runs and next run stay as
+    they are, and the deliveries are marked as tests (not promotions sent). `at` (the
+    request time) keys them, so a repeated click is sent once. Status "queued" leaves them
+    for the running Nudge (a send-now asked from the command line)."""
+    rows = list(db["promotions"].rows_where("id = ?", [promotion_id]))
+    if not rows:
+        return None, []
+    promotion = Promotion.from_row(rows[0])
+    claims = []
+    for index, target in enumerate(promotion.targets):
+        key = ledger.DeliveryKey(KIND, str(promotion_id), at, target.platform,
+                                 target.channel)
+        delivery_id = ledger.claim(db, key, at, test=True, status=status)
+        if delivery_id is not None:
+            mark_variant(db, delivery_id, promotion, promotion.runs, index)
+            claims.append((delivery_id, key))
+    return promotion, claims
 
 
 class PromotionJobs(TableJobs):
@@ -69,12 +101,13 @@ class PromotionJobs(TableJobs):
              iso(plan.scheduled_for) if plan.on_time else None, promotion_id],
         )
         claims = []
-        for target in promotion.targets:
+        for index, target in enumerate(promotion.targets):
             key = ledger.DeliveryKey(KIND, str(promotion_id), plan.scheduled_for,
                                      target.platform, target.channel)
             if plan.on_time:
                 delivery_id = ledger.claim(db, key, now)
                 if delivery_id is not None:
+                    mark_variant(db, delivery_id, promotion, promotion.runs, index)
                     claims.append((delivery_id, key))
             else:
                 ledger.record(db, key, "missed", now,
@@ -94,7 +127,16 @@ class PromotionJobs(TableJobs):
     def delivery(self, promotion: Promotion, delivery_id: int,
                  key: ledger.DeliveryKey) -> Delivery:
         day = key.scheduled_for.astimezone(self.config.zone).date()
-        text = render_promotion(self.config, promotion, key.platform, day)
+        row = self.db.execute("select variant from deliveries where id = ?",
+                              [delivery_id]).fetchone()
+        variant = (row[0] if row else "") or ""
+        url = cta_url(self.config, promotion, key.platform)
+        if url and self.config.links.tracking.enabled:
+            url = link_for_delivery(self.config, self.db, delivery_id, url, LinkInfo(
+                "promotion", str(promotion.id), promotion.cta_id, variant, key.platform,
+                key.target, delivery_id), datetime.now(UTC))
+        text = render_promotion(self.config, promotion, key.platform, day, variant=variant,
+                                url=url)
         return Delivery(
             id=delivery_id, key=key, post=Post(key.platform, key.target, text),
             label=f"promotion #{promotion.id}",
@@ -110,24 +152,9 @@ class PromotionJobs(TableJobs):
 
     async def send_now(self, promotion_id: int, at: datetime, service: SchedulerService
                        ) -> list[str]:
-        """A test send to every target, outside the schedule: runs and next run stay as they
-        are. `at` (the request time) keys the deliveries, so a repeated click is sent once."""
-        def claim(db: sqlite_utils.Database):
-            rows = list(db["promotions"].rows_where("id = ?", [promotion_id]))
-            if not rows:
-                return None, []
-            promotion = Promotion.from_row(rows[0])
-            claims = []
-            for target in promotion.targets:
-                key = ledger.DeliveryKey(KIND, str(promotion_id), at, target.platform,
-                                         target.channel)
-                delivery_id = ledger.claim(db, key, at)
-                if delivery_id is not None:
-                    claims.append((delivery_id, key))
-            return promotion, claims
-
-        promotion, claims = await service.writer.write(claim)
+        """A test send to every target, at once (see `claim_test_send`)."""
+        promotion, claims = await service.writer.write(
+            lambda db: claim_test_send(db, promotion_id, at))
         if not claims:
             return []
         return await service.send_all([self.delivery(promotion, did, k) for did, k in claims])
-

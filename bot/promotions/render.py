@@ -17,6 +17,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from bot.config import Config
 from bot.links import tag_url
 from bot.promotions.store import Promotion
+from bot.promotions.variants import variant_index
 from prompts import PROMPTS_DIR
 
 TEMPLATE = "promotion.md.j2"
@@ -34,11 +35,19 @@ def campaign(promotion: Promotion) -> str:
     return f"promo-{promotion.id}"
 
 
-def render_promotion(config: Config, promotion: Promotion, platform: str, on: date) -> str:
+def cta_url(config: Config, promotion: Promotion, platform: str) -> str | None:
+    """The promotion's CTA link as tagged for `platform`, or None without a CTA."""
+    cta = config.cta(promotion.cta_id) if promotion.cta_id else None
+    return tag_url(cta.url, platform, "chat", campaign(promotion)) if cta else None
+
+
+def render_promotion(config: Config, promotion: Promotion, platform: str, on: date, *,
+                     variant: str = "", url: str | None = None) -> str:
     """The exact text posted on `platform` for a run on local day `on`.
 
     An offer that is not valid on that day is left out, so an expired code is never promoted
-    even if the schedule outlives the offer.
+    even if the schedule outlives the offer. `variant` picks the wording of an A/B test;
+    `url` replaces the tagged CTA link (with a tracked link).
     """
     offer = next((o for o in config.offers if o.id == promotion.offer_id), None)
     if offer is not None and not offer.is_valid_on(on):
@@ -46,9 +55,9 @@ def render_promotion(config: Config, promotion: Promotion, platform: str, on: da
     cta = config.cta(promotion.cta_id) if promotion.cta_id else None
     text = _environment().get_template(TEMPLATE).render(
         brand=config.brand.model_dump(),
-        text=promotion.text,
+        text=promotion.wordings[min(variant_index(variant), len(promotion.wordings) - 1)],
         offer=offer.model_dump() if offer else None,
         cta={"label": cta.label,
-             "url": tag_url(cta.url, platform, "chat", campaign(promotion))} if cta else None,
+             "url": url or cta_url(config, promotion, platform)} if cta else None,
     )
     return re.sub(r"\n{3,}", "\n\n", text).strip()

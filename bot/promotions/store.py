@@ -88,6 +88,12 @@ class Promotion(ScheduledRow):
     runs: int
     max_runs: int | None
     ends_at: datetime | None
+    variants: tuple[str, ...] = ()  # two or more wordings under test; () for one text
+
+    @property
+    def wordings(self) -> tuple[str, ...]:
+        """The wordings runs alternate between: the variants, or just the text."""
+        return self.variants or (self.text,)
 
     @classmethod
     def from_row(cls, row: dict) -> Promotion:
@@ -104,6 +110,7 @@ class Promotion(ScheduledRow):
             updated_at=when("updated_at"), next_run_at=when("next_run_at"),
             last_run_at=when("last_run_at"), runs=row["runs"] or 0,
             max_runs=row["max_runs"] or None, ends_at=when("ends_at"),
+            variants=tuple(json.loads(row.get("variants") or "[]")),
         )
 
 
@@ -158,8 +165,13 @@ def _check_catalog(config: Config, cta_id: str | None, offer_id: str | None,
 
 def add(db: sqlite_utils.Database, config: Config, *, text: str, targets: list[Target],
         schedule: Schedule, schedule_text: str, actor: Actor, now: datetime,
-        cta_id: str | None = None, offer_id: str | None = None) -> Promotion:
+        cta_id: str | None = None, offer_id: str | None = None,
+        other_wordings: tuple[str, ...] = ()) -> Promotion:
     text = _check_text(text)
+    wordings = [text, *(_check_text(wording) for wording in other_wordings)]
+    if len(set(wordings)) != len(wordings):
+        raise PromotionError("Two of the wordings are the same; an A/B test needs different "
+                             "wordings.")
     if not targets:
         raise PromotionError("Say where to post it: `in #channel` (several: `in #a, #b`).")
     cta_id = _check_catalog(config, cta_id, offer_id, schedule)
@@ -180,6 +192,7 @@ def add(db: sqlite_utils.Database, config: Config, *, text: str, targets: list[T
         "runs": 0,
         "max_runs": schedule.max_runs,
         "ends_at": iso(schedule.ends_at) if schedule.ends_at else None,
+        "variants": json.dumps(wordings, ensure_ascii=False) if len(wordings) > 1 else None,
     }
     with transaction(db):
         columns = ", ".join(row)
@@ -262,7 +275,10 @@ def edit(db: sqlite_utils.Database, promotion_id: int | str, text: str, actor: A
         raise PromotionError(f"Promotion #{promotion.id} is {promotion.status}; add a new one "
                              "instead.")
     text = _check_text(text)
-    return _change(db, promotion, actor, "promotion.edit", now, {"text": text},
+    changes: dict[str, Any] = {"text": text}
+    if promotion.variants:  # the edit rewords variant A; the others stay under test
+        changes["variants"] = json.dumps([text, *promotion.variants[1:]], ensure_ascii=False)
+    return _change(db, promotion, actor, "promotion.edit", now, changes,
                    before=promotion.text, after=text)
 
 

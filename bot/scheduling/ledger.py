@@ -42,15 +42,31 @@ class DeliveryKey:
                 self.target]
 
 
-def claim(db: sqlite_utils.Database, key: DeliveryKey, now: datetime) -> int | None:
-    """Claim this delivery; its row id, or None when it was claimed (or recorded) before."""
+def claim(db: sqlite_utils.Database, key: DeliveryKey, now: datetime, *, test: bool = False,
+          status: str = "claimed") -> int | None:
+    """Claim this delivery; its row id, or None when it was claimed (or recorded) before.
+
+    `test` marks a test send (kept apart from the figures); status "queued" leaves it for the
+    running Nudge to claim and send (see `take_queued`)."""
     cursor = db.execute(
         "insert into deliveries (kind, ref_id, scheduled_for, platform, target, status, "
-        "attempts, claimed_at) values (?, ?, ?, ?, ?, 'claimed', 0, ?) "
+        "attempts, claimed_at, test) values (?, ?, ?, ?, ?, ?, 0, ?, ?) "
         "on conflict (kind, ref_id, scheduled_for, platform, target) do nothing",
-        [*key.values(), iso(now)],
+        [*key.values(), status, iso(now), int(test)],
     )
     return cursor.lastrowid if cursor.rowcount == 1 else None
+
+
+def take_queued(db: sqlite_utils.Database) -> list[dict]:
+    """Claim every queued delivery at once (one statement, so one process takes each)."""
+    rows = db.execute(
+        "update deliveries set status = 'claimed' where status = 'queued' returning id"
+    ).fetchall()
+    ids = [row[0] for row in rows]
+    if not ids:
+        return []
+    marks = ", ".join("?" for _ in ids)
+    return list(db["deliveries"].rows_where(f"id in ({marks})", ids, order_by="id"))
 
 
 def record(db: sqlite_utils.Database, key: DeliveryKey, status: str, now: datetime,

@@ -160,6 +160,8 @@ class SchedulerService:
         if not paused:
             self.scheduler.resume()
         log.info("scheduler started: %s", summary)
+        if await self.send_queued():
+            log.info("sent the test sends queued while Nudge was stopped")
 
     async def stop(self, timeout: float = 10.0) -> None:
         """Stop firing, let deliveries under way finish (within `timeout`), shut down."""
@@ -236,6 +238,30 @@ class SchedulerService:
             self._data_version = version
             summary = self.reconcile()
             log.info("picked up changes made elsewhere: %s", summary)
+            await self.send_queued()
+
+    async def send_queued(self) -> int:
+        """Send the deliveries another process queued (`nudge promo send-now`); returns how
+        many. Taking them turns them into claims in one statement, so each is sent once."""
+        rows = await self.writer.write(ledger.take_queued)
+        deliveries = []
+        now = self.clock()
+        for row in rows:
+            if now - datetime.fromisoformat(row["scheduled_for"]) > self.grace:
+                ledger.finish(self.db, row["id"], "missed", now,
+                              "asked for while Nudge was stopped; too late to send now")
+                continue
+            source = self.sources.get(row["kind"])
+            delivery = source.delivery_for(row["id"], ledger.key_of(row)) if source else None
+            if delivery is None:
+                ledger.finish(self.db, row["id"], "failed", self.clock(),
+                              "nothing to send any more (cancelled or removed)")
+                continue
+            deliveries.append(delivery)
+        if deliveries:
+            with self.under_way():
+                await self.send_all(deliveries)
+        return len(deliveries)
 
     async def run_job(self, kind: str, key: str) -> None:
         """What a firing job does: let the source deliver what is due, then move the job."""

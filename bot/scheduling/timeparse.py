@@ -20,13 +20,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.scheduling.moments import (
-    WHEN_EXAMPLES,
     ScheduleError,
+    day_suggestion,
     describe_time,
     localize,
     parse_time_of_day,
     parse_when,
     parse_zone,
+    past_moment,
+    when_examples,
 )
 from bot.scheduling.recurrence import EVERY_EXAMPLES, complete, parse_recurrence
 from bot.scheduling.triggers import build_trigger, first_fire
@@ -126,8 +128,8 @@ def parse_schedule(words: Sequence[str] | str, now: datetime, zone: ZoneInfo | s
     if when_words and when_words[0].lower() == "at":
         when_words = when_words[1:]
     if not when_words and not recurrence_words:
-        raise ScheduleError(f"Say when: `at` followed by {WHEN_EXAMPLES}, and optionally "
-                            f"`every ...`: {EVERY_EXAMPLES}.")
+        raise ScheduleError(f"Say when: `at` followed by {when_examples(now, zone)}, and "
+                            f"optionally `every ...`: {EVERY_EXAMPLES}.")
     recurrence = parse_recurrence(recurrence_words) if recurrence_words else None
     start, at = now, None
     if when_words:
@@ -135,10 +137,7 @@ def parse_schedule(words: Sequence[str] | str, now: datetime, zone: ZoneInfo | s
                                      date_only=recurrence is not None)
         at = start.timetz().replace(tzinfo=None) if has_time else None
         if start <= now:
-            raise ScheduleError(
-                f"{describe_time(start, zone)} ({zone.key}) is in the past. Give a future time, "
-                f"such as {WHEN_EXAMPLES}."
-            )
+            raise past_moment(" ".join(when_words), start, now, zone, has_time)
     ends_at = _parse_until(options, now, zone)
     max_runs = _parse_times(options, recurrence is not None)
     if recurrence is None:
@@ -163,9 +162,32 @@ def parse_schedule(words: Sequence[str] | str, now: datetime, zone: ZoneInfo | s
         first = first_fire(build_trigger(spec, zone), now + timedelta(seconds=1))
     if first is None or (ends_at is not None and first > ends_at):
         end = describe_time(ends_at, zone) if ends_at else "its end"
+        after = first or start
         raise ScheduleError(f"This schedule ends ({end}) before it ever runs. Put the end after "
-                            "the first run, such as `until dec 31`, or drop `until`.")
+                            f"the first run, such as `until {_later_day(after, now, zone)}`, or "
+                            "drop `until`.")
     return Schedule(spec, zone.key, first.astimezone(zone), ends_at, max_runs)
+
+
+def parse_limits(words: Sequence[str] | str, now: datetime, zone: ZoneInfo | str, *,
+                 recurring: bool) -> tuple[datetime | None, int | None]:
+    """Only `until <date>` and/or `times N`, to change when an existing schedule stops; returns
+    (ends_at, times), either None when not given. Anything else raises ScheduleError."""
+    main, options = _pull_options(_words(words))
+    if isinstance(zone, str):
+        zone = parse_zone(zone)
+    if main or "tz" in options:
+        raise ScheduleError("To change the time or the time zone, give the whole new schedule: "
+                            "`at tomorrow 9am every day at 9:00`.")
+    if not options:
+        raise ScheduleError(f"Say what to change: `until {_later_day(now, now, zone)}` or "
+                            "`times 4`.")
+    return _parse_until(options, now, zone), _parse_times(options, recurring)
+
+
+def _later_day(after: datetime, now: datetime, zone: ZoneInfo) -> str:
+    """An `until` day a month after `after`, written so that it reads back as that day."""
+    return day_suggestion((after.astimezone(zone) + timedelta(days=30)).date(), now, zone)
 
 
 def _gap(delta: timedelta) -> str:
@@ -177,14 +199,15 @@ def _parse_until(options: dict[str, list[str]], now: datetime, zone: ZoneInfo) -
     if "until" not in options:
         return None
     if not options["until"]:
-        raise ScheduleError("Say until when: `until dec 31` or `until 2026-12-31 18:00`.")
+        example = _later_day(now, now, zone)
+        raise ScheduleError(f"Say until when: `until {example}` or `until {example} 18:00`.")
     end, has_time = parse_when(" ".join(options["until"]), now, zone, date_only=True)
     if not has_time:
         # "until friday" includes Friday.
         end = localize(datetime.combine(end.date(), time(23, 59, 59)), zone)
     if end <= now:
         raise ScheduleError(f"The end, {describe_time(end, zone)}, is in the past. Give a future "
-                            "date, such as `until dec 31`.")
+                            f"date, such as `until {_later_day(now, now, zone)}`.")
     return end
 
 

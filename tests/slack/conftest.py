@@ -169,6 +169,7 @@ async def start_nudge(mode: str, config: Config, fake_slack: FakeSlack, clock=No
                       engine=None) -> RunningNudge:
     app = Application(config, slack_secrets(mode), clock=clock, engine=engine)
     adapter = SlackAdapter(config, slack_secrets(mode))
+    adapter.inbox_options = {"retry_seconds": 0.1, "write_timeout_ms": 100}
     app.add_adapter(adapter)
     task = asyncio.create_task(adapter.start(app))
     ready = asyncio.create_task(adapter.ready.wait())

@@ -39,6 +39,16 @@ def test_the_modal_submission_becomes_the_promo_add_command(repeat, tail):
     assert command == f'promo add "10% off all loaves!" in #C0PROMOS at 2026-11-27T09:30{tail}'
 
 
+def test_a_second_wording_in_the_modal_makes_an_a_b_test():
+    values = _values()
+    values[promo.OTHER_WORDING] = {promo.OTHER_WORDING: {"type": "plain_text_input",
+                                                         "value": "Loaves: 10% off today"}}
+    command, errors = promo.read_submission(values, "Europe/London", NOW)
+    assert errors == {}
+    assert command == ('promo add "10% off all loaves!" | "Loaves: 10% off today" in #C0PROMOS '
+                       "at 2026-11-27T09:30")
+
+
 def test_quotes_in_the_text_survive_the_routers_split():
     from handlers.router import split_words
 
@@ -73,8 +83,9 @@ async def test_promo_new_opens_the_modal_and_its_submission_schedules_the_promot
     view, response_url = await _open_modal(nudge, MANAGER)
     assert view["callback_id"] == promo.PROMO_VIEW
     assert [b["block_id"] for b in view["blocks"]] == [
-        promo.TEXT, promo.CHANNEL, promo.DAY, promo.TIME, promo.REPEAT]
-    assert view["blocks"][3]["element"]["timezone"] == "Europe/London"
+        promo.TEXT, promo.OTHER_WORDING, promo.CHANNEL, promo.DAY, promo.TIME, promo.REPEAT]
+    assert view["blocks"][1]["optional"] is True
+    assert view["blocks"][4]["element"]["timezone"] == "Europe/London"
 
     ack = await nudge.submit(view, _values(repeat="weekly"), user=MANAGER)
     assert ack in ("", {})

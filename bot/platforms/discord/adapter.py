@@ -23,7 +23,7 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot.config import Config, Secrets
-from bot.platforms.base import DeliveryError, StartupError
+from bot.platforms.base import DeliveryError, StartupError, transient_status
 from bot.platforms.discord import commands, permissions, render, review
 from bot.platforms.discord.listening import (
     PLATFORM,
@@ -395,25 +395,30 @@ class DiscordAdapter:
 
     def delivery_error(self, error: BaseException, channel_id: int, doing: str,
                        needed: tuple[str, ...]) -> DeliveryError:
-        """Classify a failed send: what may pass (rate limit, Discord down) and what won't."""
+        """Classify a failed send by its HTTP status, whatever the body was: 429 and 5xx (and
+        no answer at all) may pass, any other 4xx will not."""
         if isinstance(error, discord.Forbidden | discord.NotFound):
             problem = "missing_permissions" if isinstance(error, discord.Forbidden) \
                 else "unknown_channel"
             detail = f"could not {doing} in {self.channel_label(channel_id)}: " \
                 f"{self.describe_failure(error, channel_id, needed)}"
             self.report(str(channel_id), problem, detail)
-            return DeliveryError(detail, transient=False)
+            return DeliveryError(detail, transient=False, code=str(error.code or problem),
+                                 status=error.status)
         if isinstance(error, discord.RateLimited):
-            return DeliveryError(f"rate limited for {error.retry_after:.0f}s", transient=True)
+            return DeliveryError(f"rate limited for {error.retry_after:.0f}s", transient=True,
+                                 code="ratelimited", status=429)
         if isinstance(error, discord.HTTPException):
-            transient = error.status == 429 or error.status >= 500
+            code = str(error.code) if error.code else f"http_{error.status}"
             return DeliveryError(f"Discord answered {error.status}: {error.text or error}",
-                                 transient=transient)
+                                 transient=transient_status(error.status), code=code,
+                                 status=error.status)
         if isinstance(error, asyncio.TimeoutError | aiohttp.ClientError | OSError):
             return DeliveryError(f"Discord did not answer ({error.__class__.__name__})",
-                                 transient=True)
+                                 transient=True, code="timeout")
         log.error("unexpected failure to %s in %s", doing, channel_id, exc_info=error)
-        return DeliveryError(f"could not {doing}: {error.__class__.__name__}", transient=False)
+        return DeliveryError(f"could not {doing}: {error.__class__.__name__}", transient=False,
+                             code=error.__class__.__name__)
 
     def report(self, channel: str, problem: str, detail: str, kind: str = "channel") -> None:
         """Log a problem a person must fix, and keep it for the next digest."""

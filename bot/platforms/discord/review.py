@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.platforms.base import DeliveryError
 from bot.platforms.discord import render
 from bot.platforms.discord.listening import PLATFORM, is_team
 from handlers import conversation, corrections
@@ -179,13 +178,8 @@ async def press(adapter: DiscordAdapter, interaction: discord.Interaction, actio
     if not result.review.ok:
         await interaction.followup.send(result.review.text, ephemeral=True)
         return
-    review, refused = result.review, False
-    if result.post is not None:
-        try:
-            await adapter.app.publish(result.post)
-        except DeliveryError as error:
-            review, refused = conversation.undo_send(
-                adapter.app.ctx, result, str(error), transient=error.transient), True
+    review, refused = await conversation.deliver_choice(adapter.app.ctx, result,
+                                                        adapter.app.publish)
     try:
         await interaction.edit_original_response(**review_parts(adapter, review))
     except discord.HTTPException as error:

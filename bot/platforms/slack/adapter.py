@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.response import BoltResponse
 
 from bot.config import Config, Secrets
 from bot.platforms.base import DeliveryError, StartupError
+from bot.platforms.inbox import Inbox
 from bot.platforms.slack import api, blocks, listeners, problems
 from bot.platforms.slack.dedupe import RecentEvents, event_dedupe
 from bot.platforms.slack.people import People
@@ -92,6 +94,8 @@ class SlackAdapter:
         self._socket: Any = None
         self._runner: Any = None
         self._closed = False
+        self.inbox: Inbox | None = None
+        self.inbox_options: dict[str, Any] = {}  # tests shorten the inbox's waits
 
     # ---- life cycle -------------------------------------------------------------------------
 
@@ -113,6 +117,11 @@ class SlackAdapter:
             self._session,
         )
         self.people = People(self.client, self.settings)
+        self.inbox = Inbox(
+            self.config.storage.path, self.platform,
+            functools.partial(listeners.events.handle_body, self), self.notify_team,
+            **self.inbox_options,
+        )
         try:
             await self._identify()
             self.bolt = self._build_bolt()
@@ -125,6 +134,7 @@ class SlackAdapter:
             await self.stop()
             raise
         self.ready.set()
+        self.inbox.start()
         await self._stopped.wait()
 
     async def _identify(self) -> None:
@@ -154,6 +164,7 @@ class SlackAdapter:
             name="nudge",
         )
         bolt.middleware(event_dedupe(self.recent_events))
+        bolt.middleware(self.keep_before_ack)
         listeners.register(bolt, self)
 
         @bolt.error
@@ -163,6 +174,15 @@ class SlackAdapter:
                       exc_info=(type(error), error, error.__traceback__))
 
         return bolt
+
+    async def keep_before_ack(self, body: dict, next) -> BoltResponse | None:
+        """A bolt middleware: a customer message is written to the inbox before bolt
+        acknowledges it. One the disk refused is acknowledged without being handled now: the
+        inbox holds it in memory and handles it once written."""
+        key = listeners.events.inbox_key(self, body)
+        if key is not None and not await self.inbox.keep(key, body):
+            return BoltResponse(status=200, body="")
+        return await next()
 
     async def _connect_socket_mode(self) -> None:
         from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
@@ -183,7 +203,8 @@ class SlackAdapter:
     async def _listen_http(self) -> None:
         http = self.settings.http
         try:
-            self._runner = await serve(self.bolt, http.host, http.port, http.path)
+            self._runner = await serve(self.bolt, http.host, http.port, http.path,
+                                       routes=self.app.link_routes)
         except OSError as error:
             raise StartupError(
                 f"Slack HTTP mode cannot listen on {http.host}:{http.port} ({error.strerror}); "
@@ -226,6 +247,8 @@ class SlackAdapter:
         if self._runner is not None:
             await self._runner.cleanup()
         await self.finish_jobs(STOP_GRACE_SECONDS)
+        if self.inbox is not None:
+            await self.inbox.stop()
         if self._session is not None:
             await self._session.close()
 
@@ -234,6 +257,8 @@ class SlackAdapter:
         pending = [job for job in self._jobs if not job.done()]
         if pending:
             await asyncio.wait(pending, timeout=timeout)
+        if self.inbox is not None:
+            await self.inbox.finish(timeout)
 
     def job(self, listener):
         """Wrap a listener so stop() waits for it to finish (bolt runs it after the ack)."""

@@ -18,8 +18,11 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncServerErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_internal_utils import _files_to_data
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+from slack_sdk.web.internal_utils import convert_bool_to_0_or_1
 
-from bot.platforms.base import DeliveryError
+from bot.platforms.base import DeliveryError, transient_status
 
 log = logging.getLogger("bot.platforms.slack")
 
@@ -42,11 +45,36 @@ TRANSIENT_ERRORS = {
 }
 
 
+class NudgeWebClient(AsyncWebClient):
+    """slack_sdk's client, checking answers itself: a reply that is not Slack's JSON (a
+    text/plain or HTML error page from a proxy, an empty body) becomes a SlackApiError carrying
+    its HTTP status, never an AttributeError from inside the SDK."""
+
+    async def _send(self, http_verb: str, api_url: str, req_args: dict) -> AsyncSlackResponse:
+        open_files = _files_to_data(req_args)
+        try:
+            if "params" in req_args:
+                req_args["params"] = convert_bool_to_0_or_1(req_args["params"])
+            answer = await self._request(http_verb=http_verb, api_url=api_url,
+                                         req_args=req_args)
+        finally:
+            for opened in open_files:
+                opened.close()
+        response = AsyncSlackResponse(client=self, http_verb=http_verb, api_url=api_url,
+                                      req_args=req_args, **answer)
+        data = response.data
+        if response.status_code == 200 and (
+            isinstance(data, bytes) or (isinstance(data, dict) and data.get("ok"))
+        ):
+            return response
+        raise SlackApiError(f"Slack answered {response.status_code} to {api_url}", response)
+
+
 def make_client(token: str, base_url: str | None = None,
                 session: aiohttp.ClientSession | None = None) -> AsyncWebClient:
     """The Web API client Nudge uses for everything, with retries for 429s and dropped lines."""
     url = base_url or DEFAULT_BASE_URL
-    return AsyncWebClient(
+    return NudgeWebClient(
         token=token,
         base_url=url if url.endswith("/") else url + "/",
         session=session,
@@ -60,25 +88,45 @@ def make_client(token: str, base_url: str | None = None,
     )
 
 
-def error_code(error: BaseException) -> str:
-    """Slack's short error code ("channel_not_found"), or the exception's class name."""
+def http_status(error: BaseException) -> int | None:
+    """The HTTP status of Slack's answer, or None when there was none (time-out, no line)."""
     if isinstance(error, SlackApiError):
         response = error.response
-        code = response.get("error") if hasattr(response, "get") else None
-        if response.status_code == 429:
+        status = getattr(response, "status_code", None) or getattr(response, "status", None)
+        return status if isinstance(status, int) else None
+    return None
+
+
+def _body(error: SlackApiError) -> dict[str, Any]:
+    data = getattr(error.response, "data", None)
+    return data if isinstance(data, dict) else {}
+
+
+def error_code(error: BaseException) -> str:
+    """Slack's short error code ("channel_not_found"), whatever the body was: `http_502` for
+    an answer that is not Slack's JSON, "timeout" or the exception's class name without one."""
+    if isinstance(error, SlackApiError):
+        status = http_status(error)
+        if status == 429:
             return "ratelimited"
-        return str(code or f"http_{response.status_code}")
+        code = _body(error).get("error")
+        if code:
+            return str(code)
+        return f"http_{status}" if status and status != 200 else "bad_response"
     if isinstance(error, TimeoutError):
         return "timeout"
     return error.__class__.__name__
 
 
 def is_transient(error: BaseException) -> bool:
+    """Worth another attempt later: 429, 5xx, Slack's own passing errors, an answer that is
+    not Slack's (a proxy), time-outs and broken connections. Any other 4xx is lasting."""
     if isinstance(error, SlackApiError):
-        status = error.response.status_code
+        status = http_status(error)
         code = error_code(error)
-        return status == 429 or status >= 500 or code in TRANSIENT_ERRORS
-    # Time-outs and broken connections may well work on the next attempt.
+        if code in TRANSIENT_ERRORS or code == "bad_response":
+            return True
+        return status != 200 and transient_status(status)
     return isinstance(error, TimeoutError | aiohttp.ClientError | OSError)
 
 
@@ -86,26 +134,23 @@ class SlackCallError(DeliveryError):
     """A Web API call Slack refused, with its error code and, for missing_scope, the scope
     it needs (so a person can be told exactly what to fix)."""
 
-    def __init__(self, message: str, *, transient: bool, code: str, needed: str = ""):
-        super().__init__(message, transient=transient)
-        self.code = code
+    def __init__(self, message: str, *, transient: bool, code: str, needed: str = "",
+                 status: int | None = None):
+        super().__init__(message, transient=transient, code=code, status=status)
         self.needed = needed
 
 
 def delivery_error(method: str, error: BaseException) -> SlackCallError:
     code = error_code(error)
-    needed = ""
-    if isinstance(error, SlackApiError) and hasattr(error.response, "get"):
-        needed = str(error.response.get("needed") or "")
+    needed = str(_body(error).get("needed") or "") if isinstance(error, SlackApiError) else ""
     return SlackCallError(f"Slack {method} failed: {code}", transient=is_transient(error),
-                          code=code, needed=needed)
+                          code=code, needed=needed, status=http_status(error))
 
 
 async def call(client: AsyncWebClient, method: str, **kwargs: Any) -> dict[str, Any] | None:
     """Call a Web API method; on failure log the method and error code and return None."""
     try:
-        response = await client.api_call(method, json=kwargs) if _json_method(method) \
-            else await client.api_call(method, params=kwargs)
+        response = await _send(client, method, kwargs)
     except Exception as error:  # a failed call must never take the app down
         log.warning("Slack %s failed: %s", method, error_code(error))
         return None
@@ -115,8 +160,7 @@ async def call(client: AsyncWebClient, method: str, **kwargs: Any) -> dict[str, 
 async def call_or_raise(client: AsyncWebClient, method: str, **kwargs: Any) -> dict[str, Any]:
     """Call a Web API method; on failure log it and raise DeliveryError (transient or not)."""
     try:
-        response = await client.api_call(method, json=kwargs) if _json_method(method) \
-            else await client.api_call(method, params=kwargs)
+        response = await _send(client, method, kwargs)
     except Exception as error:  # classified, logged, re-raised as one type
         failure = delivery_error(method, error)
         log.warning("%s (%s)", failure, "will retry later" if failure.transient else "permanent")
@@ -124,6 +168,22 @@ async def call_or_raise(client: AsyncWebClient, method: str, **kwargs: Any) -> d
     return response.data if isinstance(response.data, dict) else {}
 
 
-def _json_method(method: str) -> bool:
-    # The methods that take Block Kit structures are sent as JSON, the rest as form fields.
-    return method.startswith(("chat.", "views."))
+# The methods that take Block Kit structures, sent as JSON; the rest as their documentation
+# shows them: read-only ones (chat.getPermalink, users.info ...) as GET query parameters, other
+# writes as form fields.
+JSON_METHODS = frozenset({
+    "chat.postMessage", "chat.postEphemeral", "chat.update", "chat.scheduleMessage",
+    "views.open", "views.publish", "views.update", "views.push",
+})
+GET_METHODS = frozenset({
+    "chat.getPermalink", "users.info", "conversations.info", "usergroups.users.list",
+    "auth.test",
+})
+
+
+async def _send(client: AsyncWebClient, method: str, args: dict[str, Any]):
+    if method in JSON_METHODS:
+        return await client.api_call(method, json=args)
+    if method in GET_METHODS:
+        return await client.api_call(method, http_verb="GET", params=args)
+    return await client.api_call(method, data=args)

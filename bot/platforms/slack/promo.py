@@ -23,6 +23,7 @@ REPEATS = {
     "weekly": "Every week, on the same weekday",
     "monthly": "Every month, on the same day",
 }
+OTHER_WORDING = "promo_other_wording"  # optional: a second wording makes it an A/B test
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -52,6 +53,10 @@ def modal(timezone: str, today: date, private_metadata: dict[str, str]) -> dict[
                                           "max_length": 3000,
                                           "placeholder": plain_text("10% off all loaves "
                                                                     "this weekend!", 150)}),
+            {**_input(OTHER_WORDING, "Another wording to test (optional)",
+                      {"type": "plain_text_input", "multiline": True, "max_length": 3000},
+                      "Runs alternate between the two wordings; `/nudge tests` shows which "
+                      "one gets more clicks."), "optional": True},
             _input(CHANNEL, "Where", {
                 "type": "conversations_select",
                 "default_to_current_conversation": True,
@@ -92,6 +97,7 @@ def read_submission(values: dict[str, dict[str, Any]], timezone: str, now: datet
     """(the `promo add` command, {}) or (None, {block id: what to fix}) from the modal's state."""
     errors: dict[str, str] = {}
     text = (_value(values, TEXT).get("value") or "").strip()
+    other = (_value(values, OTHER_WORDING).get("value") or "").strip()
     channel = _value(values, CHANNEL).get("selected_conversation") or ""
     day = _value(values, DAY).get("selected_date") or ""
     at = _value(values, TIME).get("selected_time") or ""
@@ -111,7 +117,8 @@ def read_submission(values: dict[str, dict[str, Any]], timezone: str, now: datet
         errors[REPEAT] = "Pick how often to repeat it."
     if errors or first is None:
         return None, errors
-    command = f"promo add {quote(text)} in #{channel} at {first.strftime('%Y-%m-%dT%H:%M')}"
+    wordings = quote(text) + (f" | {quote(other)}" if other else "")
+    command = f"promo add {wordings} in #{channel} at {first.strftime('%Y-%m-%dT%H:%M')}"
     clock = first.strftime("%H:%M")
     if repeat == "daily":
         command += f" every day at {clock}"

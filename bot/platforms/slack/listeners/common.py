@@ -6,7 +6,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from bot.platforms.base import DeliveryError
 from bot.platforms.slack import api, blocks
 from handlers import conversation, corrections, review
 from handlers.types import Reply, Request
@@ -52,13 +51,7 @@ async def choose(adapter: SlackAdapter, action: str, suggestion_id: str, *, user
         if not result.review.ok:
             await tell(result.review)
             return
-        shown = result.review
-        if result.post is not None:
-            try:
-                await adapter.app.publish(result.post)
-            except DeliveryError as error:
-                shown = conversation.undo_send(ctx, result, str(error),
-                                               transient=error.transient)
+        shown, _ = await conversation.deliver_choice(ctx, result, adapter.app.publish)
         await update_review(adapter, channel, ts, shown)
     if action == "another":
         await improve_later(adapter, shown, channel, ts)

@@ -31,7 +31,32 @@ def register(bolt: AsyncApp, adapter: SlackAdapter) -> None:
     @bolt.event("message")
     @adapter.job
     async def message(event: dict, body: dict) -> None:
-        await handle_message(adapter, event, body.get("team_id") or adapter.workspace)
+        key = inbox_key(adapter, body)
+        if key is None:
+            await handle_message(adapter, event, body.get("team_id") or adapter.workspace)
+        else:  # written to the inbox before the ack (SlackAdapter.keep_before_ack)
+            await adapter.inbox.handle(key, body)
+
+
+def inbox_key(adapter: SlackAdapter, body: dict) -> str | None:
+    """The inbox key of a message someone wrote in a customer channel; None for anything
+    else (edits, notices, other channels), which is not worth keeping."""
+    if body.get("type") != "event_callback":
+        return None
+    event = body.get("event") or {}
+    if event.get("type") != "message" or event.get("subtype") not in WRITTEN:
+        return None
+    channel, ts = event.get("channel") or "", event.get("ts") or ""
+    if not (channel and ts) or event.get("channel_type") == "im" \
+            or not adapter.listens_to(channel):
+        return None
+    return message_key(channel, ts)
+
+
+async def handle_body(adapter: SlackAdapter, body: dict) -> None:
+    """Handle an event body kept in the inbox."""
+    await handle_message(adapter, body.get("event") or {},
+                         body.get("team_id") or adapter.workspace)
 
 
 def message_key(channel: str, ts: str) -> str:
@@ -72,6 +97,7 @@ async def handle_message(adapter: SlackAdapter, event: dict, workspace: str) -> 
         thread=event.get("thread_ts") or ts, message_id=message_key(channel, ts),
         user_name=name, role=role,
     )
+    await adapter.app.engine_ready()  # the warm-up runs in a thread; the loop stays free
     reply = conversation.on_message(request, adapter.ctx)
     if reply is None:
         return

@@ -1,0 +1,230 @@
+"""The durable inbox: a customer message is on disk before the platform is told "received".
+
+Slack redelivers an event only while it is not acknowledged; once it is, a message that was
+only in memory is lost with the process. So each customer message is written to the `inbox`
+table (in a worker thread, with its own SQLite connection: a locked or slow disk never holds up
+the event loop) before the acknowledgement, and marked done once handled (stored, suggested,
+reviewed). Whatever is still `new` is handled again: at the next start, or by the retry loop
+when handling failed.
+
+When the write itself fails (disk full, the database locked past the busy timeout) the message
+is kept in memory, acknowledged anyway (a redelivery would fail the same way), written by the
+retry loop as soon as the disk allows, then handled. The team is told once per outage, in the
+review channel and in the log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sqlite3
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.storage import BUSY_TIMEOUT_MS, iso
+from handlers.types import Reply
+
+log = logging.getLogger(__name__)
+
+RETRY_SECONDS = 2.0
+MAX_ATTEMPTS = 5
+# Shorter than the database's usual wait: the acknowledgement waits for this write, and Slack
+# gives three seconds.
+WRITE_TIMEOUT_MS = min(BUSY_TIMEOUT_MS, 1500)
+
+Handler = Callable[[dict[str, Any]], Awaitable[None]]
+Notify = Callable[[Reply], Awaitable[None]]
+
+
+class Inbox:
+    def __init__(self, path: str, platform: str, handler: Handler, notify: Notify, *,
+                 retry_seconds: float = RETRY_SECONDS,
+                 write_timeout_ms: int = WRITE_TIMEOUT_MS,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)):
+        self.path = path
+        self.platform = platform
+        self.handler = handler
+        self.notify = notify
+        self.retry_seconds = retry_seconds
+        self.write_timeout_ms = write_timeout_ms
+        self.clock = clock
+        self.unsaved: OrderedDict[str, dict[str, Any]] = OrderedDict()  # key -> event body
+        self.failing = False  # the last write failed; the team was told
+        self.outages = 0  # how many times the team was told
+        self._active: set[str] = set()  # keys being handled right now
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix=f"{platform}-inbox")
+        self._conn: sqlite3.Connection | None = None
+        self._task: asyncio.Task | None = None
+        self._jobs: set[asyncio.Task] = set()
+
+    # ---- the worker thread's connection ------------------------------------------------------
+
+    async def _run(self, work: Callable[..., Any], *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, work, *args)
+
+    def _db(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self._conn = sqlite3.connect(self.path, timeout=self.write_timeout_ms / 1000,
+                                         isolation_level=None, check_same_thread=False)
+            self._conn.execute(f"PRAGMA busy_timeout = {int(self.write_timeout_ms)}")
+        return self._conn
+
+    def _insert(self, key: str, body: str, at: str) -> None:
+        self._db().execute(
+            "insert into inbox (platform, event_key, body, received_at, status, attempts) "
+            "values (?, ?, ?, ?, 'new', 0) on conflict (platform, event_key) do nothing",
+            [self.platform, key, body, at])
+
+    def _mark(self, key: str, status: str) -> None:
+        self._db().execute("update inbox set status = ? where platform = ? and event_key = ?",
+                           [status, self.platform, key])
+
+    def _count_attempt(self, key: str) -> int:
+        db = self._db()
+        db.execute("update inbox set attempts = attempts + 1 where platform = ? and "
+                   "event_key = ?", [self.platform, key])
+        row = db.execute("select attempts from inbox where platform = ? and event_key = ?",
+                         [self.platform, key]).fetchone()
+        return row[0] if row else 0
+
+    def _waiting(self, before: str) -> list[tuple[str, str]]:
+        return self._db().execute(
+            "select event_key, body from inbox where platform = ? and status = 'new' and "
+            "received_at <= ? order by id", [self.platform, before]).fetchall()
+
+    # ---- what the adapter calls ----------------------------------------------------------------
+
+    async def keep(self, key: str, body: dict[str, Any]) -> bool:
+        """Write the message before it is acknowledged. True once it is on disk; False when
+        the disk refused it and it is held in memory until the retry loop writes it."""
+        if key in self.unsaved:
+            return False
+        try:
+            await self._run(self._insert, key, json.dumps(body), iso(self.clock()))
+        except sqlite3.Error as error:
+            self.unsaved[key] = body
+            self._failed(error)
+            return False
+        return True
+
+    async def handle(self, key: str, body: dict[str, Any]) -> None:
+        """Handle a kept message once; done when the handler returns, else tried again."""
+        if key in self._active:
+            return
+        self._active.add(key)
+        try:
+            await self.handler(body)
+        except Exception:
+            log.exception("handling %s message %s failed; it stays in the inbox and is tried "
+                          "again", self.platform, key)
+            await self._after_failure(key)
+            return
+        finally:
+            self._active.discard(key)
+        try:
+            await self._run(self._mark, key, "done")
+        except sqlite3.Error as error:
+            # Handled, but not marked: handling it again is harmless (messages are unique).
+            log.warning("could not mark %s as handled: %s", key, error)
+
+    async def _after_failure(self, key: str) -> None:
+        try:
+            attempts = await self._run(self._count_attempt, key)
+            if attempts >= MAX_ATTEMPTS:
+                await self._run(self._mark, key, "failed")
+                log.error("%s message %s could not be handled after %d attempts; it is kept "
+                          "in the inbox table (status failed)", self.platform, key, attempts)
+        except sqlite3.Error as error:
+            log.warning("could not count the attempt for %s: %s", key, error)
+
+    def _failed(self, error: sqlite3.Error) -> None:
+        """A write failed: the first failure of an outage is told to the team, once."""
+        if self.failing:
+            return
+        self.failing = True
+        self.outages += 1
+        log.error("could not store a customer message (%s); keeping messages in memory and "
+                  "trying again every %.0f s until the disk accepts them", error,
+                  self.retry_seconds)
+        self._spawn(self._tell_team(str(error)))
+
+    async def _tell_team(self, problem: str) -> None:
+        try:
+            await self.notify(Reply(
+                f"Nudge cannot store customer messages right now ({problem}). They are kept "
+                "in memory and written as soon as the database accepts them; please free "
+                "disk space or close what holds the database.",
+                private=False, ok=False, meta={"problem": "inbox_write_failed"}))
+        except Exception:
+            log.exception("could not tell the team that messages cannot be stored")
+
+    def _spawn(self, work: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._jobs.add(task)
+        task.add_done_callback(self._jobs.discard)
+
+    # ---- the retry loop ----------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the retry loop (its first round handles what a previous run left)."""
+        if self._task is None:
+            self._task = asyncio.create_task(self._loop(), name=f"{self.platform}-inbox")
+
+    async def _loop(self) -> None:
+        while True:
+            await self.retry_once()
+            await asyncio.sleep(self.retry_seconds)
+
+    async def retry_once(self) -> None:
+        """Write what is held in memory, then handle what is waiting on disk."""
+        await self._write_unsaved()
+        before = iso(self.clock() - timedelta(seconds=self.retry_seconds))
+        try:
+            waiting = await self._run(self._waiting, before)
+        except sqlite3.Error as error:
+            log.warning("could not read the inbox: %s", error)
+            return
+        for key, body in waiting:
+            if key not in self._active:
+                self._spawn(self.handle(key, json.loads(body)))
+
+    async def _write_unsaved(self) -> None:
+        written = 0
+        for key, body in list(self.unsaved.items()):
+            try:
+                await self._run(self._insert, key, json.dumps(body), iso(self.clock()))
+            except sqlite3.Error:
+                return
+            del self.unsaved[key]
+            written += 1
+            self._spawn(self.handle(key, body))
+        if self.failing and not self.unsaved:
+            self.failing = False
+            log.warning("the database accepts customer messages again; %d held in memory were "
+                        "written", written)
+
+    async def finish(self, timeout: float) -> None:
+        """Wait (at most `timeout` seconds) for the handling the retry loop started."""
+        pending = [job for job in self._jobs if not job.done()]
+        if pending:
+            await asyncio.wait(pending, timeout=timeout)
+
+    async def stop(self, timeout: float = 5.0) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        await self.finish(timeout)
+        if self.unsaved:
+            log.error("%d customer messages could not be stored before stopping: %s",
+                      len(self.unsaved), ", ".join(self.unsaved))
+        await self._run(self._close)
+        self._executor.shutdown(wait=False)
+
+    def _close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None

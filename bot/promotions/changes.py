@@ -1,0 +1,72 @@
+"""Changing when a promotion runs (`promo edit N at|every|until|times ...`), audited.
+
+A new schedule replaces the old one whole; `until` or `times` alone only change when the
+current one stops. `times N` counts from now: N more posts, whatever ran before.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import sqlite_utils
+
+from bot.promotions.store import Actor, Promotion, PromotionError, _change, get
+from bot.scheduling.timeparse import Schedule
+from bot.scheduling.triggers import next_after
+from bot.storage import iso
+
+LIMIT_WORDS = frozenset({"until", "times"})
+
+
+def _changeable(promotion: Promotion) -> None:
+    if promotion.status in ("cancelled", "finished"):
+        raise PromotionError(f"Promotion #{promotion.id} is {promotion.status}; add a new one "
+                             "instead.")
+
+
+def reschedule(db: sqlite_utils.Database, promotion_id: int | str, schedule: Schedule,
+               schedule_text: str, actor: Actor, now: datetime) -> Promotion:
+    """Replace the schedule: a new trigger, zone, first run, end and count."""
+    promotion = get(db, promotion_id)
+    _changeable(promotion)
+    changes = {
+        "schedule": schedule_text,
+        "trigger": json.dumps(schedule.spec, sort_keys=True),
+        "timezone": schedule.timezone,
+        "next_run_at": iso(schedule.first_run),
+        "ends_at": iso(schedule.ends_at) if schedule.ends_at else None,
+        "max_runs": promotion.runs + schedule.max_runs if schedule.max_runs else None,
+    }
+    return _change(db, promotion, actor, "promotion.reschedule", now, changes,
+                   before=promotion.schedule, after=schedule_text,
+                   next_run=changes["next_run_at"])
+
+
+def change_limits(db: sqlite_utils.Database, promotion_id: int | str,
+                  ends_at: datetime | None, times: int | None, words: str, actor: Actor,
+                  now: datetime) -> Promotion:
+    """Change only when the current schedule stops: its `until`, its number of runs."""
+    promotion = get(db, promotion_id)
+    _changeable(promotion)
+    if not promotion.recurring:
+        raise PromotionError(f"Promotion #{promotion.id} runs once; `until` and `times` go "
+                             "with a repeating schedule. Give it one: `promo edit "
+                             f"{promotion.id} every day at 9:00 until ...`.")
+    changes: dict = {"schedule": f"{promotion.schedule} {words}".strip()}
+    spec = dict(promotion.spec)
+    if ends_at is not None:
+        spec["end"] = iso(ends_at)
+        changes["ends_at"] = iso(ends_at)
+        changes["trigger"] = json.dumps(spec, sort_keys=True)
+        following = promotion.next_run_at
+        if following is not None and following <= now:
+            following = next_after(promotion.trigger(), following, now)
+        if following is None or following > ends_at:
+            raise PromotionError(f"Promotion #{promotion.id}'s next post is after that end: "
+                                 "give a later `until`, or `promo cancel "
+                                 f"{promotion.id}` to stop it now.")
+    if times is not None:
+        changes["max_runs"] = promotion.runs + times
+    return _change(db, promotion, actor, "promotion.reschedule", now, changes,
+                   before=promotion.schedule, after=changes["schedule"])

@@ -1,0 +1,113 @@
+"""The redirect behind tracked links: GET /r/<token> counts a click and answers 302.
+
+Served by Nudge's own aiohttp: mounted on the Slack HTTP server when that runs, otherwise on a
+small listener of its own (`links.tracking.host`/`port`). What is not counted:
+- link-preview fetchers (Slack, Discord, Facebook, Twitter/X and the like unfurl every link
+  posted, before any person clicks), and HEAD requests, which only check the link;
+- the same client clicking the same link again within a minute (a double click, a reload).
+  The client is a hash of its address and user agent, kept in memory only; neither is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import sqlite_utils
+from aiohttp import web
+
+from bot.tracking.store import destination, record_click
+
+log = logging.getLogger(__name__)
+
+REPEAT_WINDOW = timedelta(minutes=1)
+MAX_REMEMBERED = 50_000  # recent (client, token) pairs kept; older ones are forgotten first
+# The user agents of link-preview fetchers and crawlers: none of them is a person clicking.
+PREVIEW_AGENTS = re.compile(
+    r"slackbot|slack-imgproxy|discordbot|facebookexternalhit|facebot|twitterbot|linkedinbot|"
+    r"whatsapp|telegrambot|skypeuripreview|redditbot|pinterest|embedly|iframely|mastodon|"
+    r"applebot|googlebot|bingbot|duckduckbot|yandex|baiduspider|bot\b|crawler|spider|"
+    r"preview|unfurl",
+    re.IGNORECASE,
+)
+TOKEN = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+def is_preview(user_agent: str) -> bool:
+    """Whether a request comes from a link-preview fetcher or crawler rather than a person."""
+    return bool(PREVIEW_AGENTS.search(user_agent or ""))
+
+
+def client_address(request: web.Request) -> str:
+    """The clicking client's address: the first X-Forwarded-For hop behind a proxy."""
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    return forwarded.split(",")[0].strip() or request.remote or ""
+
+
+class RepeatFilter:
+    """Remembers, in memory only, who clicked which link in the last minute."""
+
+    def __init__(self, window: timedelta = REPEAT_WINDOW):
+        self.window = window
+        self.seen: dict[str, datetime] = {}
+
+    @staticmethod
+    def key(token: str, address: str, user_agent: str) -> str:
+        return hashlib.sha256(f"{token}\0{address}\0{user_agent}".encode()).hexdigest()
+
+    def first_in_window(self, token: str, address: str, user_agent: str, now: datetime) -> bool:
+        """True for a click to count; False for a repeat within the window."""
+        key = self.key(token, address, user_agent)
+        last = self.seen.get(key)
+        self.seen[key] = now
+        if len(self.seen) > MAX_REMEMBERED:
+            self.forget_before(now - self.window)
+        return last is None or now - last >= self.window
+
+    def forget_before(self, moment: datetime) -> None:
+        self.seen = {key: at for key, at in self.seen.items() if at >= moment}
+        while len(self.seen) > MAX_REMEMBERED:  # a flood within one minute: oldest go first
+            self.seen.pop(next(iter(self.seen)))
+
+
+class ClickTracker:
+    """The /r/<token> route, bound to the database."""
+
+    def __init__(self, db: sqlite_utils.Database, clock: Callable[[], datetime] | None = None):
+        self.db = db
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.repeats = RepeatFilter()
+
+    def add_routes(self, app: web.Application) -> None:
+        app.router.add_get("/r/{token}", self.redirect)  # aiohttp answers HEAD through it too
+
+    async def redirect(self, request: web.Request) -> web.Response:
+        token = request.match_info["token"]
+        url = destination(self.db, token) if TOKEN.fullmatch(token) else None
+        if url is None:
+            return web.Response(status=404, text="This link is not known to Nudge.\n",
+                                headers={"Cache-Control": "no-store"})
+        user_agent = request.headers.get("User-Agent", "")
+        if request.method == "GET" and not is_preview(user_agent):
+            now = self.clock()
+            if self.repeats.first_in_window(token, client_address(request), user_agent, now):
+                try:
+                    record_click(self.db, token, now)
+                except Exception:  # the visitor still gets where they were going
+                    log.exception("could not record a click")
+        return web.Response(status=302, headers={
+            "Location": url, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+
+
+async def serve(tracker: ClickTracker, host: str, port: int) -> web.AppRunner:
+    """Nudge's own listener for tracked links, when no Slack HTTP server carries them."""
+    app = web.Application()
+    tracker.add_routes(app)
+    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    log.info("tracked links served on http://%s:%s/r/", host, port)
+    return runner

@@ -1,0 +1,64 @@
+"""Whatever Slack (or a proxy in front of it) answers, Nudge records only what was confirmed.
+
+An error page that is not Slack's JSON (text/plain, HTML, an empty body) is a DeliveryError
+with a code and a transient flag from the HTTP status, never a crash that leaves a suggestion
+marked sent.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from bot.platforms.base import DeliveryError
+from handlers.types import Post
+from tests.slack.conftest import CUSTOMER
+
+
+def _button(review: dict, action: str) -> dict:
+    buttons = [b for b in review["blocks"] if b["type"] == "actions"][0]["elements"]
+    return next(b for b in buttons if b["action_id"] == f"nudge_{action}")
+
+
+def _statuses(nudge) -> set[str]:
+    return {row[0] for row in nudge.db.execute("select status from suggestions")}
+
+
+@pytest.mark.parametrize(("status", "kind", "code", "transient"), [
+    (400, "text", "http_400", False),
+    (403, "html", "http_403", False),
+    (502, "html", "http_502", True),
+    (503, "empty", "http_503", True),
+    (200, "text", "bad_response", True),
+])
+async def test_an_error_page_is_a_delivery_error_with_a_code_and_a_transient_flag(
+        nudge_http, status, kind, code, transient):
+    # Server errors are retried once by the client: both attempts get the page.
+    nudge_http.fake.error_page_next("chat.postMessage", status, kind, times=2)
+    with pytest.raises(DeliveryError) as failure:
+        await nudge_http.adapter.post(Post("slack", "C0PROMOS", "10% off today"))
+    assert failure.value.code == code
+    assert failure.value.transient is transient
+    assert failure.value.status == status
+
+
+@pytest.mark.parametrize("kind", ["text", "html", "empty"])
+async def test_send_answered_with_an_error_page_is_not_recorded_as_sent(nudge_http, kind):
+    review = await nudge_http.review_of("can I order for tomorrow?")
+    nudge_http.fake.error_page_next("chat.postMessage", 400, kind)
+    started = time.monotonic()
+    await nudge_http.press("send", _button(review, "send")["value"], review["ts"])
+    assert time.monotonic() - started < 3  # acknowledged within Slack's 3 seconds
+    update = (await nudge_http.fake.wait_for("chat.update"))[-1].args
+    assert "http_400" in str(update["blocks"])
+    assert _statuses(nudge_http) == {"pending"}
+    assert nudge_http.db.execute("select status from conversations").fetchone()[0] == "waiting"
+
+
+async def test_a_customer_message_is_stored_and_reviewed_when_users_info_fails(nudge_http):
+    nudge_http.fake.error_page_next("users.info", 400, "text")
+    review = await nudge_http.review_of("do you have gluten free bread?")
+    assert review["channel"] == "C0REVIEW"
+    author = nudge_http.db.execute("select author_id, author_role from messages").fetchall()
+    assert author == [(CUSTOMER, "customer")]
