@@ -107,12 +107,12 @@ def test_an_unknown_intent_or_suggestion_gets_a_calm_answer_and_nothing_is_store
     assert chat.db["corrections"].count == 0
 
 
-def test_a_correction_after_the_reply_was_sent_is_kept_but_changes_nothing_shown(chat):
+def test_a_correction_after_the_review_was_handled_is_kept_but_changes_nothing_shown(chat):
     review = customer_says(chat, PRICE_QUESTION)
-    conversation.on_choice(chat, "send", review.meta["suggestion_id"], "slack", "UTEAM")
+    conversation.on_choice(chat, "dismiss", review.meta["suggestion_id"], "slack", "UTEAM")
     late = corrections.on_correct(chat, review.meta["suggestion_id"], "Purchase intent",
                                   "slack", "UTEAM")
-    assert field(late, "Handled") == "already sent" and late.menu is None
+    assert field(late, "Handled") == "already dismissed" and late.menu is None
     assert [r["to_intent"] for r in chat.db["corrections"].rows] == ["purchase_intent"]
     assert chat.db["suggestions"].count_where("status = 'replaced'") == 0
 
