@@ -13,6 +13,7 @@ from datetime import datetime
 
 from bot.config import Config, Secrets
 from bot.platforms.base import Adapter, DeliveryError, StartupError
+from bot.readers import Readers
 from bot.scheduling.service import SchedulerService
 from bot.scheduling.sources import build_sources
 from bot.storage import open_db
@@ -20,7 +21,7 @@ from bot.tracking.server import ClickTracker
 from bot.tracking.server import serve as serve_tracked_links
 from handlers.context import Context
 from handlers.registry import build_router
-from handlers.types import Post, Reply
+from handlers.types import Post, Reply, Request
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +148,7 @@ class Application:
         self.ctx.scheduler = self.scheduler
         self.ctx.refitter = self.refitter = load_refitter(self.db, self.ctx.engine, config,
                                                           lambda: self.ctx.clock())
+        self.readers = Readers(self.ctx, str(config.storage.path))
         self.llm = load_llm(config, secrets)
         self.tracker = ClickTracker(self.db, clock=lambda: self.ctx.clock()) \
             if config.links.tracking.enabled else None
@@ -192,6 +194,10 @@ class Application:
                 await adapter.notify_team(reply)
             except Exception:
                 log.exception("could not notify the team on %s", adapter.platform)
+
+    async def dispatch(self, request: Request) -> Reply:
+        """Run a `/nudge` command; the ones that only read run off the event loop."""
+        return await self.readers.dispatch(request)
 
     async def improve_review(self, review: Reply) -> Reply | None:
         """The review with the LLM's wording once it arrives, or None to keep what is shown.
@@ -294,6 +300,7 @@ class Application:
                 log.exception("could not stop %s cleanly", adapter.platform)
         if self.llm is not None:
             await self.llm.close()
+        self.readers.close()
         if self.links_runner is not None:
             await self.links_runner.cleanup()
             self.links_runner = None

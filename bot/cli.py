@@ -127,6 +127,7 @@ def _register_commands() -> None:
     cli.add_command(results_cli.export)
     cli.add_command(results_cli.redemptions)
     cli.add_command(results_cli.tests_)
+    cli.add_command(results_cli.report_)
     cli.add_command(promotions_cli.promo)
     cli.add_command(reminders_cli.remind)
     cli.add_command(engine_cli.classify)

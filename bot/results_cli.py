@@ -114,3 +114,36 @@ def tests_(ctx: click.Context) -> None:
         click.echo(render_tests(Context(config=config, db=db)))
     finally:
         db.conn.close()
+
+
+@click.command(name="report")
+@click.option("--html", "html_file", required=True, type=click.Path(dir_okay=False,
+              path_type=Path), help="Write one self-contained HTML page here.")
+@click.option("--days", default=14, type=click.IntRange(1, 90), show_default=True,
+              help="How many days, ending with --until.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The last day, YYYY-MM-DD (default: today).")
+@click.pass_context
+def report_(ctx: click.Context, html_file: Path, days: int, until: datetime | None) -> None:
+    """The results as one HTML page: chart, A/B tests, per-intent and per-CTA tables.
+
+    Nothing in it is fetched from elsewhere (no script, no external URL): open it offline,
+    attach it to an email.
+    """
+    from bot.report_html import build_report
+
+    config = get_config(ctx)
+    db = open_db(config.storage.path)
+    try:
+        now = datetime.now(UTC)
+        if until is not None:  # the end of that day in the team's time zone
+            now = datetime.combine(until.date(), datetime.max.time(), config.zone)
+        page = build_report(db, config, now, days)
+    finally:
+        db.conn.close()
+    try:
+        html_file.write_text(page, encoding="utf-8")
+    except OSError as error:
+        click.echo(f"Cannot write {html_file}: {error.strerror}.", err=True)
+        ctx.exit(2)
+    click.echo(f"Wrote {html_file} ({len(page.encode()) // 1024} KB).")

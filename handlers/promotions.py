@@ -126,8 +126,11 @@ def show(words: list[str], ctx: Context, actor: Actor, platform: str) -> Reply:
     previews = []
     for name in platforms:
         channels = ", ".join(f"#{t.channel}" for t in promotion.targets if t.platform == name)
-        text = render_promotion(ctx.config, promotion, name, day)
-        previews.append(f"On {name} ({channels}):\n{text}")
+        for number in range(len(promotion.variants) or 1):
+            variant = variant_name(number) if promotion.variants else ""
+            text = render_promotion(ctx.config, promotion, name, day, variant=variant)
+            wording = f", wording {variant.upper()}" if variant else ""
+            previews.append(f"On {name} ({channels}{wording}):\n{text}")
     deliveries = Counter("test sends" if row["test"] and row["status"] == "sent"
                          else row["status"] for row in ctx.db["deliveries"].rows_where(
         "kind = ? and ref_id = ?", [KIND, str(promotion.id)]))

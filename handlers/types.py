@@ -92,6 +92,15 @@ class Reply:
         return cls(text=text, ok=False)
 
 
+@dataclass(frozen=True)
+class Image:
+    """A picture to post with a message (the digest's chart): PNG bytes and a file name."""
+
+    filename: str
+    data: bytes = field(repr=False)
+    title: str = ""
+
+
 DIRECT = "@"  # a Post whose channel is "@<user id>" is a direct message to that person
 
 
@@ -105,6 +114,7 @@ class Post:
     text: str
     thread: str = ""  # reply in this thread, or "" for a top-level post
     reply_to: str = ""  # the message to answer, where the platform has replies (Discord)
+    image: Image | None = None  # posted with the text: a Slack file, a Discord attachment
 
     @classmethod
     def direct(cls, platform: str, user: str, text: str) -> Post:

@@ -29,12 +29,14 @@ LOADING = 1 << 7
 VIEW_CHANNEL = 1 << 10
 SEND_MESSAGES = 1 << 11
 EMBED_LINKS = 1 << 14
+ATTACH_FILES = 1 << 15
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024  # a server without boosts
 READ_MESSAGE_HISTORY = 1 << 16
 USE_APPLICATION_COMMANDS = 1 << 31
 SEND_MESSAGES_IN_THREADS = 1 << 38
 MEMBER_PERMISSIONS = VIEW_CHANNEL | SEND_MESSAGES | READ_MESSAGE_HISTORY | \
     USE_APPLICATION_COMMANDS | SEND_MESSAGES_IN_THREADS
-BOT_PERMISSIONS = MEMBER_PERMISSIONS | EMBED_LINKS
+BOT_PERMISSIONS = MEMBER_PERMISSIONS | EMBED_LINKS | ATTACH_FILES
 
 _ids = itertools.count(1_300_000_000_000_000_000)
 
@@ -108,6 +110,17 @@ class Call:
     query: dict[str, str]
     body: Any
     at: float
+    files: list[Attachment] = field(default_factory=list)  # multipart files[n] parts
+
+
+@dataclass
+class Attachment:
+    """A file sent as a multipart `files[n]` part, as Discord receives it."""
+
+    field: str
+    filename: str
+    content_type: str
+    data: bytes
 
 
 @dataclass
@@ -144,6 +157,7 @@ class FakeDiscord:
         self.dms: dict[int, int] = {}  # person id -> their direct-message channel with the bot
         self.identify: dict[str, Any] | None = None
         self.heartbeats = 0
+        self.attach_files = True  # False: the bot lacks Attach Files (403, code 50013)
         self.url = ""
         self._failures: list[tuple[str, re.Pattern[str], int, dict, dict, int]] = []
         self._sockets: dict[web.WebSocketResponse, itertools.count] = {}
@@ -411,8 +425,47 @@ class FakeDiscord:
 
     # REST
 
+    async def _multipart(self, request: web.Request) -> tuple[Any, list[Attachment], str]:
+        """A multipart body as Discord reads it: payload_json plus files[n] parts; the third
+        value is what is wrong with it, if anything."""
+        body: Any = None
+        files: list[Attachment] = []
+        async for part in await request.multipart():
+            data = bytes(await part.read())
+            if part.name == "payload_json":
+                try:
+                    body = json.loads(data)
+                except ValueError:
+                    return None, files, "payload_json is not JSON"
+            elif part.name and re.fullmatch(r"files\[\d+\]", part.name):
+                files.append(Attachment(part.name, part.filename or "",
+                                        part.headers.get("Content-Type", ""), data))
+            else:
+                return body, files, f"unexpected part {part.name!r}"
+        declared = {str(a.get("id")) for a in (body or {}).get("attachments") or []}
+        sent = {a.field[len("files["):-1] for a in files}
+        if not files or declared != sent or any(not a.filename or not a.data for a in files):
+            return body, files, "attachments do not match the files sent"
+        return body, files, ""
+
     async def _rest(self, request: web.Request) -> web.Response:
         body: Any = None
+        if request.content_type == "multipart/form-data":
+            body, files, problem = await self._multipart(request)
+            call = Call(request.method, request.path, dict(request.query), body,
+                        asyncio.get_running_loop().time(), files)
+            self.calls.append(call)
+            try:
+                if problem:
+                    return _json({"message": "Invalid Form Body", "code": 50035,
+                                  "errors": {"_errors": [{"message": problem}]}}, 400)
+                if not self.attach_files:
+                    return _json({"message": "Missing Permissions", "code": 50013}, 403)
+                if any(len(a.data) > MAX_ATTACHMENT_BYTES for a in files):
+                    return _json({"message": "Request entity too large", "code": 40005}, 413)
+                return self._answer(call)
+            finally:
+                await self._changed_now()
         if request.can_read_body:
             text = await request.text()
             try:
@@ -492,18 +545,24 @@ class FakeDiscord:
         self.commands[guild or "global"] = registered
         return registered
 
-    def _store_bot_message(self, channel_id: int, body: dict, flags: int = 0) -> dict:
+    def _store_bot_message(self, channel_id: int, body: dict, flags: int = 0,
+                           files: list[Attachment] | None = None) -> dict:
         reference = (body.get("message_reference") or {}).get("message_id")
+        attachments = [{"id": str(snowflake()), "filename": a.filename, "size": len(a.data),
+                        "url": f"{self.url}/attachments/{a.filename}",
+                        "proxy_url": f"{self.url}/attachments/{a.filename}",
+                        "content_type": a.content_type} for a in files or []]
         message = self.message(channel_id, self.bot, body.get("content") or "",
                                reply_to=int(reference) if reference else None,
                                embeds=body.get("embeds") or [],
                                components=body.get("components") or [],
-                               flags=flags | (body.get("flags") or 0))
+                               flags=flags | (body.get("flags") or 0),
+                               attachments=attachments)
         self.messages[int(message["id"])] = message
         return message
 
     def _create_message(self, call: Call, channel: str) -> dict:
-        message = self._store_bot_message(int(channel), call.body)
+        message = self._store_bot_message(int(channel), call.body, files=call.files)
         # Discord echoes the bot's own messages on the Gateway; Nudge must ignore them.
         asyncio.get_running_loop().create_task(self.dispatch("MESSAGE_CREATE", message))
         return message

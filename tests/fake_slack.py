@@ -5,6 +5,9 @@ It serves three things on one ephemeral port:
   Slack does (ok:true with the fields Nudge reads, ok:false "invalid_auth" for a wrong token);
   tests can queue a 429 with Retry-After or an ok:false error for the next calls of a method;
 - response URLs (`/respond/<id>`), where slash command and button responses are recorded;
+- file upload URLs (`/upload/<file id>`), handed out by `files.getUploadURLExternal`: the
+  three steps of files_upload_v2 are checked as Slack checks them (declared length, bytes
+  received before completion, each upload completed once, the channel usable);
 - a Socket Mode WebSocket (`/socket`), handed out by `apps.connections.open`, that pushes
   envelopes to the connected app and records the acks it sends back.
 
@@ -44,6 +47,27 @@ class Call:
     token: str | None
     status: int = 200  # what the fake answered
     response: dict[str, Any] = field(default_factory=dict)
+
+
+class Refused(Exception):
+    """A Web API method answers ok:false with this error code."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass
+class Upload:
+    """A file as files.getUploadURLExternal announced it, then as it was sent and shared."""
+
+    id: str
+    filename: str
+    length: int
+    data: bytes | None = None
+    title: str = ""
+    channel: str = ""
+    completed: bool = False
 
 
 @dataclass
@@ -116,6 +140,7 @@ class FakeSlack:
         self.not_member: set[str] = set()  # channels the app was not invited to
         self.archived: set[str] = set()
         self.acks: dict[str, dict[str, Any]] = {}  # envelope id -> ack payload
+        self.uploads: dict[str, Upload] = {}  # file id -> upload, in the order announced
         self._canned: dict[str, deque[Canned]] = defaultdict(deque)
         self._ts = itertools.count(1)
         self._changed = asyncio.Condition()
@@ -129,6 +154,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/respond/{key}", self._respond)
+        app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -247,7 +273,11 @@ class FakeSlack:
                 call.status = 0
                 return web.json_response({"ok": False, "error": "invalid_blocks",
                                           "errors": problems})
-            call.response = {"ok": True, **handler(args)}
+            try:
+                call.response = {"ok": True, **handler(args)}
+            except Refused as refused:
+                call.status = 0
+                return web.json_response({"ok": False, "error": refused.code})
             return web.json_response(call.response)
         finally:
             await self._notify()
@@ -303,6 +333,70 @@ class FakeSlack:
 
     def _apps_connections_open(self, args: dict) -> dict:
         return {"url": f"ws://127.0.0.1:{self.port}/socket"}
+
+    # ---- file uploads (files_upload_v2) -----------------------------------------------------
+
+    def shared_files(self, channel: str | None = None) -> list[Upload]:
+        """Files completed and shared (in `channel`, or anywhere)."""
+        return [u for u in self.uploads.values()
+                if u.completed and (channel is None or u.channel == channel)]
+
+    def _files_getUploadURLExternal(self, args: dict) -> dict:
+        filename, length = str(args.get("filename") or ""), str(args.get("length") or "")
+        if not filename or not length.isdigit() or int(length) < 1:
+            raise Refused("invalid_arguments")
+        file_id = "F" + uuid.uuid4().hex[:10].upper()
+        self.uploads[file_id] = Upload(file_id, filename, int(length))
+        return {"upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """Step 2: the bytes, raw or as a multipart "file" field, exactly as long as declared."""
+        upload = self.uploads.get(request.match_info["file_id"])
+        if upload is None or upload.completed:
+            return web.Response(status=404, text="not found")
+        if request.content_type.startswith("multipart/"):
+            data = b""
+            async for part in await request.multipart():
+                if part.name == "file":
+                    data = bytes(await part.read())
+        else:
+            data = await request.read()
+        if len(data) != upload.length:
+            return web.Response(status=400, text=f"expected {upload.length} bytes, got "
+                                                 f"{len(data)}")
+        upload.data = data
+        await self._notify()
+        return web.Response(text=f"OK - {len(data)}")
+
+    def _files_completeUploadExternal(self, args: dict) -> dict:
+        """Step 3: every file announced, sent in full and not completed before; the channel
+        one the app may post in."""
+        try:
+            files = json.loads(args.get("files") or "")
+        except ValueError:
+            raise Refused("invalid_arguments") from None
+        if not isinstance(files, list) or not files:
+            raise Refused("invalid_arguments")
+        channel = str(args.get("channel_id") or "")
+        if channel:
+            if channel in self.archived:
+                raise Refused("is_archived")
+            if channel[:1] not in ("C", "G", "D"):
+                raise Refused("channel_not_found")
+            if channel in self.not_member:
+                raise Refused("not_in_channel")
+        uploads = []
+        for entry in files:
+            upload = self.uploads.get(str((entry or {}).get("id") or ""))
+            if upload is None or upload.data is None or upload.completed:
+                raise Refused("file_not_found")
+            uploads.append((upload, str(entry.get("title") or upload.filename)))
+        shared = []
+        for upload, title in uploads:
+            upload.completed, upload.title, upload.channel = True, title, channel
+            shared.append({"id": upload.id, "name": upload.filename, "title": title,
+                           "size": upload.length})
+        return {"files": shared}
 
     # ---- response URLs ----------------------------------------------------------------------
 

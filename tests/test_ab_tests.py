@@ -75,6 +75,8 @@ def test_the_add_reply_and_promo_show_name_each_wording(app):
     assert reply.ok, reply.text
     assert [(f.label, f.value) for f in reply.fields[:3]] == [
         ("Wording A", "A words"), ("Wording B", "B words"), ("Wording C", "C words")]
+    show = say(app, f"/nudge promo show {reply.meta['promotion_id']}").text
+    assert "(#customers, wording B):\n📣 B words" in show and "wording C" in show
     same = say(app, '/nudge promo add "Same" | "Same" in #customers at tomorrow 9am')
     assert not same.ok and "the same" in same.text
     dangling = say(app, '/nudge promo add "A" | in #customers at tomorrow 9am')
@@ -177,7 +179,8 @@ def test_reply_variants_are_stored_sent_and_credited(tmp_path, ctx, engine, cloc
             continue
         wordings[n] = suggestion["variant"]
         assert suggestion["text"].startswith("Good question!") == (suggestion["variant"] == "b")
-        conversation.on_choice(ctx, "send", suggestion["id"], "slack", "U_TEAM")
+        sent = conversation.on_choice(ctx, "send", suggestion["id"], "slack", "U_TEAM")
+        conversation.confirm_send(ctx, sent)  # the platform confirmed the post
     assert set(wordings.values()) == {"a", "b"}
     text = say_tests(ctx)
     sent = {v: list(wordings.values()).count(v) for v in "ab"}

@@ -32,8 +32,9 @@ def second_suggestion(ctx, first: int) -> int:
 def test_an_edit_is_counted_as_sent_after_an_edit_never_as_sent_as_suggested(ctx):
     suggestion = pricing_thread(ctx)
     text = ctx.db["suggestions"].get(suggestion)["text"]
-    conversation.on_choice(ctx, "edit", suggestion, "slack", "U_TEAM",
-                           edited_text=text.replace("Our box is £12.", "Boxes are £12 each!"))
+    edited = text.replace("Our box is £12.", "Boxes are £12 each!")
+    sent = conversation.on_choice(ctx, "edit", suggestion, "slack", "U_TEAM", edited_text=edited)
+    conversation.confirm_send(ctx, sent)  # the platform confirmed the post
     found, tally = counts(ctx, "pricing")
     assert found == {"edited": 1}
     assert 0.6 < tally.kept < 1.0  # most of the suggestion was kept
@@ -41,11 +42,13 @@ def test_an_edit_is_counted_as_sent_after_an_edit_never_as_sent_as_suggested(ctx
 
 def test_each_message_ends_in_exactly_one_outcome(ctx, clock):
     as_is = pricing_thread(ctx, thread="1")
-    conversation.on_choice(ctx, "send", as_is, "slack", "U_TEAM")
+    sent = conversation.on_choice(ctx, "send", as_is, "slack", "U_TEAM")
+    conversation.confirm_send(ctx, sent)  # the platform confirmed the post
     first = pricing_thread(ctx, thread="2")
     other = second_suggestion(ctx, first)
     conversation.on_choice(ctx, "another", first, "slack", "U_TEAM")
-    conversation.on_choice(ctx, "send", other, "slack", "U_TEAM")
+    sent = conversation.on_choice(ctx, "send", other, "slack", "U_TEAM")
+    conversation.confirm_send(ctx, sent)  # the platform confirmed the post
     dismissed = pricing_thread(ctx, thread="3")
     conversation.on_choice(ctx, "dismiss", dismissed, "slack", "U_TEAM")
     pricing_thread(ctx, thread="4")  # nobody pressed anything
@@ -63,7 +66,8 @@ def test_a_refused_send_is_never_handled_not_sent(ctx):
 
 def test_clicks_stand_beside_the_intent_and_cta_that_earned_them(ctx, clock):
     suggestion = pricing_thread(ctx)
-    conversation.on_choice(ctx, "send", suggestion, "slack", "U_TEAM")
+    sent = conversation.on_choice(ctx, "send", suggestion, "slack", "U_TEAM")
+    conversation.confirm_send(ctx, sent)  # the platform confirmed the post
     token = create_link(ctx.db, LinkInfo("reply", str(suggestion), "autumn-offer", "", "slack",
                                          "C1"), "https://x.example", clock())
     record_click(ctx.db, token, clock())

@@ -44,11 +44,14 @@ def seed_yesterday(ctx, clock):
     clock.moment = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
     price = customer_says(ctx, "how much is the box", intent="pricing", thread="1.1",
                           cta="order-online")
-    conversation.on_choice(ctx, "send", price, "slack", "U_TEAM")
+    sent = conversation.on_choice(ctx, "send", price, "slack", "U_TEAM")
+    conversation.confirm_send(ctx, sent)  # the platform confirmed the post
     clock.advance(minutes=5)
     hours = customer_says(ctx, "open sunday?", intent="store_visit", thread="2.2",
                           platform="discord", channel="555", user="D1")
-    conversation.on_choice(ctx, "edit", hours, "discord", "D_TEAM", edited_text="Yes, 10-14!")
+    sent = conversation.on_choice(ctx, "edit", hours, "discord", "D_TEAM",
+                                  edited_text="Yes, 10-14!")
+    conversation.confirm_send(ctx, sent)  # the platform confirmed the post
     clock.advance(minutes=5)
     customer_says(ctx, "hello :)", intent="chit_chat", thread="3.3", user="U3")
     ctx.db["deliveries"].insert({

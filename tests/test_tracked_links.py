@@ -3,9 +3,11 @@ the UTM-tagged URL and counts a click once per person and minute, never for a pr
 
 from __future__ import annotations
 
+import asyncio
 import re
 from urllib.parse import parse_qs, urlsplit
 
+import aiohttp
 import pytest
 
 from handlers import conversation
@@ -99,6 +101,7 @@ async def test_no_address_or_user_agent_is_stored_with_a_click(tracked, clock):
     _, token = send_reply(tracked)
     async with redirect_server(tracked.db, clock) as (base, session):
         await click(session, base, token)
+    # written when the server stopped
     assert set(tracked.db["clicks"].columns_dict) == {"id", "token", "at"}
     assert list(tracked.db["clicks"].rows)[0]["at"] == "2026-11-23T10:00:00+00:00"
 
@@ -143,3 +146,42 @@ def test_tracking_without_a_public_url_is_a_config_error(tmp_path):
 
     with pytest.raises(ConfigError, match="public_url"):
         example_config(tmp_path, links={"tracking": {"enabled": True}})
+
+
+async def test_without_the_slack_http_server_nudge_serves_tracked_links_on_its_own_port(
+        tmp_path, clock):
+    from bot.app import Application
+    from bot.config import Secrets
+    from tests.fakes import CountingAdapter
+    from tests.slack.conftest import free_port
+
+    config = tracking_config(tmp_path)
+    config.links.tracking.port = free_port()
+    app = Application(config, Secrets.from_env({}), clock=clock)
+    app.add_adapter(CountingAdapter("console"))
+    try:
+        await app.serve_links()
+        _, token = send_reply(app.ctx)
+        async with aiohttp.ClientSession() as session:
+            base = f"http://127.0.0.1:{config.links.tracking.port}"
+            assert (await click(session, base, token)).status == 302
+        assert app.tracker.flush() == 1 and clicks(app.db, token) == 1
+    finally:
+        await app.shutdown()
+        app.db.conn.close()
+    assert app.links_runner is None
+
+
+async def test_clicks_are_written_in_a_batch_within_a_second_and_when_the_server_stops(
+        tracked, clock):
+    from bot.tracking.server import ClickTracker
+
+    _, token = send_reply(tracked)
+    tracker = ClickTracker(tracked.db, clock=clock, flush_seconds=0.2)
+    async with redirect_server(tracked.db, clock, tracker) as (base, session):
+        await click(session, base, token)
+        assert tracked.db["clicks"].count == 0 and len(tracker.pending) == 1
+        await asyncio.sleep(0.4)
+        assert tracked.db["clicks"].count == 1 and not tracker.pending
+        await click(session, base, token, agent="Mozilla/5.0 (iPad)")
+    assert tracked.db["clicks"].count == 2  # the last batch, written on the way out

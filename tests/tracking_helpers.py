@@ -43,15 +43,24 @@ def pricing_thread(ctx, *, thread: str = "1.1", cta_id: str = "autumn-offer",
 
 
 @asynccontextmanager
-async def redirect_server(db, clock):
-    """The tracked-link redirect on an ephemeral loopback port; yields (base URL, session)."""
-    runner = await serve(ClickTracker(db, clock=clock), "127.0.0.1", 0)
+async def redirect_server(db, clock, tracker: ClickTracker | None = None):
+    """The tracked-link redirect on an ephemeral loopback port; yields (base URL, session).
+
+    Clicks are written in batches; `clicks()` below writes the pending batch before counting.
+    """
+    tracker = tracker or ClickTracker(db, clock=clock)
+    runner = await serve(tracker, "127.0.0.1", 0)
     port = runner.addresses[0][1]
+    TRACKERS[id(db)] = tracker
     try:
         async with aiohttp.ClientSession() as session:
             yield f"http://127.0.0.1:{port}", session
     finally:
         await runner.cleanup()
+        TRACKERS.pop(id(db), None)
+
+
+TRACKERS: dict[int, ClickTracker] = {}  # the running redirect of each test database
 
 
 async def click(session, base: str, token: str, *, agent: str = BROWSER,
@@ -63,6 +72,9 @@ async def click(session, base: str, token: str, *, agent: str = BROWSER,
 
 
 def clicks(db, token: str | None = None) -> int:
+    """Clicks written to the database, after writing any the running redirect still holds."""
+    if id(db) in TRACKERS:
+        TRACKERS[id(db)].flush()
     if token is None:
         return db["clicks"].count
     return db["clicks"].count_where("token = ?", [token])

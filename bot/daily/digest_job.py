@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlite_utils
@@ -29,7 +29,7 @@ from bot.scheduling.triggers import DueRun, build_trigger, first_fire, plan_due,
 from bot.storage import iso
 from handlers.context import Context
 from handlers.digest import build_digest
-from handlers.types import Post
+from handlers.types import Image, Post
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,23 @@ def _missed_reason(plan: DueRun, grace: timedelta, zone: ZoneInfo) -> str:
     late = int(plan.lateness.total_seconds() // 60)
     return (f"Nudge was not running at {plan.scheduled_for.astimezone(zone):%a %d %b %H:%M}; "
             f"{late} min late is past the {int(grace.total_seconds() // 60)} min grace period")
+
+
+def digest_chart(db: sqlite_utils.Database, config: Config, today: date) -> Image | None:
+    """The 14 days up to yesterday as a picture for the digest; None when they were empty
+    or the chart cannot be drawn (the digest's text matters more than its picture)."""
+    from bot.charts import chart_filename, chart_png, daily_series
+
+    yesterday = today - timedelta(days=1)
+    try:
+        series = daily_series(db, yesterday, config.zone)
+        if series.is_empty:
+            return None
+        return Image(chart_filename(yesterday), chart_png(series, "Last 14 days"),
+                     f"Nudge: the 14 days to {yesterday:%a %d %b}")
+    except Exception:
+        log.exception("could not draw the digest's chart; the digest goes without it")
+        return None
 
 
 class DailyDigest:
@@ -160,7 +177,10 @@ class DailyDigest:
     def delivery(self, delivery_id: int, key: ledger.DeliveryKey) -> Delivery:
         ctx = Context(config=self.config, db=self.db, clock=self._now)
         digest = build_digest(ctx, max(self._now(), key.scheduled_for))
-        return Delivery(id=delivery_id, key=key, post=Post(key.platform, key.target, digest.text),
+        image = None if digest.meta.get("empty") else digest_chart(
+            self.db, self.config, key.scheduled_for.astimezone(self.config.zone).date())
+        return Delivery(id=delivery_id, key=key,
+                        post=Post(key.platform, key.target, digest.text, image=image),
                         label=self.describe(key.ref_id),
                         retry_hint="`/nudge digest` shows today's digest now.")
 

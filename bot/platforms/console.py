@@ -16,11 +16,12 @@ import logging
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bot.config import Config, Secrets
 from handlers import conversation, corrections
-from handlers.types import Post, Reply, Request
+from handlers.types import Image, Post, Reply, Request
 
 if TYPE_CHECKING:
     from bot.app import Application
@@ -59,6 +60,8 @@ class ConsoleAdapter:
         console = config.platforms.console
         self.channel, self.review_channel = console.channel, console.review_channel
         self.customer = console.user
+        # Pictures (the digest's chart) are saved beside the database, and their path printed.
+        self.pictures = Path(config.storage.path).resolve().parent / "charts"
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
         self.interactive = self.stdin.isatty()
@@ -129,7 +132,7 @@ class ConsoleAdapter:
             request = Request(platform="console", text=text, user=TEAM_USER,
                               channel=self.review_channel, role="team",
                               message_id=self._next_id())
-            self.say(render(ctx.router.dispatch(request, ctx)))
+            self.say(render(await self.app.dispatch(request)))
         else:
             request = Request(platform="console", text=line, user=self.customer,
                               channel=self.channel, thread="main", message_id=self._next_id(),
@@ -190,7 +193,15 @@ class ConsoleAdapter:
     async def post(self, post: Post) -> str:
         where = f"@{post.direct_user}" if post.direct_user is not None else f"#{post.channel}"
         self.say(f"[Nudge → {where}] {post.text}")
+        if post.image is not None:
+            self.say(f"[chart saved: {self.save_image(post.image)}]")
         return self._next_id()
+
+    def save_image(self, image: Image) -> Path:
+        self.pictures.mkdir(parents=True, exist_ok=True)
+        path = self.pictures / Path(image.filename).name
+        path.write_bytes(image.data)
+        return path
 
     async def notify_team(self, reply: Reply) -> None:
         if reply.choices:

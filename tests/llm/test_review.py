@@ -96,7 +96,8 @@ async def test_a_reply_sent_while_the_model_was_writing_is_never_changed(
     fake_llm.release()
     assert await pending is None
     row = app.db["suggestions"].get(review.meta["suggestion_id"])
-    assert (row["text"], row["source"], row["status"]) == (template, "template", "sent")
+    # Claimed by the Send ("sending" until a platform confirms the post), wording untouched.
+    assert (row["text"], row["source"], row["status"]) == (template, "template", "sending")
     assert sent.post.text == template
 
 

@@ -10,6 +10,7 @@ logged with the channel and what is missing, recorded for the digest, and never 
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,7 +35,7 @@ from bot.platforms.discord.listening import (
 )
 from bot.platforms.errors import report_platform_error
 from handlers import conversation
-from handlers.types import Post, Reply
+from handlers.types import Image, Post, Reply
 
 if TYPE_CHECKING:
     from bot.app import Application
@@ -322,7 +323,26 @@ class DiscordAdapter:
                 first = first or sent
         except Exception as error:
             raise self.delivery_error(error, channel_id, "post", permissions.TO_POST) from None
+        if post.image is not None:
+            await self.attach_image(target, channel_id, post.image)
         return str(first.id)
+
+    async def attach_image(self, target: Any, channel_id: int, image: Image) -> bool:
+        """Post a picture as an attachment, after the text it belongs to. The text is already
+        delivered, so a refusal (no Attach Files permission) is logged and kept for the digest
+        rather than raised; True when Discord took it."""
+        try:
+            await target.send(file=discord.File(io.BytesIO(image.data), filename=image.filename,
+                                                description=image.title or None))
+        except Exception as error:  # the text went out; the picture is a bonus
+            log.warning("Discord: could not attach %s in %s: %s", image.filename, channel_id,
+                        error.__class__.__name__)
+            if isinstance(error, discord.Forbidden):
+                self.report(str(channel_id), "missing_permissions",
+                            f"Nudge may not attach files in <#{channel_id}> (the digest's "
+                            "chart): give it Attach Files there")
+            return False
+        return True
 
     async def post_direct(self, user_id: str, text: str) -> str:
         """A direct message to one person (a reminder they asked for)."""

@@ -93,7 +93,7 @@ async def run_app_command(adapter: DiscordAdapter, interaction: discord.Interact
     await interaction.response.defer(ephemeral=True, thinking=True)
     request = interaction_request(interaction, f"{name} {text}".strip(),
                                   adapter.settings.team_roles)
-    reply = adapter.app.ctx.router.dispatch(request, adapter.app.ctx)
+    reply = await adapter.app.dispatch(request)
     mentions = adapter.mentions
     if reply.private or interaction.channel is None:
         await interaction.followup.send(**_send_kwargs(reply), ephemeral=True,
@@ -123,7 +123,7 @@ async def run_prefix_command(adapter: DiscordAdapter, message: discord.Message, 
                              in_customer_channel: bool) -> None:
     """Answer `!nudge ...` in place, except private answers asked in a customer channel."""
     request = message_request(message, adapter.settings.team_roles, adapter.app.ctx.db, text=text)
-    reply = adapter.app.ctx.router.dispatch(request, adapter.app.ctx)
+    reply = await adapter.app.dispatch(request)
     if in_customer_channel and reply.private:
         # Customers must not see the team's private answers: they go to the review channel.
         await adapter.notify_team(Reply(

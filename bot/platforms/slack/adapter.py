@@ -28,7 +28,7 @@ from bot.platforms.slack.people import People
 from bot.platforms.slack.server import serve
 from bot.platforms.slack.text import escape
 from handlers import review
-from handlers.types import Post, Reply
+from handlers.types import Image, Post, Reply
 
 if TYPE_CHECKING:
     from bot.app import Application
@@ -290,7 +290,29 @@ class SlackAdapter:
         if post.thread and person is None:
             args["thread_ts"] = post.thread
         data = await self._post_message(args, person=person is not None)
+        if post.image is not None:
+            await self.upload_image(str(data.get("channel") or args["channel"]), post.image)
         return str(data.get("ts") or "")
+
+    async def upload_image(self, channel: str, image: Image) -> bool:
+        """Upload a picture into the channel after its message (files_upload_v2: get an upload
+        URL, send the bytes, complete the upload). The message is already delivered, so a
+        refused upload is logged and kept for the digest (a missing files:write scope) rather
+        than raised; True when Slack took it."""
+        try:
+            await self.client.files_upload_v2(channel=channel, file=image.data,
+                                              filename=image.filename,
+                                              title=image.title or image.filename)
+        except Exception as error:  # the text went out; the picture is a bonus
+            code = api.error_code(error)
+            needed = ""
+            response = getattr(error, "response", None)
+            if response is not None and hasattr(response, "get"):
+                needed = str(response.get("needed") or "")
+            log.warning("Slack: could not upload %s to %s: %s", image.filename, channel, code)
+            problems.report(self.ctx, code, channel, needed=needed)
+            return False
+        return True
 
     async def _post_message(self, args: dict[str, Any], person: bool = False) -> dict[str, Any]:
         """chat.postMessage; a refusal a person must fix is also kept for the digest."""

@@ -22,6 +22,7 @@ import yaml
 BOT_SCOPES = [
     "chat:write",
     "chat:write.public",
+    "files:write",  # the digest's chart
     "commands",
     "channels:history",
     "groups:history",

@@ -53,7 +53,7 @@ async def run_command(adapter: SlackAdapter, command: dict) -> Reply | None:
         if not request.is_team:
             return Reply.error("Only the team can use Nudge's commands.")
         return await open_promo_modal(adapter, command)
-    return adapter.ctx.router.dispatch(request, adapter.ctx)
+    return await adapter.app.dispatch(request)
 
 
 async def open_promo_modal(adapter: SlackAdapter, command: dict) -> Reply | None:

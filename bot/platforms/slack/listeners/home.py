@@ -33,7 +33,8 @@ def register(bolt: AsyncApp, adapter: SlackAdapter) -> None:
 async def publish_home(adapter: SlackAdapter, user: str) -> None:
     role, _ = await adapter.people.role_of(user)
     if role == "team":
-        view = blocks.home_view(home.summary(adapter.ctx, platform=None))
+        summary = await adapter.app.readers.read(lambda ctx: home.summary(ctx, platform=None))
+        view = blocks.home_view(summary)
     else:
         # The home tab lists customers and their messages: the team's eyes only.
         view = not_for_customers(adapter.config.brand.name)

@@ -60,7 +60,7 @@ def register(bolt: AsyncApp, adapter: SlackAdapter) -> None:
         meta = _metadata(view)
         user = body["user"]["id"]
         request = await team_request(adapter, user, meta.get("channel") or "", command)
-        reply = ctx.router.dispatch(request, ctx)
+        reply = await adapter.app.dispatch(request)
         await tell_submitter(adapter, meta, user, reply)
 
 
