@@ -6,10 +6,12 @@ file, the key path and what was expected, so a marketer can fix it without readi
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 from dataclasses import dataclass
 from datetime import date, time
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlparse
@@ -23,6 +25,7 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -81,11 +84,29 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+LANGUAGES = ("en", "es", "fr", "de")
+STOCK_LEVELS = ("normal", "overstock", "low", "out")
+
+
 class Brand(Strict):
     name: str = Field(min_length=1)
     voice: str = "friendly, clear and brief"
     sign_off: str = ""
     emoji: bool = True
+    # ISO 4217 code: prices are shown the local way (GBP £4.20, EUR 4,20 €, USD $4.20).
+    currency: str = "GBP"
+    # Replies are written in the customer's language when it is one of `languages`,
+    # otherwise in `language`.
+    language: Literal["en", "es", "fr", "de"] = "en"
+    languages: list[Literal["en", "es", "fr", "de"]] = Field(
+        default_factory=lambda: list(LANGUAGES))
+
+    @field_validator("currency")
+    @classmethod
+    def _iso_currency(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z]{3}", value):
+            raise ValueError('expected a three-letter ISO currency code such as "GBP" or "EUR"')
+        return value.upper()
 
 
 class CTA(Strict):
@@ -108,6 +129,8 @@ class Offer(Strict):
     end: date | None = None
     cta: str | None = None
     in_store: bool = False
+    # Product names, aliases or categories the offer is for; empty means the whole shop.
+    applies_to: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Offer:
@@ -120,10 +143,60 @@ class Offer(Strict):
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
 
+_SPAN = re.compile(r"\s*([01]?\d|2[0-3]):[0-5]\d\s*-\s*([01]?\d|2[0-4]):[0-5]\d\s*")
+
+
+def _check_span(span: str, where: str) -> str:
+    """ "08:00-18:00", "08:00-12:00, 13:00-17:00" or "closed", tidied; else a clear error."""
+    if span.strip().lower() == "closed":
+        return "closed"
+    if not all(_SPAN.fullmatch(part) for part in span.split(",")):
+        raise ValueError(f'{where}expected opening hours such as "08:00-18:00" or "closed", '
+                         f'got "{span}"')
+    return ", ".join(part.strip().replace(" ", "") for part in span.split(","))
+
+
+class SpecialHours(Strict):
+    """Hours that differ from the week's: one day (`date`) or a run of days (`from`-`to`)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+
+    day: date | None = Field(default=None, alias="date")
+    from_: date | None = Field(default=None, alias="from")
+    to: date | None = None
+    closed: bool = False
+    hours: str = ""
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _one_way(self) -> SpecialHours:
+        if self.day is None and (self.from_ is None or self.to is None):
+            raise ValueError('give either "date" or both "from" and "to"')
+        if self.day is not None and (self.from_ or self.to):
+            raise ValueError('give either "date" or "from" and "to", not both')
+        if self.from_ and self.to and self.to < self.from_:
+            raise ValueError(f"to {self.to} is before from {self.from_}")
+        if self.closed == bool(self.hours):
+            raise ValueError('give either "closed: true" or "hours" such as "10:00-14:00"')
+        if self.hours:
+            self.hours = _check_span(self.hours, "hours: ")
+        return self
+
+    def covers(self, day: date) -> bool:
+        if self.day is not None:
+            return self.day == day
+        return self.from_ <= day <= self.to
+
+    @property
+    def span(self) -> str:
+        return "closed" if self.closed else self.hours
+
+
 class Store(Strict):
     name: str = Field(min_length=1)
     address: str = Field(min_length=1)
     hours: dict[str, str] = Field(default_factory=dict)
+    special_hours: list[SpecialHours] = Field(default_factory=list)
     map_url: HttpUrl | None = None
     phone: str = ""
 
@@ -133,21 +206,38 @@ class Store(Strict):
         for day, span in hours.items():
             if day not in WEEKDAYS:
                 raise ValueError(f'unknown weekday "{day}": use {", ".join(WEEKDAYS)}')
-            if span.strip().lower() == "closed":
-                continue
-            for part in span.split(","):
-                if not re.fullmatch(
-                    r"\s*([01]?\d|2[0-3]):[0-5]\d\s*-\s*([01]?\d|2[0-4]):[0-5]\d\s*", part
-                ):
-                    raise ValueError(
-                        f'{day}: expected opening hours such as "08:00-18:00" or "closed", '
-                        f'got "{span}"'
-                    )
+            _check_span(span, f"{day}: ")
         return {day: span.strip() for day, span in hours.items()}
 
+    def special_on(self, day: date) -> SpecialHours | None:
+        """The special hours that apply on `day` (the first listed wins), if any."""
+        return next((special for special in self.special_hours if special.covers(day)), None)
+
     def hours_on(self, day: date) -> str:
-        """Opening hours for the weekday of `day`, or "closed" when none are listed."""
+        """Opening hours on `day`: its special hours if any, else its weekday's, else "closed"."""
+        special = self.special_on(day)
+        if special is not None:
+            return special.span
         return self.hours.get(WEEKDAYS[day.weekday()], "closed")
+
+
+class Product(Strict):
+    """Something the shop sells: what customers call it, what it costs, how much is left."""
+
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)
+    price: Decimal | None = Field(default=None, ge=0, decimal_places=2)
+    category: str = ""
+    cta: str | None = None
+    stock: Literal["normal", "overstock", "low", "out"] = "normal"
+    description: str = ""
+
+    @field_validator("aliases", mode="before")
+    @classmethod
+    def _split_aliases(cls, value: Any) -> Any:
+        if isinstance(value, str):  # a CSV cell: "sourdough, sourdough loaf"
+            return [part.strip() for part in re.split(r"[,;|]", value) if part.strip()]
+        return value
 
 
 class FAQ(Strict):
@@ -303,6 +393,10 @@ class Config(Strict):
     offers: list[Offer] = Field(default_factory=list)
     stores: list[Store] = Field(default_factory=list)
     faq: list[FAQ] = Field(default_factory=list)
+    products: list[Product] = Field(default_factory=list)
+    # A CSV file of products (columns name, aliases, price, category, cta, stock), read next to
+    # the config file; its rows are added to `products`.
+    products_file: str | None = None
     digest: Digest = Field(default_factory=Digest)
     waiting: Waiting = Field(default_factory=Waiting)
     scheduling: Scheduling = Field(default_factory=Scheduling)
@@ -319,23 +413,13 @@ class Config(Strict):
         return value
 
     @model_validator(mode="after")
-    def _references_exist(self) -> Config:
-        cta_ids = [cta.id for cta in self.ctas]
-        duplicates = sorted({i for i in cta_ids if cta_ids.count(i) > 1})
-        if duplicates:
-            raise ValueError(f"ctas: duplicate id {', '.join(duplicates)}")
-        for index, offer in enumerate(self.offers):
-            if offer.cta and offer.cta not in cta_ids:
-                raise ValueError(f"offers[{index}].cta: no CTA with id \"{offer.cta}\" in ctas")
-        for index, entry in enumerate(self.faq):
-            if entry.cta and entry.cta not in cta_ids:
-                raise ValueError(f"faq[{index}].cta: no CTA with id \"{entry.cta}\" in ctas")
-        store_names = [store.name for store in self.stores]
-        for index, cta in enumerate(self.ctas):
-            if cta.store is not None and cta.store not in store_names:
-                known = ", ".join(f'"{name}"' for name in store_names) or "none are listed"
-                raise ValueError(f"ctas[{index}].store: no store named \"{cta.store}\" in stores "
-                                 f"(known: {known})")
+    def _references_exist(self, info: ValidationInfo) -> Config:
+        # parse_config checks references itself, on the raw file, so that they are reported
+        # together with every other problem in one pass.
+        if not (info.context or {}).get("references_checked"):
+            problems = reference_problems(self.model_dump(mode="json", by_alias=True))
+            if problems:
+                raise ValueError("; ".join(problems))
         return self
 
     @property
@@ -433,8 +517,80 @@ def _find_secrets(node: Any, path: str = "") -> list[str]:
     return found
 
 
-def parse_config(text: str, filename: str = DEFAULT_CONFIG_NAME) -> Config:
-    """Validate YAML text into a Config, or raise ConfigError listing every problem."""
+def _mapping(node: Any) -> dict:
+    return node if isinstance(node, dict) else {}
+
+
+def _items(node: Any) -> list[dict]:
+    return [item for item in node if isinstance(item, dict)] if isinstance(node, list) else []
+
+
+def reference_problems(raw: dict) -> list[str]:
+    """Every key that names something missing elsewhere in the config (a CTA, a store).
+
+    Works on the raw file, so it can run even when other parts of it are invalid."""
+    problems: list[str] = []
+    cta_ids = [str(cta.get("id")) for cta in _items(raw.get("ctas"))]
+    duplicates = sorted({i for i in cta_ids if cta_ids.count(i) > 1})
+    if duplicates:
+        problems.append(f"ctas: duplicate id {', '.join(duplicates)}")
+    for section in ("offers", "faq", "products"):
+        for index, entry in enumerate(_items(raw.get(section))):
+            if entry.get("cta") and str(entry["cta"]) not in cta_ids:
+                problems.append(f"{section}[{index}].cta: no CTA with id \"{entry['cta']}\" "
+                                "in ctas")
+    store_names = [str(store.get("name")) for store in _items(raw.get("stores"))]
+    for index, cta in enumerate(_items(raw.get("ctas"))):
+        if cta.get("store") is not None and str(cta["store"]) not in store_names:
+            known = ", ".join(f'"{name}"' for name in store_names) or "none are listed"
+            problems.append(f"ctas[{index}].store: no store named \"{cta['store']}\" in stores "
+                            f"(known: {known})")
+    return problems
+
+
+def read_products_file(name: str, base_dir: Path | None) -> tuple[list[dict], list[str]]:
+    """The rows of a products CSV (name, aliases, price, category, cta, stock), and problems."""
+    path = Path(name)
+    if not path.is_absolute() and base_dir is not None:
+        path = base_dir / path
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except FileNotFoundError:
+        return [], [f"products_file: file not found: {path}"]
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        return [], [f"products_file: {path} cannot be read ({error.__class__.__name__})"]
+    cleaned = []
+    for row in rows:
+        cleaned.append({
+            str(key).strip().lower(): value.strip()
+            for key, value in row.items() if key is not None and value is not None
+            and value.strip() != ""
+        })
+    return cleaned, []
+
+
+def _csv_products(rows: list[dict], filename: str,
+                  cta_ids: set[str]) -> tuple[list[Product], list[str]]:
+    products, problems = [], []
+    for number, row in enumerate(rows, start=2):  # row 1 is the header
+        where = f"{filename}: row {number}"
+        try:
+            products.append(Product.model_validate(row))
+        except ValidationError as error:
+            problems += [_format_error(where, e) for e in error.errors()]
+        if row.get("cta") and row["cta"] not in cta_ids:
+            problems.append(f"{where}: cta: no CTA with id \"{row['cta']}\" in ctas")
+    return products, problems
+
+
+def parse_config(text: str, filename: str = DEFAULT_CONFIG_NAME,
+                 base_dir: Path | None = None) -> Config:
+    """Validate YAML text into a Config, or raise ConfigError listing every problem.
+
+    Every problem is reported in one pass: key errors, a broken products file and references
+    to CTAs or stores that do not exist. `base_dir` is where `products_file` is looked for
+    (the config file's folder; the current folder when None)."""
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as error:
@@ -456,10 +612,25 @@ def parse_config(text: str, filename: str = DEFAULT_CONFIG_NAME) -> Config:
                 for path in secrets
             ]
         )
+    csv_rows: list[dict] = []
+    problems: list[str] = []
+    products_file = raw.get("products_file")
+    if isinstance(products_file, str) and products_file.strip():
+        csv_rows, problems = read_products_file(products_file.strip(), base_dir)
+        problems = [f"{filename}: {line}" for line in problems]
+    cta_ids = {str(cta.get("id")) for cta in _items(raw.get("ctas"))}
+    csv_products, csv_problems = _csv_products(csv_rows, Path(str(products_file)).name, cta_ids)
+    config = None
     try:
-        return Config.model_validate(raw)
+        config = Config.model_validate(raw, context={"references_checked": True})
     except ValidationError as error:
-        raise ConfigError([_format_error(filename, e) for e in error.errors()]) from None
+        problems = [_format_error(filename, e) for e in error.errors()] + problems
+    problems += csv_problems
+    problems += [f"{filename}: {line}" for line in reference_problems(raw)]
+    if problems:
+        raise ConfigError(problems)
+    config.products.extend(csv_products)
+    return config
 
 
 def find_config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -482,4 +653,4 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
         raise ConfigError([problem]) from None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError([f"{config_path}: cannot be read ({error.__class__.__name__})"]) from None
-    return parse_config(text, config_path.name)
+    return parse_config(text, config_path.name, config_path.parent)

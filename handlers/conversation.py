@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
+from bot.engine.links import catalog_urls, untagged
 from bot.engine.types import SuggestionSet, ThreadState
 from bot.storage import iso, transaction
 from bot.tracking.store import LinkInfo, track_text
@@ -30,6 +32,7 @@ MAX_STORED_TEXT = 20_000
 # A message's suggestions still in play: those made for an intent the team corrected are
 # kept (status "replaced") but no longer shown or counted.
 LIVE = "message_id = ? and status != 'replaced'"
+_URL = re.compile(r"https?://[^\s<>|]+")
 
 
 @dataclass(frozen=True)
@@ -108,10 +111,12 @@ def record_message(request: Request, ctx: Context) -> Recorded | None:
                  now, now],
             ).lastrowid
         if request.is_team:
+            cadence = ", customer_messages_since_cta = 0, last_cta_at = ?" \
+                if team_link_sent(ctx, request.text) else ""
             db.execute(
                 "update conversations set last_message_at = ?, answered_at = ?, "
-                "status = 'answered' where id = ?",
-                [now, now, conversation_id],
+                f"status = 'answered'{cadence} where id = ?",
+                [now, now] + ([now] if cadence else []) + [conversation_id],
             )
         else:
             customer_id = customer_id or customer_key(request.platform, request.user)
@@ -148,12 +153,32 @@ def thread_state(ctx: Context, recorded: Recorded) -> ThreadState:
         "and id < ? order by id desc limit ?",
         [recorded.conversation_id, recorded.message_id, EARLIER_MESSAGES],
     ).fetchall()
+    said, offers = said_in_thread(ctx, recorded.conversation_id)
     return ThreadState(
         customer_messages_since_cta=row["customer_messages_since_cta"] or 0,
         opted_out=is_opted_out(ctx, recorded.customer_id),
         earlier_texts=tuple(text for (text,) in reversed(earlier)),
+        said=said,
+        offers_sent=offers,
         thread_key=f"{row['platform']}:{row['channel']}:{row['thread']}",
     )
+
+
+def said_in_thread(ctx: Context, conversation_id: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What the team said to the customer in this thread, oldest first (replies sent through
+    Nudge as sent or as edited, and replies typed by hand), and the offers those replies
+    carried."""
+    rows = ctx.db.execute(
+        "select s.created_at, coalesce((select f.text from feedback f where f.suggestion_id = "
+        "s.id and f.action = 'edit' order by f.id desc limit 1), s.text), s.offer_id "
+        "from suggestions s where s.conversation_id = ? and s.status = 'sent' "
+        "union all select created_at, text, null from messages "
+        "where conversation_id = ? and author_role = 'team' order by 1",
+        [conversation_id, conversation_id],
+    ).fetchall()
+    said = tuple(text for _, text, _ in rows if text)
+    offers = tuple(dict.fromkeys(offer for _, _, offer in rows if offer))
+    return said, offers
 
 
 def store_suggestions(ctx: Context, recorded: Recorded, result: SuggestionSet) -> list[int]:
@@ -324,6 +349,7 @@ def on_choice(ctx: Context, action: str, suggestion_id: int | str, platform: str
         text = (edited_text or "").strip()
         if not text:
             return ChoiceResult(Reply.error("The edited reply is empty; nothing was sent."))
+    asked = carries_cta(text, s["cta_url"])  # before the link is swapped for a tracked one
     with transaction(ctx.db):
         feedback_id = _feedback(ctx, s["id"], action, platform, user,
                                 text if action == "edit" else None)
@@ -342,8 +368,8 @@ def on_choice(ctx: Context, action: str, suggestion_id: int | str, platform: str
         )
         # "sending" until the platform confirms the post (confirm_send), never "sent" before.
         ctx.db.execute("update suggestions set status = 'sending' where id = ?", [s["id"]])
-        cadence = ", customer_messages_since_cta = 0, last_cta_at = ?" if s["cta_id"] else ""
-        params = [now, now] + ([now] if s["cta_id"] else []) + [conversation["id"]]
+        cadence = ", customer_messages_since_cta = 0, last_cta_at = ?" if asked else ""
+        params = [now, now] + ([now] if asked else []) + [conversation["id"]]
         ctx.db.execute(
             "update conversations set status = 'answered', answered_at = ?, last_message_at = ?"
             f"{cadence} where id = ?", params,
@@ -353,7 +379,7 @@ def on_choice(ctx: Context, action: str, suggestion_id: int | str, platform: str
         dismissed=dismissed, status=conversation["status"],
         answered_at=conversation["answered_at"], last_message_at=conversation["last_message_at"],
         customer_messages_since_cta=conversation["customer_messages_since_cta"] or 0,
-        last_cta_at=conversation["last_cta_at"], reset_cta=bool(s["cta_id"]),
+        last_cta_at=conversation["last_cta_at"], reset_cta=asked,
     )
     post = Post(
         platform=conversation["platform"],
@@ -364,6 +390,20 @@ def on_choice(ctx: Context, action: str, suggestion_id: int | str, platform: str
     )
     verb = "sent" if action == "send" else "edited and sent"
     return ChoiceResult(review_reply(ctx, s["id"], handled=f"{verb} by {user}"), post, claim)
+
+
+def carries_cta(text: str, cta_url: str | None) -> bool:
+    """Whether a reply as sent still carries its call-to-action link (an edit may drop it):
+    the CTA cadence counts only calls-to-action the customer actually received."""
+    if not cta_url:
+        return False
+    return untagged(cta_url) in {untagged(url) for url in _URL.findall(text)}
+
+
+def team_link_sent(ctx: Context, text: str) -> bool:
+    """Whether a reply typed by hand carries one of the catalog's links (a CTA, sent by hand)."""
+    found = {untagged(url) for url in _URL.findall(text)}
+    return bool(found & {untagged(url) for url in catalog_urls(ctx.config)})
 
 
 def _marks(values: tuple) -> str:

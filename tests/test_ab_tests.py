@@ -145,7 +145,7 @@ def template_dir(tmp_path):
     """The shipped reply templates plus a second pricing wording, as a team would add it."""
     folder = tmp_path / "replies"
     shutil.copytree(REPLIES_DIR, folder)
-    (folder / "pricing.b.j2").write_text(
+    (folder / "en" / "pricing.b.j2").write_text(
         "Good question! {% if cta %}{{ cta.label }}: {{ cta.url }}{% endif %}\n")
     return folder
 

@@ -63,7 +63,7 @@ def test_suggest_prints_the_intent_stage_and_suggestions(config_file):
     out = result.stdout.decode()
     assert result.returncode == 0, result.stderr
     assert out.startswith("intent: pricing (stage promotion")
-    assert "1. Good news" in out and "AUTUMN10" in out
+    assert "1. Pastry box: £12." in out and "Good news" in out and "AUTUMN10" in out
     assert "utm_source=console&utm_medium=chat&utm_campaign=autumn-box" in out
     assert "why: asked about price" in out
 

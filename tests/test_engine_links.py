@@ -63,7 +63,7 @@ def test_a_cta_campaign_becomes_the_utm_campaign(engine):
 
 
 def test_templates_render_in_a_sandbox_and_config_values_are_never_templates(tmp_path):
-    assert isinstance(Renderer().env, SandboxedEnvironment)
+    assert isinstance(Renderer().env("en"), SandboxedEnvironment)
     brand = {"name": "{{ 7*7 }} Bakery {% if true %}x{% endif %}", "emoji": False}
     engine = Engine(example_config(tmp_path, brand=brand))
     result = engine.suggest("hello from all of us", platform="slack",

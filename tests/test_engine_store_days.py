@@ -65,7 +65,7 @@ def test_the_weekend_gets_saturdays_and_sundays_hours(engine):
 
 def test_with_no_day_named_the_reply_gives_todays_hours(engine):
     text = suggest(engine, "what are the opening hours at market square?").suggestions[0].text
-    assert "Closed today (Monday); open again Tuesday 09:00-16:00" in text
+    assert "Closed today (Monday); open again tomorrow (Tuesday) 09:00-16:00" in text
 
 
 def test_a_day_named_for_every_shop_heads_the_list(engine):

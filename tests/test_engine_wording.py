@@ -59,11 +59,11 @@ def test_an_opted_out_buyer_is_not_told_to_order_online_through_the_contact_link
                 assert "personally" in s.text or "give you a price" in s.text
 
 
-def test_without_an_offer_a_price_question_points_to_prices_not_to_a_deal(engine):
+def test_without_an_offer_a_price_question_gets_the_price_not_a_deal(engine):
     result = suggest(engine, "how much does a pastry box cost?", now=AFTER_EVERY_OFFER)
     assert result.intent == "pricing"
     first = result.suggestions[0]
-    assert "You'll find all our current prices here:" in first.text
+    assert first.text.startswith("Pastry box: £12.")
     assert "grab it" not in first.text and "deal" not in first.text
 
 
@@ -75,7 +75,7 @@ def test_an_offer_reads_as_something_there_is_not_something_it_is(engine):
 
 def test_a_message_nobody_understood_is_asked_about_and_never_sold_to(tmp_path):
     engine = Engine(example_config(tmp_path, engine={"confidence_threshold": 1.0}))
-    result = suggest(engine, "found a hair in my croissant", customer_messages_since_cta=9)
+    result = suggest(engine, "the thing from before, same again?", customer_messages_since_cta=9)
     assert result.classification.low_confidence
     assert all(s.cta_id is None and s.offer_id is None for s in result.suggestions)
     assert "tell us a little more" in result.suggestions[0].text

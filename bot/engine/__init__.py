@@ -7,21 +7,27 @@ the same suggestions.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
-from bot.config import CTA, Config, Offer
+from bot.config import CTA, Config, Offer, Product
+from bot.engine.answers import STOCK_WORDS
 from bot.engine.catalog import Catalog
 from bot.engine.classifier import IntentClassifier
-from bot.engine.faq import FAQIndex
+from bot.engine.knowledge import Knowledge
+from bot.engine.language import detect_language, warm_detector
 from bot.engine.links import DEFAULT_CAMPAIGN, tag_url
-from bot.engine.policy import Plan, Situation, plan
+from bot.engine.memory import key, repeats, said_before, sentences, talk, without_repeats
+from bot.engine.policy import Plan, Situation, plan, route
+from bot.engine.products import ProductDirectory
 from bot.engine.render import Renderer, pick_wording
 from bot.engine.stores import StoreDirectory, StoreHours, long_date
 from bot.engine.text import clean
 from bot.engine.types import STAGES, Classification, Suggestion, SuggestionSet, ThreadState
+from bot.engine.words import Words, english, words_for
 
 __all__ = ["Engine"]
 
@@ -32,27 +38,36 @@ class Engine:
         self.classifier = IntentClassifier(config.engine.confidence_threshold, cache_dir)
 
     @cached_property
-    def _faq(self) -> FAQIndex:
-        return FAQIndex(self.config.faq, self.config.engine.faq_threshold)
+    def _knowledge(self) -> Knowledge:
+        shops = " ".join(f"{store.name} {store.address}" for store in self.config.stores)
+        return Knowledge(self.config.faq, self.config.products,
+                         self.config.engine.faq_threshold, ignore=shops)
 
     @cached_property
     def _stores(self) -> StoreDirectory:
         return StoreDirectory(self.config.stores)
 
     @cached_property
+    def _products(self) -> ProductDirectory:
+        return ProductDirectory(self.config.products, self.config.brand.currency)
+
+    @cached_property
     def _renderer(self) -> Renderer:
         return Renderer()
 
     def warm(self) -> None:
-        """Get everything ready now rather than on the first customer message: the FAQ index,
-        the shops, the reply templates, and the intent model (loaded from its cache, or
-        trained on a fresh install, which takes a second or two).
+        """Get everything ready now rather than on the first customer message: the FAQ and
+        product index, the shops, the reply templates, the language detector, and the intent
+        model (loaded from its cache, or trained on a fresh install, which takes a second or
+        two).
 
         Safe to run in another thread: a suggestion asked for meanwhile waits for the model.
         """
-        self._faq  # noqa: B018 - building it is the point
+        self._knowledge  # noqa: B018 - building it is the point
         self._stores  # noqa: B018
+        self._products  # noqa: B018
         self._renderer.load_all()
+        warm_detector()
         self.classifier.model  # noqa: B018
 
     @property
@@ -65,6 +80,13 @@ class Engine:
 
     def classify_many(self, texts: Iterable[str]) -> list[Classification]:
         return self.classifier.classify_many(texts)
+
+    def language(self, text: str, earlier: tuple[str, ...] = ()) -> tuple[str, str]:
+        """(the language to reply in, the language the customer wrote in or "")."""
+        brand = self.config.brand
+        wrote_in = detect_language(text, earlier)
+        reply_in = wrote_in if wrote_in in brand.languages else brand.language
+        return reply_in, wrote_in
 
     def suggest(self, text: str, *, platform: str, state: ThreadState | None = None,
                 now: datetime, intent: str | None = None) -> SuggestionSet:
@@ -81,7 +103,9 @@ class Engine:
         text = clean(text)
         classification = self.classify(text) if intent is None \
             else Classification(intent, 1.0, STAGES[intent])
-        day = now.astimezone(self.config.zone).date()
+        moment = now.astimezone(self.config.zone)
+        day = moment.date()
+        lang, wrote_in = self.language(text, state.earlier_texts)
         situation = Situation(
             text=text,
             classification=classification,
@@ -89,48 +113,81 @@ class Engine:
             day=day,
             config=self.config,
             catalog=Catalog(self.config, day, promotions=not state.opted_out),
-            faq=self._faq,
+            knowledge=self._knowledge,
             stores=self._stores,
+            products=self._products,
+            moment=moment,
+            words=words_for(lang),
         )
+        intent = route(situation)
+        notes = list(situation.answers.notes) if intent not in ("sensitive", "complaint") \
+            else []
+        if wrote_in and wrote_in != lang:
+            name = words_for("en").get("language_names").get(wrote_in, wrote_in)
+            notes.append(f"the customer wrote in {name}: replied in "
+                         f"{words_for('en').get('language_names')[lang]}")
+        said = said_before(state.said)
+        candidates = [self._render(intent, chosen, platform, lang, notes, said,
+                                   state.thread_key)
+                      for chosen in plan(situation)]
+        # Of the alternatives, those that repeat nothing said in the thread come first.
+        candidates.sort(key=lambda c: c[1])
         suggestions: list[Suggestion] = []
-        for chosen in plan(situation):
-            suggestion = self._render(classification.intent, chosen, platform,
-                                      state.thread_key)
-            if all(suggestion.text != other.text for other in suggestions):
+        for suggestion, _ in candidates:
+            if all(_different(suggestion, other) for other in suggestions):
                 suggestions.append(suggestion)
             if len(suggestions) == self.config.engine.max_suggestions:
                 break
-        return SuggestionSet(classification, suggestions)
+        return SuggestionSet(classification, suggestions, lang=lang, wrote_in=wrote_in)
 
-    def _render(self, intent: str, chosen: Plan, platform: str,
-                thread_key: str = "") -> Suggestion:
+    def _render(self, intent: str, chosen: Plan, platform: str, lang: str, notes: list[str],
+                said: set[str], thread_key: str = "") -> tuple[Suggestion, int]:
+        """The suggestion for one plan, and how many sentences it had to leave out because
+        they were said before in the thread."""
         cta, offer = chosen.cta, chosen.offer
-        wording = pick_wording(thread_key, intent, self._renderer.wordings(f"{intent}.j2"))
+        wording = pick_wording(thread_key, intent,
+                               self._renderer.wordings(f"{intent}.j2", lang))
         cta_url = tag_url(cta.url, platform=platform, campaign=cta.campaign) if cta else None
         map_campaign = cta.campaign if cta else DEFAULT_CAMPAIGN
         brand = self.config.brand
+        words = words_for(lang)
         text = self._renderer.render(
             intent,
+            lang,
             wording,
             variant=chosen.variant,
             brand={"name": brand.name, "emoji": brand.emoji},
             cta={"label": cta.label, "url": cta_url, "kind": cta.kind} if cta else None,
-            offer=_offer_values(offer),
+            offer=_offer_values(offer, words),
             answer=chosen.answer,
+            answers=list(chosen.answers),
+            checking=chosen.checking,
+            addon=_addon_values(chosen.addon, self._products),
             stores=[_store_values(s, platform, map_campaign, cta) for s in chosen.stores],
+            also_open=[_store_values(s, platform, map_campaign, cta) for s in chosen.also_open],
             when=chosen.when,
             offer_at=list(chosen.offer_at),
             unsure=chosen.unsure,
+            topic=chosen.topic,
         )
-        facts = [*(f for s in chosen.stores for f in s.facts())]
+        facts = [*(f for s in (*chosen.stores, *chosen.also_open) for f in s.facts())]
         if offer is not None:
             where = f" (at {' and '.join(chosen.offer_at)})" if chosen.offer_at else ""
             facts.append(offer_summary(offer) + where)
-        if chosen.answer:
-            facts.append(chosen.answer)
+        facts += _answer_facts(chosen.answers)
+        if chosen.addon is not None:
+            facts.append(f"{chosen.addon.name} costs {self._products.price(chosen.addon)} "
+                         "(plenty in stock)")
+        repeated = len(repeats(text, said, tuple(facts)))
+        text = without_repeats(text, said, tuple(facts))
+        if not any(not URL.search(line) for line in sentences(text)):
+            text = _fallback(words, said) + ("\n\n" + text if text else "")
+        rationale = chosen.rationale
+        if notes:
+            rationale += "; " + "; ".join(notes)
         return Suggestion(
             text=text,
-            rationale=chosen.rationale,
+            rationale=rationale,
             cta_id=cta.id if cta else None,
             cta_kind=cta.kind if cta else None,
             cta_label=cta.label if cta else None,
@@ -139,7 +196,43 @@ class Engine:
             urgent=chosen.urgent,
             facts=tuple(facts),
             variant=wording,
-        )
+        ), repeated
+
+
+URL = re.compile(r"https?://\S+")
+
+
+def _different(one: Suggestion, other: Suggestion) -> bool:
+    """Whether two alternatives differ in their words or their link, not only in punctuation."""
+    return talk(one.text) != talk(other.text) or one.cta_id != other.cta_id
+
+
+def _fallback(words: Words, said: set[str]) -> str:
+    options = words.table.get("fallbacks") or english().get("fallbacks")
+    return next((line for line in options if key(line) not in said), options[-1])
+
+
+def _answer_facts(answers: tuple[dict, ...]) -> list[str]:
+    facts = []
+    for item in answers:
+        if item["type"] == "faq":
+            facts.append(item["text"])
+            continue
+        fact = item["name"]
+        if item.get("price"):
+            fact += f" costs {item['price']}"
+        if item.get("stock"):
+            fact += f" ({STOCK_WORDS[item['stock']]})"
+        if item.get("description"):
+            fact += f": {item['description']}"
+        facts.append(fact)
+    return facts
+
+
+def _addon_values(product: Product | None, products: ProductDirectory) -> dict | None:
+    if product is None:
+        return None
+    return {"name": product.name, "price": products.price(product)}
 
 
 def offer_summary(offer: Offer) -> str:
@@ -154,14 +247,14 @@ def offer_summary(offer: Offer) -> str:
     return summary
 
 
-def _offer_values(offer: Offer | None) -> dict | None:
+def _offer_values(offer: Offer | None, words: Words) -> dict | None:
     if offer is None:
         return None
     return {
         "title": offer.title,
         "text": offer.text,
         "code": offer.code,
-        "until": long_date(offer.end) if offer.end else "",
+        "until": long_date(offer.end, words) if offer.end else "",
         "in_store": offer.in_store,
     }
 
@@ -177,7 +270,9 @@ def _store_values(shop: StoreHours, platform: str, campaign: str, cta: CTA | Non
         "address": store.address,
         "days": [
             {"label": day.label, "hours": day.hours, "open": day.open,
-             "next_open": day.next_open}
+             "next_open": day.next_open, "note": day.note, "now": day.now,
+             "until": day.until, "opens_at": day.opens_at,
+             "closed_when_asked": day.closed_when_asked}
             for day in shop.days
         ],
         "phone": store.phone,

@@ -15,12 +15,41 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.engine.words import Words, english
+
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December")
 MAX_DAYS = 7
 
 _FULL = {name.lower(): index for index, name in enumerate(WEEKDAY_NAMES)}
+# The same days in Spanish, French and German (accents folded away).
+_FOREIGN = {
+    name: index
+    for names in ("lunes martes miercoles jueves viernes sabado domingo",
+                  "lundi mardi mercredi jeudi vendredi samedi dimanche",
+                  "montag dienstag mittwoch donnerstag freitag samstag sonntag")
+    for index, name in enumerate(names.split())
+}
+_FOREIGN_TODAY = {"hoy", "aujourdhui", "aujourd'hui", "heute", "heut"}
+_FOREIGN_TOMORROW = {"manana", "demain", "morgen"}
+# "guten morgen" is good morning, "por la mañana" in the morning: not tomorrow.
+_NOT_TOMORROW_AFTER = {"guten", "la", "de", "cada", "jeden"}
+# Days with a name of their own, every year: (month, day).
+_NAMED_DAYS = [
+    (r"christmas eve|xmas eve|x-mas eve|nochebuena|veille de noel|heiligabend|heilig abend"
+     r"|heiligen abend", (12, 24)),
+    (r"boxing day|st stephen'?s? day|san esteban|zweiter weihnachtstag|2 weihnachtstag"
+     r"|stephanstag", (12, 26)),
+    (r"new year'?s? eve|\bnye\b|nochevieja|saint sylvestre|st sylvestre"
+     r"|reveillon du nouvel an|silvester", (12, 31)),
+    (r"new year'?s day|new years day|new year\b|ano nuevo|jour de l'?an|nouvel an|neujahr",
+     (1, 1)),
+    (r"christmas day|xmas day|christmas|xmas|navidad|jour de noel|\bnoel\b|weihnachten"
+     r"|erster weihnachtstag|1 weihnachtstag", (12, 25)),
+]
+_NAMED_DAY_PATTERNS = [(re.compile(rf"(?<![a-z])(?:{words})(?![a-z])"), when)
+                       for words, when in _NAMED_DAYS]
 _SHORT = {
     "mon": 0, "mo": 0, "tue": 1, "tues": 1, "tu": 1, "wed": 2, "weds": 2, "thu": 3, "thur": 3,
     "thurs": 3, "thrs": 3, "fri": 4, "sat": 5, "sun": 6,
@@ -54,20 +83,23 @@ class AskedDay:
     day: date
     dated: bool = False  # named by its date ("the 24th"), so the reply states the date too
 
-    def label(self, today: date) -> str:
+    def label(self, today: date, words: Words | None = None) -> str:
         """How the reply names it: "today (Monday)", "tomorrow (Tuesday)", "on Sunday"."""
-        weekday = WEEKDAY_NAMES[self.day.weekday()]
+        words = words or english()
         if self.day == today:
-            return f"today ({weekday})"
+            return words.fill("today", self.day)
         if self.day == today + timedelta(days=1):
-            return f"tomorrow ({weekday})"
-        if self.dated:
-            return f"on {weekday} {self.day.day} {MONTH_NAMES[self.day.month - 1]}"
-        return f"on {weekday}"
+            return words.fill("tomorrow", self.day)
+        return words.fill("on_date" if self.dated else "on_day", self.day)
 
-    def short(self, today: date) -> str:
+    def short(self, today: date, words: Words | None = None) -> str:
         """The name alone, for a list of days: "today", "tomorrow", "Sunday"."""
-        return self.label(today).split(" (")[0].removeprefix("on ")
+        words = words or english()
+        if self.day == today:
+            return words.get("today_short")
+        if self.day == today + timedelta(days=1):
+            return words.get("tomorrow_short")
+        return words.weekday(self.day)
 
 
 @dataclass(frozen=True)
@@ -82,19 +114,30 @@ class DaysAsked:
     @property
     def phrase(self) -> str:
         """The days in a sentence: "today", "on Sunday", "this weekend", "today and Sunday"."""
+        return self.phrase_in(english())
+
+    def phrase_in(self, words: Words) -> str:
+        """`phrase` in another language's words."""
         if self.weekend:
-            return "this weekend"
+            return words.get("weekend")
         if len(self.days) == 1:
-            return self.days[0].label(self.today).split(" (")[0]
-        names = [day.short(self.today) for day in self.days]
-        listed = ", ".join(names[:-1]) + " and " + names[-1]
-        relative = any(name in ("today", "tomorrow") for name in names)
-        return listed if relative else f"on {listed}"
+            return self.days[0].label(self.today, words).split(" (")[0]
+        names = [day.short(self.today, words) for day in self.days]
+        listed = ", ".join(names[:-1]) + f" {words.get('and')} " + names[-1]
+        relative = any(day.day <= self.today + timedelta(days=1) for day in self.days)
+        if relative:
+            return listed
+        return words.get("on_day").replace("{weekday}", listed)
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents: "Sábado" and "sabado", "Noël" and "noel" are one word."""
+    text = unicodedata.normalize("NFKD", text.casefold().replace("’", "'"))
+    return "".join(c for c in text if not unicodedata.combining(c))
 
 
 def _words(text: str) -> list[str]:
-    text = unicodedata.normalize("NFKC", text).casefold().replace("’", "'")
-    return [word.removesuffix("'s") for word in _WORD.findall(text)]
+    return [word.removesuffix("'s") for word in _WORD.findall(_fold(text))]
 
 
 def _distance(a: str, b: str, limit: int) -> int:
@@ -132,10 +175,13 @@ def _typo(word: str) -> int | str | None:
 def _meaning(words: list[str], at: int) -> int | str | None:
     """What the word at `at` names: a weekday index, "today", "tomorrow", "weekend" or None."""
     word = words[at]
-    if word in _TODAY:
+    before = words[at - 1] if at else ""
+    if word in _TODAY or word in _FOREIGN_TODAY:
         return "today"
-    if word in _TOMORROW:
+    if word in _TOMORROW or (word in _FOREIGN_TOMORROW and before not in _NOT_TOMORROW_AFTER):
         return "tomorrow"
+    if word in _FOREIGN or (word.endswith("s") and word[:-1] in _FOREIGN):
+        return _FOREIGN.get(word, _FOREIGN.get(word[:-1]))
     if word in _WEEKEND or (word == "week" and words[at + 1: at + 2] == ["end"]):
         return "weekend"
     if word in _FULL or (word.endswith("s") and word[:-1] in _FULL):
@@ -179,6 +225,12 @@ def _dated(text: str, today: date) -> list[date]:
     December"), else it is the next 24th to come.
     """
     found: list[date] = []
+    for pattern, (month, day) in _NAMED_DAY_PATTERNS:
+        if pattern.search(text):
+            named = _on_or_after(today, month, day)
+            if named and named not in found:
+                found.append(named)
+            text = pattern.sub(" ", text)  # "christmas eve" is not also "christmas"
     months: list[tuple[int, int, int]] = []  # (start, end, month) of every full date
     for pattern, day_group, month_group in ((_DAY_MONTH, 1, 3), (_MONTH_DAY, 2, 1)):
         for match in pattern.finditer(text):

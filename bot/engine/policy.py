@@ -10,16 +10,23 @@ A policy function returns Plans in order of preference; the engine renders them 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
 
-from bot.config import CTA, Config, Offer, Store
+from bot.config import CTA, Config, Offer, Product, Store
+from bot.engine.answers import Answers, fitting_offers, knowledge_answers, overstock_addon
 from bot.engine.catalog import SALES_KINDS, Catalog
 from bot.engine.days import DaysAsked, days_asked
-from bot.engine.faq import FAQIndex
+from bot.engine.knowledge import Knowledge
+from bot.engine.products import ProductDirectory
+from bot.engine.questions import Asked, analyse
+from bot.engine.sensitive import sensitive_topic
 from bot.engine.stores import StoreDirectory, StoreHours, store_hours
 from bot.engine.types import Classification, ThreadState
+from bot.engine.words import Words, english
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,11 @@ class Plan:
     offer_at: tuple[str, ...] = ()  # the shops an in-store offer runs at, when not all listed
     urgent: bool = False
     unsure: bool = False  # the intent was a guess: the reply asks what they need
+    answers: tuple[dict, ...] = ()  # what the brand's knowledge says to each question asked
+    checking: bool = False  # something asked is not in the config: the team will check
+    addon: Product | None = None  # an overstocked product suggested alongside
+    also_open: tuple[StoreHours, ...] = ()  # open shops to point to when the one asked is shut
+    topic: str = ""  # a sensitive topic (allergy, health, legal, press) handed to a person
 
 
 @dataclass(frozen=True)
@@ -48,88 +60,173 @@ class Situation:
     day: date
     config: Config
     catalog: Catalog
-    faq: FAQIndex
+    knowledge: Knowledge
     stores: StoreDirectory
+    products: ProductDirectory
+    moment: datetime | None = None  # the local time now (for "are you open?")
+    words: Words = field(default_factory=english)
 
     @property
     def cadence(self) -> int:
         return self.config.engine.cta_cadence
 
+    @cached_property
+    def asked(self) -> Asked:
+        return analyse(self.text, self.products, self.knowledge, self.state.earlier_texts)
+
+    @cached_property
+    def answers(self) -> Answers:
+        return knowledge_answers(self.asked, self.products)
+
+    @cached_property
+    def sensitive(self) -> str | None:
+        return sensitive_topic(self.text)
+
+    def offers(self, *, buying: bool, in_store: bool | None = None) -> list[Offer]:
+        return fitting_offers(self.catalog, self.asked, self.products, self.state, self.text,
+                              buying=buying, in_store=in_store)
+
+    def hours_for_extra_questions(self) -> tuple[StoreHours, ...]:
+        """Hours for a message that asks about them besides something else."""
+        if not self.answers.hours:
+            return ()
+        meant = self.stores.meant(self.text, self.state.earlier_texts)
+        at = self.moment.time() if self.moment else None
+        return tuple(store_hours(store, _days(self), at, self.words) for store in meant)
+
 
 def _offer_note(offer: Offer | None) -> str:
     if offer is None:
-        return "no offer running today"
-    return f"offer \"{offer.title}\" running" + (" in the shop" if offer.in_store else "")
+        return "no offer that fits"
+    where = " (in the shop)" if offer.in_store else ""
+    return f"offer \"{offer.title}\" running and fits{where}"
+
+
+def _knowledge(s: Situation) -> dict:
+    """The Plan values every answering policy shares: the answers, extra hours, checking."""
+    return {"answers": s.answers.items, "checking": s.answers.checking,
+            "stores": s.hours_for_extra_questions()}
+
+
+def _answered(s: Situation) -> str:
+    """The rationale's note on what the knowledge answered."""
+    if not s.answers.sources:
+        return ""
+    return "; answers from " + ", ".join(s.answers.sources[:3])
+
+
+def _product_cta(s: Situation, kinds: frozenset[str]) -> CTA | None:
+    """The CTA of the one product the customer talks about, when it is of one of `kinds`."""
+    if len(s.asked.products) != 1:
+        return None
+    cta = s.catalog.by_id(s.asked.products[0].cta)
+    return cta if cta is not None and cta.kind in kinds else None
+
+
+def _addon(s: Situation, offer: Offer | None) -> Product | None:
+    """One pitch per reply: an overstock add-on only when no offer is mentioned."""
+    if offer is not None:
+        return None
+    return overstock_addon(s.catalog, s.asked, s.products, s.state)
+
+
+def _sales_offer(s: Situation) -> Offer | None:
+    """The offer to put to a buyer: online ones, or an in-store one made for what they buy."""
+    offers = [o for o in s.offers(buying=True) if not o.in_store or o.applies_to]
+    return offers[0] if offers else None
 
 
 def purchase_intent(s: Situation) -> list[Plan]:
     if not s.catalog.promotions:
         return _opted_out_buyer(s, "wants to buy")
-    offer = s.catalog.offer()
-    buy = s.catalog.first("buy")
+    offer = _sales_offer(s)
+    buy = _product_cta(s, SALES_KINDS) or s.catalog.first("buy")
     offer_link = s.catalog.offer_cta(offer)
     primary = offer_link or buy or s.catalog.first("offer")
     second = buy if buy is not None and buy is not primary else primary
     note = _offer_note(offer)
+    addon = _addon(s, offer)
+    extra = f", add-on \"{addon.name}\" (overstock)" if addon else ""
     ask = (f"ask for the sale with the {primary.kind} link" if primary
            else "ask for the sale (no buy or offer link in the catalog)")
+    known = _knowledge(s)
+    why = f"wants to buy, {note}{extra}{_answered(s)}"
     return [
-        Plan(0, f"wants to buy, {note}: {ask}", primary, offer),
+        Plan(0, f"{why}: {ask}", primary, offer, addon=addon, **known),
         Plan(1, f"wants to buy: straight to {second.kind if second else 'ordering'}, "
-                f"{'offer mentioned' if offer else 'no offer today'}", second, offer),
-        Plan(2, "wants to buy: warm thanks, invite questions, then the link", primary, offer),
+                f"{'offer mentioned' if offer else 'no offer that fits'}", second, offer,
+             **known),
+        Plan(2, "wants to buy: warm thanks, invite questions, then the link", primary, offer,
+             addon=addon, **known),
     ]
 
 
 def pricing(s: Situation) -> list[Plan]:
     if not s.catalog.promotions:
         return _opted_out_buyer(s, "asked about price")
-    offer = s.catalog.offer()
-    buy = s.catalog.first("buy")
-    primary = s.catalog.offer_cta(offer) or s.catalog.first("offer") or buy
+    offer = _sales_offer(s)
+    buy = _product_cta(s, SALES_KINDS) or s.catalog.first("buy")
+    primary = s.catalog.offer_cta(offer) or buy or s.catalog.first("offer")
     second = buy if buy is not None and buy is not primary else primary
     note = _offer_note(offer)
+    addon = _addon(s, offer)
+    extra = f", add-on \"{addon.name}\" (overstock)" if addon else ""
     ask = f"ask for the sale with the {primary.kind} link" if primary else "ask for the sale"
+    known = _knowledge(s)
+    said = "give the price" if s.answers else "no price in the products: ask what they want"
+    why = f"asked about price: {said}, {note}{extra}{_answered(s)}"
     return [
-        Plan(0, f"asked about price, {note}: {ask}", primary, offer),
+        Plan(0, f"{why}; {ask}", primary, offer, addon=addon, **known),
         Plan(1, f"asked about price: point to prices and the {second.kind if second else 'order'}"
-                " page", second, offer),
-        Plan(2, "asked about price: offer to quote, keep the door open to buy", primary, offer),
+                " page", second, offer, **known),
+        Plan(2, "asked about price: offer to quote, keep the door open to buy", primary, offer,
+             addon=addon, **known),
     ]
 
 
 def _opted_out_buyer(s: Situation, why: str) -> list[Plan]:
     contact = s.catalog.first("contact")
+    known = _knowledge(s)
     return [
-        Plan(0, f"{why}, but opted out of marketing: help personally, no sales link or offer",
-             contact),
-        Plan(1, f"{why}, opted out: answer without any link"),
+        Plan(0, f"{why}, but opted out of marketing: help personally, no sales link or offer"
+                f"{_answered(s)}", contact, **known),
+        Plan(1, f"{why}, opted out: answer without any link", **known),
     ]
 
 
 def product_question(s: Situation) -> list[Plan]:
     learn = s.catalog.first("learn")
-    match = s.faq.best(s.text)
-    if match is None:
+    known = _knowledge(s)
+    if not s.answers:
+        why = "product question nothing in the config answers: the team will check"
         return [
-            Plan(0, "product question the FAQ does not answer: promise an answer (worth adding "
-                    "to the FAQ?)"),
-            Plan(1, "no FAQ answer: promise one, with a learn-more link meanwhile", learn),
-            Plan(2, "no FAQ answer: promise one"),
+            Plan(0, why, checking=True, stores=known["stores"]),
+            Plan(1, "no answer in the config: promise one, with a learn-more link meanwhile",
+                 learn, checking=True, stores=known["stores"]),
+            Plan(2, "no answer in the config: promise one", checking=True,
+                 stores=known["stores"]),
         ]
-    entry = match.entry
-    own = s.catalog.by_id(entry.cta)
+    offers = s.offers(buying=s.asked.price)
+    offer = offers[0] if offers else None
+    faq = s.asked.faq[0].entry.faq if s.asked.faq else None
+    own = s.catalog.by_id(faq.cta) if faq else None
+    own = own or _product_cta(s, frozenset({"learn", "buy", "offer"}))
     soft = own if own is not None and own.kind == "learn" else learn
-    why = f"product question the FAQ answers (\"{entry.question}\", {match.score:.0%} match)"
+    if offer is not None and s.catalog.offer_cta(offer) is not None:
+        soft = s.catalog.offer_cta(offer)
+    first = "FAQ does not answer everything: " if s.answers.checking else ""
+    why = f"product question: {first}answer{_answered(s)}"
+    if offer is not None:
+        why += f", {_offer_note(offer)}"
     plans = [
-        Plan(0, f"{why}: answer with a soft learn-more link", soft, answer=entry.answer),
-        Plan(1, f"{why}: answer and keep talking, no link", answer=entry.answer),
+        Plan(0, f"{why}; soft {soft.kind if soft else 'no'} link", soft, offer, **known),
+        Plan(1, f"{why}; keep talking, no link", None, offer, **known),
     ]
     if own is not None and own is not soft:
-        plans.append(Plan(2, f"{why}: answer with the {own.kind} link this FAQ entry names", own,
-                          answer=entry.answer))
+        plans.append(Plan(2, f"{why}; the {own.kind} link this entry names", own, offer,
+                          **known))
     else:
-        plans.append(Plan(2, f"{why}: answer with a learn-more link", soft, answer=entry.answer))
+        plans.append(Plan(2, f"{why}; learn-more link", learn, offer, **known))
     return plans
 
 
@@ -146,10 +243,11 @@ def _visit_cta(s: Situation, stores: list[Store]) -> CTA | None:
 
 
 def _store_offer(s: Situation, stores: list[Store]) -> tuple[Offer | None, tuple[str, ...]]:
-    """The first in-store offer running today at one of these shops, and the shops it runs at
-    when that is not all of them (an offer whose CTA belongs to a shop runs there only)."""
+    """The first in-store offer that fits and runs today at one of these shops, and the shops
+    it runs at when that is not all of them (an offer whose CTA belongs to a shop runs there
+    only). Coming to the shop counts as coming to buy, so a shop-wide in-store offer fits."""
     names = {store.name for store in stores}
-    for offer in s.catalog.offers(in_store=True):
+    for offer in s.offers(buying=True, in_store=True):
         cta = s.config.cta(offer.cta) if offer.cta else None
         owners = s.stores.owners(cta) if cta else frozenset()
         if not owners or names <= owners:
@@ -169,18 +267,34 @@ def _days(s: Situation) -> DaysAsked:
     return asked
 
 
+def _also_open(s: Situation, shown: tuple[StoreHours, ...], asked: DaysAsked,
+               at) -> tuple[StoreHours, ...]:
+    """When every shop in the reply is shut when the customer wants to come, the other shops
+    that are open then (so the reply can point to one)."""
+    if not shown or not all(h.closed_when_asked for h in shown):
+        return ()
+    names = {h.store.name for h in shown}
+    others = [store for store in s.stores.stores if store.name not in names]
+    hours = (store_hours(store, asked, at, s.words) for store in others)
+    return tuple(h for h in hours if not h.closed_when_asked)
+
+
 def store_visit(s: Situation) -> list[Plan]:
     meant = s.stores.meant(s.text, s.state.earlier_texts)
     asked = _days(s)
-    hours = tuple(store_hours(store, asked) for store in meant)
+    at = s.moment.time() if s.moment else None
+    hours = tuple(store_hours(store, asked, at, s.words) for store in meant)
     visit = _visit_cta(s, meant)
     offer, offer_at = _store_offer(s, meant)
+    answers = s.answers
     if not meant:
         return [Plan(0, "asked about visiting, but the config lists no shop: say so kindly",
-                     visit)]
+                     visit, answers=answers.items)]
     when = asked.phrase
     said = f" {when}" if asked.named else ""
     hours_note = f"hours {when}" if asked.named else "today's hours"
+    if any(day.now for h in hours for day in h.days):
+        hours_note += " as of now"
     if len(meant) == 1:
         where = f"asked about visiting {meant[0].name}{said}: address, {hours_note}, map"
     elif len(meant) == len(s.stores.stores):
@@ -195,21 +309,28 @@ def store_visit(s: Situation) -> list[Plan]:
         link = f", no visit link in the catalog fits {shop} (the map link shows the way)"
     else:
         link = ""
+    also = _also_open(s, hours, asked, at)
     extra = f", in-store offer \"{offer.title}\"" if offer else ""
-    values = {"cta": visit, "offer": offer, "stores": hours, "when": when, "offer_at": offer_at}
+    if also:
+        extra += ", closed then: points to " + " and ".join(h.store.name for h in also)
+    values = {"cta": visit, "offer": offer, "stores": hours, "when": asked.phrase_in(s.words),
+              "offer_at": offer_at, "also_open": also, "answers": answers.items,
+              "checking": answers.checking}
+    why = f"{where}{link}{extra}{_answered(s)}"
     return [
-        Plan(0, f"{where}{link}{extra}", **values),
-        Plan(1, f"{where}{link}{extra}; short version", **values),
+        Plan(0, why, **values),
+        Plan(1, f"{why}; short version", **values),
     ]
 
 
 def order_support(s: Situation) -> list[Plan]:
     contact = s.catalog.first("contact")
+    known = _knowledge(s)
     why = "order or account problem: help and route to the order desk, never a sales link"
     return [
-        Plan(0, why, contact),
-        Plan(1, "order problem: ask for the order number, contact link", contact),
-        Plan(2, "order problem: ask for the order number, no link"),
+        Plan(0, why + _answered(s), contact, **known),
+        Plan(1, "order problem: ask for the order number, contact link", contact, **known),
+        Plan(2, "order problem: ask for the order number, no link", **known),
     ]
 
 
@@ -224,48 +345,107 @@ def complaint(s: Situation) -> list[Plan]:
     ]
 
 
+def sensitive(s: Situation) -> list[Plan]:
+    """Allergies, health and safety, legal threats, the press: a person answers."""
+    topic = s.sensitive or "health"
+    contact = s.catalog.first("contact")
+    why = (f"sensitive ({topic}): a person must answer (urgent); safe holding reply, "
+           "no sales link")
+    return [
+        Plan(0, why, urgent=True, topic=topic),
+        Plan(1, f"{why}; contact link", contact, urgent=True, topic=topic),
+        Plan(2, why, urgent=True, topic=topic),
+    ]
+
+
 def praise(s: Situation) -> list[Plan]:
     review, refer = s.catalog.first("review"), s.catalog.first("refer")
+    known = _knowledge(s)
     if not s.catalog.promotions:
-        return [Plan(0, "happy customer who opted out of marketing: just thank them"),
-                Plan(2, "happy customer, opted out: thank them")]
+        return [Plan(0, "happy customer who opted out of marketing: just thank them", **known),
+                Plan(2, "happy customer, opted out: thank them", **known)]
     plans = []
     if review:
-        plans.append(Plan(0, "happy customer: thank them, then ask for a review", review))
+        plans.append(Plan(0, "happy customer: thank them, then ask for a review", review,
+                          **known))
     if refer:
-        plans.append(Plan(1, "happy customer: thank them, then ask for a referral", refer))
-    plans.append(Plan(2, "happy customer: thank them, no ask this time"))
+        plans.append(Plan(1, "happy customer: thank them, then ask for a referral", refer,
+                          **known))
+    plans.append(Plan(2, "happy customer: thank them, no ask this time", **known))
     return plans
+
+
+# Replies that only acknowledge ("ok", "lol ok", "cool thanks"): never the moment for an ask.
+_ACKNOWLEDGEMENT = re.compile(
+    r"^\W*(ok(ay)?|k|kk|lol|haha+|cool|great|nice|thanks?|thank you|thx|ta|cheers|sure|fine|"
+    r"alright|got it|perfect|lovely|brill|yep|yes|yeah|no worries|np|gracias|vale|merci|"
+    r"d'accord|danke|super|gut|bien)([\s,.!]+(ok(ay)?|k|lol|haha+|cool|great|thanks?|thx|"
+    r"cheers|then|so much|a lot|mate|guys|you|x+))*\W*$", re.IGNORECASE)
 
 
 def chit_chat(s: Situation) -> list[Plan]:
     since, cadence = s.state.customer_messages_since_cta, s.cadence
+    known = _knowledge(s)
     if s.classification.low_confidence:
         # It may be a complaint or a question the model did not recognise: ask what they
-        # need, and never sell to a message nobody understood.
-        why = (f"unsure what they mean ({s.classification.confidence:.0%} confident): ask "
-               "what they need, no call-to-action until it is clear")
-        return [Plan(v, why, unsure=True) for v in range(3)]
-    if since < cadence or not s.catalog.promotions:
+        # need (or answer what the config knows), and never sell to a message nobody
+        # understood.
+        unsure = f"unsure what they mean ({s.classification.confidence:.0%} confident)"
+        if s.answers:
+            why = f"{unsure}, but the config answers it{_answered(s)}: no call-to-action"
+            return [Plan(v, why, **known) for v in range(3)]
+        why = f"{unsure}: ask what they need, no call-to-action until it is clear"
+        return [Plan(v, why, unsure=True, **known) for v in range(3)]
+    acknowledgement = bool(_ACKNOWLEDGEMENT.match(s.text))
+    if since < cadence or not s.catalog.promotions or acknowledgement:
         why = "opted out, so no ask" if not s.catalog.promotions \
+            else "a plain acknowledgement is no moment to ask" if acknowledgement \
             else f"no CTA yet ({since} of {cadence} messages since the last one)"
-        return [Plan(v, f"small talk: keep the conversation going, {why}") for v in range(3)]
-    offer = s.catalog.offer(in_store=False)
+        return [Plan(v, f"small talk: keep the conversation going, {why}", **known)
+                for v in range(3)]
+    offers = s.offers(buying=False, in_store=False)
+    offer = offers[0] if offers else None
     offer_link = s.catalog.offer_cta(offer)
     gentle = s.catalog.first("learn") or offer_link or s.catalog.first("offer", "buy")
     why = f"{since} messages since the last call-to-action: time for a gentle ask"
     plans = [Plan(0, f"small talk; {why} ({gentle.kind} link)" if gentle
-                  else f"small talk; {why}", gentle)]
+                  else f"small talk; {why}", gentle, **known)]
     if offer is not None and offer_link is not None and offer_link is not gentle:
         plans.append(Plan(1, f"small talk; {why}: mention the offer \"{offer.title}\"",
-                          offer_link, offer))
-    plans.append(Plan(2, "small talk: keep the conversation going, no ask this time"))
+                          offer_link, offer, **known))
+    plans.append(Plan(2, "small talk: keep the conversation going, no ask this time", **known))
     return plans
 
 
 def unsubscribe(s: Situation) -> list[Plan]:
-    why = "asked to stop: confirm; the opt-out is recorded and no promotion will reach them"
+    why = ("asked to stop: confirm exactly what stops (offers and sales links in our replies "
+           "to them); the opt-out is recorded")
     return [Plan(0, why), Plan(1, why)]
+
+
+def route(s: Situation) -> str:
+    """The policy to answer with: the intent's, unless the brand's knowledge says better.
+
+    A sensitive question goes to a person whatever its intent; a message the classifier took
+    for a shop visit or small talk that the FAQ or the products answer is answered as the
+    product or price question it is."""
+    intent = s.classification.intent
+    if s.sensitive:
+        return "sensitive"
+    if intent in ("complaint", "unsubscribe", "order_support", "praise"):
+        return intent
+    answered = bool(s.answers)
+    if intent == "chit_chat" and not answered and (
+            s.answers.hours or (s.stores.named(s.text) and days_asked(s.text, s.day).named)):
+        return "store_visit"  # "mill road 24 dec?": a shop and a day
+    if intent == "store_visit" and answered and not s.answers.hours:
+        return "pricing" if s.asked.price and s.asked.products else "product_question"
+    if intent == "chit_chat" and answered and not s.classification.low_confidence:
+        return "pricing" if s.asked.price and s.asked.products else "product_question"
+    if intent == "product_question" and s.asked.price and s.asked.products and \
+            not s.asked.faq:
+        return "pricing"
+    return intent
 
 
 POLICIES: dict[str, Callable[[Situation], list[Plan]]] = {
@@ -278,6 +458,7 @@ POLICIES: dict[str, Callable[[Situation], list[Plan]]] = {
     "praise": praise,
     "chit_chat": chit_chat,
     "unsubscribe": unsubscribe,
+    "sensitive": sensitive,
 }
 
 # The CTA kinds each intent may ever carry: the rules above, stated once more as a guard.
@@ -291,12 +472,13 @@ ALLOWED_KINDS: dict[str, frozenset[str]] = {
     "praise": frozenset({"review", "refer"}),
     "chit_chat": frozenset({"learn", "offer", "buy"}),
     "unsubscribe": frozenset(),
+    "sensitive": frozenset({"contact"}),
 }
 
 
 def plan(s: Situation) -> list[Plan]:
     """The plans for this situation, each checked against the intent's allowed CTA kinds."""
-    intent = s.classification.intent
+    intent = route(s)
     plans = POLICIES[intent](s)
     allowed = ALLOWED_KINDS[intent]
     return [p for p in plans if p.cta is None or (p.cta.kind in allowed

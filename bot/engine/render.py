@@ -1,7 +1,8 @@
-"""Reply text from the Jinja2 templates in prompts/replies/, rendered in a sandbox.
+"""Reply text from the Jinja2 templates in prompts/replies/<lang>/, rendered in a sandbox.
 
-Templates receive plain values from the config (brand, offer, stores, FAQ answer, tagged
-links). The customer's message is never passed in, let alone rendered as a template.
+Templates receive plain values from the config (brand, offer, stores, FAQ answers, products,
+tagged links). The customer's message is never passed in, let alone rendered as a template.
+A second wording of an intent's template ("pricing.b.j2" beside "pricing.j2") makes an A/B test.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from prompts import REPLIES_DIR
 
+DEFAULT_LANGUAGE = "en"
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 _SPACES = re.compile(r"\s+")
 # "Crumb & Co." at the end of a sentence would give "Co.."; an ellipsis is left alone.
@@ -26,10 +28,14 @@ def tidy(text: str) -> str:
     """Lines next to each other become one paragraph; a blank line separates paragraphs.
 
     Templates can then put one sentence per line and block tags on lines of their own,
-    and the reply still reads as chat text.
+    and the reply still reads as chat text. A reply never ends on a colon that introduces
+    nothing ("Get in touch with the team:" with no link after it): it ends with a full stop.
     """
-    paragraphs = (_SPACES.sub(" ", part).strip() for part in _PARAGRAPH_BREAK.split(text))
-    return "\n\n".join(_DOUBLE_STOP.sub(".", p) for p in paragraphs if p)
+    paragraphs = [_SPACES.sub(" ", part).strip() for part in _PARAGRAPH_BREAK.split(text)]
+    paragraphs = [_DOUBLE_STOP.sub(".", p) for p in paragraphs if p]
+    if paragraphs and paragraphs[-1].endswith(":"):
+        paragraphs[-1] = paragraphs[-1][:-1].rstrip() + "."
+    return "\n\n".join(paragraphs)
 
 
 def variant_template(name: str, wording: str | None) -> str:
@@ -54,35 +60,54 @@ _VARIANT_FILE = re.compile(r"(?P<base>.+)\.(?P<wording>[b-z])\.j2")
 
 
 class Renderer:
+    """The reply templates of every language under `directory` (one folder per language)."""
+
     def __init__(self, directory: Path | str = REPLIES_DIR) -> None:
-        self.env = SandboxedEnvironment(
-            loader=FileSystemLoader(str(directory)),
-            undefined=StrictUndefined,
-            autoescape=False,  # chat Markdown, not HTML
-            trim_blocks=True,
-            lstrip_blocks=True,
-            auto_reload=False,  # templates are read once per process
-        )
+        self.directory = Path(directory)
+        self.envs: dict[str, SandboxedEnvironment] = {}
+        self._listed: dict[str, list[str]] = {}
+
+    def languages(self) -> list[str]:
+        """The languages that have reply templates (a folder with a _parts.j2)."""
+        return sorted(p.name for p in self.directory.iterdir()
+                      if p.is_dir() and (p / "_parts.j2").exists())
+
+    def env(self, lang: str = DEFAULT_LANGUAGE) -> SandboxedEnvironment:
+        """The sandbox for `lang`'s templates (the default language's when it has none)."""
+        if lang not in self.envs:
+            folder = self.directory / lang
+            if not (folder / "_parts.j2").exists():
+                folder = self.directory / DEFAULT_LANGUAGE
+            self.envs[lang] = SandboxedEnvironment(
+                loader=FileSystemLoader(str(folder)),
+                undefined=StrictUndefined,
+                autoescape=False,  # chat Markdown, not HTML
+                trim_blocks=True,
+                lstrip_blocks=True,
+                auto_reload=False,  # templates are read once per process
+            )
+        return self.envs[lang]
 
     def load_all(self) -> None:
         """Read and compile every template now (they are kept for the life of the process)."""
-        for name in self.env.list_templates(extensions=["j2"]):
-            self.env.get_template(name)
+        for lang in self.languages():
+            for name in self._names(lang):
+                self.env(lang).get_template(name)
 
-    def wordings(self, name: str) -> list[str]:
+    def wordings(self, name: str, lang: str = DEFAULT_LANGUAGE) -> list[str]:
         """The A/B wordings of template `name` ("pricing.j2"): ["a"] alone, or ["a", "b", ...]
         when files such as "pricing.b.j2" sit beside it."""
         base = name.removesuffix(".j2")
-        found = {match["wording"] for match in map(_VARIANT_FILE.fullmatch,
-                                                     self._names()) if match
-                 and match["base"] == base}
+        found = {match["wording"] for match in map(_VARIANT_FILE.fullmatch, self._names(lang))
+                 if match and match["base"] == base}
         return ["a", *sorted(found)]
 
-    def _names(self) -> list[str]:
-        if not hasattr(self, "_listed"):
-            self._listed = self.env.list_templates(extensions=["j2"])
-        return self._listed
+    def _names(self, lang: str) -> list[str]:
+        if lang not in self._listed:
+            self._listed[lang] = self.env(lang).list_templates(extensions=["j2"])
+        return self._listed[lang]
 
-    def render(self, intent: str, wording: str | None = None, **values: Any) -> str:
+    def render(self, intent: str, lang: str = DEFAULT_LANGUAGE, wording: str | None = None,
+               **values: Any) -> str:
         name = variant_template(f"{intent}.j2", wording)
-        return tidy(self.env.get_template(name).render(**values))
+        return tidy(self.env(lang).get_template(name).render(**values))

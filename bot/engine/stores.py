@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from bot.config import CTA, Store
-from bot.engine.days import MONTH_NAMES, WEEKDAY_NAMES, AskedDay, DaysAsked
+from bot.engine.days import AskedDay, DaysAsked
 from bot.engine.text import normalise
+from bot.engine.words import Words, english
 
 # Words too common in shop names and addresses to tell two shops apart on their own.
 _GENERIC = {
@@ -22,9 +23,21 @@ _GENERIC = {
 _WORD = re.compile(r"[^\W_]+")
 
 
-def long_date(day: date) -> str:
-    """"31 December 2026": the same in every locale."""
-    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+def long_date(day: date, words: Words | None = None) -> str:
+    """"31 December 2026" (or the same in the reply's language)."""
+    return (words or english()).long_date(day)
+
+
+def spans(hours: str) -> list[tuple[str, str]]:
+    """ "08:00-12:00, 13:00-17:00" as [("08:00", "12:00"), ("13:00", "17:00")]; none if closed."""
+    if hours.strip().lower() == "closed":
+        return []
+    found = []
+    for part in hours.split(","):
+        start, _, end = part.strip().partition("-")
+        found.append((f"{int(start.split(':')[0]):02d}:{start.split(':')[1]}",
+                      f"{int(end.split(':')[0]):02d}:{end.split(':')[1]}"))
+    return found
 
 
 @dataclass(frozen=True)
@@ -34,10 +47,26 @@ class DayHours:
     label: str  # "today (Monday)", "tomorrow (Tuesday)", "on Sunday", "on Friday 25 December"
     hours: str  # "08:00-18:00", "08:00-12:00, 13:00-17:00" or "closed"
     next_open: str  # "Tuesday 09:00-16:00" when closed that day (within a week), else ""
+    note: str = ""  # why the day is special ("Christmas Day"), from the store's special_hours
+    # For today only, where the shop stands at the current local time:
+    # "open" (until `until`), "later" (opens at `opens_at`), "after" (closed for the rest of
+    # the day; `next_open` says when it opens again), or "" (another day, or closed all day).
+    now: str = ""
+    until: str = ""
+    opens_at: str = ""
 
     @property
     def open(self) -> bool:
         return self.hours.lower() != "closed"
+
+    @property
+    def open_now(self) -> bool:
+        return self.now == "open"
+
+    @property
+    def closed_when_asked(self) -> bool:
+        """Closed all that day, or (today) closed for the rest of it."""
+        return not self.open or self.now == "after"
 
 
 @dataclass(frozen=True)
@@ -51,37 +80,77 @@ class StoreHours:
         name = self.store.name
         facts = [f"{name} is at {self.store.address}"]
         for day in self.days:
-            if day.open:
-                facts.append(f"{name} is open {day.label} {day.hours}")
+            note = f" ({day.note})" if day.note else ""
+            if day.now == "open":
+                facts.append(f"{name} is open now, until {day.until} {day.label}")
+            elif day.now == "later":
+                facts.append(f"{name} opens at {day.opens_at} {day.label}, hours {day.hours}")
+            elif day.now == "after":
+                facts.append(f"{name} is closed now; {day.label} it was open {day.hours}")
+            elif day.open:
+                facts.append(f"{name} is open {day.label}{note} {day.hours}")
             else:
-                facts.append(f"{name} is closed {day.label}")
-                if day.next_open:
-                    facts.append(f"{name} opens again on {day.next_open}")
+                facts.append(f"{name} is closed {day.label}{note}")
+            if day.next_open and day.closed_when_asked:
+                facts.append(f"{name} opens again on {day.next_open}")
         if self.store.phone:
             facts.append(f"{name}'s phone number is {self.store.phone}")
         return facts
 
+    @property
+    def closed_when_asked(self) -> bool:
+        return all(day.closed_when_asked for day in self.days)
 
-def _next_open(store: Store, day: date, asked: set[date]) -> str:
+
+def _next_open(store: Store, day: date, asked: set[date], today: date, words: Words) -> str:
     """When a shop closed on `day` opens next, unless that day was asked about too."""
-    for ahead in range(1, 7):
+    for ahead in range(1, 8):
         later = day + timedelta(days=ahead)
         span = store.hours_on(later)
         if span.lower() != "closed":
-            return "" if later in asked else f"{WEEKDAY_NAMES[later.weekday()]} {span}"
+            if later in asked:
+                return ""
+            name = words.fill("tomorrow", later) \
+                if later == today + timedelta(days=1) else words.weekday(later)
+            if ahead >= 7 or (store.special_on(later) and later - today > timedelta(days=6)):
+                name = words.fill("on_date", later)
+            return f"{name} {span}"
     return ""
 
 
-def _day_hours(store: Store, asked: AskedDay, today: date, all_asked: set[date]) -> DayHours:
+def _now_status(hours: str, at: time) -> tuple[str, str, str]:
+    """(now, until, opens_at) for a shop with these hours today at local time `at`."""
+    clock = f"{at.hour:02d}:{at.minute:02d}"
+    for start, end in spans(hours):
+        if start <= clock < end:
+            return "open", end, ""
+    later = [start for start, _ in spans(hours) if start > clock]
+    if later:
+        return "later", "", later[0]
+    return ("after", "", "") if spans(hours) else ("", "", "")
+
+
+def _day_hours(store: Store, asked: AskedDay, today: date, all_asked: set[date],
+               at: time | None, words: Words) -> DayHours:
     hours = store.hours_on(asked.day)
-    next_open = _next_open(store, asked.day, all_asked) if hours.lower() == "closed" else ""
-    return DayHours(asked.label(today), hours, next_open)
+    special = store.special_on(asked.day)
+    now, until, opens_at = ("", "", "")
+    if at is not None and asked.day == today:
+        now, until, opens_at = _now_status(hours, at)
+    closed = hours.lower() == "closed" or now == "after"
+    next_open = _next_open(store, asked.day, all_asked, today, words) if closed else ""
+    return DayHours(asked.label(today, words), hours, next_open,
+                    note=special.note if special else "", now=now, until=until,
+                    opens_at=opens_at)
 
 
-def store_hours(store: Store, asked: DaysAsked) -> StoreHours:
-    """The shop's hours on each day asked about, in the team's time zone (`asked.today`)."""
+def store_hours(store: Store, asked: DaysAsked, at: time | None = None,
+                words: Words | None = None) -> StoreHours:
+    """The shop's hours on each day asked about, in the team's time zone (`asked.today`);
+    with `at` (the local time now), today's entry also says whether it is open right now."""
+    words = words or english()
     days = {item.day for item in asked.days}
-    return StoreHours(store, tuple(_day_hours(store, item, asked.today, days)
+    return StoreHours(store, tuple(_day_hours(store, item, asked.today, days, at, words)
                                    for item in asked.days))
 
 

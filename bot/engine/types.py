@@ -47,6 +47,11 @@ class ThreadState:
     # The customer's earlier messages in this thread, oldest first: "the Mill Road one" said
     # two messages ago still tells which shop "what time do you close?" is about.
     earlier_texts: tuple[str, ...] = ()
+    # What the team already said in this thread (replies sent through Nudge, edited or typed
+    # by hand), oldest first: no sentence is said twice, no offer or add-on pitched twice.
+    said: tuple[str, ...] = ()
+    # The offers that replies sent in this thread carried.
+    offers_sent: tuple[str, ...] = ()
     # Which conversation this is ("slack:C1:1700.1"): a reply template under A/B test gives
     # every thread one wording, always the same.
     thread_key: str = ""
@@ -75,6 +80,10 @@ class Suggestion:
 class SuggestionSet:
     classification: Classification
     suggestions: list[Suggestion] = field(default_factory=list)
+    # The language the replies are written in, and the one the customer wrote in (they differ
+    # when the customer's is not among `brand.languages`; "" when it could not be told).
+    lang: str = "en"
+    wrote_in: str = ""
 
     @property
     def intent(self) -> str:

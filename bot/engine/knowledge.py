@@ -1,0 +1,219 @@
+"""The brand's knowledge (FAQ entries and products), matched to a customer's question.
+
+Two scorers, behind one small interface (`scores(text) -> one score per entry, 0 to 1`):
+
+- words: TF-IDF over word stems, where words that mean the same thing to a shop ("dog", "pup",
+  "pet"; "deliver", "shipping"; and their Spanish, French and German forms) also count as one
+  shared concept, so "can I bring my puppy?" finds "Are pets allowed?";
+- meaning: sentence embeddings, when the engine provides them (`bot.engine.embedding.embed`,
+  rows L2-normalised); the cosine of the question and the entry.
+
+An entry is used only when the best score reaches the threshold (`engine.faq_threshold`), so a
+vague match never puts words in the team's mouth.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import math
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.config import FAQ, Product
+from bot.engine.faq import terms
+
+log = logging.getLogger(__name__)
+
+# Words a shop's customers use for the same thing. Each group becomes one extra concept term.
+_CONCEPTS = {
+    "pet": "dog dogs doggy doggie puppy puppies pup pups pet pets cat cats perro perros mascota "
+           "mascotas chien chiens animaux animal hund hunde haustier haustiere",
+    "deliver": "deliver delivers delivery deliveries delivering ship ships shipping shipped "
+               "post postage courier dispatch envio envios domicilio reparto livraison livrer "
+               "livrez lieferung liefern liefert lieferservice versand",
+    "vegan": "vegan vegans vegetarian veggie plant plantbased vegano vegana vegetariano vegetal "
+             "vegetalien vegetarien vegane vegetarisch",
+    "gluten": "gluten glutenfree gf coeliac celiac celiaco coeliaque zoliakie glutenfrei "
+              "sin_gluten",
+    "allergen": "allergen allergens allergy allergies allergic nut nuts peanut peanuts sesame "
+                "alergia alergias alergeno alergenos allergie allergies allergene allergien",
+    "park": "park parking car cars carpark aparcar aparcamiento parking stationnement "
+            "parkplatz parken",
+    "wifi": "wifi wi-fi internet wlan",
+    "pay": "card cards cash contactless pay paying payment payments amex visa mastercard "
+           "apple tarjeta efectivo pagar carte especes payer karte bargeld zahlen bezahlen",
+    "toilet": "toilet toilets loo loos bathroom bathrooms restroom restrooms wc bano banos "
+              "toilettes toilette",
+    "access": "wheelchair wheelchairs accessible accessibility step steps ramp pram prams "
+              "buggy stroller silla rollstuhl fauteuil",
+    "child": "kid kids child children baby babies toddler family ninos enfants kinder",
+    "seat": "seat seats seating sit table tables inside indoor eat mesa mesas table terrasse "
+            "sitzplatz sitzplatze",
+    "book": "book booking bookings reserve reservation reservations reservar reserva "
+            "reserver reservieren",
+    "custom": "custom bespoke personalised personalized personalise personalize tailor "
+              "tailored made-to-order",
+    "cake": "cake cakes gateau gateaux tarta tartas pastel kuchen torte",
+    "bread": "bread breads loaf loaves pan pain brot",
+    "gift": "gift gifts voucher vouchers present presents regalo cadeau geschenk gutschein",
+    "return": "return returns refund refunds exchange exchanges devolucion reembolso "
+              "remboursement retour ruckgabe erstattung umtausch",
+    "open": "open opening hours close closing shut",
+    "price": "price prices cost costs much cheap expensive precio cuesta cuanto prix combien "
+             "coute preis kostet kosten",
+    "stock": "stock instock available availability left sold soldout disponible quedan "
+             "vorratig verfugbar",
+    "halal": "halal kosher",
+    "dairy": "dairy lactose milk leche lait milch laktose",
+    "sugar": "sugar sugarfree diabetic azucar sucre zucker",
+    "event": "event events party parties wedding weddings birthday birthdays catering "
+             "office corporate boda cumpleanos mariage anniversaire hochzeit geburtstag",
+}
+_CONCEPT_OF: dict[str, str] = {}
+for _concept, _words in _CONCEPTS.items():
+    for _word in _words.split():
+        for _term in terms(_word.replace("_", " ")) or [_word[:6]]:
+            _CONCEPT_OF.setdefault(_term, f"#{_concept}")
+
+
+def concept_terms(text: str) -> list[str]:
+    """The stems of `text` plus one concept term for each word a concept group knows."""
+    stems = terms(text)
+    return stems + [_CONCEPT_OF[stem] for stem in stems if stem in _CONCEPT_OF]
+
+
+Scorer = Callable[[str], list[float]]
+
+
+class WordScorer:
+    """TF-IDF cosine between a question and each document, over stems and concepts.
+
+    `ignore`: stems that say nothing about the topic (the shops' names and streets: "do you
+    deliver?" is not the answer to "when does the Mill Road shop close?")."""
+
+    def __init__(self, documents: list[list[str]], ignore: frozenset[str] = frozenset()):
+        self.ignore = ignore
+        documents = [[t for t in doc if t not in ignore] for doc in documents]
+        frequency = Counter(term for doc in documents for term in set(doc))
+        count = len(documents)
+        self.idf = {term: math.log((1 + count) / (1 + df)) + 1 for term, df in frequency.items()}
+        self.vectors = [self._vector(doc) for doc in documents]
+
+    def _vector(self, words: list[str]) -> dict[str, float]:
+        weights = {term: (1 + math.log(n)) * self.idf[term]
+                   for term, n in Counter(words).items() if term in self.idf}
+        norm = math.sqrt(sum(w * w for w in weights.values()))
+        return {term: w / norm for term, w in weights.items()} if norm else {}
+
+    def __call__(self, text: str) -> list[float]:
+        query = self._vector([t for t in concept_terms(text) if t not in self.ignore])
+        return [sum(w * doc.get(term, 0.0) for term, w in query.items()) for doc in self.vectors]
+
+
+def embedding_function() -> Callable[[list[str]], object] | None:
+    """`bot.engine.embedding.embed` when the engine ships sentence embeddings, else None."""
+    try:
+        module = importlib.import_module("bot.engine.embedding")
+    except ImportError:
+        return None
+    return getattr(module, "embed", None)
+
+
+class MeaningScorer:
+    """Cosine of sentence embeddings (rows are L2-normalised by `embed`)."""
+
+    def __init__(self, embed: Callable[[list[str]], object], documents: list[str]):
+        self.embed = embed
+        self.matrix = embed(documents)
+
+    def __call__(self, text: str) -> list[float]:
+        import numpy as np
+
+        query = np.asarray(self.embed([text]))[0]
+        return [float(v) for v in np.asarray(self.matrix) @ query]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One thing the brand knows: an FAQ answer, or a product."""
+
+    faq: FAQ | None = None
+    product: Product | None = None
+
+    @property
+    def label(self) -> str:
+        return f'FAQ "{self.faq.question}"' if self.faq else f'product "{self.product.name}"'
+
+    def words(self) -> list[str]:
+        if self.faq is not None:
+            return concept_terms(self.faq.question) * 2 + concept_terms(self.faq.answer)
+        p = self.product
+        names = " ".join([p.name, *p.aliases])
+        return concept_terms(names) * 2 + concept_terms(f"{p.category} {p.description}")
+
+    def sentence(self) -> str:
+        if self.faq is not None:
+            return self.faq.question
+        p = self.product
+        return " ".join(part for part in (p.name, ", ".join(p.aliases), p.category,
+                                          p.description) if part)
+
+
+@dataclass(frozen=True)
+class Match:
+    entry: Entry
+    score: float
+
+
+# Below this cosine two sentences share little meaning; above `_MEANING_FULL` they say the same.
+_MEANING_FLOOR = 0.35
+_MEANING_FULL = 0.75
+
+
+def _meaning_as_score(cosine: float) -> float:
+    return max(0.0, min(1.0, (cosine - _MEANING_FLOOR) / (_MEANING_FULL - _MEANING_FLOOR)))
+
+
+class Knowledge:
+    """The FAQ and the products, searchable by words and, when available, by meaning."""
+
+    def __init__(self, faq: list[FAQ], products: list[Product], threshold: float,
+                 meaning: bool = True, ignore: str = ""):
+        self.entries = [Entry(faq=entry) for entry in faq] + \
+            [Entry(product=product) for product in products]
+        self.threshold = threshold
+        self.words = WordScorer([entry.words() for entry in self.entries],
+                                frozenset(terms(ignore)))
+        self.meaning: MeaningScorer | None = None
+        embed = embedding_function() if meaning and self.entries else None
+        if embed is not None:
+            try:
+                self.meaning = MeaningScorer(embed, [e.sentence() for e in self.entries])
+            except Exception as error:  # a broken model must not stop the words from working
+                log.warning("sentence embeddings unavailable for the FAQ (%s); matching by words",
+                            error.__class__.__name__)
+
+    def scores(self, text: str) -> list[float]:
+        """One score per entry: the words' score, raised by the meaning's when it is higher."""
+        by_words = self.words(text)
+        if self.meaning is None:
+            return by_words
+        by_meaning = self.meaning(text)
+        return [max(w, _meaning_as_score(m)) for w, m in zip(by_words, by_meaning, strict=True)]
+
+    def best(self, text: str, *, faq_only: bool = False) -> Match | None:
+        """The best entry scoring at least the threshold; the first one wins a tie."""
+        if not self.entries:
+            return None
+        scores = self.scores(text)
+        ranked = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
+        for index in ranked:
+            if scores[index] < self.threshold:
+                return None
+            entry = self.entries[index]
+            if faq_only and entry.faq is None:
+                continue
+            return Match(entry, round(scores[index], 4))
+        return None

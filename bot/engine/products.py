@@ -1,0 +1,142 @@
+"""Products: which ones a customer names, what they cost (shown the local way), what is left.
+
+A product is found by its name or one of its aliases, word for word after folding case,
+accents and plurals ("2 sourdoughs" names "Sourdough loaf" when "sourdough" is an alias), with
+one slip allowed in a long word ("croisant"). A category ("cakes") names every product in it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from bot.config import Product
+from bot.engine.days import _distance
+
+# symbol, whether it goes before the amount, decimal separator, decimals shown
+_CURRENCIES: dict[str, tuple[str, bool, str, int]] = {
+    "GBP": ("£", True, ".", 2),
+    "USD": ("$", True, ".", 2),
+    "CAD": ("CA$", True, ".", 2),
+    "AUD": ("A$", True, ".", 2),
+    "NZD": ("NZ$", True, ".", 2),
+    "IEP": ("£", True, ".", 2),
+    "EUR": ("€", False, ",", 2),
+    "CHF": ("CHF ", True, ".", 2),
+    "SEK": ("kr", False, ",", 2),
+    "NOK": ("kr", False, ",", 2),
+    "DKK": ("kr.", False, ",", 2),
+    "PLN": ("zł", False, ",", 2),
+    "JPY": ("¥", True, ".", 0),
+    "INR": ("₹", True, ".", 2),
+}
+_WORD = re.compile(r"[^\W_]+")
+
+
+def format_price(amount: Decimal, currency: str) -> str:
+    """£4.20, $12, 4,20 €, CHF 3.50; a whole amount drops its ".00" (£12)."""
+    symbol, before, separator, decimals = _CURRENCIES.get(currency, (currency + " ", True, ".", 2))
+    quantum = Decimal(1).scaleb(-decimals)
+    value = Decimal(amount).quantize(quantum, rounding=ROUND_HALF_UP)
+    text = f"{value:,.{decimals}f}" if value != value.to_integral() else f"{int(value):,}"
+    if separator == ",":
+        text = text.replace(",", " ").replace(".", ",")
+    if before:
+        return f"{symbol}{text}"
+    return f"{text} {symbol}"
+
+
+def fold(word: str) -> str:
+    """A word as compared: lower case, no accents, no plural ending."""
+    word = unicodedata.normalize("NFKD", word.casefold())
+    word = "".join(c for c in word if not unicodedata.combining(c))
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def words(text: str) -> list[str]:
+    return [fold(word) for word in _WORD.findall(text)]
+
+
+def _same(given: str, known: str) -> bool:
+    if given == known:
+        return True
+    return len(known) >= 6 and len(given) >= 5 and _distance(given, known, 1) <= 1
+
+
+def _contains(haystack: list[str], needle: list[str]) -> bool:
+    size = len(needle)
+    return any(all(_same(haystack[i + k], needle[k]) for k in range(size))
+               for i in range(len(haystack) - size + 1))
+
+
+@dataclass(frozen=True)
+class Named:
+    """What a text names: products (by name or alias) and categories."""
+
+    products: tuple[Product, ...] = ()
+    categories: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.products or self.categories)
+
+
+class ProductDirectory:
+    """The shop's products, with every way a customer may name each, worked out once."""
+
+    def __init__(self, products: list[Product], currency: str):
+        self.products = list(products)
+        self.currency = currency
+        self._names = [(product, [words(n) for n in (product.name, *product.aliases)
+                                  if words(n)]) for product in self.products]
+        self.categories = sorted({p.category for p in self.products if p.category})
+        self._category_words = {c: words(c) for c in self.categories}
+
+    def price(self, product: Product) -> str:
+        return format_price(product.price, self.currency) if product.price is not None else ""
+
+    def named(self, text: str) -> Named:
+        """The products and categories `text` names, in config order.
+
+        A product named by a longer phrase wins over one named by a word inside it ("rye
+        sourdough" is not also "sourdough" when both exist)."""
+        found = words(text)
+        hits: list[tuple[Product, int]] = []
+        for product, names in self._names:
+            longest = max((len(n) for n in names if _contains(found, n)), default=0)
+            if longest:
+                hits.append((product, longest))
+        products = tuple(p for p, size in hits if not any(
+            other is not p and other_size > size and self._inside(p, other)
+            for other, other_size in hits))
+        categories = tuple(c for c, cw in self._category_words.items()
+                           if cw and _contains(found, cw))
+        return Named(products, categories)
+
+    def _inside(self, short: Product, long: Product) -> bool:
+        """Whether every name of `short` found is a part of a name of `long`."""
+        long_names = [" ".join(n) for _, names in self._names if _ is long for n in names]
+        short_names = [" ".join(n) for _, names in self._names if _ is short for n in names]
+        return any(s in ln for s in short_names for ln in long_names)
+
+    def in_category(self, category: str) -> list[Product]:
+        return [p for p in self.products if p.category.casefold() == category.casefold()]
+
+    def knows(self, name: str) -> bool:
+        """Whether `name` is a product name, an alias or a category (for offers' applies_to)."""
+        target = words(name)
+        return any(n == target for _, names in self._names for n in names) or any(
+            cw == target for cw in self._category_words.values())
+
+    def matches(self, name: str, product: Product) -> bool:
+        """Whether `name` (from an offer's applies_to) is this product, an alias or its category."""
+        target = words(name)
+        own = [n for p, names in self._names if p is product for n in names]
+        return target in own or (bool(product.category) and words(product.category) == target)

@@ -1,0 +1,189 @@
+"""What a customer's message asks, question by question, and what the brand knows about it.
+
+"open sunday and do you deliver?" is two questions: the reply must answer both. A message is cut
+into clauses (at question marks, full stops, semicolons, and at "and" / "also" / "plus" when
+what follows reads as a question of its own); each clause is checked for what it asks (a price,
+whether something is in stock, opening hours or the way to a shop) and matched against the FAQ
+and the products. Plain word rules, in English, Spanish, French and German; no model.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from bot.config import Product
+from bot.engine.faq import terms
+from bot.engine.knowledge import Knowledge, Match
+from bot.engine.products import ProductDirectory
+
+
+def fold(text: str) -> str:
+    """Lower case, accents folded, curly quotes straightened."""
+    text = unicodedata.normalize("NFKD", text.casefold().replace("’", "'"))
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def _any(*patterns: str) -> re.Pattern:
+    plain = (re.sub(r"\((?!\?)", "(?:", p) for p in patterns)  # no capturing groups
+    return re.compile(r"(?<![a-z])(?:" + "|".join(plain) + r")(?![a-z])")
+
+
+PRICE = _any(
+    r"how much", r"price[sd]?", r"pricing", r"cost(s|ing)?", r"charge", r"what do .{1,30} go for",
+    r"cheap(est)?", r"expensive", r"[£$€]", r"rate", r"fee",
+    r"cuanto( cuesta| cuestan| vale| valen| es)?", r"precios?", r"cuesta[n]?", r"vale[n]?",
+    r"combien", r"prix", r"coute(nt)?", r"tarifs?",
+    r"wie ?viel", r"was kostet", r"kostet", r"kosten", r"preise?",
+)
+STOCK = _any(
+    r"in stock", r"any left", r"left\?", r"sold out", r"still have", r"do you (have|stock|sell|do)",
+    r"have you got", r"got any", r"do you still", r"available", r"availability", r"run out",
+    r"tiene[ns]?", r"hay", r"queda[n]?", r"disponible[s]?", r"agotad[oa]s?",
+    r"avez[- ]vous", r"vous avez", r"il reste", r"en stock", r"epuise",
+    r"habt ihr", r"haben sie", r"gibt es", r"noch da", r"vorratig", r"ausverkauft",
+)
+HOURS = _any(
+    r"open(ing)?", r"close[sd]?", r"closing", r"hours", r"what time", r"when do you",
+    r"where (are|is)", r"address", r"directions", r"location", r"find you", r"get to you",
+    r"abr[ei]n?", r"abiert[oa]s?", r"horarios?", r"cierra[n]?", r"cerrad[oa]s?", r"donde",
+    r"a que hora",
+    r"ouvert(e|s)?", r"ouvrez", r"ouvre", r"horaires?", r"ferme[sz]?", r"fermee?", r"ou etes",
+    r"a quelle heure", r"adresse",
+    r"offen", r"geoffnet", r"offnungszeiten", r"schliess?t", r"schliessen", r"geschlossen",
+    r"wann", r"wo (seid|sind|ist)", r"adresse",
+)
+# What turns a clause into an offer question: the customer asks about deals.
+OFFER = _any(r"offers?", r"deals?", r"discounts?", r"codes?", r"promos?", r"promotions?",
+             r"coupons?", r"vouchers?", r"sales?", r"ofertas?", r"descuentos?", r"promocion",
+             r"reduction", r"remise", r"angebote?", r"rabatt")
+QUESTION_START = _any(
+    r"how", r"what", r"when", r"where", r"which", r"who", r"why", r"do", r"does", r"did",
+    r"can", r"could", r"is", r"are", r"will", r"would", r"have", r"has", r"any",
+    r"cuanto", r"cuando", r"donde", r"que", r"tienen", r"hay", r"puedo", r"abren",
+    r"combien", r"quand", r"ou", r"quel(le)?s?", r"est-ce", r"avez", r"pouvez", r"puis",
+    r"wie", r"wann", r"wo", r"was", r"habt", r"haben", r"kann", r"gibt", r"ist", r"seid",
+)
+_PIECE = re.compile(r"([^?!;\n.]|(?<=\d)\.(?=\d))+([?!;\n.]*)")
+_JOIN = re.compile(r",?\s+(?:and|also|plus|oh and|y|et|und|aussi|tambien|auch)\s+"
+                   r"(?=(?:" + QUESTION_START.pattern + r"))")
+# Words that say nothing about what is asked: what is left after them is the subject.
+_GENERIC = set(terms(
+    "how much price prices cost costs charge cheap expensive open opening close closing hours "
+    "time today tomorrow tonight stock left sold available availability have got sell buy order "
+    "want like need get please thanks thank hello know tell question ask wondering quick "
+    "weekend morning afternoon evening day week month year one some many much more lot things "
+    "thing stuff anything something everything item items product products there here "
+    "shop store place come visit still also really just actually"))
+
+
+def clauses(text: str) -> list[tuple[str, bool]]:
+    """The message cut into the questions and statements it is made of, each with whether
+    it ended with a question mark."""
+    parts = []
+    for match in _PIECE.finditer(fold(text)):
+        asked = "?" in match.group(2)
+        pieces = [p.strip(" ,¿¡") for p in _JOIN.split(match.group(0).rstrip("?!;\n. "))]
+        parts += [(p, asked or n < len(pieces) - 1) for n, p in enumerate(pieces)]
+    return [(p, asked) for p, asked in parts if len(p) > 1]
+
+
+@dataclass(frozen=True)
+class Clause:
+    text: str
+    price: bool
+    stock: bool
+    hours: bool
+    offer: bool
+    products: tuple[Product, ...]
+    categories: tuple[str, ...]
+    faq: Match | None
+    question: bool
+
+    @property
+    def subject_words(self) -> list[str]:
+        """The clause's words that name what it is about (not how it asks)."""
+        return [t for t in terms(self.text) if t not in _GENERIC and not t.isdigit()]
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.products or self.categories or self.faq or self.hours)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """Everything one message asks, and what the brand's knowledge can answer."""
+
+    clauses: tuple[Clause, ...] = ()
+    # Products the customer talks about (named now, else in their previous message).
+    products: tuple[Product, ...] = ()
+    categories: tuple[str, ...] = ()
+    earlier_products: bool = False  # products come from the previous message ("how much is it?")
+    faq: tuple[Match, ...] = field(default=())
+
+    @property
+    def price(self) -> bool:
+        return any(c.price for c in self.clauses)
+
+    @property
+    def stock(self) -> bool:
+        return any(c.stock for c in self.clauses)
+
+    @property
+    def hours(self) -> bool:
+        return any(c.hours for c in self.clauses)
+
+    @property
+    def offer(self) -> bool:
+        return any(c.offer for c in self.clauses)
+
+    @property
+    def unanswered(self) -> tuple[Clause, ...]:
+        """Questions about something nobody in the config has answered."""
+        return tuple(c for c in self.clauses
+                     if c.question and not c.answered and c.subject_words)
+
+
+def analyse(text: str, products: ProductDirectory, knowledge: Knowledge,
+            earlier: tuple[str, ...] = ()) -> Asked:
+    """What `text` asks, clause by clause; `earlier` is the customer's earlier messages."""
+    found = []
+    for part, asked in clauses(text):
+        named = products.named(part)
+        faq = knowledge.best(part, faq_only=True)
+        hours = bool(HOURS.search(part))
+        price = bool(PRICE.search(part))
+        found.append(Clause(
+            text=part, price=price, stock=bool(STOCK.search(part)) and not hours,
+            hours=hours and not price, offer=bool(OFFER.search(part)),
+            products=named.products, categories=named.categories,
+            faq=faq, question=asked or bool(QUESTION_START.match(part)),
+        ))
+    named_products = _unique(p for c in found for p in c.products)
+    categories = tuple(dict.fromkeys(c for clause in found for c in clause.categories))
+    from_earlier = False
+    if not named_products and not categories and earlier:
+        previous = products.named(earlier[-1])
+        if previous and any(c.price or c.stock for c in found):
+            named_products, categories = previous.products, previous.categories
+            from_earlier = True
+    matches = _unique_matches(c.faq for c in found if c.faq is not None)
+    return Asked(tuple(found), named_products, categories, from_earlier, matches)
+
+
+def _unique(items) -> tuple:
+    seen: list = []
+    for item in items:
+        if all(item is not other for other in seen):
+            seen.append(item)
+    return tuple(seen)
+
+
+def _unique_matches(matches) -> tuple[Match, ...]:
+    best: dict[int, Match] = {}
+    for match in matches:
+        key = id(match.entry.faq)
+        if key not in best or match.score > best[key].score:
+            best[key] = match
+    return tuple(best.values())
