@@ -223,8 +223,16 @@ class Application:
             self.warming = asyncio.get_running_loop().run_in_executor(
                 None, _warm, _restore_then(self.refitter, warm))
             if self.refitter is not None:
-                self.warming.add_done_callback(lambda _: self.refitter.catch_up())
+                self.warming.add_done_callback(lambda _: self._catch_up())
         return self.warming
+
+    def _catch_up(self) -> None:
+        """After the warm-up: refit on corrections the model has not learnt yet, if any."""
+        try:
+            self.refitter.catch_up()
+        except Exception:
+            log.exception("could not check for corrections to learn; they wait for the next "
+                          "start")
 
     async def engine_ready(self) -> None:
         """Wait, without blocking the loop, for a warm-up under way; adapters call it before
