@@ -34,7 +34,9 @@ def customer_says(ctx, text, *, intent, platform="slack", channel="C1", thread="
     return ctx.db["suggestions"].insert({
         "message_id": recorded.message_id, "conversation_id": recorded.conversation_id,
         "rank": 0, "intent": intent, "stage": STAGE[intent], "confidence": 0.9,
-        "text": "reply", "cta_id": cta, "cta_url": "https://x.example" if cta else None,
+        # A suggestion with a CTA carries its link, as the engine's always do.
+        "text": "reply https://x.example" if cta else "reply", "cta_id": cta,
+        "cta_url": "https://x.example" if cta else None,
         "rationale": "test", "status": "pending", "created_at": iso(ctx.now()),
     }).last_pk
 
