@@ -120,8 +120,13 @@ def _restore_then(refitter, warm: Callable[[], None]) -> Callable[[], None]:
 
 def _warm(warm: Callable[[], None]) -> bool:
     """Run an engine's warm-up; a failure is logged, and the first suggestion tries again."""
+    from bot.engine.embedding import EmbeddingModelError
+
     try:
         warm()
+    except EmbeddingModelError as error:
+        log.error("the suggestion engine cannot start: %s", error)  # one line, names the fix
+        return False
     except Exception:
         log.exception("could not warm the suggestion engine; the first message will try again")
         return False

@@ -303,6 +303,10 @@ class Team(Strict):
         return any(f"{platform}:role:{role}" in self.managers for role in roles)
 
 
+# The files of a sentence-embedding model directory (see bot.engine.embedding).
+EMBEDDING_MODEL_FILES = ("sp.model", "weights.npz")
+
+
 class EngineSettings(Strict):
     cta_cadence: int = Field(default=3, ge=1, le=50)
     confidence_threshold: float = Field(default=0.35, ge=0, le=1)
@@ -311,6 +315,23 @@ class EngineSettings(Strict):
     # Refit the intent model on the team's corrections after this many new ones (0: only at
     # start).
     refit_after: int = Field(default=20, ge=0, le=10_000)
+    # A directory holding another sentence-embedding model (sp.model and weights.npz); empty
+    # means the model installed with Nudge.
+    embedding_model: str | None = None
+
+    @field_validator("embedding_model")
+    @classmethod
+    def _embedding_model(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        path = Path(value).expanduser()
+        missing = [name for name in EMBEDDING_MODEL_FILES if not (path / name).is_file()]
+        if missing:
+            where = "no such directory" if not path.is_dir() else f"{', '.join(missing)} missing"
+            raise ValueError(f"no embedding model in {path} ({where}): give a directory holding "
+                             f"{' and '.join(EMBEDDING_MODEL_FILES)}, or remove "
+                             "engine.embedding_model to use the model installed with Nudge")
+        return str(path.resolve())
 
 
 class Digest(Strict):

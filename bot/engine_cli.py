@@ -18,7 +18,8 @@ from itertools import islice
 import click
 
 from bot.engine.corpus import CorpusError
-from bot.engine.types import Classification, SuggestionSet, ThreadState
+from bot.engine.embedding import EmbeddingModelError
+from bot.engine.types import Classification, SuggestionSet, ThreadState, weighed
 
 BATCH = 256
 
@@ -28,6 +29,13 @@ def _engine(ctx: click.Context):
     from bot.engine import Engine
 
     return Engine(get_config(ctx))
+
+
+def _model_problem(error: EmbeddingModelError) -> click.ClickException:
+    """The embedding model's one line, exit code 2 (like a config problem: the fix is there)."""
+    from bot.cli import ConfigProblem
+
+    return ConfigProblem(f"Error: {error}")
 
 
 def _stdin_lines() -> Iterator[str]:
@@ -82,6 +90,8 @@ def classify(ctx: click.Context) -> None:
             sys.stdout.flush()
     except CorpusError as error:
         raise click.ClickException(f"the intent corpus cannot be used: {error}") from None
+    except EmbeddingModelError as error:
+        raise _model_problem(error) from None
     if errors:
         click.echo(f"classify: {errors} of {total} lines had an error (see their \"error\" key)",
                    err=True)
@@ -101,8 +111,12 @@ def _as_json(result: SuggestionSet) -> str:
 
 def _as_text(result: SuggestionSet) -> str:
     c = result.classification
-    unsure = ", unsure: treated as small talk" if c.low_confidence else ""
+    unsure = ", unsure" if c.low_confidence else ""
     lines = [f"intent: {c.intent} (stage {c.stage}, confidence {c.confidence:.0%}{unsure})"]
+    if c.not_sure:
+        lines.append(f"{c.not_sure} ({weighed(c.alternatives)})")
+    if c.urgent:
+        lines.append("strongly negative: urgent")
     for rank, s in enumerate(result.suggestions, start=1):
         lines.append("")
         lines.append(f"{rank}. " + s.text.replace("\n", "\n   "))
@@ -133,4 +147,6 @@ def suggest(ctx: click.Context, text: str, as_json: bool, platform: str, since_c
         result = engine.suggest(text, platform=platform, state=state, now=now)
     except CorpusError as error:
         raise click.ClickException(f"the intent corpus cannot be used: {error}") from None
+    except EmbeddingModelError as error:
+        raise _model_problem(error) from None
     click.echo(_as_json(result) if as_json else _as_text(result))

@@ -376,6 +376,13 @@ def _promotion_planning(db: sqlite_utils.Database) -> None:
             db["promotions"].add_column(name, str)
 
 
+def _message_alternatives(db: sqlite_utils.Database) -> None:
+    # When the engine was unsure: the two likeliest intents with their probabilities, as JSON
+    # [[intent, probability], ...] (empty when it was sure), so the review can ask the team.
+    if "alternatives" not in db["messages"].columns_dict:
+        db["messages"].add_column("alternatives", str)
+
+
 def _corrections_and_refits(db: sqlite_utils.Database) -> None:
     # The team's "wrong intent?" choices: who said which intent a customer message really was.
     # They become training data for this install (bot/engine/refit.py); `fingerprint` (text,
@@ -433,6 +440,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v6_links_tests_redemptions,
     _v7_inbox,
     _promotion_planning,
+    _message_alternatives,
     _corrections_and_refits,
 ]
 

@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
 from bot.engine.links import catalog_urls, untagged
-from bot.engine.types import SuggestionSet, ThreadState
+from bot.engine.types import SuggestionSet, ThreadState, not_sure, weighed
 from bot.storage import iso, transaction
 from bot.tracking.store import LinkInfo, track_text
 from handlers import review
@@ -185,8 +185,11 @@ def store_suggestions(ctx: Context, recorded: Recorded, result: SuggestionSet) -
     now = iso(ctx.now())
     c = result.classification
     ctx.db.execute(
-        "update messages set intent = ?, stage = ?, confidence = ? where id = ?",
-        [c.intent, c.stage, c.confidence, recorded.message_id],
+        "update messages set intent = ?, stage = ?, confidence = ?, alternatives = ? "
+        "where id = ?",
+        [c.intent, c.stage, c.confidence,
+         json.dumps([list(pair) for pair in c.alternatives]) if c.alternatives else None,
+         recorded.message_id],
     )
     ids = []
     for rank, suggestion in enumerate(result.suggestions):
@@ -254,6 +257,16 @@ def _suggestion(ctx: Context, suggestion_id: int) -> dict | None:
     return rows[0] if rows else None
 
 
+def _intent_line(s: dict, message: dict) -> str:
+    """"pricing (promotion, 92%)"; when the engine was unsure, the two intents to pick from:
+    "Not sure: complaint or order_support? (complaint 31%, order_support 28%)"."""
+    line = f"{s['intent']} ({s['stage']}, {s['confidence']:.0%})"
+    alternatives = json.loads(message.get("alternatives") or "[]")
+    if not_sure(alternatives):
+        line += f". {not_sure(alternatives)} ({weighed(alternatives)})"
+    return line
+
+
 def review_reply(ctx: Context, suggestion_id: int, request: Request | None = None,
                  handled: str = "") -> Reply:
     """The private message the team sees for one suggestion, with its four buttons."""
@@ -263,7 +276,7 @@ def review_reply(ctx: Context, suggestion_id: int, request: Request | None = Non
     total = ctx.db["suggestions"].count_where(LIVE, [s["message_id"]])
     fields = [
         Field("Customer", message["text"][:500]),
-        Field("Intent", f"{s['intent']} ({s['stage']}, {s['confidence']:.0%})"),
+        Field("Intent", _intent_line(s, message)),
         Field("Why", s["rationale"]),
         Field("Suggested reply" + (" (LLM wording)" if s["source"] == "llm" else ""), s["text"]),
     ]

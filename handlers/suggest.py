@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.engine.types import ThreadState
+from bot.engine.types import ThreadState, weighed
 from handlers.context import Context
 from handlers.router import Command, UsageError
 from handlers.types import Field, Reply, Request
@@ -25,8 +25,10 @@ def run(request: Request, args: str, ctx: Context) -> Reply:
         link = f"{s.cta_kind}: {s.cta_label}" if s.cta_id else "no CTA"
         fields.append(Field(label, s.text))
         fields.append(Field("Why", f"{s.rationale} [{link}]"))
-    return Reply(f"Intent: {c.intent} ({c.stage}, {c.confidence:.0%}{unsure})",
-                 fields=tuple(fields))
+    header = f"Intent: {c.intent} ({c.stage}, {c.confidence:.0%}{unsure})"
+    if c.not_sure:
+        header += f". {c.not_sure} ({weighed(c.alternatives)})"
+    return Reply(header, fields=tuple(fields))
 
 
 COMMAND = Command(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import subprocess
 import sys
@@ -137,3 +138,27 @@ def test_the_console_shows_suggestions_for_each_customer_line(config_file):
     assert "Suggested reply:" in result.stdout and "[/send] Send" in result.stdout
     assert "[Nudge → #customers]" in result.stdout
     assert "utm_source=console&utm_medium=chat" in result.stdout
+
+
+def test_a_strongly_negative_message_is_urgent_whatever_its_intent(chat):
+    review = customer(chat, "WHERE IS MY ORDER?! Two weeks now, this is unacceptable")
+    assert review.fields[0].label == "Urgent"
+    assert stored(chat, review)["urgent"] == 1
+    assert "strongly negative" in stored(chat, review)["rationale"] or \
+        stored(chat, review)["intent"] == "complaint"
+    assert chat.db["conversations"].get(review.meta["conversation_id"])["urgent"] == 1
+
+
+def test_an_unsure_guess_asks_the_team_to_pick_one_of_the_two_likeliest(ctx, tmp_path):
+    from bot.engine import Engine
+    from tests.conftest import example_config
+
+    ctx.engine = Engine(example_config(tmp_path, engine={"confidence_threshold": 1.0}))
+    review = customer(ctx, "how much does a pastry box cost?")
+    intent = next(field.value for field in review.fields if field.label == "Intent")
+    assert "Not sure: pricing or " in intent and "pricing " in intent.split("?")[1]
+    message = ctx.db["messages"].get(stored(ctx, review)["message_id"])
+    first, second = json.loads(message["alternatives"])
+    assert first[0] == "pricing" and first[1] >= second[1]
+    reply = team(ctx, "/nudge suggest how much does a pastry box cost?")
+    assert "Not sure: pricing or " in reply.text

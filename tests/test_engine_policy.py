@@ -244,8 +244,9 @@ def test_an_unsure_classification_falls_back_to_small_talk_flagged_low_confidenc
     result = suggest(engine, "how much does a pastry box cost?")
     c = result.classification
     assert (c.intent, c.stage, c.low_confidence) == ("chit_chat", "conversation", True)
-    assert 0 < c.confidence < 1
-    assert result.suggestions[0].rationale.startswith("unsure what they mean")
+    assert 0 < c.confidence < 1 and c.alternatives[0][0] == "pricing"
+    assert c.not_sure.startswith("Not sure: pricing or ")
+    assert result.suggestions[0].rationale.startswith(f"{c.not_sure} unsure what they mean")
 
 
 def test_the_same_input_and_config_give_the_same_suggestions(engine, config):

@@ -35,7 +35,8 @@ __all__ = ["Engine"]
 class Engine:
     def __init__(self, config: Config, *, cache_dir: Path | None = None):
         self.config = config
-        self.classifier = IntentClassifier(config.engine.confidence_threshold, cache_dir)
+        self.classifier = IntentClassifier(config.engine.confidence_threshold, cache_dir,
+                                           embedding_dir=config.engine.embedding_model)
 
     @cached_property
     def _knowledge(self) -> Knowledge:

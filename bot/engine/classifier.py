@@ -1,4 +1,4 @@
-"""Intent classification: the model's best guess, or small talk when it is unsure."""
+"""Intent classification: the model's best guess, and what to do when it is unsure."""
 
 from __future__ import annotations
 
@@ -9,43 +9,56 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
+
 from bot.engine.corpus import training_examples
 from bot.engine.model import IntentModel, default_cache_dir, load_cached, load_or_train
+from bot.engine.negativity import strongly_negative
 from bot.engine.text import normalise
 from bot.engine.types import STAGES, Classification
 
 log = logging.getLogger(__name__)
 
 FALLBACK_INTENT = "chit_chat"
+# The intents an unsure guess never gives up for small talk (see decide).
+NEVER_SMALL_TALK = ("complaint", "unsubscribe")
+# ... once one of them is this probable (chosen by 5-fold cross-validation on the training
+# files, see bench/engine_quality.py --compare): below it, small talk still wins.
+COSTLY_FLOOR = 0.15
 CHILD_TIMEOUT_S = 300
 
-_shared: dict[Path | None, IntentModel] = {}
+_shared: dict[tuple[Path | None, str | None], IntentModel] = {}
 _shared_lock = threading.Lock()
 
 
-def shared_model(cache_dir: Path | None = None) -> IntentModel:
+def shared_model(cache_dir: Path | None = None,
+                 embedding_dir: str | None = None) -> IntentModel:
     """One model per process: loaded on first use, then reused by every engine.
 
     When nothing is cached yet, the model is trained in a short-lived child process: importing
     scikit-learn alone costs about 100 MB, which a long-running bot should not carry. If the
-    child cannot do it, this process trains the model itself.
+    child cannot do it, this process trains the model itself. EmbeddingModelError (one line
+    naming the fix) when the embedding model cannot be loaded.
     """
     with _shared_lock:
-        if cache_dir not in _shared:
+        key = (cache_dir, embedding_dir)
+        if key not in _shared:
             examples = training_examples()
-            model = load_cached(examples, cache_dir=cache_dir)
+            model = load_cached(examples, cache_dir=cache_dir, embedding_dir=embedding_dir)
             if model is None:
-                train_in_child(cache_dir or default_cache_dir())
-                model = load_or_train(examples, cache_dir=cache_dir)
-            _shared[cache_dir] = model
-        return _shared[cache_dir]
+                train_in_child(cache_dir or default_cache_dir(), embedding_dir)
+                model = load_or_train(examples, cache_dir=cache_dir,
+                                      embedding_dir=embedding_dir)
+            _shared[key] = model
+        return _shared[key]
 
 
-def train_in_child(cache_dir: Path) -> bool:
+def train_in_child(cache_dir: Path, embedding_dir: str | None = None) -> bool:
     """Run bot.engine.warm in its own process to fill the cache; True when it succeeded."""
+    extra = [str(embedding_dir)] if embedding_dir else []
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "bot.engine.warm", str(cache_dir)],
+            [sys.executable, "-m", "bot.engine.warm", str(cache_dir), *extra],
             capture_output=True, text=True, timeout=CHILD_TIMEOUT_S,
             cwd=Path(__file__).resolve().parents[2],
         )
@@ -61,9 +74,10 @@ def train_in_child(cache_dir: Path) -> bool:
 
 class IntentClassifier:
     def __init__(self, threshold: float, cache_dir: Path | None = None,
-                 model: IntentModel | None = None):
+                 model: IntentModel | None = None, embedding_dir: str | None = None):
         self.threshold = threshold
         self.cache_dir = cache_dir
+        self.embedding_dir = embedding_dir
         self._model = model  # given by benchmarks; otherwise the shared cached model
         self._swap = threading.Lock()
 
@@ -74,7 +88,7 @@ class IntentClassifier:
     @property
     def model(self) -> IntentModel:
         if self._model is None:
-            shared = shared_model(self.cache_dir)
+            shared = shared_model(self.cache_dir, self.embedding_dir)
             with self._swap:  # a model handed over by use() meanwhile is kept
                 if self._model is None:
                     self._model = shared
@@ -90,19 +104,42 @@ class IntentClassifier:
         return self.classify_many([text])[0]
 
     def classify_many(self, texts: Iterable[str]) -> list[Classification]:
-        normalised = [normalise(text) for text in texts]
+        texts = list(texts)
         model = self.model
-        results = []
-        for text, row in zip(normalised, model.probabilities(normalised), strict=True):
-            best = int(row.argmax())
-            results.append(self._decide(text, model.classes[best], float(row[best])))
-        return results
+        return [decide(text, model.classes, row, self.threshold)
+                for text, row in zip(texts, model.probabilities(texts), strict=True)]
 
-    def _decide(self, text: str, intent: str, confidence: float) -> Classification:
-        if not text:
-            return Classification(FALLBACK_INTENT, 0.0, STAGES[FALLBACK_INTENT], True)
-        confidence = round(min(max(confidence, 0.0), 1.0), 4)
-        if confidence < self.threshold:
-            # Unsure: treat it as conversation, never as a reason to sell or to opt someone out.
-            return Classification(FALLBACK_INTENT, confidence, STAGES[FALLBACK_INTENT], True)
-        return Classification(intent, confidence, STAGES[intent])
+
+def decide(text: str, classes: tuple[str, ...], row: np.ndarray,
+           threshold: float) -> Classification:
+    """The intent Nudge acts on, given the model's probabilities for one text.
+
+    Sure (best probability >= threshold): the best guess. Unsure: the two likeliest intents
+    go along as `alternatives`, for the team to pick one, and the intent is
+    - complaint or unsubscribe when either is one of the two and at least COSTLY_FLOOR likely:
+      missing an angry customer or an opt-out costs far more than any other mistake, so
+      neither is ever turned into small talk;
+    - otherwise small talk, flagged unsure: the reply asks what they need and sells nothing.
+    A strongly negative message (bot.engine.negativity) is flagged urgent whatever its intent.
+    """
+    if not normalise(text):
+        return Classification(FALLBACK_INTENT, 0.0, STAGES[FALLBACK_INTENT], True)
+    order = np.argsort(-row, kind="stable")
+    confidence = _rounded(row[order[0]])
+    urgent = strongly_negative(text, float(row[classes.index("complaint")]),
+                               float(row[classes.index("praise")]))
+    if confidence >= threshold:
+        intent = classes[order[0]]
+        return Classification(intent, confidence, STAGES[intent], urgent=urgent)
+    alternatives = tuple((classes[i], _rounded(row[i])) for i in order[:2])
+    costly = [intent for intent, p in alternatives
+              if intent in NEVER_SMALL_TALK and p >= COSTLY_FLOOR]
+    if costly:
+        intent, confidence = costly[0], _rounded(row[classes.index(costly[0])])
+    else:  # small talk, with the best guess's confidence: how unsure the model was
+        intent = FALLBACK_INTENT
+    return Classification(intent, confidence, STAGES[intent], True, alternatives, urgent)
+
+
+def _rounded(probability: float) -> float:
+    return round(min(max(float(probability), 0.0), 1.0), 4)

@@ -69,19 +69,28 @@ def same_text_key(text: str) -> str:
 
 
 def training_examples(directory: Path = INTENTS_DIR) -> list[Example]:
-    """The training corpus: the files of TRAIN_FILES that are present, in that order.
+    """The training corpus: the files of `training_files`, in that order.
 
     Only those files are read (never the held-out dev or test sets), and any example whose
     text is also in a held-out file is left out, so their figures always measure wording the
     model has never seen ("ok" or "hi" are easy to write twice).
     """
-    paths = [directory / name for name in TRAIN_FILES if (directory / name).exists()]
+    paths = training_files(directory)
     if not paths:
         raise CorpusError(f"no training corpus in {directory} (expected {TRAIN_FILES[0]})")
     held_out = {same_text_key(e.text) for name in HELD_OUT_FILES
                 if (directory / name).exists() for e in read_examples(directory / name)}
     return [example for path in paths for example in read_examples(path)
             if same_text_key(example.text) not in held_out]
+
+
+def training_files(directory: Path = INTENTS_DIR) -> list[Path]:
+    """TRAIN_FILES that are present, in that order, then any other train*.jsonl by name: a
+    training file added later is never silently ignored (a held-out file never matches)."""
+    named = [directory / name for name in TRAIN_FILES if (directory / name).exists()]
+    others = sorted(path for path in directory.glob("train*.jsonl")
+                    if path not in named and path.name not in HELD_OUT_FILES)
+    return named + others
 
 
 def dev_examples(directory: Path = INTENTS_DIR) -> list[Example]:

@@ -1,12 +1,14 @@
 """The intent model: trained with scikit-learn, kept as plain arrays, cached on disk.
 
 Training is a scikit-learn pipeline: word and character n-gram TF-IDF (each block L2-normalised)
-into a multinomial logistic regression. It takes a couple of seconds, so the fitted numbers
-(vocabularies, idf weights, coefficients) are saved as a NumPy .npz file keyed by a hash of the
-corpus, the model settings and the scikit-learn version. The file holds arrays only, loaded with
-pickles disabled, so a tampered cache can at worst give wrong intents, never run code. Prediction
-is the same arithmetic in numpy (tests check it matches scikit-learn), which keeps a single
-message well under a millisecond and keeps scikit-learn out of a serving process.
+beside multilingual sentence embeddings (bot.engine.embedding), all into one multinomial
+logistic regression. The TF-IDF blocks catch the exact words a shop's customers use; the
+embeddings carry meaning across wording and languages. Training takes a few seconds, so the
+fitted numbers (vocabularies, idf weights, coefficients) are saved as a NumPy .npz file keyed
+by a hash of the corpus, the settings, the embedding model and the library versions. The file
+holds arrays only, loaded with pickles disabled, so a tampered cache can at worst give wrong
+intents, never run code. Prediction is the same arithmetic in numpy (tests check it matches
+scikit-learn), which keeps scikit-learn out of a serving process.
 """
 
 from __future__ import annotations
@@ -23,13 +25,14 @@ from pathlib import Path
 import numpy as np
 
 from bot.engine.corpus import Example, corpus_hash
-from bot.engine.text import char_features, word_features
+from bot.engine.embedding import Embedder, embedder
+from bot.engine.text import char_features, for_embedding, normalise, word_features
 
 log = logging.getLogger(__name__)
 
 # Bump when the arithmetic below changes meaning, so old caches are not reused. (Any edit to
 # text.py, which makes the features, changes the cache key by itself.)
-MODEL_FORMAT = "1"
+MODEL_FORMAT = "2"
 TEXT_SOURCE = Path(__file__).with_name("text.py")
 CACHE_PREFIX = "intents-"
 
@@ -37,13 +40,15 @@ CACHE_PREFIX = "intents-"
 @dataclass(frozen=True)
 class ModelSettings:
     """Checked by 5-fold cross-validation on the training set, never on the dev set (see
-    `bench/engine_quality.py --compare`): C between 5 and 50 scores the same there, and 20
-    keeps the confidences spread enough for the unsure-means-small-talk threshold."""
+    `bench/engine_quality.py --compare`): C between 5 and 50 scores about the same there, and
+    an embedding block weighted like one TF-IDF block beats weighting it 1.5 or 2.
+    `embedding_weight` 0 leaves the embeddings out (TF-IDF only)."""
 
     c: float = 20.0
     char_min_df: int = 2
     word_min_df: int = 1
     char_weight: float = 1.0
+    embedding_weight: float = 1.0
     max_iter: int = 500
 
 
@@ -56,8 +61,12 @@ class IntentModel:
     word_idf: np.ndarray
     char_idf: np.ndarray
     char_weight: float
-    coef_t: np.ndarray  # (features + 1, classes); the last row is zeros, for empty texts
+    embedding_weight: float
+    embedding_dim: int
+    # (words + chars + embedding_dim + 1, classes); the last row is zeros, for empty texts
+    coef_t: np.ndarray
     intercept: np.ndarray
+    embedder: Embedder | None = None  # loaded alongside, never saved; None without embeddings
 
     def _block(self, features: list[str], vocab: dict[str, int], idf: np.ndarray,
                offset: int, weight: float) -> tuple[list[int], np.ndarray]:
@@ -81,10 +90,26 @@ class IntentModel:
                                          self.char_idf, len(self.word_vocab), self.char_weight)
         return word_idx + char_idx, np.concatenate((word_val, char_val))
 
-    def probabilities(self, normalised_texts: list[str]) -> np.ndarray:
-        """Class probabilities, one row per text, in the order of `classes`."""
-        if not normalised_texts:
+    def probabilities(self, texts: list[str]) -> np.ndarray:
+        """Class probabilities, one row per text (as the customer wrote it), in the order of
+        `classes`."""
+        if not texts:
             return np.empty((0, len(self.classes)))
+        scores = self._tfidf_scores([normalise(text) for text in texts])
+        if self.embedding_dim:
+            if self.embedder is None:
+                raise ValueError("this model needs its embedding model loaded")
+            start = len(self.word_vocab) + len(self.char_vocab)
+            block = self.coef_t[start : start + self.embedding_dim]
+            vectors = self.embedder.embed([for_embedding(text) for text in texts])
+            scores += (vectors * self.embedding_weight) @ block
+        scores += self.intercept
+        scores -= scores.max(axis=1, keepdims=True)
+        exp = np.exp(scores)
+        return exp / exp.sum(axis=1, keepdims=True)
+
+    def _tfidf_scores(self, normalised_texts: list[str]) -> np.ndarray:
+        """Each text's TF-IDF row times the coefficients (no intercept yet)."""
         sentinel = self.coef_t.shape[0] - 1
         indices: list[int] = []
         weights: list[np.ndarray] = []
@@ -96,10 +121,7 @@ class IntentModel:
             indices += idx + [sentinel]
             weights += [val, np.zeros(1)]
         rows = self.coef_t[indices] * np.concatenate(weights)[:, None]
-        scores = np.add.reduceat(rows, starts, axis=0) + self.intercept
-        scores -= scores.max(axis=1, keepdims=True)
-        exp = np.exp(scores)
-        return exp / exp.sum(axis=1, keepdims=True)
+        return np.add.reduceat(rows, starts, axis=0)
 
     # Saving and loading: arrays only, no pickles.
 
@@ -118,6 +140,8 @@ class IntentModel:
                     word_idf=self.word_idf,
                     char_idf=self.char_idf,
                     char_weight=np.array(self.char_weight),
+                    embedding_weight=np.array(self.embedding_weight),
+                    embedding_dim=np.array(self.embedding_dim),
                     coef_t=self.coef_t,
                     intercept=self.intercept,
                 )
@@ -129,8 +153,10 @@ class IntentModel:
             raise
 
     @classmethod
-    def load(cls, path: Path, key: str) -> IntentModel:
-        """Read a cached model; ValueError when it is unreadable or made for another corpus."""
+    def load(cls, path: Path, key: str, embedder: Embedder | None = None) -> IntentModel:
+        """Read a cached model; ValueError when it is unreadable or made for another corpus.
+
+        `embedder` is the embedding model it was trained with (the key covers that)."""
         try:
             with np.load(path, allow_pickle=False) as data:
                 if str(data["key"]) != key:
@@ -144,12 +170,17 @@ class IntentModel:
                     word_idf=data["word_idf"],
                     char_idf=data["char_idf"],
                     char_weight=float(data["char_weight"]),
+                    embedding_weight=float(data["embedding_weight"]),
+                    embedding_dim=int(data["embedding_dim"]),
                     coef_t=data["coef_t"],
                     intercept=data["intercept"],
+                    embedder=embedder,
                 )
         except (OSError, KeyError, EOFError, zipfile.BadZipFile) as error:
             raise ValueError(f"unreadable model cache ({error.__class__.__name__})") from None
-        features = len(model.word_vocab) + len(model.char_vocab)
+        features = len(model.word_vocab) + len(model.char_vocab) + model.embedding_dim
+        if model.embedding_dim and (embedder is None or embedder.dim != model.embedding_dim):
+            raise ValueError("model cache was made with another embedding model")
         if (model.coef_t.shape != (features + 1, len(model.classes))
                 or model.word_idf.shape != (len(model.word_vocab),)
                 or model.char_idf.shape != (len(model.char_vocab),)
@@ -165,65 +196,102 @@ def _terms(vocab: dict[str, int]) -> np.ndarray:
     return np.array(terms, dtype=str)
 
 
-def model_key(examples: list[Example], settings: ModelSettings) -> str:
-    """What the cached model depends on: the corpus, the settings, the code and scikit-learn."""
+def model_key(examples: list[Example], settings: ModelSettings,
+              vectors: Embedder | None = None) -> str:
+    """What the cached model depends on: the corpus, the settings, the code, the embedding
+    model's files and the library versions."""
     parts = [corpus_hash(examples), repr(sorted(asdict(settings).items())), MODEL_FORMAT,
              hashlib.sha256(TEXT_SOURCE.read_bytes()).hexdigest(), version("scikit-learn"),
-             version("numpy")]
+             version("numpy"), vectors.fingerprint if vectors is not None else "no-embeddings"]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def build_pipeline(settings: ModelSettings):
-    """The scikit-learn pipeline that is trained: TF-IDF blocks into logistic regression.
+def _embedder_for(settings: ModelSettings, embedding_dir: str | Path | None) -> Embedder | None:
+    return embedder(embedding_dir) if settings.embedding_weight > 0 else None
 
-    Its inputs are normalised texts (bot.engine.text.normalise).
+
+def _word_analyzer(text: str) -> list[str]:
+    return word_features(normalise(text))
+
+
+def _char_analyzer(text: str) -> list[str]:
+    return char_features(normalise(text))
+
+
+_memo: dict[tuple[str, str], np.ndarray] = {}
+
+
+def _embedding_block(texts, directory: str, weight: float) -> np.ndarray:
+    """The embedding features of a training pipeline. Vectors are remembered by text, so
+    cross-validation embeds each training text once, not once per fold."""
+    vectors = embedder(directory)
+    readable = [for_embedding(text) for text in texts]
+    todo = [t for t in dict.fromkeys(readable) if (directory, t) not in _memo]
+    for text, row in zip(todo, vectors.embed(todo), strict=True):
+        _memo[(directory, text)] = row
+    return np.vstack([_memo[(directory, t)] for t in readable]) * weight \
+        if len(texts) else np.empty((0, vectors.dim))
+
+
+def build_pipeline(settings: ModelSettings, embedding_dir: str | Path | None = None):
+    """The scikit-learn pipeline that is trained: TF-IDF blocks and sentence embeddings into
+    logistic regression. Its inputs are texts as written (each block cleans or normalises).
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import FeatureUnion, Pipeline
+    from sklearn.preprocessing import FunctionTransformer
 
+    blocks = [
+        ("words", TfidfVectorizer(analyzer=_word_analyzer, sublinear_tf=True,
+                                  min_df=settings.word_min_df)),
+        ("chars", TfidfVectorizer(analyzer=_char_analyzer, sublinear_tf=True,
+                                  min_df=settings.char_min_df)),
+    ]
+    vectors = _embedder_for(settings, embedding_dir)
+    if vectors is not None:
+        blocks.append(("embedding", FunctionTransformer(
+            _embedding_block, kw_args={"directory": str(vectors.directory),
+                                       "weight": settings.embedding_weight})))
     return Pipeline([
-        ("features", FeatureUnion(
-            [
-                ("words", TfidfVectorizer(analyzer=word_features, sublinear_tf=True,
-                                          min_df=settings.word_min_df)),
-                ("chars", TfidfVectorizer(analyzer=char_features, sublinear_tf=True,
-                                          min_df=settings.char_min_df)),
-            ],
-            transformer_weights={"words": 1.0, "chars": settings.char_weight},
-        )),
+        ("features", FeatureUnion(blocks,
+                                  transformer_weights={"words": 1.0,
+                                                       "chars": settings.char_weight})),
         # newton-cg converges in a handful of steps here, and deterministically.
         ("classifier", LogisticRegression(C=settings.c, solver="newton-cg",
                                           max_iter=settings.max_iter)),
     ])
 
 
-def train(examples: list[Example], settings: ModelSettings | None = None) -> IntentModel:
+def train(examples: list[Example], settings: ModelSettings | None = None,
+          embedding_dir: str | Path | None = None) -> IntentModel:
     """Fit the pipeline on the examples and keep only the numbers prediction needs."""
     from threadpoolctl import threadpool_limits
 
-    from bot.engine.text import normalise
-
     settings = settings or ModelSettings()
-    pipeline = build_pipeline(settings)
+    vectors = _embedder_for(settings, embedding_dir)
+    pipeline = build_pipeline(settings, embedding_dir)
     # One BLAS thread: the problem is small, extra threads only fight over a busy machine's
     # cores, and a single thread gives bit-for-bit the same model every time.
     with threadpool_limits(limits=1):
-        pipeline.fit([normalise(e.text) for e in examples], [e.intent for e in examples])
+        pipeline.fit([e.text for e in examples], [e.intent for e in examples])
     words = pipeline.named_steps["features"].transformer_list[0][1]
     chars = pipeline.named_steps["features"].transformer_list[1][1]
     classifier = pipeline.named_steps["classifier"]
     coef_t = np.vstack([classifier.coef_.T, np.zeros((1, len(classifier.classes_)))])
     return IntentModel(
-        key=model_key(examples, settings),
+        key=model_key(examples, settings, vectors),
         classes=tuple(str(c) for c in classifier.classes_),
         word_vocab={str(t): int(i) for t, i in words.vocabulary_.items()},
         char_vocab={str(t): int(i) for t, i in chars.vocabulary_.items()},
         word_idf=np.asarray(words.idf_, dtype=float),
         char_idf=np.asarray(chars.idf_, dtype=float),
         char_weight=settings.char_weight,
+        embedding_weight=settings.embedding_weight,
+        embedding_dim=vectors.dim if vectors is not None else 0,
         coef_t=np.ascontiguousarray(coef_t),
         intercept=np.asarray(classifier.intercept_, dtype=float),
+        embedder=vectors,
     )
 
 
@@ -240,29 +308,35 @@ def cache_path(key: str, cache_dir: Path) -> Path:
 
 
 def load_cached(examples: list[Example], settings: ModelSettings | None = None,
-                cache_dir: Path | None = None) -> IntentModel | None:
-    """The cached model for this corpus, or None when there is none or it cannot be read."""
-    key = model_key(examples, settings or ModelSettings())
+                cache_dir: Path | None = None,
+                embedding_dir: str | Path | None = None) -> IntentModel | None:
+    """The cached model for this corpus, or None when there is none or it cannot be read.
+
+    Raises EmbeddingModelError when the embedding model itself cannot be loaded."""
+    settings = settings or ModelSettings()
+    vectors = _embedder_for(settings, embedding_dir)
+    key = model_key(examples, settings, vectors)
     path = cache_path(key, cache_dir or default_cache_dir())
     if not path.exists():
         return None
     try:
-        return IntentModel.load(path, key)
+        return IntentModel.load(path, key, vectors)
     except ValueError as error:
         log.warning("the cached intent model will be rebuilt: %s", error)
         return None
 
 
 def load_or_train(examples: list[Example], settings: ModelSettings | None = None,
-                  cache_dir: Path | None = None) -> IntentModel:
+                  cache_dir: Path | None = None,
+                  embedding_dir: str | Path | None = None) -> IntentModel:
     """The cached model for this corpus, training (and caching) it when there is none."""
     settings = settings or ModelSettings()
     cache_dir = cache_dir or default_cache_dir()
-    cached = load_cached(examples, settings, cache_dir)
+    cached = load_cached(examples, settings, cache_dir, embedding_dir)
     if cached is not None:
         return cached
     log.info("training the intent model on %d examples", len(examples))
-    model = train(examples, settings)
+    model = train(examples, settings, embedding_dir)
     path = cache_path(model.key, cache_dir)
     try:
         model.save(path)

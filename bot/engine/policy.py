@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cached_property
 
@@ -477,9 +477,21 @@ ALLOWED_KINDS: dict[str, frozenset[str]] = {
 
 
 def plan(s: Situation) -> list[Plan]:
-    """The plans for this situation, each checked against the intent's allowed CTA kinds."""
+    """The plans for this situation, each checked against the intent's allowed CTA kinds.
+
+    An unsure guess says so first in every plan's rationale ("Not sure: complaint or
+    order_support?"); a strongly negative message makes every plan urgent, whatever its intent.
+    """
+    c = s.classification
     intent = route(s)
     plans = POLICIES[intent](s)
     allowed = ALLOWED_KINDS[intent]
-    return [p for p in plans if p.cta is None or (p.cta.kind in allowed
-                                                  and s.catalog.usable(p.cta))]
+    plans = [p for p in plans if p.cta is None or (p.cta.kind in allowed
+                                                   and s.catalog.usable(p.cta))]
+    if c.not_sure:
+        plans = [replace(p, rationale=f"{c.not_sure} {p.rationale}") for p in plans]
+    if c.urgent:
+        plans = [p if p.urgent else replace(p, urgent=True, rationale=f"{p.rationale}; "
+                                            "strongly negative wording: urgent")
+                 for p in plans]
+    return plans

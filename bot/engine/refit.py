@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.engine.corpus import Example, dev_examples, same_text_key, training_examples
+from bot.engine.embedding import embedder
 from bot.engine.model import IntentModel, load_or_train, train
-from bot.engine.text import normalise
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def accuracy(model: IntentModel, examples: list[Example]) -> float:
     """The share of examples whose likeliest intent is the labelled one."""
     if not examples:
         return 0.0
-    rows = model.probabilities([normalise(e.text) for e in examples])
+    rows = model.probabilities([e.text for e in examples])
     right = sum(model.classes[int(row.argmax())] == e.intent
                 for row, e in zip(rows, examples, strict=True))
     return right / len(examples)
@@ -87,13 +87,14 @@ class Outcome:
 
 
 def refit(current: IntentModel, corrections: list[Example],
-          base: list[Example] | None = None, dev: list[Example] | None = None) -> Outcome:
+          base: list[Example] | None = None, dev: list[Example] | None = None,
+          embedding_dir: str | None = None) -> Outcome:
     """Train a candidate on `base` plus the corrections' training share, and score it and
     `current` on dev plus the held-back share. Needs scikit-learn: run it in a child process."""
     base = training_examples() if base is None else base
     dev = dev_examples() if dev is None else dev
     to_train, held = split(latest_per_text((c.text, c.intent) for c in corrections), dev)
-    candidate = train(base + to_train)
+    candidate = train(base + to_train, embedding_dir=embedding_dir)
     yardstick = dev + held
     return Outcome(old_score=accuracy(current, yardstick),
                    new_score=accuracy(candidate, yardstick),
@@ -102,21 +103,29 @@ def refit(current: IntentModel, corrections: list[Example],
 
 # ---- the child process ----------------------------------------------------------------------
 
+def load_model(path: Path, key: str, embedding_dir: str | None = None) -> IntentModel:
+    """A refit model saved by the child, with the embedding model it was trained on (the
+    process's one, already loaded by the engine)."""
+    return IntentModel.load(path, key, embedder(embedding_dir))
+
+
 def child_main(job: dict[str, Any]) -> dict[str, Any]:
     """Run one refit as the job describes; the answer says where an accepted model was saved.
 
     job: {"corrections": [[text, intent], ...], "current": {"path", "key"} or null for the
-    shipped model, "cache_dir": where models are kept}
+    shipped model, "cache_dir": where models are kept, "embedding_dir": the engine's
+    engine.embedding_model or null}
     """
     cache_dir = Path(job["cache_dir"])
+    embedding_dir = job.get("embedding_dir")
     base = training_examples()
     current_ref = job.get("current")
     if current_ref:
-        current = IntentModel.load(Path(current_ref["path"]), current_ref["key"])
+        current = load_model(Path(current_ref["path"]), current_ref["key"], embedding_dir)
     else:
-        current = load_or_train(base, cache_dir=cache_dir)
+        current = load_or_train(base, cache_dir=cache_dir, embedding_dir=embedding_dir)
     corrections = [Example(text, intent) for text, intent in job["corrections"]]
-    outcome = refit(current, corrections, base)
+    outcome = refit(current, corrections, base, embedding_dir=embedding_dir)
     answer = {"old_score": outcome.old_score, "new_score": outcome.new_score,
               "trained_on": outcome.trained_on, "held_back": outcome.held_back,
               "accepted": outcome.accepted, "key": outcome.model.key, "path": None,

@@ -20,8 +20,9 @@ from typing import Any
 import sqlite_utils
 
 from bot import corrections
-from bot.engine.model import IntentModel, default_cache_dir
-from bot.engine.refit import CHILD_TIMEOUT_S, ROOT
+from bot.engine.embedding import EmbeddingModelError
+from bot.engine.model import default_cache_dir
+from bot.engine.refit import CHILD_TIMEOUT_S, ROOT, load_model
 from bot.storage import iso, utc_now
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ class Refitter:
         self.every = every  # 0: only at start
         self.clock = clock
         self.cache_dir: Path = engine.classifier.cache_dir or default_cache_dir()
+        self.embedding_dir: str | None = getattr(engine.classifier, "embedding_dir", None)
         self.restored = False  # whether the newest accepted model was loaded at start
         self.last_answer: dict[str, Any] = {}
         self._task: asyncio.Task | None = None
@@ -75,8 +77,8 @@ class Refitter:
         if row is None:
             return False
         try:
-            model = IntentModel.load(Path(row["model_path"]), row["model_key"])
-        except ValueError as error:
+            model = load_model(Path(row["model_path"]), row["model_key"], self.embedding_dir)
+        except (ValueError, EmbeddingModelError) as error:
             log.warning("the model refit on the team's corrections cannot be loaded (%s); it "
                         "will be refit", error)
             return False
@@ -142,7 +144,8 @@ class Refitter:
         current = {"path": active["model_path"], "key": active["model_key"]} \
             if active is not None and self.restored else None
         job = {"corrections": [[row["text"], row["to_intent"]] for row in rows],
-               "current": current, "cache_dir": str(self.cache_dir)}
+               "current": current, "cache_dir": str(self.cache_dir),
+               "embedding_dir": self.embedding_dir}
         answer = await self._run_child(job)
         self.last_answer = answer
         status = "failed" if "error" in answer else \
@@ -190,9 +193,9 @@ class Refitter:
     async def _swap_in(self, answer: dict[str, Any], previous: dict | None) -> None:
         """Load the accepted model off the loop, then hand it to the engine in one step."""
         try:
-            model = await asyncio.to_thread(IntentModel.load, Path(answer["path"]),
-                                            answer["key"])
-        except ValueError as error:
+            model = await asyncio.to_thread(load_model, Path(answer["path"]), answer["key"],
+                                            self.embedding_dir)
+        except (ValueError, EmbeddingModelError) as error:
             log.warning("the refit model cannot be loaded (%s); the old one stays", error)
             return
         self.engine.classifier.use(model)

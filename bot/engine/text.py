@@ -51,6 +51,19 @@ def normalise(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+# A "word" longer than this is a paste, a hash or a key-mash: it tells nothing about intent.
+LONGEST_WORD = 30
+
+
+def for_embedding(text: str) -> str:
+    """The text as the sentence encoder should read it: cleaned, with case, accents and
+    punctuation kept (they carry meaning), but links, addresses, mentions and over-long
+    "words" taken out (a 1,000-character key-mash would drown the message)."""
+    text = _MENTION.sub(" ", _EMAIL.sub(" ", _URL.sub(" ", clean(text))))
+    words = [word for word in text.split() if len(word) <= LONGEST_WORD]
+    return " ".join(words)
+
+
 def tokens(normalised: str) -> list[str]:
     return _TOKEN.findall(normalised)
 

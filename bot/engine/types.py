@@ -33,9 +33,32 @@ STAGES = {
 @dataclass(frozen=True)
 class Classification:
     intent: str
-    confidence: float
+    confidence: float  # the model's probability for `intent`
     stage: str
     low_confidence: bool = False
+    # When unsure: the two likeliest intents with their probabilities, likeliest first, so
+    # the team can pick one ("Not sure: complaint or order_support?"). Empty when sure.
+    alternatives: tuple[tuple[str, float], ...] = ()
+    # Strongly negative wording, whatever the intent: a person should look now.
+    urgent: bool = False
+
+    @property
+    def not_sure(self) -> str:
+        """"Not sure: complaint or order_support?" when unsure between two intents, else ""."""
+        return not_sure(self.alternatives)
+
+
+def not_sure(alternatives) -> str:
+    """The team's question for an unsure guess, from (intent, probability) pairs."""
+    names = [intent for intent, _ in alternatives][:2]
+    if len(names) < 2:
+        return ""
+    return f"Not sure: {names[0]} or {names[1]}?"
+
+
+def weighed(alternatives) -> str:
+    """"complaint 31%, order_support 28%": each alternative with its probability."""
+    return ", ".join(f"{intent} {probability:.0%}" for intent, probability in alternatives)
 
 
 @dataclass(frozen=True)
