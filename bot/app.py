@@ -16,7 +16,7 @@ from bot.platforms.base import Adapter, DeliveryError, StartupError
 from bot.readers import Readers
 from bot.scheduling.service import SchedulerService
 from bot.scheduling.sources import build_sources
-from bot.storage import open_db
+from bot.storage import MEMORY, ProcessLock, open_db
 from bot.tracking.server import ClickTracker
 from bot.tracking.server import serve as serve_tracked_links
 from handlers.context import Context
@@ -187,7 +187,18 @@ class Application:
         adapter = self.adapters.get(post.platform)
         if adapter is None:
             raise DeliveryError(f"{post.platform} is not connected", transient=False)
+        if self._to_opted_out_person(post):
+            raise DeliveryError("that is a direct message to a customer who opted out; nothing "
+                                "was sent, and nothing ever is", transient=False)
         return await adapter.post(post)
+
+    def _to_opted_out_person(self, post: Post) -> bool:
+        """Whether `post` goes straight to a customer who opted out: a direct message, or a
+        post whose channel is the person's own id (Slack writes to their DM then)."""
+        person = post.direct_user or post.channel
+        row = self.db.execute("select 1 from opt_outs where platform = ? and user_id = ?",
+                              [post.platform, person]).fetchone()
+        return row is not None
 
     async def notify_team(self, reply: Reply, platform: str | None = None) -> None:
         """Show `reply` in the review channel of one platform, or of every connected one."""
@@ -249,6 +260,15 @@ class Application:
         """Start every adapter and serve until all of them stop (the console stops at EOF)."""
         if not self.adapters:
             raise RuntimeError("no adapter to run")
+        lock = ProcessLock(self.config.storage.path)
+        if str(self.config.storage.path) != MEMORY:
+            lock.acquire()  # a second Nudge on the same file is refused, naming the first
+        try:
+            await self._serve()
+        finally:
+            lock.release()
+
+    async def _serve(self) -> None:
         self.start_warming()
         await self.serve_links()
         tasks = [

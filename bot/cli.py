@@ -16,6 +16,7 @@ import click
 
 from bot.config import EXAMPLE_CONFIG, Config, ConfigError, Secrets, find_config_path, load_config
 from bot.logs import setup_logging
+from bot.storage import DatabaseProblem
 
 
 class ConfigProblem(click.ClickException):
@@ -38,7 +39,17 @@ def get_config(ctx: click.Context) -> Config:
     return state["config"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class NudgeGroup(click.Group):
+    """The root command: a database Nudge cannot use ends any command with its one line."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DatabaseProblem as problem:
+            raise ConfigProblem(str(problem)) from None
+
+
+@click.group(cls=NudgeGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "-c", "config_path", type=click.Path(dir_okay=False),
               help="Config file (default: $NUDGE_CONFIG, ./config.yaml, else the example).")
 @click.option("--verbose", "-v", is_flag=True, help="Log what Nudge is doing on stderr.")
@@ -75,10 +86,16 @@ def check(ctx: click.Context) -> None:
         f"catalog: {len(config.ctas)} CTAs, {len(config.offers)} offers, "
         f"{len(config.stores)} stores, {len(config.faq)} FAQ entries"
     )
-    for plan in plan_platforms(config, Secrets.from_env()):
+    plans = plan_platforms(config, Secrets.from_env())
+    for plan in plans:
         click.echo(f"{plan.name}: {'starts' if plan.start else 'off'} ({plan.reason})")
     llm = plan_llm(config, Secrets.from_env())
     click.echo(f"llm: {'on' if llm.enabled else 'off'} ({llm.reason})")
+    from bot.tracking import describe
+
+    slack_http = any(plan.name == "slack" and plan.start and plan.reason.startswith("HTTP")
+                     for plan in plans)
+    click.echo(f"links: {describe(config, slack_http)}")
 
 
 def build_app(config: Config, console_only: bool = False):

@@ -43,9 +43,24 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CTA_KINDS = ("buy", "offer", "learn", "visit", "contact", "review", "refer")
 
 # Keys and values that only ever hold credentials; finding one in the YAML means a secret is
-# about to be committed to a repository or pasted into a chat.
+# about to be committed to a repository or pasted into a chat (a sign-off is posted to
+# customers). Values are recognised by shape anywhere inside any string.
 _SECRET_KEY = re.compile(r"(^|[_-])(token|secret|password|api[_-]?key|apikey)$", re.IGNORECASE)
-_SECRET_VALUE = re.compile(r"^(xox[abposr]-|xapp-|sk-[A-Za-z0-9]{16,})")
+_SECRET_SHAPES = {
+    "a Slack token": r"\bxox[abeoprs]-(?=[A-Za-z0-9-]*\d)[A-Za-z0-9-]{4,}|\bxapp-[A-Za-z0-9-]{4,}",
+    "a Discord bot token": r"(?<![\w.-])[A-Za-z0-9_-]{23,28}\.[A-Za-z0-9_-]{6,7}\."
+                           r"[A-Za-z0-9_-]{27,}",
+    "an API key": r"\b(?:sk|rk)-(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{20,}"
+                  r"|\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|\bgh[pousr]_[A-Za-z0-9]{30,}"
+                  r"|\bAKIA[0-9A-Z]{16}\b|\bAIza[0-9A-Za-z_-]{35}",
+    "a password in a link": r"\b[a-z][a-z0-9+.-]*://[^/\s?#@]+@",
+}
+_SECRET_VALUE = re.compile("|".join(f"(?:{shape})" for shape in _SECRET_SHAPES.values()))
+# How much a YAML file may hold once its aliases (*name) are expanded, and how deep it may nest:
+# far beyond any real config, far below what makes a walk over it slow or recursive.
+MAX_YAML_VALUES = 20_000
+MAX_YAML_DEPTH = 32
+PLATFORM_NAMES = ("console", "slack", "discord")
 
 
 class ConfigError(Exception):
@@ -75,7 +90,37 @@ def _identifier(value: str) -> str:
     return value
 
 
+def _manager(value: str) -> str:
+    """A `team.managers` entry: "<platform>:<user id>" or "<platform>:role:<role name>"."""
+    example = 'such as "slack:U0MANAGER", "discord:123456789012345678" or "discord:role:Marketing"'
+    platform, colon, who = value.partition(":")
+    if not colon or not who.strip():
+        raise ValueError(f'expected "<platform>:<user id>" or "<platform>:role:<role name>", '
+                         f'{example}, got "{value}"')
+    if platform not in PLATFORM_NAMES:
+        if platform.lower() in PLATFORM_NAMES:
+            raise ValueError(f'write the platform in lower case: "{platform.lower()}:{who}", '
+                             f'got "{value}"')
+        raise ValueError(f'unknown platform "{platform}": use {", ".join(PLATFORM_NAMES)}, '
+                         f'got "{value}"')
+    kind, colon, role = who.partition(":")
+    if colon:
+        if kind != "role" or not role.strip():
+            raise ValueError(f'expected "{platform}:role:<role name>", got "{value}"')
+        return value
+    if platform == "slack" and not re.fullmatch(r"[UW][A-Z0-9]{2,}", who):
+        raise ValueError(f'a Slack user id looks like "U0MANAGER" (upper case, from the '
+                         f'person\'s profile: ⋮ > Copy member ID), got "{value}"')
+    if platform == "discord" and not re.fullmatch(r"\d{15,21}", who):
+        raise ValueError('a Discord user id is a number such as "123456789012345678" '
+                         f'(Developer Mode, right-click the person, Copy User ID), got "{value}"')
+    if platform == "console" and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", who):
+        raise ValueError(f'a console user is a plain name such as "console:team", got "{value}"')
+    return value
+
+
 HttpUrl = Annotated[str, AfterValidator(_http_url)]
+ManagerEntry = Annotated[str, AfterValidator(_manager)]
 TimeOfDay = Annotated[str, AfterValidator(_time_of_day)]
 Identifier = Annotated[str, AfterValidator(_identifier)]
 
@@ -288,7 +333,7 @@ class Platforms(Strict):
 
 
 class Team(Strict):
-    managers: list[str] = Field(default_factory=list)
+    managers: list[ManagerEntry] = Field(default_factory=list)
 
     def may_manage(self, platform: str, user: str, roles: tuple[str, ...] = ()) -> bool:
         """Whether this person may add, change or cancel promotions.
@@ -366,6 +411,12 @@ class Scheduling(Strict):
     max_attempts: int = Field(default=4, ge=1, le=10)
 
 
+class PromotionSettings(Strict):
+    # A promotion added by someone who is not in `team.managers` waits as a draft until a
+    # manager approves it (buttons in the review channel, or `/nudge promo approve <id>`).
+    require_approval: bool = False
+
+
 class LLM(Strict):
     enabled: bool = False
     base_url: HttpUrl = "http://127.0.0.1:11434/v1"
@@ -421,6 +472,7 @@ class Config(Strict):
     digest: Digest = Field(default_factory=Digest)
     waiting: Waiting = Field(default_factory=Waiting)
     scheduling: Scheduling = Field(default_factory=Scheduling)
+    promotions: PromotionSettings = Field(default_factory=PromotionSettings)
     llm: LLM = Field(default_factory=LLM)
     links: Links = Field(default_factory=Links)
 
@@ -457,6 +509,14 @@ class Config(Strict):
         """Where the team reads Nudge on `platform` (digests, pings); "" when none is set."""
         value = getattr(getattr(self.platforms, platform, None), "review_channel", None)
         return "" if value is None else str(value)
+
+    def customer_channels(self, platform: str) -> set[str]:
+        """The channels where Nudge listens to customers on `platform`, as text ids or names."""
+        if platform == "console":
+            return {self.platforms.console.channel}
+        settings = getattr(self.platforms, platform, None)
+        channels = getattr(settings, "listen_channels", None) or []
+        return {str(channel).removeprefix("#") for channel in channels}
 
     def digest_time(self) -> time:
         hour, minute = self.digest.time.split(":")
@@ -526,16 +586,99 @@ def _find_secrets(node: Any, path: str = "") -> list[str]:
     if isinstance(node, dict):
         for key, value in node.items():
             child = f"{path}.{key}" if path else str(key)
-            if _SECRET_KEY.search(str(key)) and value not in (None, "", False):
+            if _SECRET_KEY.search(str(key)) and value not in (None, "", False) or (
+                    isinstance(key, str) and _SECRET_VALUE.search(key)):
                 found.append(child)
             else:
                 found.extend(_find_secrets(value, child))
     elif isinstance(node, list):
         for index, value in enumerate(node):
             found.extend(_find_secrets(value, f"{path}[{index}]"))
-    elif isinstance(node, str) and _SECRET_VALUE.match(node.strip()):
+    elif isinstance(node, str) and _SECRET_VALUE.search(node):
         found.append(path)
     return found
+
+
+def _yaml_problem(filename: str, error: yaml.YAMLError) -> ConfigError:
+    mark = getattr(error, "problem_mark", None)
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+    problem = getattr(error, "problem", None) or "not valid YAML"
+    return ConfigError([f"{filename}: {where}{problem}"])
+
+
+def _check_depth(text: str, filename: str) -> None:
+    """Refuse nesting deeper than MAX_YAML_DEPTH, reading events (no recursion, no objects)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                line = event.start_mark.line + 1
+                raise ConfigError([f"{filename}: line {line}: nested more than {MAX_YAML_DEPTH} "
+                                   "levels deep; a Nudge config is never that deep"])
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _check_expansion(root: yaml.Node, filename: str) -> None:
+    """Refuse aliases that expand past MAX_YAML_VALUES values or MAX_YAML_DEPTH levels, or that
+    refer to themselves, before anything walks the data (an alias bomb is a few hundred bytes).
+
+    Sizes and depths are counted once per node (aliases share nodes), without recursion.
+    """
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        else:
+            children = []
+        if children_done:
+            open_nodes.discard(key)
+            size[key] = 1 + sum(size[id(child)] for child in children)
+            depth[key] = 1 + max((depth[id(child)] for child in children), default=0)
+            if size[key] > MAX_YAML_VALUES or depth[key] > MAX_YAML_DEPTH:
+                line = node.start_mark.line + 1
+                raise ConfigError([f"{filename}: line {line}: its aliases (*name) expand to more "
+                                   f"than {MAX_YAML_VALUES:,} values or {MAX_YAML_DEPTH} levels; "
+                                   "write the settings out instead"])
+            continue
+        if key in size:
+            continue
+        if key in open_nodes:
+            line = node.start_mark.line + 1
+            raise ConfigError([f"{filename}: line {line}: an alias (*name) refers to the value "
+                               "that contains it; write the settings out instead"])
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in size)
+
+
+def load_yaml(text: str, filename: str = DEFAULT_CONFIG_NAME) -> Any:
+    """The YAML document in `text`, refused with one line if it is deep, huge or malformed."""
+    try:
+        _check_depth(text, filename)
+        loader = yaml.SafeLoader(text)
+        try:
+            root = loader.get_single_node()
+            if root is None:
+                return None
+            _check_expansion(root, filename)
+            return loader.construct_document(root)
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as error:
+        raise _yaml_problem(filename, error) from None
+    except (ValueError, OverflowError, TypeError) as error:
+        # A value YAML reads but Python cannot hold: 2026-02-31, a 5,000-digit number.
+        reason = "a number with too many digits" if "digits" in str(error) else str(error)
+        raise ConfigError([f"{filename}: a value cannot be read ({reason[:120]})"]) from None
 
 
 def _mapping(node: Any) -> dict:
@@ -612,13 +755,7 @@ def parse_config(text: str, filename: str = DEFAULT_CONFIG_NAME,
     Every problem is reported in one pass: key errors, a broken products file and references
     to CTAs or stores that do not exist. `base_dir` is where `products_file` is looked for
     (the config file's folder; the current folder when None)."""
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(error, "problem", None) or "not valid YAML"
-        raise ConfigError([f"{filename}: {where}{problem}"]) from None
+    raw = load_yaml(text, filename)
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):

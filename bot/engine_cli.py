@@ -1,14 +1,16 @@
 """`nudge classify` and `nudge suggest`: the suggestion engine from the command line.
 
 classify reads JSON Lines on standard input, one object with a "text" key per line, and writes
-each object back with "intent", "confidence" and "stage" added. A line that cannot be read gets
-an "error" key instead; the run goes on and the exit code is 1 at the end.
+each object back with "intent", "confidence" and "stage" added. A line that cannot be read (not
+UTF-8, not JSON, nested too deeply, a lone surrogate, a number too large, NaN or Infinity) gets
+an "error" key instead; the run goes on and the exit code is 1 at the end. Every output line is
+strict JSON, which any parser reads.
 """
 
 from __future__ import annotations
 
-import io
 import json
+import logging
 import sys
 from collections.abc import Iterator
 from dataclasses import asdict
@@ -22,6 +24,10 @@ from bot.engine.embedding import EmbeddingModelError
 from bot.engine.types import Classification, SuggestionSet, ThreadState, weighed
 
 BATCH = 256
+MAX_LINE_BYTES = 1_000_000  # a chat message is far shorter; a bigger line is a mistake
+MAX_DEPTH = 32  # a message record is a flat object; deeper nesting is never meant
+
+log = logging.getLogger(__name__)
 
 
 def _engine(ctx: click.Context):
@@ -38,24 +44,97 @@ def _model_problem(error: EmbeddingModelError) -> click.ClickException:
     return ConfigProblem(f"Error: {error}")
 
 
-def _stdin_lines() -> Iterator[str]:
-    # Undecodable bytes become U+FFFD rather than stopping the run half-way.
-    stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace") \
-        if hasattr(sys.stdin, "buffer") else sys.stdin
+def _stdin_lines() -> Iterator[bytes]:
+    """Raw lines: each is decoded on its own, so one bad byte spoils one line, not the run."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # a text stream (tests that swap sys.stdin)
+        yield from (line.encode("utf-8", "surrogatepass") for line in sys.stdin)
+        return
     yield from stream
 
 
-def parse_line(line: str, number: int) -> tuple[dict, str | None]:
-    """The line's object and its text, or an object with an "error" key and None."""
+def _not_a_constant(name: str) -> None:
+    raise ValueError(f"{name} is not allowed in strict JSON")
+
+
+def _problem(line: bytes) -> tuple[object, str | None]:
+    """The line's JSON value, or None and why it cannot be read."""
+    if len(line) > MAX_LINE_BYTES:
+        return None, f"the line is longer than {MAX_LINE_BYTES:,} bytes"
     try:
-        row = json.loads(line)
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return None, f"not UTF-8 text (byte {error.start + 1})"
+    try:
+        value = json.loads(text, parse_constant=_not_a_constant)
     except json.JSONDecodeError as error:
-        return {"line": number, "error": f"not valid JSON ({error.msg})"}, None
+        return None, f"not valid JSON ({error.msg})"
+    except RecursionError:
+        return None, "not readable: nested too deeply"
+    except ValueError as error:  # NaN, Infinity, or an integer beyond Python's digit limit
+        reason = "a number too large" if "digits" in str(error) else str(error)
+        return None, f"not strict JSON ({reason[:80]})"
+    if _deeper_than(value, MAX_DEPTH):
+        return None, f"not readable: nested too deeply (more than {MAX_DEPTH} levels)"
+    try:
+        # What cannot be written back as strict UTF-8 JSON (a lone surrogate, 1e999 read as
+        # infinity, nesting too deep to print) is an error now, not a crash later.
+        json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    except RecursionError:
+        return None, "not readable: nested too deeply"
+    except ValueError as error:
+        reason = "a lone surrogate" if isinstance(error, UnicodeError) else "a number too large"
+        return None, f"not strict JSON ({reason})"
+    return value, None
+
+
+def _deeper_than(value: object, limit: int) -> bool:
+    """Whether lists and objects nest more than `limit` levels (walked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        children = node.values() if isinstance(node, dict) else node if isinstance(
+            node, list) else ()
+        for child in children:
+            if isinstance(child, dict | list):
+                if depth + 1 > limit:
+                    return True
+                stack.append((child, depth + 1))
+    return False
+
+
+def parse_line(line: bytes | str, number: int) -> tuple[dict, str | None]:
+    """The line's object and its text, or an object with an "error" key and None."""
+    if isinstance(line, str):
+        line = line.encode("utf-8", "surrogatepass")
+    row, problem = _problem(line)
+    if problem:
+        return {"line": number, "error": problem}, None
     if not isinstance(row, dict):
         return {"line": number, "error": 'expected a JSON object with a "text" key'}, None
     if not isinstance(row.get("text"), str):
         return {**row, "line": number, "error": 'expected a "text" key holding a string'}, None
     return row, row["text"]
+
+
+def _classify_all(engine, texts: list[str]) -> list[Classification | None]:
+    """Classifications in order; None for a text the engine could not classify."""
+    try:
+        return list(engine.classify_many(texts))
+    except (CorpusError, EmbeddingModelError):
+        raise
+    except Exception:
+        log.exception("classifying a batch failed; trying its lines one by one")
+    results: list[Classification | None] = []
+    for text in texts:
+        try:
+            results.append(engine.classify_many([text])[0])
+        except (CorpusError, EmbeddingModelError):
+            raise
+        except Exception:
+            log.exception("could not classify one line")
+            results.append(None)
+    return results
 
 
 def classified(row: dict, result: Classification) -> dict:
@@ -78,15 +157,17 @@ def classify(ctx: click.Context) -> None:
                 number += 1
                 parsed.append(parse_line(line, number))
             texts = [text for _, text in parsed if text is not None]
-            results = iter(engine.classify_many(texts))
-            for row, text in parsed:
+            results = iter(_classify_all(engine, texts))
+            for index, (row, text) in enumerate(parsed, start=number - len(parsed) + 1):
                 total += 1
-                if text is None:
+                result = next(results) if text is not None else None
+                if result is None:
                     errors += 1
-                    out = row
+                    out = row if text is None else {
+                        **row, "line": index, "error": "the engine could not classify it"}
                 else:
-                    out = classified(row, next(results))
-                click.echo(json.dumps(out, ensure_ascii=False))
+                    out = classified(row, result)
+                click.echo(json.dumps(out, ensure_ascii=False, allow_nan=False))
             sys.stdout.flush()
     except CorpusError as error:
         raise click.ClickException(f"the intent corpus cannot be used: {error}") from None

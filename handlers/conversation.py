@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 
 from bot.engine.links import catalog_urls, untagged
 from bot.engine.types import SuggestionSet, ThreadState, not_sure, weighed
+from bot.plaintext import has_visible_text
 from bot.storage import iso, transaction
 from bot.tracking.store import LinkInfo, track_text
 from handlers import review
@@ -234,7 +235,13 @@ def record_opt_out(ctx: Context, request: Request, customer_id: str) -> None:
 
 
 def on_message(request: Request, ctx: Context) -> Reply | None:
-    """Handle any message in a listened channel; returns the review for the team, if any."""
+    """Handle any message in a listened channel; returns the review for the team, if any.
+
+    A message that shows nothing (only spaces or zero-width characters) is ignored: there is
+    nothing to answer, and it must not reset a thread's state.
+    """
+    if not has_visible_text(request.text):
+        return None
     recorded = record_message(request, ctx)
     if recorded is None or request.is_team or ctx.engine is None:
         return None
@@ -332,7 +339,7 @@ def on_choice(ctx: Context, action: str, suggestion_id: int | str, platform: str
     """Apply a team member's button press and record it; unknown ids get a calm answer."""
     try:
         s = _suggestion(ctx, int(suggestion_id))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         s = None
     if s is None:
         return ChoiceResult(Reply.error("That suggestion no longer exists."))

@@ -7,14 +7,19 @@ can each show it in their own way; `summary_reply` is the neutral text version.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from bot.promotions.agenda import ComingPost
 from bot.results import Figures, report, span_ending
 from bot.storage import iso
+from handlers import promo_calendar
 from handlers.context import Context
 from handlers.stats import figures_line
 from handlers.types import Field, Reply
+
+UTC_ZONE = ZoneInfo("UTC")
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,11 @@ class HomeSummary:
     waiting: list[WaitingThread]
     figures: Figures
     days: int
+    # The coming posts of the next 14 days, by local day: [(day title, ["09:00 #3 ..."])],
+    # and the same posts as data, for platforms that link channels (Slack's App Home).
+    calendar: list[tuple[str, list[str]]] = field(default_factory=list)
+    calendar_posts: list[tuple[str, list[ComingPost]]] = field(default_factory=list)
+    zone: ZoneInfo = UTC_ZONE  # the team's, for the times of the posts
 
 
 def _parse(moment: str | None) -> datetime | None:
@@ -126,7 +136,21 @@ def summary(ctx: Context, days: int = 7, limit: int = 10, platform: str | None =
         waiting=waiting_threads(ctx, limit, platform),
         figures=figures(ctx, days),
         days=days,
+        **coming_days(ctx),
+        zone=ctx.config.zone,
     )
+
+
+def coming_days(ctx: Context, days: int = promo_calendar.HOME_DAYS) -> dict[str, list]:
+    """The next `days` days that have posts: as text lines ("calendar") and as data
+    ("calendar_posts"), each day with its title."""
+    by_day = [(promo_calendar.day_title(ctx, day), posts)
+              for day, posts in promo_calendar.calendar_days(ctx, days).items()]
+    return {
+        "calendar": [(title, [promo_calendar.post_line(ctx, post) for post in posts])
+                     for title, posts in by_day],
+        "calendar_posts": by_day,
+    }
 
 
 def summary_reply(home: HomeSummary, zone) -> Reply:
@@ -135,7 +159,8 @@ def summary_reply(home: HomeSummary, zone) -> Reply:
         return moment.astimezone(zone).strftime("%a %d %b %H:%M")
 
     promos = "\n".join(
-        f"• {local(p.next_run_at)}: {p.text[:80]}" for p in home.promotions
+        f"{title}\n" + "\n".join(f"• {line}" for line in lines)
+        for title, lines in home.calendar
     ) or "None scheduled."
     waiting = "\n".join(
         f"• {w.customer} in {w.channel} since {local(w.since)}: {w.last_text[:80]}"
@@ -144,7 +169,7 @@ def summary_reply(home: HomeSummary, zone) -> Reply:
     return Reply(
         text="Nudge at a glance",
         fields=(
-            Field("Upcoming promotions", promos),
+            Field(f"Next {promo_calendar.HOME_DAYS} days", promos),
             Field("Waiting for a reply", waiting),
             Field(f"Last {home.days} days", figures_line(home.figures)),
         ),

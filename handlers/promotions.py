@@ -11,14 +11,14 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from bot.promotions import store
+from bot.promotions import images, store
 from bot.promotions.grammar import parse_add
 from bot.promotions.render import render_promotion
 from bot.promotions.store import Actor, Promotion, PromotionError
 from bot.promotions.variants import variant_name
 from bot.scheduling.timeparse import ScheduleError, parse_schedule
 from bot.scheduling.triggers import upcoming
-from handlers import promo_changes
+from handlers import promo_calendar, promo_changes, promo_review, promo_warnings
 from handlers.context import Context
 from handlers.formatting import local_time, short
 from handlers.router import Command, UsageError, split_words
@@ -27,13 +27,13 @@ from handlers.types import Field, Reply, Request
 KIND = "promotion"
 # More often than hourly, a promotion floods the channel it is meant to sell in.
 MIN_INTERVAL = timedelta(hours=1)
-MANAGING = ("add", "pause", "resume", "cancel", "edit", "send-now")
+MANAGING = ("add", "pause", "resume", "cancel", "edit", "send-now", "approve", "reject")
 SMART_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"',
                               "\u00bb": '"'})
 USAGE = ('/nudge promo add "<text>" in #channel[, #other] at <when> [every <recurrence>] '
          "[until <date>] [times N] [tz <Area/City>] [cta <id>] [offer <id>] | list [all] | "
          'show <id> | pause <id> | resume <id> | cancel <id> | edit <id> "<text>" | '
-         "edit <id> at|every|until|times ... | send-now <id>")
+         "edit <id> at|every|until|times ... | send-now <id> | calendar [week|month]")
 
 
 def _where(promotion: Promotion) -> str:
@@ -68,10 +68,15 @@ def add(words: list[str], ctx: Context, actor: Actor, platform: str) -> Reply:
     now = ctx.now()
     schedule = parse_schedule(args.schedule_words, now, ctx.config.zone,
                               min_interval=MIN_INTERVAL)
+    image = images.check(args.image_url) if args.image_url else None
+    draft = promo_review.needs_approval(ctx, actor)
     promotion = store.add(ctx.db, ctx.config, text=args.text, targets=args.targets,
                           schedule=schedule, schedule_text=" ".join(args.schedule_words),
                           actor=actor, now=now, cta_id=args.cta_id, offer_id=args.offer_id,
-                          other_wordings=args.other_wordings)
+                          other_wordings=args.other_wordings, image_url=image,
+                          status="draft" if draft else "active")
+    if draft:
+        return promo_review.drafted(ctx, promotion, platform)
     _sync(ctx, promotion)
     runs = _next_runs(ctx, promotion)
     fields = [*_wording_fields(promotion),
@@ -80,6 +85,9 @@ def add(words: list[str], ctx: Context, actor: Actor, platform: str) -> Reply:
     if promotion.cta_id or promotion.offer_id:
         fields.append(Field("Catalog", f"CTA {promotion.cta_id or 'none'}, "
                                        f"offer {promotion.offer_id or 'none'}"))
+    if promotion.image_url:
+        fields.append(Field("Image", images.console_line(promotion.image_url,
+                                                         promotion.image_name)))
     return Reply(
         f"Promotion #{promotion.id} scheduled: first post {local_time(ctx, promotion.next_run_at)} "
         f"({ctx.config.timezone}) in {_where(promotion)}. "
@@ -101,7 +109,8 @@ def _wording_fields(promotion: Promotion) -> list[Field]:
 
 def list_(words: list[str], ctx: Context, actor: Actor, platform: str) -> Reply:
     everything = bool(words) and words[0].lower() == "all"
-    promotions = store.listed(ctx.db, store.STATUSES if everything else ("active", "paused"))
+    promotions = store.listed(ctx.db, store.STATUSES if everything
+                              else ("active", "paused", "draft"))
     if not promotions:
         return Reply("No promotions are scheduled. Add one: "
                      '`/nudge promo add "10% off today" in #customers at tomorrow 9am`.')
@@ -110,6 +119,8 @@ def list_(words: list[str], ctx: Context, actor: Actor, platform: str) -> Reply:
         state = promotion.status
         if state == "active":
             state = f"next {local_time(ctx, promotion.next_run_at)}"
+        elif state == "draft":
+            state = "draft, waiting for approval"
         summary = promotion.summary
         if promotion.timezone != ctx.config.timezone:
             summary += f" ({promotion.timezone})"
@@ -126,11 +137,13 @@ def show(words: list[str], ctx: Context, actor: Actor, platform: str) -> Reply:
     previews = []
     for name in platforms:
         channels = ", ".join(f"#{t.channel}" for t in promotion.targets if t.platform == name)
+        image = images.preview(name, promotion.image_url, promotion.image_name)
         for number in range(len(promotion.variants) or 1):
             variant = variant_name(number) if promotion.variants else ""
             text = render_promotion(ctx.config, promotion, name, day, variant=variant)
             wording = f", wording {variant.upper()}" if variant else ""
-            previews.append(f"On {name} ({channels}{wording}):\n{text}")
+            previews.append(f"On {name} ({channels}{wording}):\n{text}" +
+                            (f"\n{image}" if image else ""))
     deliveries = Counter("test sends" if row["test"] and row["status"] == "sent"
                          else row["status"] for row in ctx.db["deliveries"].rows_where(
         "kind = ? and ref_id = ?", [KIND, str(promotion.id)]))
@@ -173,6 +186,8 @@ def cancel(words: list[str], ctx: Context, actor: Actor, platform: str) -> Reply
 ACTIONS: dict[str, Callable[[list[str], Context, Actor, str], Reply]] = {
     "add": add, "list": list_, "show": show, "pause": pause, "resume": resume,
     "cancel": cancel, "edit": promo_changes.edit, "send-now": promo_changes.send_now,
+    "calendar": promo_calendar.calendar, "approve": promo_review.approve,
+    "reject": promo_review.reject,
 }
 
 
@@ -184,20 +199,24 @@ def perform(action: str, words: list[str], ctx: Context, actor: Actor,
         raise UsageError(f"`{action[:20]}` is not a promo command: use "
                          f"{', '.join(ACTIONS)}.")
     try:
-        return handler(words, ctx, actor, default_platform)
+        reply = handler(words, ctx, actor, default_platform)
     except (PromotionError, ScheduleError) as error:
         return Reply.error(str(error))
+    if action in ("add", "edit"):
+        reply = promo_warnings.with_warnings(ctx, reply)
+    return reply
 
 
 def run(request: Request, args: str, ctx: Context) -> Reply:
     words = split_words(args.translate(SMART_QUOTES))
     action = words[0].lower() if words else "list"
-    if action in MANAGING and not ctx.config.team.may_manage(request.platform, request.user,
-                                                             request.roles):
+    manager = ctx.config.team.may_manage(request.platform, request.user, request.roles)
+    drafting = action == "add" and ctx.config.promotions.require_approval
+    if action in MANAGING and not manager and not drafting:
         return Reply.error("Only the promotion managers (`team.managers` in Nudge's config) can "
                            "add, change or cancel promotions; `/nudge promo list` and "
                            "`/nudge promo show <id>` are open to the whole team.")
-    return perform(action, words[1:], ctx, Actor(request.platform, request.user),
+    return perform(action, words[1:], ctx, Actor(request.platform, request.user, manager),
                    request.platform)
 
 

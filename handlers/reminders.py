@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.promotions.store import PromotionError, Target, parse_target
+from bot.promotions.store import CHANNELS_ONLY, PromotionError, Target, parse_target, refuse_people
 from bot.reminders import store
 from bot.reminders.store import Reminder, ReminderError
 from bot.scheduling.timeparse import ScheduleError, parse_schedule
@@ -60,8 +60,18 @@ def parse_remind(words: list[str], platform: str) -> tuple[Target | None, str, l
     return target, text, schedule_words
 
 
+def _check_team_channel(ctx: Context, target: Target) -> None:
+    """A reminder is for the team: never a customer, nor a channel where customers talk."""
+    refuse_people(ctx.db, [target])
+    if target.channel in ctx.config.customer_channels(target.platform):
+        raise ReminderError(f"{target} is where customers talk: {CHANNELS_ONLY}, and reminders "
+                            "go to `me` or a team channel such as `#team`.")
+
+
 def add(request: Request, words: list[str], ctx: Context) -> Reply:
     target, text, schedule_words = parse_remind(words, request.platform)
+    if target is not None:
+        _check_team_channel(ctx, target)
     now = ctx.now()
     schedule = parse_schedule(schedule_words, now, ctx.config.zone, min_interval=MIN_INTERVAL)
     reminder = store.add(ctx.db, platform=request.platform, user=request.user, target=target,

@@ -17,7 +17,7 @@ def suggestion_text(ctx: Context, suggestion_id: int | str) -> str | None:
         row = ctx.db.execute(
             "select text from suggestions where id = ?", [int(suggestion_id)]
         ).fetchone()
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     return row[0] if row else None
 
@@ -28,7 +28,7 @@ def is_pending(ctx: Context, suggestion_id: int | str | None) -> bool:
         row = ctx.db.execute(
             "select status from suggestions where id = ?", [int(suggestion_id)]
         ).fetchone()
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return False
     return bool(row) and row[0] == "pending"
 

@@ -115,6 +115,10 @@ class Post:
     thread: str = ""  # reply in this thread, or "" for a top-level post
     reply_to: str = ""  # the message to answer, where the platform has replies (Discord)
     image: Image | None = None  # posted with the text: a Slack file, a Discord attachment
+    # An image shown with the text (a promotion's): an http(s) URL or "slack-file:F0123"
+    # (see bot/promotions/images.py), and what it shows, for screen readers.
+    image_url: str = ""
+    image_alt: str = ""
 
     @classmethod
     def direct(cls, platform: str, user: str, text: str) -> Post:

@@ -45,6 +45,46 @@ def snowflake() -> int:
     return next(_ids)
 
 
+MAX_EMBEDS = 10
+MAX_EMBED_TOTAL = 6000
+EMBED_URL_SCHEMES = ("http://", "https://", "attachment://")
+
+
+def _url_error(url: Any) -> dict | None:
+    if isinstance(url, str) and url.startswith(EMBED_URL_SCHEMES) and " " not in url:
+        return None
+    return {"_errors": [{"code": "URL_TYPE_INVALID_URL", "message": "Not a well formed URL."}]}
+
+
+def embed_errors(body: Any) -> dict:
+    """Discord's "Invalid Form Body" errors for a message's embeds ({} when valid): at most
+    10 embeds, 6,000 characters of text in all, and image / thumbnail objects whose url is
+    required and must be http(s) or attachment://."""
+    embeds = body.get("embeds") if isinstance(body, dict) else None
+    if not embeds:
+        return {}
+    if len(embeds) > MAX_EMBEDS:
+        return {"embeds": {"_errors": [{"code": "BASE_TYPE_MAX_LENGTH",
+                                        "message": f"Must be {MAX_EMBEDS} or fewer in length."}]}}
+    errors: dict[str, Any] = {}
+    total = 0
+    for index, embed in enumerate(embeds):
+        total += sum(len(str(embed.get(key) or "")) for key in ("title", "description"))
+        total += sum(len(str(f.get("name", ""))) + len(str(f.get("value", "")))
+                     for f in embed.get("fields") or [])
+        for kind in ("image", "thumbnail"):
+            if kind not in embed:
+                continue
+            media = embed[kind]
+            problem = _url_error(media.get("url") if isinstance(media, dict) else None)
+            if problem:
+                errors.setdefault(str(index), {})[kind] = {"url": problem}
+    if total > MAX_EMBED_TOTAL:
+        errors["_errors"] = [{"code": "MAX_EMBED_SIZE_EXCEEDED",
+                              "message": "Embed size exceeds maximum size of 6000"}]
+    return {"embeds": errors} if errors else {}
+
+
 def _json(body: Any, status: int = 200, headers: dict | None = None) -> web.Response:
     # Exactly "application/json", without a charset: discord.py compares the header as is.
     return web.Response(body=json.dumps(body).encode(), status=status,
@@ -488,6 +528,9 @@ class FakeDiscord:
                 return _json(body, status, headers)
         if not call.path.startswith(API + "/"):
             return self._not_found()
+        invalid = embed_errors(call.body) if call.method in ("POST", "PATCH") else {}
+        if invalid:
+            return _json({"code": 50035, "errors": invalid, "message": "Invalid Form Body"}, 400)
         problems = component_problems(call.body)
         if problems:
             return _json({"code": 50035, "message": "Invalid Form Body",

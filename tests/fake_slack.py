@@ -93,6 +93,74 @@ ERROR_PAGES = {
 }
 
 
+MAX_BLOCKS = 50  # in a message
+MAX_SECTION_TEXT = 3000
+MAX_IMAGE_URL = 3000
+MAX_ALT_TEXT = 2000
+MAX_BLOCK_ID = 255
+
+
+def _image_errors(block: dict, where: str, unreachable: set[str]) -> list[str]:
+    """What Slack says of an image block: image_url or slack_file (exactly one), alt_text
+    required, the documented lengths, and an image it cannot download."""
+    errors = []
+    has_url, has_file = "image_url" in block, "slack_file" in block
+    if has_url == has_file:
+        errors.append(f"[ERROR] must provide either image_url or slack_file [json-pointer:"
+                      f"{where}]")
+    if has_url:
+        url = block["image_url"]
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            errors.append(f"[ERROR] invalid url [json-pointer:{where}/image_url]")
+        elif len(url) > MAX_IMAGE_URL:
+            errors.append(f"[ERROR] must be less than {MAX_IMAGE_URL + 1} characters "
+                          f"[json-pointer:{where}/image_url]")
+        elif url in unreachable:
+            errors.append(f"[ERROR] downloading image failed [json-pointer:{where}/image_url]")
+    if has_file:
+        file = block["slack_file"]
+        if not isinstance(file, dict) or not (file.get("id") or file.get("url")):
+            errors.append(f"[ERROR] must provide either id or url [json-pointer:"
+                          f"{where}/slack_file]")
+    alt = block.get("alt_text")
+    if not isinstance(alt, str) or not alt:
+        errors.append(f"[ERROR] missing required field: alt_text [json-pointer:{where}]")
+    elif len(alt) > MAX_ALT_TEXT:
+        errors.append(f"[ERROR] must be less than {MAX_ALT_TEXT + 1} characters "
+                      f"[json-pointer:{where}/alt_text]")
+    title = block.get("title")
+    if title is not None and (not isinstance(title, dict) or title.get("type") != "plain_text"):
+        errors.append(f"[ERROR] must be a plain_text object [json-pointer:{where}/title]")
+    return errors
+
+
+def block_errors(blocks: Any, unreachable: set[str] = frozenset()) -> list[str]:
+    """Slack's invalid_blocks messages for the blocks of a message ([] when valid); only the
+    block kinds Nudge posts are checked in depth (section text and image blocks)."""
+    if blocks is None:
+        return []
+    if not isinstance(blocks, list):
+        return ["[ERROR] must be an array [json-pointer:/blocks]"]
+    errors = []
+    if len(blocks) > MAX_BLOCKS:
+        errors.append(f"[ERROR] must contain at most {MAX_BLOCKS} items [json-pointer:/blocks]")
+    for index, block in enumerate(blocks):
+        where = f"/blocks/{index}"
+        if not isinstance(block, dict) or "type" not in block:
+            errors.append(f"[ERROR] missing required field: type [json-pointer:{where}]")
+            continue
+        if len(str(block.get("block_id", ""))) > MAX_BLOCK_ID:
+            errors.append(f"[ERROR] must be less than {MAX_BLOCK_ID + 1} characters "
+                          f"[json-pointer:{where}/block_id]")
+        if block["type"] == "image":
+            errors += _image_errors(block, where, set(unreachable))
+        elif block["type"] == "section" and isinstance(block.get("text"), dict) and \
+                len(block["text"].get("text", "")) > MAX_SECTION_TEXT:
+            errors.append(f"[ERROR] must be less than {MAX_SECTION_TEXT + 1} characters "
+                          f"[json-pointer:{where}/text/text]")
+    return errors
+
+
 def _decode_json_fields(args: dict[str, Any]) -> dict[str, Any]:
     """Form-encoded calls carry blocks and views as JSON strings; tests want the objects."""
     for key in ("blocks", "view", "attachments"):
@@ -139,6 +207,7 @@ class FakeSlack:
         self.usergroups: dict[str, list[str]] = {}
         self.not_member: set[str] = set()  # channels the app was not invited to
         self.archived: set[str] = set()
+        self.unreachable_images: set[str] = set()  # image URLs Slack cannot download
         self.acks: dict[str, dict[str, Any]] = {}  # envelope id -> ack payload
         self.uploads: dict[str, Upload] = {}  # file id -> upload, in the order announced
         self._canned: dict[str, deque[Canned]] = defaultdict(deque)
@@ -268,11 +337,15 @@ class FakeSlack:
             if handler is None:
                 call.status = 0
                 return web.json_response({"ok": False, "error": "unknown_method"})
-            problems = block_problems(args.get("blocks")) if method.startswith("chat.") else []
+            problems = block_errors(args.get("blocks"), self.unreachable_images) \
+                if method in ("chat.postMessage", "chat.update") else []
+            if method.startswith("chat."):
+                problems += block_problems(args.get("blocks"))
             if problems:
                 call.status = 0
-                return web.json_response({"ok": False, "error": "invalid_blocks",
-                                          "errors": problems})
+                call.response = {"ok": False, "error": "invalid_blocks", "errors": problems,
+                                 "response_metadata": {"messages": problems}}
+                return web.json_response(call.response)
             try:
                 call.response = {"ok": True, **handler(args)}
             except Refused as refused:

@@ -22,6 +22,7 @@ from bot.engine.corpus import (
     read_examples,
     same_text_key,
     training_examples,
+    training_files,
 )
 from bot.engine.types import INTENTS
 from tests.conftest import ROOT
@@ -35,8 +36,8 @@ LANGUAGES = ("es", "fr", "de")
 
 def training_texts_by_file() -> dict[str, set[str]]:
     """The normalised texts of every training file that is present, by file name."""
-    return {name: {same_text_key(e.text) for e in read_examples(INTENTS_DIR / name)}
-            for name in TRAIN_FILES if (INTENTS_DIR / name).exists()}
+    return {path.name: {same_text_key(e.text) for e in read_examples(path)}
+            for path in training_files()}
 
 
 def test_the_held_out_sets_are_not_training_files():

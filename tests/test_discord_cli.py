@@ -13,6 +13,7 @@ from handlers.registry import COMMANDS
 from tests.conftest import ROOT
 from tests.discord_helpers import TOKEN, discord_config
 from tests.fake_discord import (
+    ATTACH_FILES,
     EMBED_LINKS,
     READ_MESSAGE_HISTORY,
     SEND_MESSAGES,
@@ -39,13 +40,13 @@ def test_invite_prints_the_oauth_url_with_the_scopes_and_permission_integer():
 
     assert result.returncode == 0, result.stderr
     needed = VIEW_CHANNEL | SEND_MESSAGES | SEND_MESSAGES_IN_THREADS | EMBED_LINKS | \
-        READ_MESSAGE_HISTORY | USE_APPLICATION_COMMANDS
+        ATTACH_FILES | READ_MESSAGE_HISTORY | USE_APPLICATION_COMMANDS
     lines = result.stdout.splitlines()
     assert lines[0] == ("https://discord.com/oauth2/authorize?client_id=123456789012345678"
                         f"&scope=bot+applications.commands&permissions={needed}")
     assert f"permissions: {needed}" in lines
     for label in ("View Channels", "Send Messages", "Send Messages in Threads", "Embed Links",
-                  "Read Message History", "Use Application Commands"):
+                  "Attach Files", "Read Message History", "Use Application Commands"):
         assert f"  - {label}" in lines
     assert "MESSAGE CONTENT INTENT" in result.stdout
 

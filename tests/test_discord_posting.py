@@ -126,8 +126,8 @@ async def test_channels_nudge_cannot_use_are_reported_at_start(tmp_path, clock):
                              (str(fake.locked), "missing_permissions")}
     assert "platforms.discord.listen_channels" in problems[(str(missing), "unknown_channel")]
     assert problems[(str(fake.locked), "missing_permissions")] == (
-        "platforms.discord.review_channel: Nudge lacks Send Messages, Embed Links in "
-        "#announcements")
+        "platforms.discord.review_channel: Nudge lacks Send Messages, Embed Links, Attach Files "
+        "in #announcements")
 
 
 async def test_the_review_channel_gets_embeds_for_any_team_notice(tmp_path, clock):

@@ -53,9 +53,38 @@ def test_a_bad_line_gets_an_error_key_and_the_run_goes_on(config_file):
     assert rows[1] == {"line": 2, "error": "not valid JSON (Expecting value)"}
     assert rows[2]["line"] == 3 and "JSON object" in rows[2]["error"]
     assert rows[3]["id"] == 7 and '"text"' in rows[3]["error"] and "intent" not in rows[3]
-    assert rows[4]["intent"] in INTENTS and "\ufffd" in rows[4]["text"]
+    assert rows[4] == {"line": 5, "error": "not UTF-8 text (byte 17)"}
     assert result.returncode == 1
-    assert b"3 of 5 lines had an error" in result.stderr and b"Traceback" not in result.stderr
+    assert b"4 of 5 lines had an error" in result.stderr and b"Traceback" not in result.stderr
+
+
+def test_no_line_stops_the_run_and_every_output_line_is_strict_json(config_file):
+    good = [json.dumps({"text": f"do you sell rye bread? ({n})"}).encode() for n in range(300)]
+    hostile = {
+        b"[" * 100_000 + b"]" * 100_000: "nested too deeply",
+        b'{"text": "' + b"[" * 900 + b'", "x": ' + b"[" * 900 + b"]" * 900 + b"}":
+            "nested too deeply",
+        b'{"text": "hi \\ud800 there"}': "lone surrogate",
+        b'{"text": "hi", "n": ' + b"9" * 5000 + b"}": "a number too large",
+        b'{"text": "hi", "n": NaN}': "NaN is not allowed",
+        b'{"text": "hi", "n": -Infinity}': "-Infinity is not allowed",
+        b'{"text": "hi", "n": 1e999}': "a number too large",
+        b'{"text": "\xc3\x28 broken"}': "not UTF-8 text",
+    }
+    stdin = b"\n".join(good[:150] + list(hostile) + good[150:]) + b"\n"
+    result = nudge(config_file, "classify", stdin=stdin)
+    lines = result.stdout.decode("utf-8").splitlines()
+    assert len(lines) == 300 + len(hostile)
+
+    def strict(name):
+        raise AssertionError(f"{name} in the output")
+
+    rows = [json.loads(line, parse_constant=strict) for line in lines]
+    assert all(row["intent"] in INTENTS for row in rows[:150] + rows[150 + len(hostile):])
+    for row, reason in zip(rows[150:150 + len(hostile)], hostile.values(), strict=True):
+        assert set(row) == {"line", "error"} and reason in row["error"], row
+    assert result.returncode == 1 and b"Traceback" not in result.stderr
+    assert f"{len(hostile)} of {300 + len(hostile)} lines had an error".encode() in result.stderr
 
 
 def test_suggest_prints_the_intent_stage_and_suggestions(config_file):

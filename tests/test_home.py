@@ -34,10 +34,13 @@ def test_answered_threads_and_past_or_inactive_promotions_are_left_out(ctx, cloc
                                ("paused", "2026-11-25T09:00:00+00:00", "paused")]:
         ctx.db["promotions"].insert({"text": text, "next_run_at": when, "status": status,
                                      "targets": json.dumps([{"platform": "slack",
-                                                             "channel": "C9"}])})
+                                                             "channel": "C9"}]),
+                                     "trigger": json.dumps({"type": "date", "at": when}),
+                                     "timezone": "Europe/London"})
     summary = home.summary(ctx)
     assert summary.waiting == []
     assert [(p.text, p.targets) for p in summary.promotions] == [("soon", (("slack", "C9"),))]
+    assert summary.calendar == [("Tomorrow, Tue 24 Nov", ['09:00 #1 "soon" → slack #C9'])]
     assert summary.figures.customer_messages == 1
 
 
@@ -45,6 +48,6 @@ def test_the_summary_reads_as_plain_text_where_there_is_no_home_screen(ctx):
     _customer_says(ctx, "do you deliver?", "1.1")
     reply = home.summary_reply(home.summary(ctx), ctx.config.zone)
     values = {field.label: field.value for field in reply.fields}
-    assert values["Upcoming promotions"] == "None scheduled."
+    assert values["Next 14 days"] == "None scheduled."
     assert "Alex in C1 since Mon 23 Nov 10:00: do you deliver?" in values["Waiting for a reply"]
     assert values["Last 7 days"].startswith("1 customer message,")

@@ -185,3 +185,20 @@ async def test_clicks_are_written_in_a_batch_within_a_second_and_when_the_server
         assert tracked.db["clicks"].count == 1 and not tracker.pending
         await click(session, base, token, agent="Mozilla/5.0 (iPad)")
     assert tracked.db["clicks"].count == 2  # the last batch, written on the way out
+
+
+def test_nudge_check_says_whether_links_are_tracked_and_where(tmp_path):
+    import yaml
+
+    from tests.cli_helpers import nudge
+
+    off = tmp_path / "off.yaml"
+    off.write_text(yaml.safe_dump(tracking_config(tmp_path, enabled=False).model_dump(
+        mode="json")))
+    assert "links: plain UTM links" in nudge(off, "check").stdout
+    on = tmp_path / "on.yaml"
+    on.write_text(yaml.safe_dump(tracking_config(tmp_path).model_dump(mode="json")))
+    result = nudge(on, "check")
+    assert result.returncode == 0, result.stderr
+    assert (f"links: tracked as {PUBLIC_URL}/r/<token>, redirect served on "
+            "http://127.0.0.1:8088") in result.stdout

@@ -18,44 +18,91 @@ MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
     "sept": 9, "oct": 10, "nov": 11, "dec": 12,
 }
+# Replies are going multilingual: month and day names in Spanish, French and German too.
+# "mayo", "mars" and "mai" are also mayonnaise, a planet and a chocolate bar, so alone they
+# are not read as months; with a day ("3 de mayo", "le 3 mai") they are.
+FOREIGN_MONTHS = {
+    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
+    "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11,
+    "diciembre": 12, "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5,
+    "juin": 6, "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10,
+    "novembre": 11, "décembre": 12, "decembre": 12, "januar": 1, "jänner": 1, "februar": 2,
+    "märz": 3, "maerz": 3, "juni": 6, "juli": 7, "oktober": 10, "dezember": 12,
+}
+AMBIGUOUS_MONTHS = ("mayo", "mars", "mai")
+MONTHS.update(FOREIGN_MONTHS)
 WEEKDAYS = {
     "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
     "sunday": 6, "mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3,
     "fri": 4, "sat": 5, "sun": 6,
 }
-SPELLED = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
-    "forty": 40, "fifty": 50, "sixty": 60, "hundred": 100, "thousand": 1000,
+FOREIGN_WEEKDAYS = {
+    "lunes": 0, "martes": 1, "miércoles": 2, "miercoles": 2, "jueves": 3, "viernes": 4,
+    "sábado": 5, "sabado": 5, "domingo": 6, "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3,
+    "vendredi": 4, "samedi": 5, "dimanche": 6, "montag": 0, "dienstag": 1, "mittwoch": 2,
+    "donnerstag": 3, "freitag": 4, "samstag": 5, "sonnabend": 5, "sonntag": 6,
 }
-RELATIVE_DAYS = ("tomorrow", "tonight", "yesterday", "weekend", "next week", "this week",
-                 "next month", "this month")
-# Words that promise something of value; like a price, they must come from the facts. "free"
-# counts alone, not in "gluten-free", "feel free" or "free to".
-_OFFER_WORDS = re.compile(
-    r"(?<![-\w])(?<!feel )free\b(?![-\w])(?! to\b)|\b(?:discount|coupon|voucher|promo|"
-    r"complimentary|on the house|half[- ]price|refund|money back)",
-    re.IGNORECASE,
-)
-
-_FULL_MONTH = "january|february|march|april|june|july|august|september|october|november|december"
+WEEKDAYS.update(FOREIGN_WEEKDAYS)
+# Numbers written as words. Words that are also common words elsewhere ("once", "quince",
+# "seize", "elf", "un") are left out; a draft that spells a number the facts do not hold is
+# dropped, so the list errs on the side of the words a model really uses for amounts.
+SPELLED = {
+    "zero": 0, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000,
+    "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8, "nueve": 9,
+    "diez": 10, "doce": 12, "docena": 12, "trece": 13, "catorce": 14, "dieciséis": 16,
+    "diecisiete": 17, "dieciocho": 18, "diecinueve": 19, "veinte": 20, "veinticinco": 25,
+    "treinta": 30, "cuarenta": 40, "cincuenta": 50, "sesenta": 60, "setenta": 70,
+    "ochenta": 80, "noventa": 90, "cien": 100, "ciento": 100,
+    "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7, "huit": 8, "neuf": 9, "dix": 10,
+    "onze": 11, "douze": 12, "douzaine": 12, "treize": 13, "quatorze": 14, "quinze": 15,
+    "vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60,
+    "septante": 70, "huitante": 80, "nonante": 90, "cent": 100, "mille": 1000,
+    "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8, "neun": 9,
+    "zehn": 10, "zwölf": 12, "dutzend": 12, "dreizehn": 13, "vierzehn": 14, "fünfzehn": 15,
+    "sechzehn": 16, "siebzehn": 17, "achtzehn": 18, "neunzehn": 19, "zwanzig": 20,
+    "dreißig": 30, "vierzig": 40, "fünfzig": 50, "sechzig": 60, "siebzig": 70, "achtzig": 80,
+    "neunzig": 90, "hundert": 100, "tausend": 1000,
+}
+# German writes 25 as one word ("fünfundzwanzig"); such a word is a number the facts must hold.
+GERMAN_COMPOUND = re.compile(
+    r"\b(?:ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun)und(?:zwanzig|dreißig|vierzig|"
+    r"fünfzig|sechzig|siebzig|achtzig|neunzig)\b", re.IGNORECASE)
+_FOREIGN_MONTHS_ALONE = "|".join(m for m in FOREIGN_MONTHS if m not in AMBIGUOUS_MONTHS)
+_FULL_MONTH = ("january|february|march|april|june|july|august|september|october|november|"
+               "december|" + _FOREIGN_MONTHS_ALONE)
 _SHORT_MONTH = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec"
-_ANY_MONTH = _FULL_MONTH + "|may|" + _SHORT_MONTH.lower()
-_ORD = r"(?:st|nd|rd|th)?"
+_ANY_MONTH = _FULL_MONTH + "|may|mayo|mars|mai|" + _SHORT_MONTH.lower()
+_ORD = r"(?:st|nd|rd|th|er|e|º|°|\.)?"
+_ORDINAL_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20, "thirtieth": 30, "premier": 1, "primero": 1,
+}
 _AMPM = r"(a\.?m\.?|p\.?m\.?)(?![a-z])"
 _AMOUNT = r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?"
 
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _SLASH_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b")
-_MONTH_DAY = re.compile(rf"\b({_ANY_MONTH})\.?\s+(\d{{1,2}}){_ORD}\b", re.IGNORECASE)
-_DAY_MONTH = re.compile(rf"\b(\d{{1,2}}){_ORD}\s+(?:of\s+)?({_ANY_MONTH})\b\.?", re.IGNORECASE)
+_MONTH_DAY = re.compile(rf"\b({_ANY_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b", re.IGNORECASE)
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}}){_ORD}\s*(?:of\s+|de\s+)?({_ANY_MONTH})\b\.?",
+                        re.IGNORECASE)
+_WORD_DAY_MONTH = re.compile(
+    rf"\b(?:the\s+)?({'|'.join(_ORDINAL_WORDS)})(?:[- ](first|second|third|fourth|fifth|sixth|"
+    rf"seventh|eighth|ninth))?\s+(?:of\s+|de\s+)?({_ANY_MONTH})\b", re.IGNORECASE)
 _MONEY_BEFORE = re.compile(rf"([£$€¥])\s?({_AMOUNT})(k\b)?", re.IGNORECASE)
 _MONEY_AFTER = re.compile(
-    rf"\b({_AMOUNT})\s?(pounds?|quid|dollars?|euros?|eur|usd|gbp|pence|p|cents?)\b",
+    rf"\b({_AMOUNT})\s?(pounds?|quid|dollars?|d[óo]lares|euros?|eur|usd|gbp|pence|p|cents?|"
+    r"libras?|livres?)\b",
     re.IGNORECASE,
 )
 _PERCENT = re.compile(
-    r"\b(\d+(?:\.\d+)?|" + "|".join(SPELLED) + r")\s?(?:%|percent\b|per\s?cent\b)",
+    r"\b(\d+(?:[.,]\d+)?|" + "|".join(SPELLED) + r")\s?(?:%|percent\b|per\s?cent\b|"
+    r"por\s?ciento\b|pour\s?cent\b|prozent\b)",
     re.IGNORECASE,
 )
 _CLOCK = re.compile(rf"\b([01]?\d|2[0-4])(?::|h)([0-5]\d)\b\s?(?:{_AMPM})?", re.IGNORECASE)
@@ -65,7 +112,8 @@ _NOON = re.compile(r"\b(noon|midday|midnight)\b", re.IGNORECASE)
 _ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _FULL_WEEKDAY = re.compile(
-    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b", re.IGNORECASE
+    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    + "|".join(FOREIGN_WEEKDAYS) + r")s?\b", re.IGNORECASE
 )
 # Abbreviations are English words too ("sat", "sun", "wed"), so in a draft only the
 # capitalised, stand-alone form counts as a day.
@@ -102,7 +150,7 @@ def _currency(unit: str) -> str:
 
 
 def _minutes(hour: int, minute: int, ampm: str | None) -> int:
-    if ampm:
+    if ampm and hour <= 12:  # "14:00 am Markt" is German for "at the market", not a.m.
         hour = hour % 12 + (12 if ampm.lower().startswith("p") else 0)
     return hour * 60 + minute
 
@@ -112,10 +160,6 @@ def looks_like_code(token: str) -> bool:
     has_letter = any(c.isalpha() for c in token)
     has_digit = any(c.isdigit() for c in token)
     return has_letter and len(token) >= 4 and (has_digit or len(token) >= 5)
-
-
-def offer_words_in(text: str) -> set[str]:
-    return {m.group(0).lower().replace("-", " ") for m in _OFFER_WORDS.finditer(text)}
 
 
 def codes_in(text: str) -> list[str]:
@@ -171,6 +215,11 @@ def extract(text: str, *, trusted: bool = False) -> Claims:
         value = (MONTHS[m[2].lower()], int(m[1]))
         claims.dates.add(value)
         scan.note("date", value, m)
+    for m in scan.take(_WORD_DAY_MONTH):
+        day = _ORDINAL_WORDS[m[1].lower()] + (_ORDINAL_WORDS[m[2].lower()] if m[2] else 0)
+        value = (MONTHS[m[3].lower()], day)
+        claims.dates.add(value)
+        scan.note("date", value, m)
     for m in scan.take(_SLASH_DATE):
         first, second = int(m[1]), int(m[2])
         options = ((second, first), (first, second))  # day/month or month/day
@@ -192,7 +241,7 @@ def extract(text: str, *, trusted: bool = False) -> Claims:
             scan.note("money", money, m)
     for m in scan.take(_PERCENT):
         word = m[1].lower()
-        value = Decimal(SPELLED[word]) if word in SPELLED else _decimal(word)
+        value = Decimal(SPELLED[word]) if word in SPELLED else _decimal(word.replace(",", "."))
         claims.percents.add(value)
         scan.note("percent", value, m)
     for pattern in (_CLOCK, _CLOCK_DOT):
@@ -246,6 +295,10 @@ def _widen(claims: Claims, text: str) -> None:
     for month, day in claims.dates:
         claims.months.add(month)
         claims.days_of_month.add(day)
-    claims.words.update(word for word, n in SPELLED.items() if Decimal(n) in claims.numbers)
+    # "25%" may be spelled "twenty-five per cent": the tens and the units are backed too.
+    parts = {n % 10 for n in claims.numbers if 20 < n < 100} | {
+        n - n % 10 for n in claims.numbers if 20 < n < 100}
+    claims.words.update(word for word, n in SPELLED.items()
+                        if Decimal(n) in claims.numbers or n in parts)
     for part in list(claims.words):
         claims.words.update(re.split(r"[_-]", part))

@@ -1,11 +1,15 @@
 """What an LLM draft must pass before the team sees it: the engine's facts and link, nothing more.
 
-The model only words the reply. Anything it states that could mislead a customer (a price, a
-percentage, a code, a date, an hour, any other number, a promise of something free) must
-already be in the facts the engine decided; otherwise the whole draft is dropped and the
-template reply stays. Links are repaired rather than rejected: any link but the decided catalog
-link (and the links the engine's own reply already carries, such as a second shop's map) is
-removed, and the decided link is put back if the model left it out.
+The model only words the reply. Anything it states that could mislead a customer must already be
+in the facts the engine decided (or in the engine's own reply); otherwise the whole draft is
+dropped and the template reply stays. That covers prices, percentages, numbers (in digits or in
+words, fractions included), codes (in capitals or introduced by "code", "use", "enter"...),
+dates, days, hours and holidays, promises (something free, a discount, a multi-buy deal, a
+refund, price matching, shipping, a guarantee, a rush) and links: any domain or link-like text
+but the decided catalog link and the links the engine's reply already carries is refused,
+however it is disguised ("crumb-deals dot com", "evil[.]ru", a zero-width character inside,
+an ideographic full stop). Checks read the draft as a person sees it (bot.plaintext.visible);
+the decided link is put back if the model left it out. English, Spanish, French and German.
 """
 
 from __future__ import annotations
@@ -15,21 +19,92 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.engine.types import Suggestion
-from bot.llm.facts import RELATIVE_DAYS, SPELLED, Claims, codes_in, extract, offer_words_in
+from bot.llm import concepts
+from bot.llm.facts import GERMAN_COMPOUND, SPELLED, Claims, codes_in, extract
+from bot.plaintext import visible
 
 MAX_REPLY_CHARS = 600  # without the link: a chat reply, not an email
 
-# Bare domains ("deals.shop/x") count as links too. Top-level domains that are also English
-# words ("it", "me", "us") are left out: "box.It's" is a missing space, not a link.
+# Bare domains ("deals.shop/x") count as links too. Top-level domains that are also words
+# ("it", "me", "us", "to", "in", "at", "be", "no") count only with a path after them
+# ("t.me/deals"): "box.It's" is a missing space, not a link.
 _TLDS = (
-    "com|net|org|io|co|uk|eu|de|fr|nl|ca|au|shop|store|online|site|app|dev|info|biz|ly|gl|"
-    "link|page|xyz|example"
+    "com|net|org|io|co|uk|eu|de|fr|nl|es|ca|au|nz|ie|ch|se|dk|fi|pl|pt|br|mx|ar|cl|ru|su|cn|"
+    "jp|kr|hk|tw|sg|tv|cc|ws|gg|ly|gl|tk|ml|ga|cf|gq|pw|top|xyz|club|online|site|shop|store|"
+    "app|dev|info|biz|link|page|click|live|life|fun|icu|vip|pro|win|bid|loan|men|work|buzz|"
+    "rest|email|today|world|deals|sale|gift|gifts|coupons|discount|promo|bargains|cheap|"
+    "ee|ai|sh|fm|gle|ink|one|lol|wtf|cam|ltd|plus|market|money|cash|bet|games|"
+    "example|local|onion|xn--[a-z0-9-]+"
 )
+_WORD_TLDS = "me|us|to|in|at|be|it|is|am|my|so|do|go|no|on|im|an|as|by|id|la|li|lu|md|mu"
+_LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"
 _URL_CHARS = r"[^\s<>()\[\]{}\"'`|]"
 _URL = re.compile(
-    rf"(?:https?://|www\.){_URL_CHARS}+"
-    rf"|\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:{_TLDS})\b(?:/{_URL_CHARS}*)?",
+    rf"(?:https?|hxxps?|h\*\*ps?|ftp)://{_URL_CHARS}+|www\.{_URL_CHARS}+"
+    rf"|(?<![\w@.-])(?:{_LABEL}\.)+(?:{_TLDS})\b(?!['’-])(?:/{_URL_CHARS}*)?"
+    rf"|(?<![\w@.-])(?:{_LABEL}\.)+(?:{_WORD_TLDS})/{_URL_CHARS}*",
     re.IGNORECASE,
+)
+# Ways to write a dot that a person reads as one: "[.]", "(dot)", " dot ", "{punto}", " .com".
+# A spaced dot counts only with a space before it too: "We're open. Shop online" is a sentence.
+_DISGUISED_DOT = re.compile(
+    r"\s*[\[({<]\s*(?:\.|dot|punto|point|punkt)\s*[\])}>]\s*"
+    rf"|\s+(?:dot|d0t|punto|punkt)\s+|(?<=\w)\s+\.\s*(?=(?-i:{_TLDS})\b|(?-i:{_WORD_TLDS})/)",
+    re.IGNORECASE,
+)
+_DISGUISED_SLASH = re.compile(r"\s+slash\s+|\s*[\[(]\s*/\s*[\])]\s*", re.IGNORECASE)
+_HANDLE = re.compile(r"(?<![\w@.])@([A-Za-z0-9_][A-Za-z0-9_.]{1,29})")
+_HASHTAG = re.compile(r"(?<![\w#&])#([^\W\d_]\w{2,})")
+_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+_QUOTE = "\"'“”‘’«»`"
+# A code introduced by a word: "code bakerylove", "promo: VIP", "código dulce".
+_CODE_WORD = (r"(?:(?:promo(?:tional)?|discount|voucher|coupon|gift)\s+codes?|codes?\s+promo|"
+              r"c[óo]digos?(?:\s+(?:de\s+)?(?:descuento|promocional))?|cup[óo]n|"
+              r"gutschein(?:code)?|rabattcode|aktionscode|codes?|coupons?|vouchers?|promo)")
+_CODE_AFTER_WORD = re.compile(
+    rf"\b{_CODE_WORD}\b\s*(?:is|es|est|ist|lautet|[:=\-–])?\s*([{_QUOTE}]?)"
+    rf"([^\s{_QUOTE}.,!?;:()]+)",
+    re.IGNORECASE,
+)
+# A code introduced by an instruction: "Use vip at checkout", "enter bakerylove",
+# "utilisez DOUCEUR en caisse", "gib süß ein". A plain object ("use oat milk") is not a code.
+_CODE_VERB = (r"use|enter|apply|type|redeem|quote|mention|input|add|say|show|usa|utiliza|usad|"
+              r"introduce|ingresa|escribe|aplica|menciona|di|utilisez|utilise|entrez|entre|"
+              r"saisissez|saisis|tapez|tape|indiquez|mentionnez|verwende|verwenden sie|nutze|"
+              r"nutzen sie|gib|geben sie|tippe|nenne|nennen sie")
+_CODE_AFTER_VERB = re.compile(
+    rf"\b({_CODE_VERB})\s+([{_QUOTE}]?)([^\s{_QUOTE}.,!?;:()]+)([{_QUOTE}]?)"
+    rf"(\s*[.!?\n]|\s*$|\s+(?:at|when|in|on|for|to|online|al|à|a|en|bei|beim|im|am|an|und|y|"
+    rf"et|and|ein|para|pour|für|zum|as|como|comme|als|next|la|le|lors)\b)?",
+    re.IGNORECASE,
+)
+_CHATTY_VERBS = frozenset({"say", "show", "add", "mention", "quote", "di", "type"})
+# "We use butter" describes; "use vip" instructs. After these words the verb is not an order.
+_SUBJECTS = frozenset(
+    """we i they you he she it people customers who that which nous je ils elles on wir ich sie
+    man yo nosotros ellos ustedes usted""".split()  # noqa: SIM905 (a word list)
+)
+# "the code for friends is pastrylover": a code named a few words after the word "code".
+_CODE_NAMED_LATER = re.compile(
+    rf"\b{_CODE_WORD}\b[^.!?\n]{{0,30}}?\b(?:is|es|est|ist|lautet)\s*:?\s*([{_QUOTE}]?)"
+    rf"([^\s{_QUOTE}.,!?;:()]+)",
+    re.IGNORECASE,
+)
+_PER_CENT = re.compile(r"\b(?:per|por|pour)\s?(?:cent|ciento)\b")
+# Words that may follow "code" or "use" without being a code themselves.
+_PLAIN_WORDS = frozenset(
+    """
+    a an the your our my this that these those it its at below above here there when if is in
+    on for to and or with will can may works work gets gives takes applies apply expires only
+    valid ends runs lasts
+    also still just already right now link button page form app site website shop store menu
+    order basket cart checkout till counter email number name details address phone same one
+    any every each some all them him her you we us me
+    el la los las lo un una de del tu su sus nuestro nuestra este esta ese esa al en con y o
+    le les une du des votre vos notre nos ce cette ces au aux et ou avec sur
+    der die das den dem ein eine einen ihr ihren ihre unser unseren unsere bei im am und
+    oder mit auf für diesen diese dieses
+    """.split()  # noqa: SIM905 (a word list reads best as words)
 )
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _MARKDOWN_LINK = re.compile(r"\[([^\]\n]{0,200})\]\(\s*([^)\s]+)\s*\)")
@@ -59,10 +134,6 @@ _PROMPT_ECHO = re.compile(
 _TRAILING_PUNCTUATION = ".,;:!?'\")]"
 _PROTECTED = "\ue000"
 _REMOVED = "\ue001"
-_DANGLING = re.compile(
-    rf"(?:\s*\b(?:at|on|via|see|visit|from|here|to|or|and|in)\b)?\s*[:\-–—]?\s*{_REMOVED}",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -113,33 +184,39 @@ def links_in(text: str) -> set[str]:
 
 
 def _links(text: str, allowed: set[str], protector: _Protector) -> tuple[str, list[str]]:
-    """Keep the allowed links, remove every other one; returns the text and what was removed."""
-    removed: list[str] = []
+    """Protect the allowed links; returns the text and every other link found (to refuse)."""
+    foreign: list[str] = []
 
-    def keep_or_remove(link: str, label: str = "") -> str:
+    def keep_or_flag(link: str, label: str = "") -> str:
         url, trailing = _split_trailing(link)
         if url in allowed:
             return (f"{label} " if label else "") + protector.keep(url) + trailing
-        removed.append(url)
-        return _REMOVED + trailing  # a removed link's label goes too: it described the link
+        foreign.append(url)
+        return _REMOVED + trailing
 
-    text = _SLACK_LINK.sub(lambda m: keep_or_remove(m[1], (m[2] or "").strip()), text)
-    text = _MARKDOWN_LINK.sub(lambda m: keep_or_remove(m[2], m[1].strip()), text)
-    text = _URL.sub(lambda m: keep_or_remove(m.group(0)), text)
-    return _close_gaps(text), removed
+    text = _SLACK_LINK.sub(lambda m: keep_or_flag(m[1], (m[2] or "").strip()), text)
+    text = _MARKDOWN_LINK.sub(lambda m: keep_or_flag(m[2], m[1].strip()), text)
+    text = _URL.sub(lambda m: keep_or_flag(m.group(0)), text)
+    return text, foreign
 
 
-def _close_gaps(text: str) -> str:
-    """Remove what pointed at a removed link ("more at", "or"), and sentences left too short."""
-    parts = re.split(r"(?<=[.!?])(\s+)", text)
-    for index, part in enumerate(parts):
-        if _REMOVED not in part:
-            continue
-        part = _DANGLING.sub("", part)
-        if _PROTECTED not in part and len(re.findall(r"\w+", part)) < 3:
-            part = ""
-        parts[index] = part
-    return "".join(parts)
+def _host(link: str) -> str:
+    host = re.sub(r"^[a-z][a-z0-9+.*-]*://", "", link.lower()).split("/")[0].split("?")[0]
+    return host.split("@")[-1].split(":")[0].removeprefix("www.")
+
+
+def _disguised_link(text: str, allowed_hosts: set[str]) -> str | None:
+    """A domain a plain link check would miss ("evil dot com", "evil[.]ru"), if any.
+
+    The text is read with every disguised dot made a dot; a bare mention of the host of an
+    allowed link (the shop's own domain) is fine, anything else is refused.
+    """
+    plain = _DISGUISED_SLASH.sub("/", _DISGUISED_DOT.sub(".", text))
+    for match in _URL.finditer(plain):
+        link = _split_trailing(match.group(0))[0]
+        if _host(link) not in allowed_hosts or "/" in link.split("://")[-1]:
+            return link
+    return None
 
 
 def _repeats_itself(text: str) -> bool:
@@ -189,29 +266,64 @@ def _invented(draft: Claims, known: Claims) -> str | None:
     return None
 
 
-def _unbacked_code(text: str, known: Claims) -> str | None:
+def _known_codes(known_text: str) -> set[str]:
+    """The codes the facts give: in capitals, or named after the word "code"."""
+    codes = {code.lower() for code in codes_in(known_text.upper())}
+    codes.update(m[2].lower() for m in _CODE_AFTER_WORD.finditer(known_text))
+    return codes
+
+
+def _made_up(token: str, known_codes: set[str]) -> bool:
+    lowered = token.lower()
+    return lowered not in known_codes and lowered not in _PLAIN_WORDS and not lowered.isdigit()
+
+
+def _preceding_word(text: str, index: int) -> str:
+    """The word just before `index` in the same sentence ("" at a sentence's start)."""
+    sentence = re.split(r"[.!?\n\ue000-\uf8ff]", text[max(0, index - 30):index])[-1]
+    words = re.findall(r"[\w'’]+", sentence)
+    return words[-1].lower() if words else ""
+
+
+def _unbacked_code(text: str, known: Claims, known_text: str) -> str | None:
+    """A code the facts do not give: in capitals, after "code", or after "use", "enter"..."""
     for code in codes_in(text):
         if code.lower() not in known.words:
             return f"a code not in the facts: {code}"
-    for match in re.finditer(
-        r"\b(?:code|coupon|voucher|promo)\s*(?:is\s*|:\s*)?[\"'“‘]?([A-Za-z0-9][\w-]{2,})", text
-    ):
-        token = match[1]
-        if any(c.isdigit() or c.isupper() for c in token) and token.lower() not in known.words:
+    known_codes = _known_codes(known_text)
+    for pattern in (_CODE_AFTER_WORD, _CODE_NAMED_LATER):
+        for match in pattern.finditer(text):
+            if _made_up(match[2], known_codes):
+                return f"a code not in the facts: {match[2]}"
+    for match in _CODE_AFTER_VERB.finditer(text):
+        if _preceding_word(text, match.start()) in _SUBJECTS:
+            continue
+        verb, opening, token, closing, ending = match.groups()
+        # "come say hi!" ends a sentence too: after a chatty verb only a place makes it a code.
+        ends_well = ending is not None and (verb.lower() not in _CHATTY_VERBS
+                                            or ending.strip() not in ("", ".", "!", "?"))
+        looks_made_up = (bool(opening or closing) or ends_well
+                         or any(c.isdigit() for c in token) or any(c.isupper() for c in token[1:]))
+        if looks_made_up and _made_up(token, known_codes) and token.lower() not in known.words:
             return f"a code not in the facts: {token}"
+    for tag in _HASHTAG.findall(text):
+        if tag.lower() not in known.words:
+            return f"a hashtag not in the facts: #{tag}"
     return None
 
 
 def _unbacked_words(text: str, known: Claims, known_text: str) -> str | None:
-    lowered = text.lower()
-    for phrase in RELATIVE_DAYS:
-        if re.search(rf"\b{phrase}s?\b", lowered) and phrase not in known_text:
-            return f"a day not in the facts: {phrase}"
-    for word in sorted(offer_words_in(text) - offer_words_in(known_text)):
-        return f"a promise not in the facts: {word}"
+    """A promise, a day or a number in words that the known text does not back."""
+    problem = concepts.unbacked(text, known_text)
+    if problem:
+        return problem
+    lowered = _PER_CENT.sub(" ", text.lower())
     for word in SPELLED:
         if re.search(rf"\b{word}\b", lowered) and word not in known.words:
             return f"a number not in the facts: {word}"
+    for match in GERMAN_COMPOUND.finditer(text):
+        if match.group(0).lower() not in known.words:
+            return f"a number not in the facts: {match.group(0)}"
     return None
 
 
@@ -222,9 +334,14 @@ def check_draft(draft: str, suggestion: Suggestion, *, context: Iterable[str] = 
     `context` holds other trusted wording the reply may repeat (the brand's name and sign-off).
     `cut_off` is true when the server stopped at max_tokens, so the draft ends mid-sentence.
     """
+    if len(draft) > max_chars * 4 + 2000:  # long before reading it: no pattern runs on a flood
+        return Verdict(None, f"the answer is too long ({len(draft)} characters)")
     text = unwrap(draft)
     if cut_off:
         return Verdict(None, "the answer was cut off at max_tokens")
+    if _BIDI.search(text):
+        return Verdict(None, "the answer hides text-direction controls")
+    text = visible(text, keep_emoji_joiners=True).strip()
     if not text:
         return Verdict(None, "the answer is empty")
     if _REFUSAL.search(text):
@@ -232,23 +349,33 @@ def check_draft(draft: str, suggestion: Suggestion, *, context: Iterable[str] = 
     protector = _Protector()
     text = _MENTION.sub("", text)
     known_sources = [*suggestion.facts, suggestion.cta_label or "", suggestion.text, *context]
-    known_text = _URL.sub(" ", "\n".join(known_sources)).lower()
+    known_raw = visible("\n".join(known_sources))
+    known_text = _URL.sub(" ", known_raw).lower()
     for email in set(_EMAIL.findall(text)):
-        if email.lower() not in known_text:
+        if email.lower() not in known_raw.lower():
             return Verdict(None, f"an email address not in the facts: {email}")
         text = text.replace(email, protector.keep(email))
     allowed_links = links_in(suggestion.text) | ({suggestion.cta_url} - {None})
-    text, removed = _links(text, allowed_links, protector)
-    echo = _PROMPT_ECHO.search(text)
+    text, foreign = _links(text, allowed_links, protector)
+    if foreign:
+        return Verdict(None, f"a link not in the catalog: {foreign[0][:80]}")
+    checked = visible(text)  # emoji joiners out too: nothing may hide between two letters
+    hidden = _disguised_link(checked, {_host(link) for link in allowed_links})
+    if hidden:
+        return Verdict(None, f"a link not in the catalog: {hidden[:80]}")
+    for handle in _HANDLE.findall(checked):
+        if f"@{handle.lower()}" not in known_raw.lower():
+            return Verdict(None, f"a social media handle not in the facts: @{handle}")
+    echo = _PROMPT_ECHO.search(checked)
     if echo:
         return Verdict(None, f"the answer echoes the prompt: {echo.group(0)}")
-    if _repeats_itself(text):
+    if _repeats_itself(checked):
         return Verdict(None, "the answer repeats itself")
     known = extract(known_text, trusted=True)
     problem = (
-        _unbacked_code(text, known)
-        or _invented(extract(text), known)
-        or _unbacked_words(text, known, known_text)
+        _unbacked_code(checked, known, known_text)
+        or _invented(extract(checked), known)
+        or _unbacked_words(checked, known, known_text)
     )
     if problem:
         return Verdict(None, problem)
@@ -256,14 +383,12 @@ def check_draft(draft: str, suggestion: Suggestion, *, context: Iterable[str] = 
     if len(text) > max_chars:
         return Verdict(None, f"the answer is too long ({len(text)} characters)")
     if not text.replace(_PROTECTED, "").strip():
-        return Verdict(None, "nothing is left once links are removed")
+        return Verdict(None, "nothing is left but the link")
     text = protector.restore(text)
     for code in codes_in(_URL.sub(" ", suggestion.text)):
         if code not in text:
             return Verdict(None, f"the answer dropped the code {code}")
-    text = with_cta(text, suggestion)
-    note = f"removed {len(removed)} link(s) not in the catalog" if removed else ""
-    return Verdict(text, note)
+    return Verdict(with_cta(text, suggestion))
 
 
 def with_cta(text: str, suggestion: Suggestion) -> str:

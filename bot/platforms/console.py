@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bot.config import Config, Secrets
+from bot.promotions import images
 from handlers import conversation, corrections
 from handlers.types import Image, Post, Reply, Request
 
@@ -193,6 +194,8 @@ class ConsoleAdapter:
     async def post(self, post: Post) -> str:
         where = f"@{post.direct_user}" if post.direct_user is not None else f"#{post.channel}"
         self.say(f"[Nudge → {where}] {post.text}")
+        if post.image_url:
+            self.say(images.console_line(post.image_url, post.image_alt))
         if post.image is not None:
             self.say(f"[chart saved: {self.save_image(post.image)}]")
         return self._next_id()

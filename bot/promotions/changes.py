@@ -20,7 +20,7 @@ LIMIT_WORDS = frozenset({"until", "times"})
 
 
 def _changeable(promotion: Promotion) -> None:
-    if promotion.status in ("cancelled", "finished"):
+    if promotion.status in ("cancelled", "finished", "rejected"):
         raise PromotionError(f"Promotion #{promotion.id} is {promotion.status}; add a new one "
                              "instead.")
 
@@ -70,3 +70,39 @@ def change_limits(db: sqlite_utils.Database, promotion_id: int | str,
         changes["max_runs"] = promotion.runs + times
     return _change(db, promotion, actor, "promotion.reschedule", now, changes,
                    before=promotion.schedule, after=changes["schedule"])
+
+
+def approve(db: sqlite_utils.Database, promotion_id: int | str, actor: Actor,
+            now: datetime) -> Promotion:
+    """A manager approves a draft: it is scheduled from its first run still ahead."""
+    promotion = _draft(db, promotion_id)
+    following = promotion.next_run_at
+    if following is not None and following <= now:
+        following = next_after(promotion.trigger(), following, now) if promotion.recurring \
+            else None
+    if following is not None and promotion.ends_at and following > promotion.ends_at:
+        following = None
+    if following is None:
+        raise PromotionError(f"Promotion #{promotion.id}'s time passed while it waited for "
+                             f"approval: give it a new one first, `/nudge promo edit "
+                             f"{promotion.id} at tomorrow 9am`, then approve it.")
+    who = f"{actor.platform}:{actor.user}"
+    return _change(db, promotion, actor, "promotion.approve", now,
+                   {"status": "active", "next_run_at": iso(following), "approved_by": who},
+                   next_run=iso(following))
+
+
+def reject(db: sqlite_utils.Database, promotion_id: int | str, actor: Actor, now: datetime,
+           reason: str = "") -> Promotion:
+    """A manager rejects a draft: it is never scheduled."""
+    promotion = _draft(db, promotion_id)
+    return _change(db, promotion, actor, "promotion.reject", now,
+                   {"status": "rejected", "next_run_at": None}, reason=reason[:300])
+
+
+def _draft(db: sqlite_utils.Database, promotion_id: int | str) -> Promotion:
+    promotion = get(db, promotion_id)
+    if promotion.status != "draft":
+        raise PromotionError(f"Promotion #{promotion.id} is {promotion.status}, not a draft "
+                             "waiting for approval.")
+    return promotion

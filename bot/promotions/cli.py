@@ -9,6 +9,7 @@ reason on stderr: 2 for a misused command, 1 for a request that cannot be done.
 from __future__ import annotations
 
 import getpass
+from datetime import timedelta
 
 import click
 
@@ -20,6 +21,8 @@ from handlers.context import Context
 from handlers.promotions import perform
 from handlers.router import UsageError
 
+ICS_DAYS = 90  # how far ahead `--ics` looks by default
+
 
 def _actor() -> Actor:
     try:
@@ -28,13 +31,17 @@ def _actor() -> Actor:
         return Actor("cli", "local")
 
 
-def _default_platform(config) -> str:
-    """Where channels without a prefix live: the platform `nudge run` would start."""
+def _started_platforms(config) -> list[str]:
+    """The platforms `nudge run` would start with this config and environment."""
     from bot.app import plan_platforms
     from bot.config import Secrets
 
-    started = [plan.name for plan in plan_platforms(config, Secrets.from_env()) if plan.start]
-    return next((name for name in started if name != "console"), "console")
+    return [plan.name for plan in plan_platforms(config, Secrets.from_env()) if plan.start]
+
+
+def _default_platform(config) -> str:
+    """Where channels without a prefix live: the platform `nudge run` would start."""
+    return next((name for name in _started_platforms(config) if name != "console"), "console")
 
 
 def _run(click_ctx: click.Context, action: str, words: list[str],
@@ -42,7 +49,7 @@ def _run(click_ctx: click.Context, action: str, words: list[str],
     config = get_config(click_ctx)
     db = open_db(config.storage.path)
     try:
-        ctx = Context(config=config, db=db)
+        ctx = Context(config=config, db=db, extras={"platforms": _started_platforms(config)})
         reply = perform(action, words, ctx, _actor(), platform or _default_platform(config))
     except UsageError as error:
         raise click.UsageError(str(error)) from None
@@ -116,3 +123,32 @@ def edit(ctx: click.Context, promotion_id: str, words: tuple[str, ...]) -> None:
 
 
 _single("send-now", "Post a promotion once now, as a test (queued for the running Nudge).")
+
+
+@promo.command(name="calendar")
+@click.argument("span", required=False, default="week",
+                type=click.Choice(["week", "fortnight", "month"]))
+@click.option("--ics", is_flag=True, help="Write an iCalendar file to standard output instead "
+                                          "(one event per post), for Google Calendar or Outlook.")
+@click.option("--days", type=click.IntRange(1, 366), default=None,
+              help="How many days ahead (default: the span; 90 with --ics).")
+@click.pass_context
+def calendar_(ctx: click.Context, span: str, ics: bool, days: int | None) -> None:
+    """The coming posts day by day: nudge promo calendar month; --ics > promotions.ics"""
+    if not ics:
+        if days is not None:
+            raise click.UsageError("--days goes with --ics; the text calendar takes week, "
+                                   "fortnight or month.")
+        _run(ctx, "calendar", [span])
+        return
+    from bot.promotions.agenda import coming_posts, to_ics
+    from bot.storage import utc_now
+
+    config = get_config(ctx)
+    db = open_db(config.storage.path)
+    try:
+        now = utc_now()
+        posts = coming_posts(db, now, now + timedelta(days=days or ICS_DAYS))
+    finally:
+        db.conn.close()
+    click.echo(to_ics(posts, name=f"{config.brand.name} promotions", now=now), nl=False)

@@ -1,7 +1,7 @@
 """The words of `promo add`, split into text, target channels, schedule, CTA and offer.
 
     "<text>" [| "<other wording>" ...] in #channel[, #other] at <when> [every ...]
-             [until ...] [times N] [tz Zone] [cta <id>] [offer <id>]
+             [until ...] [times N] [tz Zone] [cta <id>] [offer <id>] [image <url>]
 
 The schedule words go to bot.scheduling.timeparse unchanged, so reminders read times the same
 way. Words arrive already split like a shell would (quoted text is one word).
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from bot.promotions.store import PromotionError, Target, parse_target
 
 SCHEDULE_WORDS = frozenset({"at", "every", "on", "cron", "until", "times", "tz", "in"})
-CATALOG_WORDS = frozenset({"cta", "offer"})
+CATALOG_WORDS = frozenset({"cta", "offer", "image"})
 EXAMPLE = '`promo add "10% off all loaves today" in #customers at tomorrow 9am`'
 
 
@@ -26,6 +26,7 @@ class AddArgs:
     cta_id: str | None = None
     offer_id: str | None = None
     other_wordings: tuple[str, ...] = ()  # `"A" | "B"`: an A/B test of the wordings
+    image_url: str | None = None  # `image <url>`, checked by bot/promotions/images.py
 
 
 def split_wordings(words: list[str]) -> tuple[list[str], list[str]]:
@@ -70,6 +71,8 @@ def parse_add(words: list[str], default_platform: str) -> AddArgs:
     while index < len(rest):
         word = rest[index].lower()
         if word in CATALOG_WORDS:
+            if index + 1 >= len(rest) and word == "image":
+                raise PromotionError("Say which image: `image https://example.com/pies.jpg`.")
             if index + 1 >= len(rest):
                 raise PromotionError(f"Say which {word}: `{word} <id>` with an id from the "
                                      "catalog in the config.")
@@ -79,4 +82,5 @@ def parse_add(words: list[str], default_platform: str) -> AddArgs:
         schedule_words.append(rest[index])
         index += 1
     return AddArgs(text, split_targets(target_words, default_platform), schedule_words,
-                   catalog.get("cta"), catalog.get("offer"), tuple(wordings[1:]))
+                   catalog.get("cta"), catalog.get("offer"), tuple(wordings[1:]),
+                   catalog.get("image"))

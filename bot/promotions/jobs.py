@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
+from bot.promotions.images import alt_text
 from bot.promotions.render import cta_url, render_promotion
 from bot.promotions.store import Promotion
 from bot.promotions.variants import variant_for
@@ -138,7 +139,9 @@ class PromotionJobs(TableJobs):
         text = render_promotion(self.config, promotion, key.platform, day, variant=variant,
                                 url=url)
         return Delivery(
-            id=delivery_id, key=key, post=Post(key.platform, key.target, text),
+            id=delivery_id, key=key,
+            post=Post(key.platform, key.target, text, image_url=promotion.image_url or "",
+                      image_alt=alt_text(promotion.text, promotion.image_name)),
             label=f"promotion #{promotion.id}",
             retry_hint=f"Fix the cause, then `/nudge promo send-now {promotion.id}` posts it "
                        "again.",

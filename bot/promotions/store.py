@@ -21,10 +21,16 @@ from bot.scheduling.triggers import next_after
 from bot.storage import iso, transaction
 
 MAX_TEXT = 1500  # leaves room for the offer, link and sign-off within Discord's 2,000
+MAX_TARGETS = 20  # more than this is a broadcast to the whole workspace, not a promotion
 PLATFORMS = ("console", "slack", "discord")
-STATUSES = ("active", "paused", "cancelled", "finished")
+STATUSES = ("active", "paused", "cancelled", "finished", "draft", "rejected")
 _CHANNEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
 _MENTION = re.compile(r"^<#([A-Za-z0-9]+)(?:\|[^>]*)?>$")  # Slack and Discord channel mentions
+# Slack ids of people (U…, W…) and of direct-message conversations (D…): posting there writes
+# to one person. Channel names are lower case on Slack, so an upper-case id is never a name.
+_SLACK_PERSON = re.compile(r"[UWD][A-Z0-9]{6,}")
+CHANNELS_ONLY = ("promotions and reminders go to channels only (a reminder to yourself is "
+                 "`remind me`)")
 
 
 class PromotionError(Exception):
@@ -37,6 +43,7 @@ class Actor:
 
     platform: str
     user: str
+    manager: bool = True  # in `team.managers` (the command line acts as one)
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,9 @@ def parse_target(text: str, default_platform: str) -> Target:
     if not _CHANNEL.fullmatch(channel):
         raise PromotionError(f'"{text}" is not a channel: write `#name` or the channel id, '
                              "such as `#C0123ABCD` on Slack or `#123456789012345678` on Discord.")
+    if _SLACK_PERSON.fullmatch(channel):  # on the console too: it stands in for Slack
+        raise PromotionError(f'"{text}" is a person or a direct message, not a channel: '
+                             f"{CHANNELS_ONLY}. Write a channel such as `#C0123ABCD`.")
     if platform == "discord" and not channel.isdigit():
         raise PromotionError(f'Discord channels are given by id, not name ("{channel}"): turn on '
                              "Developer Mode, right-click the channel, Copy Channel ID.")
@@ -89,6 +99,11 @@ class Promotion(ScheduledRow):
     max_runs: int | None
     ends_at: datetime | None
     variants: tuple[str, ...] = ()  # two or more wordings under test; () for one text
+    # An image posted with it: an http(s) URL, or "slack-file:F0123" (uploaded in the Slack
+    # modal); see bot/promotions/images.py. image_name is its file name or description.
+    image_url: str | None = None
+    image_name: str | None = None
+    approved_by: str | None = None  # who approved a draft (`promotions.require_approval`)
 
     @property
     def wordings(self) -> tuple[str, ...]:
@@ -111,8 +126,18 @@ class Promotion(ScheduledRow):
             last_run_at=when("last_run_at"), runs=row["runs"] or 0,
             max_runs=row["max_runs"] or None, ends_at=when("ends_at"),
             variants=tuple(json.loads(row.get("variants") or "[]")),
+            image_url=row.get("image_url") or None, image_name=row.get("image_name") or None,
+            approved_by=row.get("approved_by") or None,
         )
 
+
+
+def refuse_people(db: sqlite_utils.Database, targets: list[Target]) -> None:
+    """Refuse a target that is a customer's own id: a post there is a direct message to them."""
+    for target in targets:
+        if db["customers"].count_where("platform = ? and user_id = ?",
+                                       [target.platform, target.channel]):
+            raise PromotionError(f"{target} is a customer, not a channel: {CHANNELS_ONLY}.")
 
 
 def get(db: sqlite_utils.Database, promotion_id: int | str) -> Promotion:
@@ -166,7 +191,8 @@ def _check_catalog(config: Config, cta_id: str | None, offer_id: str | None,
 def add(db: sqlite_utils.Database, config: Config, *, text: str, targets: list[Target],
         schedule: Schedule, schedule_text: str, actor: Actor, now: datetime,
         cta_id: str | None = None, offer_id: str | None = None,
-        other_wordings: tuple[str, ...] = ()) -> Promotion:
+        other_wordings: tuple[str, ...] = (), image_url: str | None = None,
+        image_name: str | None = None, status: str = "active") -> Promotion:
     text = _check_text(text)
     wordings = [text, *(_check_text(wording) for wording in other_wordings)]
     if len(set(wordings)) != len(wordings):
@@ -174,8 +200,12 @@ def add(db: sqlite_utils.Database, config: Config, *, text: str, targets: list[T
                              "wordings.")
     if not targets:
         raise PromotionError("Say where to post it: `in #channel` (several: `in #a, #b`).")
-    cta_id = _check_catalog(config, cta_id, offer_id, schedule)
     unique = list(dict.fromkeys(targets))
+    if len(unique) > MAX_TARGETS:
+        raise PromotionError(f"That is {len(unique)} channels; a promotion goes to at most "
+                             f"{MAX_TARGETS}. Split it into several promotions.")
+    refuse_people(db, unique)
+    cta_id = _check_catalog(config, cta_id, offer_id, schedule)
     row = {
         "text": text,
         "targets": json.dumps([{"platform": t.platform, "channel": t.channel} for t in unique]),
@@ -184,7 +214,7 @@ def add(db: sqlite_utils.Database, config: Config, *, text: str, targets: list[T
         "timezone": schedule.timezone,
         "cta_id": cta_id,
         "offer_id": offer_id,
-        "status": "active",
+        "status": status,
         "created_by": f"{actor.platform}:{actor.user}",
         "created_at": iso(now),
         "updated_at": iso(now),
@@ -193,6 +223,8 @@ def add(db: sqlite_utils.Database, config: Config, *, text: str, targets: list[T
         "max_runs": schedule.max_runs,
         "ends_at": iso(schedule.ends_at) if schedule.ends_at else None,
         "variants": json.dumps(wordings, ensure_ascii=False) if len(wordings) > 1 else None,
+        "image_url": image_url,
+        "image_name": image_name,
     }
     with transaction(db):
         columns = ", ".join(row)
@@ -201,7 +233,9 @@ def add(db: sqlite_utils.Database, config: Config, *, text: str, targets: list[T
                                   list(row.values())).lastrowid
         _audit(db, actor, "promotion.add", promotion_id, now, text=text,
                targets=[str(t) for t in unique], schedule=schedule_text,
-               first_run=row["next_run_at"], cta=cta_id, offer=offer_id)
+               first_run=row["next_run_at"], cta=cta_id, offer=offer_id,
+               **({"image": image_url} if image_url else {}),
+               **({"status": status} if status != "active" else {}))
     return get(db, promotion_id)
 
 

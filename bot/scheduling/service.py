@@ -130,6 +130,7 @@ class SchedulerService:
         self._inflight: set[asyncio.Task] = set()
         self._data_version: int | None = None
         self._once = 0
+        self._told: set[asyncio.Task] = set()  # notices under way (see tell_team)
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -293,6 +294,23 @@ class SchedulerService:
         job_id = f"nudge:once:{self._once}"
         self.scheduler.add_job(_run_once, DateTrigger(), args=(self, work, args), id=job_id)
         return job_id
+
+    def tell_team(self, reply: Reply, platform: str | None = None) -> None:
+        """Show `reply` in the review channel soon, from a synchronous handler: at once in the
+        running event loop (the chat adapters' own), else as a one-off job."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.run_once(self.notify, reply, platform)
+            return
+
+        async def tell() -> None:
+            with self.under_way():
+                await self.notify(reply, platform)
+
+        task = loop.create_task(tell())
+        self._told.add(task)
+        task.add_done_callback(self._told.discard)
 
     async def run_due(self, now: datetime | None = None) -> int:
         """Fire every job whose next run has come by the service clock, as the running

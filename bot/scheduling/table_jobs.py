@@ -83,11 +83,15 @@ class ScheduledRow:
 def numbered_row(db: sqlite_utils.Database, table: str, ref: int | str, noun: str, hint: str,
                  error: type[Exception]) -> dict:
     """The row a person means by "3" or "#3", or `error` saying how to find the right number."""
+    text = str(ref).strip().removeprefix("#")
+    if text.isascii() and text.isdigit() and len(text) > 19:
+        # Beyond SQLite's integers (and maybe Python's int parsing limit): no such row.
+        raise error(f"There is no {noun} #{text[:20]}…. {hint}")
     try:
-        number = int(str(ref).lstrip("#"))
+        number = int(text)
     except ValueError:
-        raise error(f'"{ref}" is not a {noun} number: write it like `3`. {hint}') from None
-    rows = list(db[table].rows_where("id = ?", [number]))
+        raise error(f'"{text[:40]}" is not a {noun} number: write it like `3`. {hint}') from None
+    rows = list(db[table].rows_where("id = ?", [number])) if 0 < number < 2 ** 63 else []
     if not rows:
         raise error(f"There is no {noun} #{number}. {hint}")
     return rows[0]

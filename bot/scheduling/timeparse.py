@@ -31,7 +31,7 @@ from bot.scheduling.moments import (
     when_examples,
 )
 from bot.scheduling.recurrence import EVERY_EXAMPLES, complete, parse_recurrence
-from bot.scheduling.triggers import build_trigger, first_fire
+from bot.scheduling.triggers import build_trigger, first_fire, shortest_gap
 
 __all__ = ["Schedule", "ScheduleError", "describe_time", "parse_schedule", "parse_time_of_day",
            "parse_when", "parse_zone"]
@@ -166,7 +166,19 @@ def parse_schedule(words: Sequence[str] | str, now: datetime, zone: ZoneInfo | s
         raise ScheduleError(f"This schedule ends ({end}) before it ever runs. Put the end after "
                             f"the first run, such as `until {_later_day(after, now, zone)}`, or "
                             "drop `until`.")
+    if spec["type"] == "cron":
+        _check_cron_gap(spec, zone, first, min_interval)
     return Schedule(spec, zone.key, first.astimezone(zone), ends_at, max_runs)
+
+
+def _check_cron_gap(spec: dict[str, Any], zone: ZoneInfo, first: datetime,
+                    min_interval: timedelta) -> None:
+    """A cron expression obeys the same floor as `every`: its next runs are never closer."""
+    gap = shortest_gap(build_trigger(spec, zone), first, below=min_interval)
+    if gap is not None and gap < min_interval:
+        raise ScheduleError(f"That cron expression has runs only {_gap(gap)} apart; the shortest "
+                            f"gap here is {_gap(min_interval)}. Use fewer minutes or hours, such "
+                            'as `cron "0 9 * * 1-5"`.')
 
 
 def parse_limits(words: Sequence[str] | str, now: datetime, zone: ZoneInfo | str, *,
@@ -192,7 +204,11 @@ def _later_day(after: datetime, now: datetime, zone: ZoneInfo) -> str:
 
 def _gap(delta: timedelta) -> str:
     minutes = int(delta.total_seconds() // 60)
-    return f"{minutes // 60} hour(s)" if minutes % 60 == 0 else f"{minutes} minutes"
+    if minutes < 1:
+        return f"{int(delta.total_seconds())} seconds"
+    if minutes % 60 == 0:
+        return f"{minutes // 60} hour(s)"
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
 
 
 def _parse_until(options: dict[str, list[str]], now: datetime, zone: ZoneInfo) -> datetime | None:

@@ -135,6 +135,27 @@ def plan_due(trigger: BaseTrigger, due: datetime, now: datetime, grace: timedelt
     return DueRun(latest, count, lateness, lateness <= grace, following)
 
 
+def shortest_gap(trigger: BaseTrigger, first: datetime, *, runs: int = 2000,
+                 horizon: timedelta = timedelta(days=400),
+                 below: timedelta | None = None) -> timedelta | None:
+    """The shortest time between two consecutive runs among the next `runs` from `first`.
+
+    A cron expression's gaps repeat within every day it matches, so a year of runs (bounded by
+    `runs`) shows its shortest one; the scan stops early once a gap under `below` is seen.
+    None when the trigger runs fewer than twice.
+    """
+    shortest: timedelta | None = None
+    previous, fire, count = first, next_fire(trigger, first), 1
+    while fire is not None and count < runs and fire - first <= horizon:
+        gap = fire - previous
+        if shortest is None or gap < shortest:
+            shortest = gap
+            if below is not None and gap < below:
+                break
+        previous, fire, count = fire, next_fire(trigger, fire), count + 1
+    return shortest
+
+
 def upcoming(trigger: BaseTrigger, first: datetime | None, count: int,
              ends_at: datetime | None = None) -> list[datetime]:
     """The next `count` fire times from `first` (inclusive), for previews."""

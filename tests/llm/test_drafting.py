@@ -75,14 +75,11 @@ async def test_a_customer_cannot_close_the_untrusted_block_early(
                                                          "customer_message")
 
 
-async def test_an_invented_link_is_stripped_and_the_rest_of_the_draft_used(
-        drafter, fake_llm, config_with_llm):
+async def test_an_invented_link_falls_back_to_the_template(drafter, fake_llm, config_with_llm):
     fake_llm.reply = ("Use AUTUMN10 for 10% off your first pastry box! Full menu at "
                       f"https://crumb-menu.example/all. Claim it: {OFFER_URL}")
     result = await improve(drafter, config_with_llm)
-    assert result.source == "llm"
-    assert "crumb-menu" not in result.text
-    assert result.text == f"Use AUTUMN10 for 10% off your first pastry box! Claim it: {OFFER_URL}"
+    assert result == offer_suggestion()
 
 
 @pytest.mark.parametrize(

@@ -37,27 +37,22 @@ def test_hours_may_be_reworded_but_not_changed():
     assert not verdict.accepted and "7pm" in verdict.reason
 
 
-def test_a_link_that_is_not_the_decided_one_is_removed_and_the_decided_one_kept():
-    draft = (f"Use AUTUMN10 for 10% off your first pastry box! More at www.crumbs-deals.com, "
-             f"crumbs.shop/win or https://bit.ly/xyz. Claim it here: {OFFER_URL}")
+@pytest.mark.parametrize("link", [
+    "www.crumbs-deals.com", "crumbs.shop/win", "https://bit.ly/xyz",
+    "https://crumbandco.example/offers/autumn",  # the catalog link without its utm tags
+    "<https://evil.example/win|win big>", "[claim it](https://evil.example/claim)",
+])
+def test_a_draft_with_any_link_but_the_decided_one_falls_back_to_the_template(link):
+    draft = f"Use AUTUMN10 for 10% off your first pastry box! More at {link}. Claim: {OFFER_URL}"
     verdict = check_draft(draft, offer_suggestion())
-    assert verdict.text == (f"Use AUTUMN10 for 10% off your first pastry box! Claim it here: "
-                            f"{OFFER_URL}")
-    assert "removed 3 link(s)" in verdict.reason
+    assert not verdict.accepted and "a link not in the catalog" in verdict.reason
 
 
-def test_the_catalog_link_without_its_utm_tags_counts_as_another_link():
-    draft = "Use AUTUMN10 for 10% off your first pastry box: https://crumbandco.example/offers/autumn"
-    verdict = check_draft(draft, offer_suggestion())
-    assert verdict.text == ("Use AUTUMN10 for 10% off your first pastry box.\n"
-                            f"Get 10% off your first box: {OFFER_URL}")
-
-
-def test_markdown_and_slack_links_are_unwrapped_and_checked_the_same_way():
-    draft = (f"Use AUTUMN10 for 10% off your first pastry box: [claim it]({OFFER_URL}) or "
-             "<https://evil.example/win|win big>.")
-    verdict = check_draft(draft, offer_suggestion())
-    assert verdict.text == f"Use AUTUMN10 for 10% off your first pastry box: claim it {OFFER_URL}."
+def test_markdown_and_slack_forms_of_the_decided_link_are_unwrapped():
+    for draft in (f"Use AUTUMN10 for 10% off your first pastry box: [claim it]({OFFER_URL}).",
+                  f"Use AUTUMN10 for 10% off your first pastry box: <{OFFER_URL}|claim it>."):
+        expected = f"Use AUTUMN10 for 10% off your first pastry box: claim it {OFFER_URL}."
+        assert check_draft(draft, offer_suggestion()).text == expected
 
 
 def test_the_decided_link_is_appended_when_the_model_drops_it():
@@ -66,11 +61,12 @@ def test_the_decided_link_is_appended_when_the_model_drops_it():
                             f"Get 10% off your first box: {OFFER_URL}")
 
 
-def test_a_reply_without_a_call_to_action_keeps_no_link_at_all():
+def test_a_reply_without_a_call_to_action_may_carry_no_link_at_all():
     suggestion = offer_suggestion(text="Thank you, that means a lot to us!", cta_id=None,
                                   cta_kind=None, cta_label=None, cta_url=None, facts=())
+    assert check_draft("Thanks so much, that means a lot!", suggestion).accepted
     verdict = check_draft("Thanks so much! Follow us at https://instagram.com/crumb", suggestion)
-    assert verdict.text == "Thanks so much!"
+    assert not verdict.accepted and "instagram.com/crumb" in verdict.reason
 
 
 @pytest.mark.parametrize(
@@ -118,7 +114,7 @@ def test_words_from_the_brand_and_the_facts_are_not_mistaken_for_inventions():
         ("   \n ", "empty"),
         ("I'm sorry, but I can't help with that request.", "refused"),
         ("As an AI, I don't have opinions on pastries.", "refused"),
-        ("https://evil.example/only-a-link", "nothing is left"),
+        ("https://evil.example/only-a-link", "a link not in the catalog"),
     ],
     ids=["empty", "blank", "refusal", "about-itself", "only-a-foreign-link"],
 )
@@ -180,9 +176,9 @@ def test_a_link_the_engine_already_put_in_the_template_may_stay():
     market_map = "https://maps.example/crumb-market?utm_source=slack"
     suggestion = hours_suggestion()
     suggestion = replace(suggestion, text=f"{suggestion.text} Market Square map: {market_map}")
-    draft = (f"We're open 8am to 6pm today at 12 Mill Road! Market Square map: {market_map}. "
-             f"Fancy a fake one? https://maps.example/crumb-fake")
+    draft = f"We're open 8am to 6pm today at 12 Mill Road! Market Square map: {market_map}."
     verdict = check_draft(draft, suggestion)
     assert market_map in verdict.text
-    assert "crumb-fake" not in verdict.text
     assert verdict.text.endswith("Get directions to Mill Road: https://maps.example/crumb-mill-road")
+    faked = check_draft(f"{draft} Fancy a fake one? https://maps.example/crumb-fake", suggestion)
+    assert not faked.accepted and "crumb-fake" in faked.reason

@@ -11,6 +11,9 @@ def _add_promotion(db, text: str, next_run_at: str, status: str = "active") -> N
     db["promotions"].insert({
         "text": text, "targets": json.dumps([{"platform": "slack", "channel": "C0PROMOS"}]),
         "schedule": "every fri at 09:00", "status": status, "next_run_at": next_run_at,
+        "trigger": json.dumps({"type": "cron", "fields": {"day_of_week": "fri", "hour": "9",
+                                                          "minute": "0", "second": "0"}}),
+        "timezone": "Europe/London",
         "created_at": "2026-11-20T09:00:00+00:00",
     })
 

@@ -25,7 +25,7 @@ from discord.http import Route
 
 from bot.config import Config, Secrets
 from bot.platforms.base import DeliveryError, StartupError, transient_status
-from bot.platforms.discord import commands, permissions, render, review
+from bot.platforms.discord import approval, commands, permissions, render, review
 from bot.platforms.discord.listening import (
     PLATFORM,
     is_from_a_person,
@@ -175,7 +175,8 @@ class DiscordAdapter:
             _, gateway, _ = await client.http.get_bot_gateway()
             DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
         await self.warm_engine()
-        client.add_dynamic_items(review.ReviewButton, review.IntentSelect)
+        client.add_dynamic_items(review.ReviewButton, review.IntentSelect,
+                                 approval.ApprovalButton)
         client.tree.add_command(commands.build_group(
             self.app.ctx.router.commands.values(),
             lambda interaction, name, text: commands.run_app_command(
@@ -316,10 +317,12 @@ class DiscordAdapter:
             message_id=int(answer), channel_id=channel_id, fail_if_not_exists=False
         ) if answer.isdigit() else None
         first: discord.Message | None = None
+        image = render.image_embed(post.image_url)
         try:
             for chunk in render.split_text(post.text):
+                extra = {"embed": image} if image is not None and first is None else {}
                 sent = await target.send(chunk, reference=reference if first is None else None,
-                                         allowed_mentions=self.mentions)
+                                         allowed_mentions=self.mentions, **extra)
                 first = first or sent
         except Exception as error:
             raise self.delivery_error(error, channel_id, "post", permissions.TO_POST) from None

@@ -10,13 +10,15 @@ LABELS = {
     "send_messages": "Send Messages",
     "send_messages_in_threads": "Send Messages in Threads",
     "embed_links": "Embed Links",
+    "attach_files": "Attach Files",  # the digest's chart
     "read_message_history": "Read Message History",
     "use_application_commands": "Use Application Commands",
 }
 
 # What each use of a channel needs; the invite asks for all of them at once.
 TO_LISTEN = ("view_channel", "read_message_history", "send_messages", "send_messages_in_threads")
-TO_REVIEW = ("view_channel", "read_message_history", "send_messages", "embed_links")
+TO_REVIEW = ("view_channel", "read_message_history", "send_messages", "embed_links",
+             "attach_files")
 TO_POST = ("view_channel", "send_messages")
 INVITE = tuple(LABELS)
 

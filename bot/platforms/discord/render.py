@@ -11,6 +11,7 @@ from typing import Any
 
 import discord
 
+from bot.promotions import images
 from handlers.types import Reply
 
 CONTENT_LIMIT = 2000
@@ -38,6 +39,15 @@ def allowed_mentions(allow: bool) -> discord.AllowedMentions:
 
 def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def image_embed(image: str) -> discord.Embed | None:
+    """An embed that shows a post's image (a promotion's), or None: no image, or one that
+    Discord cannot fetch (a file uploaded to Slack)."""
+    url = images.public_url(image)
+    if url is None:
+        return None
+    return discord.Embed().set_image(url=url)
 
 
 def split_text(text: str, limit: int = CONTENT_LIMIT) -> list[str]:

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.platforms.discord import render
+from bot.platforms.discord.approval import ACTIONS as APPROVAL
+from bot.platforms.discord.approval import ApprovalButton
 from bot.platforms.discord.listening import PLATFORM, is_team
 from handlers import conversation, corrections
 from handlers.review import CORRECT
@@ -110,6 +112,9 @@ def view_for(reply: Reply) -> discord.ui.View | None:
         for choice in reply.choices
         if choice.action in ACTIONS and choice.value.isdigit()
     ]
+    items += [ApprovalButton(choice.action, choice.value, choice.label)
+              for choice in reply.choices
+              if choice.action in APPROVAL and choice.value.isdigit()]
     menu = reply.menu
     if menu is not None and menu.action == CORRECT and menu.value.isdigit() and menu.options:
         items.append(IntentSelect(menu.value, menu))  # a select fills a row of its own

@@ -289,6 +289,9 @@ class SlackAdapter:
         }
         if post.thread and person is None:
             args["thread_ts"] = post.thread
+        if post.image_url:
+            args["blocks"] = blocks.text_and_image(args["text"], post.image_url,
+                                                   post.image_alt)
         data = await self._post_message(args, person=person is not None)
         if post.image is not None:
             await self.upload_image(str(data.get("channel") or args["channel"]), post.image)

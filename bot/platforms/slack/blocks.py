@@ -7,8 +7,10 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.platforms.slack.text import escape, mention_users
+from bot.promotions import images
 from handlers.home import HomeSummary
 from handlers.links import message_link
 from handlers.types import Menu, Reply
@@ -148,24 +150,41 @@ def slack_date(moment: datetime, fallback_format: str = "%a %d %b %H:%M") -> str
     return f"<!date^{stamp}^{{date_short_pretty}} {{time}}|{moment.strftime(fallback_format)}>"
 
 
+def text_and_image(text: str, image: str, alt: str) -> list[dict[str, Any]]:
+    """A post with an image: its text in sections (3,000 characters each), then the image
+    block. `text` is already escaped; the message's `text` stays the notification fallback."""
+    sections = [{"type": "section", "text": {"type": "mrkdwn", "text": text[i:i + MAX_SECTION]}}
+                for i in range(0, len(text), MAX_SECTION)]
+    return [*sections[:49], images.slack_block(image, alt)]  # a message holds 50 blocks
+
+
+def calendar_blocks(days: list[tuple[str, list]], zone: ZoneInfo) -> list[dict[str, Any]]:
+    """One section per day with posts: its title, then one line per post, channels linked."""
+    if not days:
+        return [section("Nothing scheduled in the next 14 days. Plan one with "
+                        "`/nudge promo new`.")]
+    blocks = []
+    for title, posts in days:
+        lines = [f"*{escape(title)}*"]
+        for post in posts:
+            promotion = post.promotion
+            where = ", ".join(f"<#{t.channel}>" if t.platform == "slack"
+                              else f"{t.platform}:{escape(t.channel)}"
+                              for t in promotion.targets)
+            lines.append(f"• {post.at.astimezone(zone):%H:%M} #{promotion.id} "
+                         f"{escape(_cut(' '.join(promotion.text.split()), 120))} → {where}")
+        blocks.append(section(_cut("\n".join(lines), 2900)))
+    return blocks
+
+
 def home_view(home: HomeSummary) -> dict[str, Any]:
     """The App Home tab: upcoming promotions, threads waiting for a reply, last days' figures."""
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": plain_text("Nudge at a glance", 150)},
         {"type": "context", "elements": [mrkdwn(f"Updated {slack_date(home.now)}")]},
-        {"type": "header", "text": plain_text("Upcoming promotions", 150)},
+        {"type": "header", "text": plain_text("Promotions, next 14 days", 150)},
     ]
-    if home.promotions:
-        for promo in home.promotions:
-            where = ", ".join(f"<#{c}>" if p == "slack" else f"{p}:{escape(c)}"
-                              for p, c in promo.targets)
-            blocks.append(section(
-                f"*{slack_date(promo.next_run_at)}* {('in ' + where) if where else ''}\n"
-                f"{escape(_cut(promo.text, 300))}"
-                + (f"\n_{escape(promo.schedule)}_" if promo.schedule else "")
-            ))
-    else:
-        blocks.append(section("Nothing scheduled. Plan one with `/nudge promo new`."))
+    blocks += calendar_blocks(home.calendar_posts, home.zone)
     blocks.append({"type": "header", "text": plain_text("Waiting for a reply", 150)})
     if home.waiting:
         for thread in home.waiting:

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 from bot.platforms.slack import api, blocks
 from bot.platforms.slack.listeners import common
-from bot.platforms.slack.listeners.common import choose
+from bot.platforms.slack.listeners.common import choose, team_request
 from handlers import review
-from handlers.types import Reply
+from handlers.types import Field, Reply
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
@@ -64,6 +64,25 @@ def register(bolt: AsyncApp, adapter: SlackAdapter) -> None:
         suggestion_id, intent = blocks.chosen_option(action)
         await common.correct(adapter, suggestion_id, intent, user=body["user"]["id"],
                              channel=channel, ts=ts, tell=_teller(respond))
+
+    @bolt.action(re.compile(r"^nudge_(approve|reject)$"))
+    @adapter.job
+    async def approval(ack, body: dict, action: dict, respond) -> None:
+        """Approve / Reject on a draft promotion: `promo approve|reject <id>` as the person
+        who pressed (only managers may), then the review message shows the outcome."""
+        await ack()
+        channel, ts = _where(body)
+        user = body["user"]["id"]
+        verb = action["action_id"].removeprefix("nudge_")
+        request = await team_request(adapter, user, channel,
+                                     f"promo {verb} {action.get('value') or ''}")
+        reply = adapter.ctx.router.dispatch(request, adapter.ctx)
+        if reply.ok and channel and ts:
+            done = Reply(reply.text, private=False, fields=(
+                Field("Handled", f"{'Approved' if verb == 'approve' else 'Rejected'} by {user}"),))
+            await api.call(adapter.client, "chat.update", channel=channel, ts=ts,
+                           **blocks.message(done))
+        await _teller(respond)(reply)
 
     @bolt.action(re.compile(r"^nudge_"))
     @adapter.job
