@@ -10,6 +10,7 @@ import asyncio
 import logging
 import shutil
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -77,6 +78,7 @@ def init(force: bool) -> None:
 def check(ctx: click.Context) -> None:
     """Validate the config and say which platforms would start, and why."""
     from bot.app import plan_platforms
+    from bot.config_warnings import config_warnings
     from bot.llm.plan import plan_llm
 
     config = get_config(ctx)
@@ -84,8 +86,11 @@ def check(ctx: click.Context) -> None:
     click.echo(f"{source}: OK ({config.brand.name}, {config.timezone})")
     click.echo(
         f"catalog: {len(config.ctas)} CTAs, {len(config.offers)} offers, "
-        f"{len(config.stores)} stores, {len(config.faq)} FAQ entries"
+        f"{len(config.stores)} stores, {len(config.faq)} FAQ entries, "
+        f"{len(config.products)} products"
     )
+    for line in config_warnings(config, datetime.now(config.zone).date()):
+        click.echo(f"warning: {line}")
     plans = plan_platforms(config, Secrets.from_env())
     for plan in plans:
         click.echo(f"{plan.name}: {'starts' if plan.start else 'off'} ({plan.reason})")
@@ -96,6 +101,20 @@ def check(ctx: click.Context) -> None:
     slack_http = any(plan.name == "slack" and plan.start and plan.reason.startswith("HTTP")
                      for plan in plans)
     click.echo(f"links: {describe(config, slack_http)}")
+    click.echo(f"engine: {describe_embedding_model(config)}")
+
+
+def describe_embedding_model(config: Config) -> str:
+    """Load the sentence-embedding model now, so a broken one is found before `nudge run`."""
+    from bot.engine.embedding import EmbeddingModelError, embedder
+
+    try:
+        vectors = embedder(config.engine.embedding_model)
+    except EmbeddingModelError as error:
+        raise ConfigProblem(f"engine: {error}") from None
+    where = "installed with Nudge" if not config.engine.embedding_model else "from the config"
+    return f"multilingual sentence embeddings ready ({vectors.dim} dimensions, {where}: " \
+           f"{vectors.directory})"
 
 
 def build_app(config: Config, console_only: bool = False):

@@ -183,6 +183,8 @@ def _as_json(result: SuggestionSet) -> str:
     return json.dumps(
         {
             **asdict(result.classification),
+            "lang": result.lang,
+            "wrote_in": result.wrote_in,
             "suggestions": [asdict(s) for s in result.suggestions],
         },
         ensure_ascii=False,
@@ -193,7 +195,8 @@ def _as_json(result: SuggestionSet) -> str:
 def _as_text(result: SuggestionSet) -> str:
     c = result.classification
     unsure = ", unsure" if c.low_confidence else ""
-    lines = [f"intent: {c.intent} (stage {c.stage}, confidence {c.confidence:.0%}{unsure})"]
+    lines = [f"intent: {c.intent} (stage {c.stage}, confidence {c.confidence:.0%}{unsure}), "
+             f"reply in {result.lang}"]
     if c.not_sure:
         lines.append(f"{c.not_sure} ({weighed(c.alternatives)})")
     if c.urgent:
@@ -215,8 +218,10 @@ def _as_text(result: SuggestionSet) -> str:
 @click.option("--since-cta", type=click.IntRange(min=1), default=1, show_default=True,
               help="Customer messages in the thread since the last CTA, this one included.")
 @click.option("--opted-out", is_flag=True, help="Answer as if the customer had opted out.")
-@click.option("--at", "at", type=click.DateTime(["%Y-%m-%dT%H:%M", "%Y-%m-%d"]),
-              help="Pretend it is this time in the team's time zone (offers, opening hours).")
+@click.option("--at", "at",
+              type=click.DateTime(["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]),
+              help="Pretend it is this date and time in the team's time zone (offers, opening "
+                   'hours, open now): "2026-12-24 16:30", "2026-12-24T16:30" or a date.')
 @click.pass_context
 def suggest(ctx: click.Context, text: str, as_json: bool, platform: str, since_cta: int,
             opted_out: bool, at: datetime | None) -> None:

@@ -236,10 +236,13 @@ def transaction(db: sqlite_utils.Database) -> Iterator[None]:
     db.execute("BEGIN IMMEDIATE")
     try:
         yield
+        db.execute("COMMIT")
     except BaseException:
-        db.execute("ROLLBACK")
+        # Also when COMMIT itself failed (a full disk): a transaction left open would hold
+        # the write lock and swallow every later statement of this connection.
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK")
         raise
-    db.execute("COMMIT")
 
 
 def _v3_routines_and_reminder_runs(db: sqlite_utils.Database) -> None:

@@ -150,15 +150,17 @@ def thread_state(ctx: Context, recorded: Recorded) -> ThreadState:
     """What the engine should know about this thread: cadence, opt-out, recent wording."""
     row = ctx.db["conversations"].get(recorded.conversation_id)
     earlier = ctx.db.execute(
-        "select text from messages where conversation_id = ? and author_role = 'customer' "
-        "and id < ? order by id desc limit ?",
+        "select text, intent from messages where conversation_id = ? and author_role = "
+        "'customer' and id < ? order by id desc limit ?",
         [recorded.conversation_id, recorded.message_id, EARLIER_MESSAGES],
     ).fetchall()
     said, offers = said_in_thread(ctx, recorded.conversation_id)
     return ThreadState(
         customer_messages_since_cta=row["customer_messages_since_cta"] or 0,
         opted_out=is_opted_out(ctx, recorded.customer_id),
-        earlier_texts=tuple(text for (text,) in reversed(earlier)),
+        earlier_texts=tuple(text for text, _ in reversed(earlier)),
+        previous_intent=(earlier[0][1] or "") if earlier else "",
+        urgent=bool(row["urgent"]),
         said=said,
         offers_sent=offers,
         thread_key=f"{row['platform']}:{row['channel']}:{row['thread']}",

@@ -207,8 +207,15 @@ def perform(action: str, words: list[str], ctx: Context, actor: Actor,
     return reply
 
 
+def unsmart(args: str) -> str:
+    """Curly quotes typed on a phone delimit the text like straight ones; once the text is
+    already delimited by straight quotes (the promotion modal writes it so), curly quotes
+    inside it are the person's own words and are kept exactly as typed."""
+    return args if '"' in args else args.translate(SMART_QUOTES)
+
+
 def run(request: Request, args: str, ctx: Context) -> Reply:
-    words = split_words(args.translate(SMART_QUOTES))
+    words = split_words(unsmart(args))
     action = words[0].lower() if words else "list"
     manager = ctx.config.team.may_manage(request.platform, request.user, request.roles)
     drafting = action == "add" and ctx.config.promotions.require_approval

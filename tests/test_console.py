@@ -77,3 +77,37 @@ def test_init_writes_the_example_and_refuses_to_overwrite(tmp_path):
     assert (tmp_path / "config.yaml").read_text() == "brand: {name: Mine}\n"
     forced = subprocess.run([*command, "--force"], cwd=tmp_path, capture_output=True, text=True)
     assert forced.returncode == 0
+
+
+def test_the_console_plays_many_customers_each_in_their_own_thread(config_file, config):
+    script = ("hi, do you deliver?\n/as anna\nhow much is a baguette?\n/as bob\n"
+              "are you open on sunday?\n/as anna\nand a sourdough loaf?\n/new\nhello again\n")
+    result = run_console(config_file, script)
+    assert result.returncode == 0, result.stderr
+    assert "Now speaking as anna in #customers." in result.stdout
+    assert "New conversation: anna starts a new thread in #customers." in result.stdout
+    rows = sqlite3.connect(config.storage.path).execute(
+        "select c.thread, c.customer_id, m.text from messages m "
+        "join conversations c on c.id = m.conversation_id order by m.id").fetchall()
+    threads = {text: (thread, customer) for thread, customer, text in rows}
+    assert threads["hi, do you deliver?"] == ("customer", "console:customer")
+    assert threads["how much is a baguette?"] == threads["and a sourdough loaf?"] \
+        == ("anna", "console:anna")
+    assert threads["are you open on sunday?"] == ("bob", "console:bob")
+    new_thread, who = threads["hello again"]
+    assert who == "console:anna" and new_thread.startswith("anna:")
+
+
+def test_a_bad_customer_name_is_explained(config_file):
+    result = run_console(config_file, "/as\n/as two words\n")
+    assert result.returncode == 0
+    assert result.stdout.count("Usage: /as <name>") == 2
+
+
+def test_the_prompt_shows_who_is_speaking(config):
+    from bot.platforms.console import ConsoleAdapter
+
+    adapter = ConsoleAdapter(config)
+    assert adapter.prompt() == "customer> "
+    adapter._play("/as anna")
+    assert adapter.prompt() == "anna> " and adapter.thread == "anna"

@@ -19,7 +19,15 @@ from bot.engine.corpus import (
     training_examples,
     training_files,
 )
-from bot.engine.model import IntentModel, ModelSettings, build_pipeline, load_or_train, train
+from bot.engine.embedding import Embedder, embedder
+from bot.engine.model import (
+    IntentModel,
+    ModelSettings,
+    build_pipeline,
+    load_or_train,
+    train,
+    vectors_path,
+)
 from bot.engine.types import INTENTS, STAGES, Classification
 from tests.conftest import ROOT
 
@@ -112,7 +120,17 @@ def test_the_model_is_cached_and_reloaded_without_retraining(sample, tmp_path, m
     assert loaded.key == trained.key and loaded.classes == trained.classes
     assert np.array_equal(loaded.coef_t, trained.coef_t)
     assert loaded.char_vocab == trained.char_vocab
-    assert list(tmp_path.iterdir()) == [cached]  # no temporary file left behind
+    assert sorted(tmp_path.iterdir()) == sorted([cached, vectors_path(trained.embedder, tmp_path)])
+    # (no temporary file left behind)
+
+
+def test_training_again_in_a_new_process_reuses_the_kept_vectors(sample, tmp_path, monkeypatch):
+    train(sample, cache_dir=tmp_path)
+    assert vectors_path(embedder(), tmp_path).exists()
+    monkeypatch.setattr("bot.engine.model._memo", {})  # as in a fresh process
+    monkeypatch.setattr(Embedder, "embed", lambda self, texts: pytest.fail(f"embedded {texts}"))
+    again = train(sample, cache_dir=tmp_path)
+    assert again.classes and again.embedding_dim == 512
 
 
 def test_an_unreadable_cache_is_replaced_by_a_fresh_model(sample, tmp_path):

@@ -73,3 +73,19 @@ def test_classify_with_a_broken_model_prints_one_line_and_exits_2(tmp_path, conf
     lines = result.stderr.decode().strip().splitlines()
     assert len(lines) == 1 and "engine.embedding_model" in lines[0], lines
     assert "Traceback" not in result.stderr.decode()
+
+
+def test_check_loads_the_model_and_names_a_broken_one(tmp_path, config, config_file):
+    ok = nudge(config_file, "check")
+    assert ok.returncode == 0, ok.stderr
+    assert "engine: multilingual sentence embeddings ready (512 dimensions" in ok.stdout.decode()
+    model = tmp_path / "model"
+    model.mkdir()
+    shutil.copy(bundled_model_dir() / "sp.model", model / "sp.model")
+    (model / "weights.npz").write_bytes(b"not a model")
+    raw = config.model_dump(mode="json")
+    raw["engine"]["embedding_model"] = str(model)
+    config_file.write_text(yaml.safe_dump(raw))
+    broken = nudge(config_file, "check")
+    assert broken.returncode == 2
+    assert broken.stderr.decode().strip().splitlines()[-1].startswith("engine: the embedding")

@@ -106,6 +106,14 @@ def test_a_named_store_gets_its_address_todays_hours_map_and_a_visit_link(engine
     assert first.cta_kind == "visit" and first.cta_id == "visit-mill-road"
     assert first.cta_url.startswith("https://maps.example/crumb-mill-road?utm_source=slack")
     assert "Mill Road is open now, until 18:00 today (Monday)" in first.facts
+    # Asking the hours is not asking to buy: the shop-wide in-store offer waits for that.
+    assert first.offer_id is None and "free filter coffee" not in first.text
+
+
+def test_a_customer_coming_to_buy_hears_of_the_in_store_offer(engine):
+    result = suggest(engine, "what time does the Mill Road shop close today? "
+                             "I want to pick up some bread")
+    first = result.suggestions[0]
     assert "Free coffee" in first.rationale and "a free filter coffee" in first.text
 
 

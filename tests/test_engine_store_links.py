@@ -86,11 +86,13 @@ def test_a_general_visit_cta_suits_any_shop_and_the_list(tmp_path):
 
 
 def test_an_in_store_offer_tied_to_one_shop_is_only_offered_there(engine):
-    market = suggest(engine, "where is market square?").suggestions[0]
+    # Customers coming to buy: the shop-wide in-store offer fits them.
+    market = suggest(engine, "where is market square? want to pick up a loaf").suggestions[0]
     assert market.offer_id is None and "free filter coffee" not in market.text
-    mill = suggest(engine, "where is mill road?").suggestions[0]
+    mill = suggest(engine, "where is mill road? want to pick up a loaf").suggestions[0]
     assert mill.offer_id == "coffee-stamp" and "free filter coffee" in mill.text
-    listed = suggest(engine, "where are your shops?").suggestions[0]
+    listed = suggest(engine, "where are your shops? I'd like to buy some bread") \
+        .suggestions[0]
     assert "At Mill Road right now: a free filter coffee" in listed.text
 
 

@@ -31,6 +31,12 @@ def test_prices_are_shown_the_local_way(amount, currency, shown):
     assert format_price(Decimal(amount), currency) == shown
 
 
+@pytest.mark.parametrize(("lang", "shown"), [("en", "€4.20"), ("fr", "4,20 €"),
+                                             ("de", "4,20 €"), ("es", "4,20 €")])
+def test_a_price_is_written_the_way_the_replys_language_writes_it(lang, shown):
+    assert format_price(Decimal("4.20"), "EUR", lang) == shown
+
+
 def test_a_price_question_gets_the_products_price_first(engine):
     result = first(engine, "how much is a sourdough loaf?")
     assert result.intent == "pricing"
@@ -94,7 +100,7 @@ def test_products_come_from_a_csv_file_next_to_the_config(tmp_path):
     assert config.products[1].stock == "low" and config.products[1].cta == "order-online"
     reply = Engine(config).suggest("how much is an oat milk latte?", platform="slack",
                                    now=MONDAY).suggestions[0]
-    assert "Oat latte: 3,40 €." in reply.text
+    assert "Oat latte: €3.40." in reply.text  # in English; 3,40 € in French or German
 
 
 def test_every_config_problem_is_reported_in_one_pass_references_included(tmp_path):

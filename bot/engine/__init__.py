@@ -163,7 +163,7 @@ class Engine:
             answer=chosen.answer,
             answers=list(chosen.answers),
             checking=chosen.checking,
-            addon=_addon_values(chosen.addon, self._products),
+            addon=_addon_values(chosen.addon, self._products, lang),
             stores=[_store_values(s, platform, map_campaign, cta) for s in chosen.stores],
             also_open=[_store_values(s, platform, map_campaign, cta) for s in chosen.also_open],
             when=chosen.when,
@@ -177,7 +177,7 @@ class Engine:
             facts.append(offer_summary(offer) + where)
         facts += _answer_facts(chosen.answers)
         if chosen.addon is not None:
-            facts.append(f"{chosen.addon.name} costs {self._products.price(chosen.addon)} "
+            facts.append(f"{chosen.addon.name} costs {self._products.price(chosen.addon, lang)} "
                          "(plenty in stock)")
         repeated = len(repeats(text, said, tuple(facts)))
         text = without_repeats(text, said, tuple(facts))
@@ -230,10 +230,11 @@ def _answer_facts(answers: tuple[dict, ...]) -> list[str]:
     return facts
 
 
-def _addon_values(product: Product | None, products: ProductDirectory) -> dict | None:
+def _addon_values(product: Product | None, products: ProductDirectory,
+                  lang: str) -> dict | None:
     if product is None:
         return None
-    return {"name": product.name, "price": products.price(product)}
+    return {"name": product.name, "price": products.price(product, lang)}
 
 
 def offer_summary(offer: Offer) -> str:

@@ -48,8 +48,8 @@ NO_ANSWER_NOTE = "no answer in your FAQ or products: add one?"
 
 
 def _product_item(products: ProductDirectory, product: Product, *, price: bool,
-                  stock: bool) -> tuple[dict, str]:
-    shown_price = products.price(product) if price else ""
+                  stock: bool, lang: str) -> tuple[dict, str]:
+    shown_price = products.price(product, lang) if price else ""
     # Asked for the price: "sold out" or "only a few left" matters too; otherwise stock is
     # said only when asked.
     stock_shown = product.stock if stock or (price and product.stock in ("low", "out")) else ""
@@ -65,7 +65,7 @@ def _product_item(products: ProductDirectory, product: Product, *, price: bool,
     return item, fact
 
 
-def knowledge_answers(asked: Asked, products: ProductDirectory) -> Answers:
+def knowledge_answers(asked: Asked, products: ProductDirectory, lang: str = "en") -> Answers:
     """One answer per question in the message, from the products and the FAQ."""
     items: list[dict] = []
     facts: list[str] = []
@@ -87,12 +87,13 @@ def knowledge_answers(asked: Asked, products: ProductDirectory) -> Answers:
         if not talked and (clause.price or clause.stock) and not clause.faq \
                 and not clause.subject_words:
             talked = asked.products  # "and how much are they?" after naming them
-        if talked and (clause.price or clause.stock or not clause.faq):
+        described = any(p.description for p in talked)
+        if talked and (clause.price or clause.stock or (described and not clause.faq)):
             for product in talked[:MAX_PRODUCTS]:
                 if clause.price and product.price is None:
                     checking = True
                 item, fact = _product_item(products, product, price=clause.price,
-                                           stock=clause.stock)
+                                           stock=clause.stock, lang=lang)
                 if item["price"] or item["stock"] or item["description"]:
                     add(item, fact, f'product "{product.name}"')
                 elif not clause.faq:

@@ -39,7 +39,7 @@ _NOT_TOMORROW_AFTER = {"guten", "la", "de", "cada", "jeden"}
 _NAMED_DAYS = [
     (r"christmas eve|xmas eve|x-mas eve|nochebuena|veille de noel|heiligabend|heilig abend"
      r"|heiligen abend", (12, 24)),
-    (r"boxing day|st stephen'?s? day|san esteban|zweiter weihnachtstag|2 weihnachtstag"
+    (r"boxing day|(st )?stephen'?s? day|san esteban|zweiter weihnachtstag|2 weihnachtstag"
      r"|stephanstag", (12, 26)),
     (r"new year'?s? eve|\bnye\b|nochevieja|saint sylvestre|st sylvestre"
      r"|reveillon du nouvel an|silvester", (12, 31)),

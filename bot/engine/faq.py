@@ -29,8 +29,11 @@ _STOPWORDS = frozenset(_STOPWORD_LIST.split())
 
 
 def terms(text: str) -> list[str]:
+    """The text's content words, plurals folded ("dogs" is "dog") and cut to six letters."""
+    from bot.engine.products import fold  # here: products imports days, which is heavier
+
     return [
-        word[:STEM_LENGTH] for word in tokens(normalise(text))
+        fold(word)[:STEM_LENGTH] for word in tokens(normalise(text))
         if word.isalnum() and word not in _STOPWORDS and len(word) > 1
     ]
 

@@ -60,12 +60,11 @@ _CONCEPTS = {
     "gift": "gift gifts voucher vouchers present presents regalo cadeau geschenk gutschein",
     "return": "return returns refund refunds exchange exchanges devolucion reembolso "
               "remboursement retour ruckgabe erstattung umtausch",
-    "open": "open opening hours close closing shut",
-    "price": "price prices cost costs much cheap expensive precio cuesta cuanto prix combien "
-             "coute preis kostet kosten",
-    "stock": "stock instock available availability left sold soldout disponible quedan "
-             "vorratig verfugbar",
     "halal": "halal kosher",
+    "plant": "plant plants houseplant houseplants flower flowers shrub shrubs planta plantas "
+             "plante plantes pflanze pflanzen",
+    "dead": "die dies died dying dead wilt wilted wilting droop drooping drooped rot rotten "
+            "muerta murio morte fanee eingegangen",
     "dairy": "dairy lactose milk leche lait milch laktose",
     "sugar": "sugar sugarfree diabetic azucar sucre zucker",
     "event": "event events party parties wedding weddings birthday birthdays catering "
@@ -85,6 +84,12 @@ def concept_terms(text: str) -> list[str]:
 
 
 Scorer = Callable[[str], list[float]]
+# How a question asks ("how much", "do you sell", "open"), not what about: prices, stock and
+# hours are answered from the products and the shops, so these words never pick an FAQ entry.
+GENERIC = frozenset(terms(
+    "how much price prices cost costs charge cheap expensive open opening close closing hours "
+    "stock left sold available have got sell selling buy order get want need know tell "
+    "please thanks question"))
 
 
 class WordScorer:
@@ -185,7 +190,7 @@ class Knowledge:
             [Entry(product=product) for product in products]
         self.threshold = threshold
         self.words = WordScorer([entry.words() for entry in self.entries],
-                                frozenset(terms(ignore)))
+                                frozenset(terms(ignore)) | GENERIC)
         self.meaning: MeaningScorer | None = None
         embed = embedding_function() if meaning and self.entries else None
         if embed is not None:

@@ -24,7 +24,8 @@ CANDIDATES = ("en", "es", "fr", "de", "it", "pt", "nl", "pl", "sv", "da", "no", 
 _LEXICON = {
     "en": """the is are you your do does can we my what how much when where open have has it to
         for and with please thanks thank hello hey yes today tomorrow will would any got there
-        this that im dont just u ur pls cheers be was did could should sorry order love great""",
+        this that im dont just u ur pls cheers be did could should sorry order love great
+        lol thx cool perfect good morning hours price of""",
     "es": """el los las que y un una es por para con tienen tienes hay cuanto cuesta precio hola
         gracias buenos buenas dias abren abierto manana hoy quiero puedo si pero muy esta estan
         donde cuando del al lo su mi pedido vale necesito tambien abre tenemos somos""",
@@ -33,8 +34,14 @@ _LEXICON = {
         quelle quand s'il plait commande votre vos ici bien fermes""",
     "de": """der das und ist ich sie wir ihr habt haben nicht ein eine mit fur auf zu wie viel
         wann wo heute morgen danke hallo bitte guten offen geoffnet kostet kann konnen gibt noch
+        die dem den des
         auch mein meine bestellung schon sehr gut euch bei""",
+    # A few words of languages Nudge does not reply in, so the team is told which one it was.
+    "it": "grazie ciao buongiorno prego aperti siete quanto costa vorrei",
+    "pt": "obrigado obrigada ola bom dia custa voces queria",
+    "nl": "bedankt dank hoeveel jullie goedemorgen graag",
 }
+REPLY_LANGUAGES = ("en", "es", "fr", "de")
 _WORDS = {lang: frozenset(words.split()) for lang, words in _LEXICON.items()}
 _TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _identifier = None
@@ -90,7 +97,14 @@ def detect_one(text: str) -> str:
     if by_words:
         return by_words
     lang, probability = _by_model(text)
-    if probability >= 0.9 and (len(tokens) >= 3 or lang in _WORDS):
+    if probability >= 0.9 and (len(tokens) >= 3 or lang in REPLY_LANGUAGES):
+        return lang
+    if probability >= 0.75 and len(tokens) >= 3 and lang in REPLY_LANGUAGES:
+        return lang
+    if len(tokens) >= 3 and probability >= 0.5 and lang not in REPLY_LANGUAGES \
+            and not any(lexicon_scores(text).values()):
+        # No everyday word of a reply language, and the model leans to another one (a
+        # product's English name in an Italian question lowers its certainty).
         return lang
     return _by_lexicon(text, 1)
 

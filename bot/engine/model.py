@@ -219,6 +219,53 @@ def _char_analyzer(text: str) -> list[str]:
 
 
 _memo: dict[tuple[str, str], np.ndarray] = {}
+VECTORS_PREFIX = "embeddings-"
+
+
+def vectors_path(vectors: Embedder, cache_dir: Path) -> Path:
+    return cache_dir / f"{VECTORS_PREFIX}{vectors.fingerprint[:24]}.npz"
+
+
+def recall_vectors(vectors: Embedder, cache_dir: Path) -> None:
+    """Add the vectors kept by an earlier training run to this process's memo (a missing or
+    unreadable file only means embedding again)."""
+    path = vectors_path(vectors, cache_dir)
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            texts, rows = data["texts"].tolist(), data["vectors"]
+    except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):
+        return
+    if rows.shape != (len(texts), vectors.dim):
+        return
+    directory = str(vectors.directory)
+    for text, row in zip(texts, rows, strict=True):
+        _memo.setdefault((directory, text), row)
+
+
+def keep_vectors(vectors: Embedder, cache_dir: Path, texts: list[str]) -> None:
+    """Save the vectors of these training texts (arrays only, written atomically), replacing
+    the file of an earlier run; a cache folder that cannot be written is only logged."""
+    directory = str(vectors.directory)
+    readable = [t for t in dict.fromkeys(for_embedding(text) for text in texts)
+                if (directory, t) in _memo]
+    if not readable:
+        return
+    path = vectors_path(vectors, cache_dir)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npz")
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                np.savez(handle, texts=np.array(readable, dtype=str),
+                         vectors=np.array([_memo[(directory, t)] for t in readable],
+                                          dtype=np.float32).reshape(len(readable), -1))
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as error:
+        log.warning("could not keep the training texts' vectors in %s (%s)", cache_dir,
+                    error.__class__.__name__)
 
 
 def _embedding_block(texts, directory: str, weight: float) -> np.ndarray:
@@ -227,8 +274,9 @@ def _embedding_block(texts, directory: str, weight: float) -> np.ndarray:
     vectors = embedder(directory)
     readable = [for_embedding(text) for text in texts]
     todo = [t for t in dict.fromkeys(readable) if (directory, t) not in _memo]
-    for text, row in zip(todo, vectors.embed(todo), strict=True):
-        _memo[(directory, text)] = row
+    if todo:
+        for text, row in zip(todo, vectors.embed(todo), strict=True):
+            _memo[(directory, text)] = row
     return np.vstack([_memo[(directory, t)] for t in readable]) * weight \
         if len(texts) else np.empty((0, vectors.dim))
 
@@ -264,17 +312,25 @@ def build_pipeline(settings: ModelSettings, embedding_dir: str | Path | None = N
 
 
 def train(examples: list[Example], settings: ModelSettings | None = None,
-          embedding_dir: str | Path | None = None) -> IntentModel:
-    """Fit the pipeline on the examples and keep only the numbers prediction needs."""
+          embedding_dir: str | Path | None = None, cache_dir: Path | None = None) -> IntentModel:
+    """Fit the pipeline on the examples and keep only the numbers prediction needs.
+
+    The training texts' sentence vectors are kept in `cache_dir` too (see keep_vectors), so
+    training again in another process (a refit with a few more examples) skips most of the
+    embedding work."""
     from threadpoolctl import threadpool_limits
 
     settings = settings or ModelSettings()
     vectors = _embedder_for(settings, embedding_dir)
     pipeline = build_pipeline(settings, embedding_dir)
+    if vectors is not None:
+        recall_vectors(vectors, cache_dir or default_cache_dir())
     # One BLAS thread: the problem is small, extra threads only fight over a busy machine's
     # cores, and a single thread gives bit-for-bit the same model every time.
     with threadpool_limits(limits=1):
         pipeline.fit([e.text for e in examples], [e.intent for e in examples])
+    if vectors is not None:
+        keep_vectors(vectors, cache_dir or default_cache_dir(), [e.text for e in examples])
     words = pipeline.named_steps["features"].transformer_list[0][1]
     chars = pipeline.named_steps["features"].transformer_list[1][1]
     classifier = pipeline.named_steps["classifier"]
@@ -336,7 +392,7 @@ def load_or_train(examples: list[Example], settings: ModelSettings | None = None
     if cached is not None:
         return cached
     log.info("training the intent model on %d examples", len(examples))
-    model = train(examples, settings, embedding_dir)
+    model = train(examples, settings, embedding_dir, cache_dir)
     path = cache_path(model.key, cache_dir)
     try:
         model.save(path)

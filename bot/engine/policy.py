@@ -22,7 +22,7 @@ from bot.engine.catalog import SALES_KINDS, Catalog
 from bot.engine.days import DaysAsked, days_asked
 from bot.engine.knowledge import Knowledge
 from bot.engine.products import ProductDirectory
-from bot.engine.questions import Asked, analyse
+from bot.engine.questions import BUYING, Asked, analyse, fold
 from bot.engine.sensitive import sensitive_topic
 from bot.engine.stores import StoreDirectory, StoreHours, store_hours
 from bot.engine.types import Classification, ThreadState
@@ -76,7 +76,7 @@ class Situation:
 
     @cached_property
     def answers(self) -> Answers:
-        return knowledge_answers(self.asked, self.products)
+        return knowledge_answers(self.asked, self.products, self.words.lang)
 
     @cached_property
     def sensitive(self) -> str | None:
@@ -169,8 +169,8 @@ def pricing(s: Situation) -> list[Plan]:
     primary = s.catalog.offer_cta(offer) or buy or s.catalog.first("offer")
     second = buy if buy is not None and buy is not primary else primary
     note = _offer_note(offer)
-    addon = _addon(s, offer)
-    extra = f", add-on \"{addon.name}\" (overstock)" if addon else ""
+    addon = None  # an add-on goes with an order, not with a question about price
+    extra = ""
     ask = f"ask for the sale with the {primary.kind} link" if primary else "ask for the sale"
     known = _knowledge(s)
     said = "give the price" if s.answers else "no price in the products: ask what they want"
@@ -245,9 +245,12 @@ def _visit_cta(s: Situation, stores: list[Store]) -> CTA | None:
 def _store_offer(s: Situation, stores: list[Store]) -> tuple[Offer | None, tuple[str, ...]]:
     """The first in-store offer that fits and runs today at one of these shops, and the shops
     it runs at when that is not all of them (an offer whose CTA belongs to a shop runs there
-    only). Coming to the shop counts as coming to buy, so a shop-wide in-store offer fits."""
+    only). A shop-wide one fits only a customer coming to buy (naming products, a price,
+    "pick up", "get some")."""
     names = {store.name for store in stores}
-    for offer in s.offers(buying=True, in_store=True):
+    buying = bool(s.asked.price or s.asked.products or s.asked.categories
+                  or BUYING.search(fold(s.text)))
+    for offer in s.offers(buying=buying, in_store=True):
         cta = s.config.cta(offer.cta) if offer.cta else None
         owners = s.stores.owners(cta) if cta else frozenset()
         if not owners or names <= owners:
@@ -364,6 +367,9 @@ def praise(s: Situation) -> list[Plan]:
     if not s.catalog.promotions:
         return [Plan(0, "happy customer who opted out of marketing: just thank them", **known),
                 Plan(2, "happy customer, opted out: thank them", **known)]
+    if _ACKNOWLEDGEMENT.match(s.text):
+        why = "a plain thank-you or acknowledgement: thank them, no ask"
+        return [Plan(2, why, **known), Plan(1, why, **known)]
     plans = []
     if review:
         plans.append(Plan(0, "happy customer: thank them, then ask for a review", review,
@@ -432,6 +438,12 @@ def route(s: Situation) -> str:
     intent = s.classification.intent
     if s.sensitive:
         return "sensitive"
+    if intent == "chit_chat" and s.state.previous_intent == "complaint" and not s.answers \
+            and not _ACKNOWLEDGEMENT.match(s.text):
+        return "complaint"  # "I'm leaving" after a complaint: still for a person, now
+    if intent == "chit_chat" and (s.asked.products or s.asked.categories) and \
+            s.state.previous_intent in ("purchase_intent", "pricing", "product_question"):
+        intent = s.state.previous_intent  # "and a christmas tree too": more of the same
     if intent in ("complaint", "unsubscribe", "order_support", "praise"):
         return intent
     answered = bool(s.answers)

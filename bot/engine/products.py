@@ -35,9 +35,17 @@ _CURRENCIES: dict[str, tuple[str, bool, str, int]] = {
 _WORD = re.compile(r"[^\W_]+")
 
 
-def format_price(amount: Decimal, currency: str) -> str:
-    """£4.20, $12, 4,20 €, CHF 3.50; a whole amount drops its ".00" (£12)."""
+def format_price(amount: Decimal, currency: str, lang: str = "") -> str:
+    """£4.20, $12, 4,20 €, CHF 3.50; a whole amount drops its ".00" (£12).
+
+    `lang` writes it the way that language does: in English the symbol comes first with a
+    decimal point (€4.20); in Spanish, French and German after, with a comma (4,20 €, 4,20 £).
+    Without it, the currency's own custom decides."""
     symbol, before, separator, decimals = _CURRENCIES.get(currency, (currency + " ", True, ".", 2))
+    if lang == "en" and not symbol.strip().isalpha():
+        before, separator = True, "."
+    elif lang in ("es", "fr", "de"):
+        before, separator = False, ","
     quantum = Decimal(1).scaleb(-decimals)
     value = Decimal(amount).quantize(quantum, rounding=ROUND_HALF_UP)
     text = f"{value:,.{decimals}f}" if value != value.to_integral() else f"{int(value):,}"
@@ -45,7 +53,7 @@ def format_price(amount: Decimal, currency: str) -> str:
         text = text.replace(",", " ").replace(".", ",")
     if before:
         return f"{symbol}{text}"
-    return f"{text} {symbol}"
+    return f"{text} {symbol.strip()}"
 
 
 def fold(word: str) -> str:
@@ -99,8 +107,11 @@ class ProductDirectory:
         self.categories = sorted({p.category for p in self.products if p.category})
         self._category_words = {c: words(c) for c in self.categories}
 
-    def price(self, product: Product) -> str:
-        return format_price(product.price, self.currency) if product.price is not None else ""
+    def price(self, product: Product, lang: str = "") -> str:
+        """The product's price as a reply in `lang` shows it ("" when it has none)."""
+        if product.price is None:
+            return ""
+        return format_price(product.price, self.currency, lang)
 
     def named(self, text: str) -> Named:
         """The products and categories `text` names, in config order.

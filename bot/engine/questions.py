@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.config import Product
 from bot.engine.faq import terms
@@ -36,7 +36,12 @@ PRICE = _any(
     r"cuanto( cuesta| cuestan| vale| valen| es)?", r"precios?", r"cuesta[n]?", r"vale[n]?",
     r"combien", r"prix", r"coute(nt)?", r"tarifs?",
     r"wie ?viel", r"was kostet", r"kostet", r"kosten", r"preise?",
+    r"quanto( costa| custa)?", r"costa(no)?", r"custa", r"prezzo", r"preco", r"hoeveel",
+    r"kost", r"prijs",
 )
+# A customer coming to buy, not only to look: "pick up", "get some", "buy", "order".
+BUYING = _any(r"buy(ing)?", r"pick(ing)? up", r"collect(ing)?", r"get some", r"order(ing)?",
+              r"purchas\w*", r"shopping", r"comprar", r"acheter", r"kaufen", r"bestellen")
 STOCK = _any(
     r"in stock", r"any left", r"left\?", r"sold out", r"still have", r"do you (have|stock|sell|do)",
     r"have you got", r"got any", r"do you still", r"available", r"availability", r"run out",
@@ -160,6 +165,7 @@ def analyse(text: str, products: ProductDirectory, knowledge: Knowledge,
             products=named.products, categories=named.categories,
             faq=faq, question=asked or bool(QUESTION_START.match(part)),
         ))
+    found = _follow_up(found, text, products, earlier)
     named_products = _unique(p for c in found for p in c.products)
     categories = tuple(dict.fromkeys(c for clause in found for c in clause.categories))
     from_earlier = False
@@ -170,6 +176,24 @@ def analyse(text: str, products: ProductDirectory, knowledge: Knowledge,
             from_earlier = True
     matches = _unique_matches(c.faq for c in found if c.faq is not None)
     return Asked(tuple(found), named_products, categories, from_earlier, matches)
+
+
+def _follow_up(found: list[Clause], text: str, products: ProductDirectory,
+               earlier: tuple[str, ...]) -> list[Clause]:
+    """"and the peace lily?" after "how much is the monstera?" asks the same thing: a short
+    message that names a product and asks nothing takes the question of the previous one."""
+    if not earlier or len(found) != 1 or len(fold(text).split()) > 6:
+        return found
+    clause = found[0]
+    if not (clause.products or clause.categories) or clause.price or clause.stock \
+            or clause.hours or clause.faq:
+        return found
+    before = [part for part, _ in clauses(earlier[-1])]
+    price = any(PRICE.search(part) for part in before)
+    stock = any(STOCK.search(part) for part in before)
+    if not (price or stock):
+        return found
+    return [replace(clause, price=price, stock=stock and not price, question=True)]
 
 
 def _unique(items) -> tuple:

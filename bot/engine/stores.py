@@ -163,6 +163,12 @@ def _aliases(store: Store, others: list[Store]) -> set[str]:
     street = re.sub(r"^\s*\d+[a-z]?\s+", "", store.address.split(",")[0], flags=re.IGNORECASE)
     aliases = {_words(store.name), _words(street)}
     other_words = {word for other in others for word in _words(other.name).split()}
+    # The town or district ("Kilkenny", "Howth"), when no other shop's address has it.
+    other_places = {word for other in others for word in _words(other.address).split()}
+    for part in store.address.split(",")[1:]:
+        aliases |= {word for word in _words(part).split()
+                    if len(word) >= 4 and word.isalpha() and word not in _GENERIC
+                    and word not in other_places}
     aliases |= {
         word for word in _words(store.name).split()
         if len(word) >= 4 and word not in _GENERIC and word not in other_words

@@ -75,6 +75,11 @@ class ThreadState:
     said: tuple[str, ...] = ()
     # The offers that replies sent in this thread carried.
     offers_sent: tuple[str, ...] = ()
+    # The intent of the customer's previous message ("" when none): "and a wreath too" after
+    # an order is more of the same order.
+    previous_intent: str = ""
+    # The thread is flagged urgent (a complaint or a sensitive question nobody closed yet).
+    urgent: bool = False
     # Which conversation this is ("slack:C1:1700.1"): a reply template under A/B test gives
     # every thread one wording, always the same.
     thread_key: str = ""

@@ -27,6 +27,10 @@ PROMISES: dict[str, tuple[str, ...]] = {
         r"\bon us\b(?! (?:on|at|via|in)\b)",
         r"\b(?:won'?t|will not|doesn'?t|does not|didn'?t) cost\b", r"\bzero cost\b",
         r"\bnothing to pay\b", r"\bwithout paying\b", r"\bgiveaway\b", r"\bgive (?:you )?away\b",
+        r"\b(?:don'?t|do not|won'?t|will not|never|needn'?t) (?:have to |need to )?pay\b",
+        r"\bpay nothing\b", r"\bno cost\b", r"\bthrow\w* in\b", r"\bthrown in\b",
+        r"\btoss\w* in\b", r"\bextra \w+ (?:for|at) no\b", r"\bwaive[ds]?\b",
+        r"\bcover(?:s|ed)? (?:the |your |all )?(?:postage|delivery|shipping|costs?|bill|fees?)\b",
         r"\bgratuit(?:e|s|es|ement)?\b", r"\boffert(?:e|s|es)?\b", r"\ben cadeau\b",
         r"\bsin (?:coste|costo|cargo)\b", r"\bde regalo\b", r"\bregal(?:amos|o)\b",
         r"\bkostenlos\w*", r"\bumsonst\b", r"\bgeschenkt\b", r"\bgeht auf uns\b",
@@ -34,7 +38,8 @@ PROMISES: dict[str, tuple[str, ...]] = {
     ),
     "a discount": (
         r"\bdiscount\w*", r"(?:%|\d)\s*off\b", r"\bmoney off\b", r"(?<!great )\bdeals?\b(?! with)",
-        r"\bbargains?\b", r"\b(?:on|in the|a) sale\b", r"\bsale (?:price|on)\b",
+        r"\bbargains?\b", r"\ba (?:real |total |absolute )?steal\b", r"\bsnip\b",
+        r"\b(?:on|in the|a) sale\b", r"\bsale (?:price|on)\b",
         r"\bsave (?:\d|£|\$|€|money|up to|big|on|yourself|a bundle)",
         r"\bsavings?\b",
         r"\bcheaper\b", r"\breduc(?:ed|tion|tions)\b", r"\bmarked down\b", r"\bmarkdown\b",
@@ -81,6 +86,7 @@ PROMISES: dict[str, tuple[str, ...]] = {
         r"\bprice[- ]match\w*", r"\bmatch\w* (?:any|their|a|the|your|every|competitors?'?)\b"
         r"[^.!?]{0,25}\bprices?\b", r"\bbeat (?:any|their|every)\b", r"\blowest prices?\b",
         r"\bbest prices?\b", r"\bcheapest\b", r"\bcheaper than\b", r"\bunbeatable\b",
+        r"\bfind (?:it|them|one|the same) cheaper\b", r"\bwe'?ll match\b",
         r"\bigual\w* (?:cualquier|el) precio\b",
         r"\bmejor precio\b", r"\bprecio m[áa]s bajo\b",
         r"\baligne\w* (?:\w+ )?(?:prix|tarifs)\b", r"\bconcurrence\b", r"\bcompetencia\b",
@@ -93,7 +99,8 @@ PROMISES: dict[str, tuple[str, ...]] = {
         r"by|tomorrow|today|for|out)\b", r"\bshipping (?:is |will be )?(?:included|covered|on us|"
         r"free|worldwide|anywhere)", r"\b(?:fast|quick|express|tracked|speedy|next[- ]day|"
         r"same[- ]day|overnight) (?:shipping|delivery|postage|dispatch|service)\b",
-        r"\bpostage (?:is )?(?:paid|included|covered)\b", r"\bcourier\b",
+        r"\bpostage\b", r"\bcourier\b", r"\bsame[- ]day\b", r"\bre-?ship\w*",
+        r"\bdispatch\w*", r"\bsend (?:it|them|a new one|another|a replacement) out\b",
         r"\bdeliver\w* (?:is |are |will be )?(?:included|covered|anywhere|worldwide|nationwide|"
         r"to your (?:door|home)|within|in \d|by (?:tomorrow|tonight|\w+day)|tomorrow|today)",
         r"\bhome delivery\b", r"\bdoorstep\b", r"\bto your door\b", r"\bwe deliver\b",

@@ -74,7 +74,7 @@ _CODE_VERB = (r"use|enter|apply|type|redeem|quote|mention|input|add|say|show|usa
               r"nutzen sie|gib|geben sie|tippe|nenne|nennen sie")
 _CODE_AFTER_VERB = re.compile(
     rf"\b({_CODE_VERB})\s+([{_QUOTE}]?)([^\s{_QUOTE}.,!?;:()]+)([{_QUOTE}]?)"
-    rf"(\s*[.!?\n]|\s*$|\s+(?:at|when|in|on|for|to|online|al|à|a|en|bei|beim|im|am|an|und|y|"
+    rf"(\s*[.!?\n\ue000]|\s*$|\s+(?:at|when|in|on|for|to|online|al|à|a|en|bei|beim|im|am|an|und|y|"
     rf"et|and|ein|para|pour|für|zum|as|como|comme|als|next|la|le|lors)\b)?",
     re.IGNORECASE,
 )

@@ -3,16 +3,18 @@
 Each plain line is a customer message in the console's customer channel; lines that start with
 "/" come from the team: "/nudge ..." runs a command, and "/send", "/another", "/edit <text>",
 "/dismiss" press the buttons of the latest suggestion, and "/intent <name>" says which intent
-it really was (the review is redrawn for that intent and the correction is stored). It stops
-cleanly at end of input, so `printf 'hi\\n/nudge help\\n' | nudge run` is scriptable.
-With an LLM configured, the template suggestion is shown first and an "Updated draft" follows
-when the model's wording arrives.
+it really was (the review is redrawn for that intent and the correction is stored). "/as <name>"
+types as another customer (each keeps their own thread) and "/new" starts a new thread for the
+current one; the prompt shows who is speaking. It stops cleanly at end of input, so
+`printf 'hi\\n/nudge help\\n' | nudge run` is scriptable. With an LLM configured, the template
+suggestion is shown first and an "Updated draft" follows when the model's wording arrives.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import sys
 import threading
 import time
@@ -32,6 +34,8 @@ log = logging.getLogger(__name__)
 TEAM_USER = "team"
 BUTTON_COMMANDS = ("/send", "/another", "/edit", "/dismiss")
 INTENT_COMMAND = "/intent"
+PLAYER_COMMANDS = ("/as", "/new")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
 _EOF = object()
 
 
@@ -61,6 +65,8 @@ class ConsoleAdapter:
         console = config.platforms.console
         self.channel, self.review_channel = console.channel, console.review_channel
         self.customer = console.user
+        # Each customer's current thread: their own by default, a fresh one after /new.
+        self.threads: dict[str, str] = {}
         # Pictures (the digest's chart) are saved beside the database, and their path printed.
         self.pictures = Path(config.storage.path).resolve().parent / "charts"
         self.stdin = stdin or sys.stdin
@@ -91,14 +97,14 @@ class ConsoleAdapter:
             f"Nudge for {brand}, offline console. Type what a customer would write; "
             "/nudge help for commands, /send /another /edit /dismiss for suggestions, "
             "/intent <name> when the intent is wrong, "
-            "Ctrl-D to quit."
+            "/as <name> to be another customer, /new for a new thread, Ctrl-D to quit."
         )
         queue: asyncio.Queue = asyncio.Queue()
         loop = asyncio.get_running_loop()
         threading.Thread(target=self._read_lines, args=(loop, queue), daemon=True).start()
         while not self._stopping.is_set():
             if self.interactive:
-                print("> ", end="", file=self.stdout, flush=True)
+                print(self.prompt(), end="", file=self.stdout, flush=True)
             item = await queue.get()
             if item is _EOF:
                 await self._settle_drafts()
@@ -129,6 +135,8 @@ class ConsoleAdapter:
             await self._correct(text)
         elif text.split()[0].lower() in BUTTON_COMMANDS:
             await self._press(text)
+        elif text.split()[0].lower() in PLAYER_COMMANDS:
+            self._play(text)
         elif text.startswith("/"):
             request = Request(platform="console", text=text, user=TEAM_USER,
                               channel=self.review_channel, role="team",
@@ -136,13 +144,38 @@ class ConsoleAdapter:
             self.say(render(await self.app.dispatch(request)))
         else:
             request = Request(platform="console", text=line, user=self.customer,
-                              channel=self.channel, thread="main", message_id=self._next_id(),
-                              user_name=self.customer)
+                              channel=self.channel, thread=self.thread,
+                              message_id=self._next_id(), user_name=self.customer)
             await self.app.engine_ready()
             review = conversation.on_message(request, ctx)
             if review is not None:
                 await self.notify_team(review)
                 self._improve_later(review)
+
+    @property
+    def thread(self) -> str:
+        """The thread the current customer is writing in."""
+        return self.threads.get(self.customer, self.customer)
+
+    def _play(self, text: str) -> None:
+        """/as <name>: type as another customer (each keeps their own thread); /new: the
+        current customer starts a new thread in the same channel."""
+        command, _, name = text.partition(" ")
+        if command.lower() == "/new":
+            self.threads[self.customer] = f"{self.customer}:{self._next_id()}"
+            self.say(f"New conversation: {self.customer} starts a new thread in "
+                     f"#{self.channel}.")
+            return
+        name = name.strip()
+        if not _NAME.fullmatch(name):
+            self.say("Usage: /as <name> (letters, digits, '-', '_' or '.'), e.g. /as anna")
+            return
+        self.customer = name
+        self.say(f"Now speaking as {name} in #{self.channel}.")
+
+    def prompt(self) -> str:
+        """The input prompt: who is speaking."""
+        return f"{self.customer}> "
 
     async def _press(self, text: str) -> None:
         action, _, rest = text.partition(" ")

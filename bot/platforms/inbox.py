@@ -64,7 +64,17 @@ class Inbox:
     # ---- the worker thread's connection ------------------------------------------------------
 
     async def _run(self, work: Callable[..., Any], *args: Any) -> Any:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, work, *args)
+        return await asyncio.get_running_loop().run_in_executor(
+            self._executor, self._fresh_after_failure, work, args)
+
+    def _fresh_after_failure(self, work: Callable[..., Any], args: tuple) -> Any:
+        """Run `work` in the worker thread; after a database error the connection is
+        reopened, as one that met a full disk can keep failing once space has returned."""
+        try:
+            return work(*args)
+        except sqlite3.Error:
+            self._close()
+            raise
 
     def _db(self) -> sqlite3.Connection:
         if self._conn is None:
@@ -118,6 +128,11 @@ class Inbox:
         self._active.add(key)
         try:
             await self.handler(body)
+        except sqlite3.OperationalError as error:
+            # The database is full or locked: it passes, so it does not count as an attempt.
+            log.warning("%s message %s not handled yet (%s); it stays in the inbox and is "
+                        "tried again", self.platform, key, error)
+            return
         except Exception:
             log.exception("handling %s message %s failed; it stays in the inbox and is tried "
                           "again", self.platform, key)
@@ -176,7 +191,10 @@ class Inbox:
 
     async def _loop(self) -> None:
         while True:
-            await self.retry_once()
+            try:
+                await self.retry_once()
+            except Exception:  # the loop must outlive any one failure
+                log.exception("the inbox retry round failed; trying again")
             await asyncio.sleep(self.retry_seconds)
 
     async def retry_once(self) -> None:

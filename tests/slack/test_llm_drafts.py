@@ -66,3 +66,26 @@ async def test_a_reply_sent_while_the_model_was_writing_is_not_redrawn_or_change
     assert not sent["text"].startswith(OPENING)
     source = nudge_llm.db.execute("select source from suggestions where status = 'sent'")
     assert source.fetchone()[0] == "template"
+
+
+async def test_a_model_that_invents_a_deal_never_gets_its_words_into_a_review(
+        nudge_llm, fake_llm):
+    """The audit's case: amounts in words, a promise and an unlisted domain on top of the
+    draft. The review keeps the template, and Send posts the template."""
+
+    def invents(body: dict) -> str:
+        messages = {m["role"]: m["content"] for m in body["messages"]}
+        return ("Ninety percent off with AUTUMN10, and delivery is on us! More at "
+                "evil.ru/deal\n" + user_block(messages, "draft"))
+
+    fake_llm.reply = invents
+    review = await nudge_llm.review_of("how much is a pastry box?")
+    await nudge_llm.settle()
+    assert len(fake_llm.requests) == 1
+    assert nudge_llm.fake.calls_to("chat.update") == []  # never redrawn
+    await nudge_llm.press("send", _send_value(review), review["ts"])
+    sent = (await nudge_llm.fake.wait_for("chat.postMessage", 2))[-1].args
+    for invented in ("inety", "on us", "evil.ru"):
+        assert invented not in sent["text"]
+    source = nudge_llm.db.execute("select source from suggestions where status = 'sent'")
+    assert source.fetchone()[0] == "template"

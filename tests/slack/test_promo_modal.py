@@ -129,3 +129,11 @@ async def test_a_customer_cannot_open_the_promotion_modal(nudge_http):
     answer = await nudge_http.command("promo new", user="U0CUSTOMER", channel="C0CUSTOMERS")
     assert "Only the team" in answer["text"]
     assert not nudge_http.fake.calls_to("views.open")
+
+
+async def test_curly_quotes_typed_in_the_modal_are_kept_exactly(nudge_http):
+    text = "“Mince pies” are back, ‘warm’ from the oven"
+    view, _ = await _open_modal(nudge_http, MANAGER)
+    await nudge_http.submit(view, _values(text=text), user=MANAGER)
+    await nudge_http.fake.wait_for_response()
+    assert nudge_http.db["promotions"].get(1)["text"] == text

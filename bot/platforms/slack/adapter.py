@@ -203,8 +203,10 @@ class SlackAdapter:
     async def _listen_http(self) -> None:
         http = self.settings.http
         try:
+            secret = self.secrets.slack_signing_secret
             self._runner = await serve(self.bolt, http.host, http.port, http.path,
-                                       routes=self.app.link_routes)
+                                       routes=self.app.link_routes,
+                                       secret=secret.get_secret_value() if secret else "")
         except OSError as error:
             raise StartupError(
                 f"Slack HTTP mode cannot listen on {http.host}:{http.port} ({error.strerror}); "

@@ -21,6 +21,8 @@ MAX_BUTTON_LABEL = 75
 MAX_FALLBACK = 3000
 EDIT_VIEW = "nudge_edit"
 EDIT_BLOCK, EDIT_INPUT = "reply", "text"
+MAX_INPUT = 3000  # a plain_text_input's max_length
+MAX_INPUTS = 20  # boxes in the Edit modal: 60,000 characters, more than any stored reply
 CHOICES_BLOCK = "nudge_choices"
 # Block Kit's limits for an actions block and a static_select.
 MAX_ACTION_ELEMENTS = 25
@@ -58,12 +60,16 @@ def message(reply: Reply) -> dict[str, Any]:
     channel = (reply.meta or {}).get("channel") or ""
     if (reply.meta or {}).get("platform") == "slack" and channel:
         text = text.replace(channel, f"<#{channel}>")  # the channel's name, as a link
-    blocks: list[dict[str, Any]] = [section(icon + text)]
+    blocks: list[dict[str, Any]] = [section(piece) for piece in escaped_pieces(icon + text,
+                                                                                  escaped=True)]
     for item in reply.fields:
-        value = escape(item.value)
+        label = f"*{escape(item.label)}*\n"
+        pieces = escaped_pieces(item.value, first_room=MAX_SECTION - len(label) - 40)
         if item.label in ("Handled", "Corrected"):
-            value = mention_users(value)
-        blocks.append(section(f"*{escape(item.label)}*\n{value}"))
+            pieces = [mention_users(piece) for piece in pieces]
+        # A long value (a whole reply) goes on over several sections: the team sees it all.
+        blocks.append(section(label + pieces[0]))
+        blocks.extend(section(piece) for piece in pieces[1:])
     permalink = reply.meta.get("permalink") if reply.meta else ""
     if permalink:
         blocks.append({"type": "context", "elements": [
@@ -89,7 +95,11 @@ def message(reply: Reply) -> dict[str, Any]:
         blocks.append({"type": "actions", "block_id": CHOICES_BLOCK,
                        "elements": elements[:MAX_ACTION_ELEMENTS]})
     if len(blocks) > MAX_BLOCKS:
-        blocks = blocks[: MAX_BLOCKS - 1] + [blocks[-1]]
+        keep = MAX_BLOCKS - 2 if reply.choices else MAX_BLOCKS - 1
+        left = len(blocks) - keep - (1 if reply.choices else 0)
+        blocks = blocks[:keep] + [section(f"_… {left} more part(s) not shown: Slack shows at "
+                                          f"most {MAX_BLOCKS} blocks._")] + (
+            [blocks[-1]] if reply.choices else [])
     return {"text": _cut(icon + escape(reply.text), MAX_FALLBACK), "blocks": blocks}
 
 
@@ -116,6 +126,38 @@ def chosen_option(action: dict[str, Any]) -> tuple[str, str]:
     return menu_value, option
 
 
+def split_exact(text: str, limit: int, first: int | None = None) -> list[str]:
+    """Pieces of at most `limit` characters (the first at most `first`) whose concatenation is
+    exactly `text`; cut after a line break or a space where one is near."""
+    pieces: list[str] = []
+    rest = text
+    room = first if first is not None else limit
+    while len(rest) > room:
+        cut = max(rest.rfind("\n", 0, room), rest.rfind(" ", 0, room)) + 1
+        if cut < room // 2:
+            cut = room
+        pieces.append(rest[:cut])
+        rest = rest[cut:]
+        room = limit
+    pieces.append(rest)
+    return pieces
+
+
+def escaped_pieces(text: str, first_room: int = MAX_SECTION, escaped: bool = False
+                   ) -> list[str]:
+    """`text` escaped for mrkdwn, in pieces that each fit one section (escaping lengthens)."""
+    out: list[str] = []
+    room, limit = first_room, MAX_SECTION - 40
+    for piece in split_exact(text, limit, first=room):
+        done = piece if escaped else escape(piece)
+        while len(done) > (room if not out else limit):
+            head, piece = piece[: len(piece) // 2], piece[len(piece) // 2:]
+            out.append(head if escaped else escape(head))
+            done = piece if escaped else escape(piece)
+        out.append(done)
+    return out or [""]
+
+
 def edit_modal(suggestion_id: int | str, text: str, channel: str, ts: str) -> dict[str, Any]:
     """The Edit modal: the suggested reply in a text box; submitting sends the edited text."""
     return {
@@ -130,18 +172,34 @@ def edit_modal(suggestion_id: int | str, text: str, channel: str, ts: str) -> di
         "blocks": [
             {
                 "type": "input",
-                "block_id": EDIT_BLOCK,
-                "label": plain_text("Reply to the customer", 2000),
+                "block_id": edit_block(n),
+                "label": plain_text("Reply to the customer" if n == 0 else
+                                    f"Reply, continued ({n + 1})", 2000),
                 "element": {
                     "type": "plain_text_input",
                     "action_id": EDIT_INPUT,
                     "multiline": True,
-                    "max_length": 3000,
-                    "initial_value": text[:3000],
+                    "max_length": MAX_INPUT,
+                    "initial_value": piece,
                 },
+                "optional": n > 0,
             }
+            for n, piece in enumerate(split_exact(text, MAX_INPUT)[:MAX_INPUTS])
         ],
     }
+
+
+def edit_block(n: int) -> str:
+    return EDIT_BLOCK if n == 0 else f"{EDIT_BLOCK}_{n + 1}"
+
+
+def edited_text(values: dict) -> str:
+    """The whole reply from the Edit modal's boxes, in order (a long reply spans several)."""
+    parts = []
+    for n in range(MAX_INPUTS):
+        box = (values.get(edit_block(n)) or {}).get(EDIT_INPUT) or {}
+        parts.append(box.get("value") or "")
+    return "".join(parts)
 
 
 def slack_date(moment: datetime, fallback_format: str = "%a %d %b %H:%M") -> str:

@@ -46,6 +46,10 @@ def register(bolt: AsyncApp, adapter: SlackAdapter) -> None:
     @adapter.job
     async def edit(ack, body: dict, action: dict, respond) -> None:
         await ack()
+        role, _ = await adapter.people.role_of(body["user"]["id"])
+        if role != "team":  # refused before the modal opens, not after it is filled in
+            await _teller(respond)(Reply.error("Only the team can act on Nudge's suggestions."))
+            return
         channel, ts = _where(body)
         text = review.suggestion_text(adapter.ctx, action.get("value") or "")
         if text is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from bot.platforms.slack import api, blocks
@@ -33,7 +34,7 @@ def register(bolt: AsyncApp, adapter: SlackAdapter) -> None:
 async def publish_home(adapter: SlackAdapter, user: str) -> None:
     role, _ = await adapter.people.role_of(user)
     if role == "team":
-        summary = await adapter.app.readers.read(lambda ctx: home.summary(ctx, platform=None))
+        summary = await adapter.app.readers.read(functools.partial(home.summary, platform=None))
         view = blocks.home_view(summary)
     else:
         # The home tab lists customers and their messages: the team's eyes only.

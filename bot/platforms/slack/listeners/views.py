@@ -33,7 +33,7 @@ def register(bolt: AsyncApp, adapter: SlackAdapter) -> None:
     @adapter.job
     async def edited(ack, body: dict, view: dict) -> None:
         values = view.get("state", {}).get("values", {})
-        text = ((values.get(blocks.EDIT_BLOCK) or {}).get(blocks.EDIT_INPUT) or {}).get("value")
+        text = blocks.edited_text(values)
         if not (text or "").strip():
             await ack(response_action="errors",
                       errors={blocks.EDIT_BLOCK: "Write the reply to send."})

@@ -1,0 +1,432 @@
+"""Delivery under faults: what Nudge acknowledged, stored, sent and consumed when things break.
+
+Every scenario runs the real `nudge run` (HTTP mode, real engine, real SQLite) or the real
+Application against the wire-level fake Slack from the tests, on 127.0.0.1:
+
+1. SIGKILL during a burst of customer messages, `--runs` times: messages acknowledged (HTTP
+   200) vs messages on disk (inbox or messages table) right after the kill; then one restart,
+   and how many acknowledged messages are stored as messages once it has handled its inbox.
+2. A full disk during a burst (the database on a small tmpfs, filled; as root), then space
+   returns: acknowledged vs stored, and how many times the team was told.
+3. Slack answering Send with text/plain and HTML error pages: suggestions recorded as sent.
+4. A start that fails (refused token) with a promotion due: deliveries consumed.
+5. Acknowledgement latency of customer messages while 200 `/nudge digest` run (625 waiting
+   conversations in the database), and on a cold first start (no trained model yet).
+
+    .venv/bin/python bench/delivery_faults.py [--runs 10] [--burst 120]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.slack_http import (  # noqa: E402
+    CUSTOMER,
+    CUSTOMER_LINES,
+    CUSTOMERS,
+    REVIEW,
+    TEAM,
+    FakeSlackThread,
+    free_port,
+    percentile,
+    wait_until_up,
+    write_config,
+)
+from tests import fake_slack as fake  # noqa: E402
+
+WARM_CACHE = Path(tempfile.gettempdir()) / "nudge-cache-delivery-bench"
+
+
+def start_nudge(config: Path, cache: Path, log: Path | None = None) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("SLACK_", "DISCORD_", "NUDGE_"))}
+    env.update(SLACK_BOT_TOKEN=fake.BOT_TOKEN, SLACK_SIGNING_SECRET=fake.SIGNING_SECRET,
+               NUDGE_CACHE_DIR=str(cache))
+    return subprocess.Popen([sys.executable, "-m", "bot", "--config", str(config), "run"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=log.open("ab") if log else subprocess.DEVNULL)
+
+
+def stop(nudge: subprocess.Popen) -> None:
+    nudge.send_signal(signal.SIGINT)
+    try:
+        nudge.wait(20)
+    except subprocess.TimeoutExpired:
+        nudge.kill()
+        nudge.wait()
+
+
+class Sender:
+    """Signed deliveries to Nudge's HTTP endpoint, as Slack sends them."""
+
+    def __init__(self, session: aiohttp.ClientSession, url: str):
+        self.session, self.url = session, url
+
+    async def message(self, n: int, run: int = 0) -> tuple[str, float | None]:
+        """A customer message; returns (its key, ack latency in ms or None if not acked)."""
+        ts = f"17{run:02d}{n:06d}.000001"
+        event = fake.message_event(CUSTOMER_LINES[n % len(CUSTOMER_LINES)], user=CUSTOMER,
+                                   channel=CUSTOMERS, ts=ts, event_id=f"EvF{run:02d}{n:07d}")
+        return f"{CUSTOMERS}:{ts}", await self._post(json.dumps(event), "application/json")
+
+    async def command(self, text: str, response_url: str) -> float | None:
+        body = fake.form_body(fake.slash_command(text, user=TEAM, channel=REVIEW,
+                                                 response_url=response_url))
+        return await self._post(body, "application/x-www-form-urlencoded")
+
+    async def _post(self, body: str, content_type: str) -> float | None:
+        headers = fake.signed_headers(body, content_type=content_type)
+        started = time.perf_counter()
+        try:
+            async with self.session.post(self.url, data=body.encode(), headers=headers) as reply:
+                await reply.read()
+                if reply.status != 200:
+                    return None
+        except (TimeoutError, aiohttp.ClientError):
+            return None
+        return (time.perf_counter() - started) * 1000
+
+
+def stored_keys(db_path: Path) -> set[str]:
+    conn = sqlite3.connect(db_path)
+    try:
+        keys = {k for (k,) in conn.execute("select event_key from inbox")}
+        keys |= {k for (k,) in conn.execute("select event_key from messages where event_key "
+                                            "is not null")}
+    finally:
+        conn.close()
+    return keys
+
+
+def message_keys(db_path: Path) -> set[str]:
+    conn = sqlite3.connect(db_path)
+    try:
+        return {k for (k,) in conn.execute("select event_key from messages")}
+    finally:
+        conn.close()
+
+
+def inbox_waiting(db_path: Path) -> int:
+    conn = sqlite3.connect(db_path)
+    try:
+        return conn.execute("select count(*) from inbox where status = 'new'").fetchone()[0]
+    finally:
+        conn.close()
+
+
+async def until(check, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        await asyncio.sleep(0.2)
+    return False
+
+
+async def burst(sender: Sender, count: int, run: int, rate: float) -> list[asyncio.Task]:
+    tasks = []
+    for n in range(count):
+        tasks.append(asyncio.create_task(sender.message(n, run)))
+        await asyncio.sleep(1 / rate)
+    return tasks
+
+
+# ---- 1. SIGKILL during a burst --------------------------------------------------------------
+
+async def sigkill(slack, runs: int, count: int) -> None:
+    print(f"1. SIGKILL during a burst of {count} customer messages, {runs} runs")
+    with tempfile.TemporaryDirectory() as folder:
+        port = free_port()
+        config = write_config(Path(folder), slack.api_url, port)
+        db_path = Path(folder) / "nudge.db"
+        base = f"http://127.0.0.1:{port}"
+        acked_all: set[str] = set()
+        lost_total = 0
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as session:
+            sender = Sender(session, f"{base}/slack/events")
+            for run in range(1, runs + 1):
+                nudge = start_nudge(config, WARM_CACHE)
+                await wait_until_up(session, base, nudge)
+                sending = asyncio.create_task(burst(sender, count, run, rate=100))
+                await asyncio.sleep(random.uniform(0.3, 0.9) * count / 100)
+                nudge.send_signal(signal.SIGKILL)
+                nudge.wait()
+                results = await asyncio.gather(*(await sending))
+                acked = {key for key, ms in results if ms is not None}
+                lost = acked - stored_keys(db_path)
+                acked_all |= acked
+                lost_total += len(lost)
+                print(f"   run {run:2}: {len(acked):4} acknowledged, {len(acked) - len(lost):4} "
+                      f"on disk, {len(lost)} lost")
+            nudge = start_nudge(config, WARM_CACHE)
+            await wait_until_up(session, base, nudge)
+            await until(lambda: inbox_waiting(db_path) == 0, 120)
+            stop(nudge)
+        handled = acked_all & message_keys(db_path)
+        print(f"   total: {len(acked_all)} acknowledged, {lost_total} lost at the kill; after "
+              f"one restart {len(handled)} of them stored as messages")
+
+
+# ---- 2. a full disk -------------------------------------------------------------------------
+
+async def full_disk(slack, count: int) -> None:
+    print(f"2. Full disk during a burst of {count} customer messages, then space returns")
+    if os.geteuid() != 0:
+        print("   skipped: mounting a small tmpfs needs root")
+        return
+    mount = Path(tempfile.mkdtemp(prefix="nudge-full-"))
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)], check=True)
+    try:
+        port = free_port()
+        config = write_config(mount, slack.api_url, port)
+        db_path = mount / "nudge.db"
+        base = f"http://127.0.0.1:{port}"
+        told_before = len(warnings(slack))
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as session:
+            sender = Sender(session, f"{base}/slack/events")
+            nudge = start_nudge(config, WARM_CACHE, Path(tempfile.gettempdir()) / "full.log")
+            await wait_until_up(session, base, nudge)
+            filler = mount / "filler"
+            with filler.open("wb") as file:  # fill every byte left
+                try:
+                    while True:
+                        file.write(b"\0" * 65536)
+                        file.flush()
+                except OSError:
+                    pass
+            results = await asyncio.gather(*(await burst(sender, count, 99, rate=100)))
+            acked = {key for key, ms in results if ms is not None}
+            on_disk_while_full = len(acked & stored_keys(db_path))
+            filler.unlink()
+            await until(lambda: acked <= message_keys(db_path), 60)
+            stop(nudge)
+        conn = sqlite3.connect(db_path)
+        statuses = dict(conn.execute("select status, count(*) from inbox group by status"))
+        conn.close()
+        print(f"   inbox afterwards: {statuses}")
+        stored = acked & message_keys(db_path)
+        told = len(warnings(slack)) - told_before
+        print(f"   {len(acked)} acknowledged, {on_disk_while_full} on disk while it was full, "
+              f"{len(stored)} stored once space returned, {len(acked) - len(stored)} lost; "
+              f"team told {told} time(s)")
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+        mount.rmdir()
+
+
+def warnings(slack) -> list:
+    return [c for c in slack.calls_to("chat.postMessage") if "cannot store" in str(c.args)]
+
+
+# ---- 3 and 4: in-process, against the fake --------------------------------------------------
+
+async def error_pages(presses: int) -> None:
+    from tests.fake_slack import FakeSlack
+    from tests.slack.conftest import slack_config, stop_nudge
+    from tests.slack.conftest import start_nudge as start_in_process
+
+    print(f"3. Slack answers Send with error pages, {presses} presses (text/plain 400, "
+          "HTML 502, empty 503)")
+    slack = await FakeSlack().start()
+    slack.add_user(TEAM, "Sam")
+    slack.add_user(CUSTOMER, "Alex")
+    with tempfile.TemporaryDirectory() as folder:
+        nudge = await start_in_process("http", slack_config(Path(folder), slack), slack)
+        kinds = [(400, "text"), (502, "html"), (503, "empty")]
+        slowest = 0.0
+        try:
+            for n in range(presses):
+                review = await nudge.review_of(f"can I order {n} loaves?",
+                                               ts=f"1790000000.{n:06d}")
+                send = next(e for b in review["blocks"] if b["type"] == "actions"
+                            for e in b["elements"] if e["action_id"] == "nudge_send")
+                status, kind = kinds[n % len(kinds)]
+                # 500 and 503 are retried once by the client: both attempts get the page.
+                slack.error_page_next("chat.postMessage", status, kind,
+                                      times=2 if status in (500, 503) else 1)
+                started = time.perf_counter()
+                await nudge.press("send", send["value"], review["ts"])
+                slowest = max(slowest, time.perf_counter() - started)
+                await nudge.settle()
+            false_sent = nudge.db.execute(
+                "select count(*) from suggestions where status in ('sent', 'sending')"
+            ).fetchone()[0]
+        finally:
+            await stop_nudge(nudge)
+            await slack.stop()
+    print(f"   {false_sent} recorded as sent (false \"sent\"); slowest acknowledgement "
+          f"{slowest * 1000:.0f} ms")
+
+
+async def failed_start() -> None:
+    from bot.app import Application
+    from bot.platforms.base import StartupError
+    from bot.platforms.slack.adapter import SlackAdapter
+    from tests.fake_slack import FakeSlack
+    from tests.slack.conftest import MANAGER, slack_config, slack_secrets
+
+    print("4. A start with a refused token while a promotion is due")
+    slack = await FakeSlack().start()
+    with tempfile.TemporaryDirectory() as folder:
+        config = slack_config(Path(folder), slack)
+        app = Application(config, slack_secrets("http"))
+        app.add_adapter(SlackAdapter(config, app.secrets))
+        from handlers.types import Request
+
+        reply = app.ctx.router.dispatch(Request(
+            platform="slack", text=f'/nudge promo add "Mince pies!" in #{CUSTOMERS} in 1 '
+                                   "minute", user=MANAGER, channel=REVIEW, role="team"),
+            app.ctx)
+        app.db.execute("update promotions set next_run_at = '2020-01-01T00:00:00+00:00'")
+        slack.fail_next("auth.test", "invalid_auth")
+        try:
+            await asyncio.wait_for(app.run(), 30)
+            outcome = "started (unexpected)"
+        except StartupError as error:
+            outcome = f"stopped: {error}"
+        consumed = app.db.execute("select count(*) from deliveries").fetchone()[0]
+        status = app.db.execute("select status from promotions").fetchone()
+        posted = len(slack.calls_to("chat.postMessage"))
+        app.db.conn.close()
+    await slack.stop()
+    print(f"   promotion added: {reply.ok}; {outcome}")
+    print(f"   {consumed} deliveries consumed, promotion {status[0] if status else '?'}, "
+          f"{posted} posts")
+
+
+# ---- 5. acknowledgement latency -------------------------------------------------------------
+
+async def send_commands(sender: Sender, command: str, answers: str, count: int,
+                        rate: float) -> list[float | None]:
+    """`count` commands, all at once (rate 0) or `rate` a second."""
+    tasks = []
+    for _ in range(count):
+        tasks.append(asyncio.create_task(sender.command(command, answers)))
+        if rate:
+            await asyncio.sleep(1 / rate)
+    return await asyncio.gather(*tasks)
+
+
+def waiting_conversations(db_path: Path, count: int) -> None:
+    """`count` conversations whose customer spoke last, each with one message."""
+    conn = sqlite3.connect(db_path)
+    now = "2026-11-23T09:00:00+00:00"
+    with conn:
+        for n in range(count):
+            conversation = conn.execute(
+                "insert into conversations (platform, workspace, channel, thread, customer_id, "
+                "started_at, last_message_at, last_customer_message_at, status) values "
+                "('slack', ?, ?, ?, ?, ?, ?, ?, 'waiting')",
+                [fake.TEAM_ID, CUSTOMERS, f"1600{n:06d}.000001", f"slack:U{n:05d}", now, now,
+                 now]).lastrowid
+            conn.execute("insert or ignore into customers (id, platform, user_id, name, "
+                         "first_seen, last_seen) values (?, 'slack', ?, ?, ?, ?)",
+                         [f"slack:U{n:05d}", f"U{n:05d}", f"Customer {n}", now, now])
+            conn.execute("insert into messages (conversation_id, platform, event_key, author_id, "
+                         "author_role, text, created_at) values (?, 'slack', ?, ?, 'customer', "
+                         "?, ?)", [conversation, f"{CUSTOMERS}:1600{n:06d}.000001", f"U{n:05d}",
+                                   CUSTOMER_LINES[n % len(CUSTOMER_LINES)], now])
+    conn.close()
+
+
+async def ack_latency(slack, digests: int, messages: int, command: str = "digest") -> None:
+    from bot.storage import open_db
+
+    print(f"5. Acknowledgement of customer messages (25/s) while {digests} `/nudge {command}` "
+          "run (625 waiting conversations)")
+    for label, rate in (("all sent at once", 0), ("sent at 100/s", 100)):
+        with tempfile.TemporaryDirectory() as folder:
+            port = free_port()
+            config = write_config(Path(folder), slack.api_url, port)
+            db_path = Path(folder) / "nudge.db"
+            open_db(db_path).conn.close()
+            waiting_conversations(db_path, 625)
+            base = f"http://127.0.0.1:{port}"
+            connector = aiohttp.TCPConnector(limit=0)
+            async with aiohttp.ClientSession(connector=connector,
+                                             timeout=aiohttp.ClientTimeout(total=30)) as session:
+                sender = Sender(session, f"{base}/slack/events")
+                nudge = start_nudge(config, WARM_CACHE)
+                await wait_until_up(session, base, nudge)
+                await asyncio.gather(*(await burst(sender, 5, 90, rate=20)))  # warm
+                await sender.command(command, slack.response_url())  # reader started
+                await asyncio.sleep(2)
+                answers = slack.response_url()
+                commands = asyncio.create_task(
+                    send_commands(sender, command, answers, digests, rate))
+                results = await asyncio.gather(*(await burst(sender, messages, 91, rate=25)))
+                command_acks = [ms for ms in await commands if ms is not None]
+                stop(nudge)
+            acks = [ms for _, ms in results if ms is not None]
+            print(f"   {label}: customer messages {len(acks)}/{messages} acknowledged, p50 "
+                  f"{percentile(acks, 50):.0f} ms, p99 {percentile(acks, 99):.0f} ms, max "
+                  f"{max(acks, default=0):.0f} ms; commands acknowledged "
+                  f"{len(command_acks)}/{digests}, p99 {percentile(command_acks, 99):.0f} ms")
+    messages = 60
+    print("   cold first start (no trained model yet)")
+    with tempfile.TemporaryDirectory() as folder, tempfile.TemporaryDirectory() as cold:
+        port = free_port()
+        config = write_config(Path(folder), slack.api_url, port)
+        base = f"http://127.0.0.1:{port}"
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
+            sender = Sender(session, f"{base}/slack/events")
+            nudge = start_nudge(config, Path(cold))
+            await wait_until_up(session, base, nudge)
+            answers = slack.response_url()
+            command = asyncio.create_task(sender.command("help", answers))
+            results = await asyncio.gather(*(await burst(sender, messages, 92, rate=20)))
+            command_ms = await command
+            stop(nudge)
+        acks = [ms for _, ms in results if ms is not None]
+        print(f"   customer messages: {len(acks)}/{messages} acknowledged, p50 "
+              f"{percentile(acks, 50):.0f} ms, p99 {percentile(acks, 99):.0f} ms, max "
+              f"{max(acks, default=0):.0f} ms; /nudge help "
+              f"{command_ms if command_ms is None else round(command_ms)} ms")
+
+
+async def main(runs: int, count: int) -> None:
+    if not (WARM_CACHE / "done").exists():
+        WARM_CACHE.mkdir(exist_ok=True)
+        subprocess.run([sys.executable, "-c", "from bot.config import load_config;"
+                        "from bot.engine import Engine; Engine(load_config("
+                        f"'{ROOT / 'config.example.yaml'}')).warm()"],
+                       cwd=ROOT, env={**os.environ, "NUDGE_CACHE_DIR": str(WARM_CACHE)},
+                       check=True)
+        (WARM_CACHE / "done").touch()
+    print(f"load average {os.getloadavg()[0]:.2f} at start")
+    slack_thread = FakeSlackThread()
+    slack = slack_thread.start()
+    try:
+        await sigkill(slack, runs, count)
+        await full_disk(slack, count)
+        await error_pages(12)
+        await failed_start()
+        await ack_latency(slack, 200, 60)
+    finally:
+        slack_thread.stop()
+        shutil.rmtree(WARM_CACHE / "tmp", ignore_errors=True)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--burst", type=int, default=120)
+    args = parser.parse_args()
+    asyncio.run(main(args.runs, args.burst))
