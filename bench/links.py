@@ -30,6 +30,7 @@ from bot.storage import open_db, transaction  # noqa: E402
 from bot.tracking.store import LinkInfo, create_link  # noqa: E402
 
 LINKS = 1000
+AGENT = "Mozilla/5.0 bench/{round_}.{n}"
 GOAL_STEADY_MS = 5.0
 GOAL_STEP_MS = 20.0
 
@@ -112,7 +113,7 @@ async def run_at(pool: Connections, tokens: list[str], rate: int,
         delay = due - loop.time()
         if delay > 0:
             await asyncio.sleep(delay)
-        status = await pool.get(f"/r/{tokens[n % len(tokens)]}", f"Mozilla/5.0 bench/{round_}.{n}")
+        status = await pool.get(f"/r/{tokens[n % len(tokens)]}", AGENT.format(round_=round_, n=n))
         if status != 302:
             failures += 1
         latencies.append((loop.time() - due) * 1000)

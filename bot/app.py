@@ -8,8 +8,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from bot.config import Config, Secrets
 from bot.platforms.base import Adapter, DeliveryError, StartupError
@@ -145,6 +147,7 @@ class Application:
             self.ctx.clock = clock
         self.adapters: dict[str, Adapter] = {}
         self.warming: asyncio.Future | None = None  # the engine's warm-up, once run() starts
+        self._engine_thread: ThreadPoolExecutor | None = None
         self.scheduler = SchedulerService(self.db, config, clock=lambda: self.ctx.clock(),
                                           publish=self.publish, notify=self.notify_team,
                                           platforms=lambda: list(self.adapters))
@@ -230,6 +233,13 @@ class Application:
         except Exception:
             log.exception("LLM drafting failed; the template reply stays")
             return None
+
+    async def run_engine(self, work: Callable[[], Any]) -> Any:
+        """Run the engine's `work` in its own worker thread (one at a time: the model is
+        shared), keeping the event loop free for acknowledgements."""
+        if self._engine_thread is None:
+            self._engine_thread = ThreadPoolExecutor(1, thread_name_prefix="nudge-engine")
+        return await asyncio.get_running_loop().run_in_executor(self._engine_thread, work)
 
     def start_warming(self) -> asyncio.Future | None:
         """Warm the engine in a worker thread (loading or training the intent model), so start-up
@@ -334,6 +344,9 @@ class Application:
         if self.llm is not None:
             await self.llm.close()
         self.readers.close()
+        if self._engine_thread is not None:
+            self._engine_thread.shutdown(wait=False)
+            self._engine_thread = None
         if self.links_runner is not None:
             await self.links_runner.cleanup()
             self.links_runner = None

@@ -32,7 +32,7 @@ from handlers.types import Reply, Request
 T = TypeVar("T")
 
 # Commands that only read the database, and are the slow ones: run in the reader.
-READ_ONLY_COMMANDS = frozenset({"digest", "stats", "experiments"})
+READ_ONLY_COMMANDS = frozenset({"digest", "stats", "tests"})  # tests: the A/B tests
 
 _reader_ctx: Context | None = None  # in the reader process
 

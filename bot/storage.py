@@ -394,6 +394,25 @@ def _message_alternatives(db: sqlite_utils.Database) -> None:
         db["messages"].add_column("alternatives", str)
 
 
+def _promotion_uploads(db: sqlite_utils.Database) -> None:
+    # Images attached to a `promo add` (a Discord attachment): kept here, because the
+    # platform's own link to the file expires long before a promotion planned for next month.
+    if "uploads" in db.table_names():
+        return
+    db["uploads"].create(
+        {
+            "id": int,
+            "platform": str,
+            "user_id": str,
+            "filename": str,
+            "content_type": str,
+            "data": bytes,
+            "created_at": str,
+        },
+        pk="id",
+    )
+
+
 def _corrections_and_refits(db: sqlite_utils.Database) -> None:
     # The team's "wrong intent?" choices: who said which intent a customer message really was.
     # They become training data for this install (bot/engine/refit.py); `fingerprint` (text,
@@ -452,6 +471,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v7_inbox,
     _promotion_planning,
     _message_alternatives,
+    _promotion_uploads,
     _corrections_and_refits,
 ]
 

@@ -17,6 +17,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from bot.engine.links import catalog_urls, untagged
 from bot.engine.types import SuggestionSet, ThreadState, not_sure, weighed
@@ -242,17 +243,40 @@ def on_message(request: Request, ctx: Context) -> Reply | None:
     A message that shows nothing (only spaces or zero-width characters) is ignored: there is
     nothing to answer, and it must not reset a thread's state.
     """
+    recorded = _to_suggest(request, ctx)
+    if recorded is None:
+        return None
+    return _review_of(request, ctx, recorded, ctx.engine.suggest(
+        request.text, platform=request.platform, state=thread_state(ctx, recorded),
+        now=ctx.now()))
+
+
+async def on_message_off_loop(request: Request, ctx: Context,
+                              run: Callable[..., Awaitable[Any]]) -> Reply | None:
+    """`on_message` for an event loop: storing stays on the loop (its connection is the one
+    writer), the engine's work runs through `run` (a worker thread), so acknowledgements of
+    other deliveries are not held up while it thinks."""
+    recorded = _to_suggest(request, ctx)
+    if recorded is None:
+        return None
+    state, now = thread_state(ctx, recorded), ctx.now()
+    result = await run(lambda: ctx.engine.suggest(request.text, platform=request.platform,
+                                                  state=state, now=now))
+    return _review_of(request, ctx, recorded, result)
+
+
+def _to_suggest(request: Request, ctx: Context) -> Recorded | None:
+    """Store the message; the record when a suggestion should follow, else None."""
     if not has_visible_text(request.text):
         return None
     recorded = record_message(request, ctx)
     if recorded is None or request.is_team or ctx.engine is None:
         return None
-    result = ctx.engine.suggest(
-        request.text,
-        platform=request.platform,
-        state=thread_state(ctx, recorded),
-        now=ctx.now(),
-    )
+    return recorded
+
+
+def _review_of(request: Request, ctx: Context, recorded: Recorded,
+               result: SuggestionSet) -> Reply | None:
     if result.intent == "unsubscribe":
         record_opt_out(ctx, request, recorded.customer_id)
     ids = store_suggestions(ctx, recorded, result)

@@ -68,12 +68,14 @@ def add(words: list[str], ctx: Context, actor: Actor, platform: str) -> Reply:
     now = ctx.now()
     schedule = parse_schedule(args.schedule_words, now, ctx.config.zone,
                               min_interval=MIN_INTERVAL)
-    image = images.check(args.image_url) if args.image_url else None
+    image = images.check(args.image_url, ctx.db) if args.image_url else None
+    attached = images.upload(ctx.db, image)
     draft = promo_review.needs_approval(ctx, actor)
     promotion = store.add(ctx.db, ctx.config, text=args.text, targets=args.targets,
                           schedule=schedule, schedule_text=" ".join(args.schedule_words),
                           actor=actor, now=now, cta_id=args.cta_id, offer_id=args.offer_id,
                           other_wordings=args.other_wordings, image_url=image,
+                          image_name=attached.filename if attached else None,
                           status="draft" if draft else "active")
     if draft:
         return promo_review.drafted(ctx, promotion, platform)

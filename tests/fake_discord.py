@@ -13,6 +13,7 @@ import asyncio
 import itertools
 import json
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,10 +86,107 @@ def embed_errors(body: Any) -> dict:
     return {"embeds": errors} if errors else {}
 
 
+# ---- what Discord refuses (https://discord.com/developers/docs/resources/message) ------------
+
+CONTENT_LIMIT = 2000
+EMBED_DESCRIPTION_LIMIT = 4096
+EMBED_TITLE_LIMIT = 256
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+MAX_FIELDS = 25
+MAX_ROWS = 5
+MAX_BUTTONS_PER_ROW = 5
+CUSTOM_ID_LIMIT = 100
+LABEL_LIMIT = 80
+TEXT_INPUT_LIMIT = 4000
+INTERACTION_WINDOW = 3.0  # seconds to answer an interaction
+
+
+def form_errors(body: dict) -> dict:
+    """The `errors` object of a 50035 for a message body, or {} when Discord would take it."""
+    errors: dict = {}
+
+    def too_long(path: str, limit: int) -> None:
+        errors[path] = {"_errors": [{"code": "BASE_TYPE_MAX_LENGTH",
+                                     "message": f"Must be {limit} or fewer in length."}]}
+
+    if not isinstance(body, dict):
+        return errors
+    if len(body.get("content") or "") > CONTENT_LIMIT:
+        too_long("content", CONTENT_LIMIT)
+    embeds = body.get("embeds") or []
+    for n, embed in enumerate(embeds):
+        if len(embed.get("description") or "") > EMBED_DESCRIPTION_LIMIT:
+            too_long(f"embeds.{n}.description", EMBED_DESCRIPTION_LIMIT)
+        if len(embed.get("title") or "") > EMBED_TITLE_LIMIT:
+            too_long(f"embeds.{n}.title", EMBED_TITLE_LIMIT)
+        fields = embed.get("fields") or []
+        if len(fields) > MAX_FIELDS:
+            too_long(f"embeds.{n}.fields", MAX_FIELDS)
+        for m, item in enumerate(fields):
+            if len(item.get("name") or "") > FIELD_NAME_LIMIT:
+                too_long(f"embeds.{n}.fields.{m}.name", FIELD_NAME_LIMIT)
+            if len(item.get("value") or "") > FIELD_VALUE_LIMIT:
+                too_long(f"embeds.{n}.fields.{m}.value", FIELD_VALUE_LIMIT)
+    _component_errors(body.get("components") or [], "components", too_long)
+    data = body.get("data")
+    if isinstance(data, dict):  # an interaction callback or a modal
+        inner = form_errors(data)
+        errors.update({f"data.{key}": value for key, value in inner.items()})
+    return errors
+
+
+def _component_errors(rows: list, path: str, too_long) -> None:
+    if len(rows) > MAX_ROWS:
+        too_long(path, MAX_ROWS)
+    for n, row in enumerate(rows):
+        items = row.get("components") or []
+        if row.get("type") == 1 and len(items) > MAX_BUTTONS_PER_ROW and all(
+                item.get("type") == 2 for item in items):
+            too_long(f"{path}.{n}.components", MAX_BUTTONS_PER_ROW)
+        for m, item in enumerate(items + ([row["component"]] if row.get("component") else [])):
+            where = f"{path}.{n}.components.{m}"
+            if len(item.get("custom_id") or "") > CUSTOM_ID_LIMIT:
+                too_long(f"{where}.custom_id", CUSTOM_ID_LIMIT)
+            if len(item.get("label") or "") > (45 if item.get("type") == 4 else LABEL_LIMIT):
+                too_long(f"{where}.label", LABEL_LIMIT)
+            if item.get("type") == 4 and len(item.get("value") or "") > TEXT_INPUT_LIMIT:
+                too_long(f"{where}.value", TEXT_INPUT_LIMIT)
+
+
+def message_errors(body: Any) -> dict:
+    """Everything Discord's "Invalid Form Body" (50035) lists for a message or an interaction
+    response: the embed rules above and every length and count limit ({} when valid)."""
+    if not isinstance(body, dict):
+        return {}
+    errors = {**embed_errors(body), **form_errors(body)}
+    data = body.get("data")
+    if isinstance(data, dict):
+        errors.update({f"data.{key}": value for key, value in embed_errors(data).items()})
+    return errors
+
+
+class Refusal(Exception):
+    """What a route answers instead of success: an HTTP status and Discord's error body."""
+
+    def __init__(self, status: int, code: int, message: str):
+        super().__init__(message)
+        self.status, self.body = status, {"message": message, "code": code}
+
+
+def rate_limit_headers(remaining: int = 4, reset_after: float = 1.0) -> dict[str, str]:
+    """The X-RateLimit-* headers Discord sends on every REST response."""
+    return {"X-RateLimit-Limit": "5", "X-RateLimit-Remaining": str(remaining),
+            "X-RateLimit-Reset": f"{time.time() + reset_after:.3f}",
+            "X-RateLimit-Reset-After": f"{reset_after:.3f}",
+            "X-RateLimit-Bucket": "fake-bucket"}
+
+
 def _json(body: Any, status: int = 200, headers: dict | None = None) -> web.Response:
     # Exactly "application/json", without a charset: discord.py compares the header as is.
     return web.Response(body=json.dumps(body).encode(), status=status,
-                        headers={**(headers or {}), "Content-Type": "application/json"})
+                        headers={**rate_limit_headers(), **(headers or {}),
+                                 "Content-Type": "application/json"})
 
 
 def component_problems(body: Any) -> list[str]:
@@ -190,6 +288,9 @@ class FakeDiscord:
         self.customers, self.team, self.general = snowflake(), snowflake(), snowflake()
         self.locked = snowflake()  # Nudge may read but not write here
         self.thread = snowflake()  # a thread started in #customers
+        self.extra_channels: set[int] = set()  # more channels a test says exist
+        # Discord refuses an interaction response after 3 s; a slow machine gets this more.
+        self.interaction_grace = 2.0
         self.calls: list[Call] = []
         self.messages: dict[int, dict[str, Any]] = {}
         self.interactions: dict[str, Interaction] = {}
@@ -198,6 +299,7 @@ class FakeDiscord:
         self.identify: dict[str, Any] | None = None
         self.heartbeats = 0
         self.attach_files = True  # False: the bot lacks Attach Files (403, code 50013)
+        self.cdn: dict[str, Attachment] = {}  # files people attached, by CDN path
         self.url = ""
         self._failures: list[tuple[str, re.Pattern[str], int, dict, dict, int]] = []
         self._sockets: dict[web.WebSocketResponse, itertools.count] = {}
@@ -304,9 +406,19 @@ class FakeDiscord:
     # What people do
 
     async def say(self, author: Person, channel_id: int, content: str, *,
-                  reply_to: int | None = None) -> int:
-        """`author` writes in a channel (or thread); returns the new message's id."""
-        message = self.message(channel_id, author, content, reply_to=reply_to)
+                  reply_to: int | None = None, files: tuple[Attachment, ...] = ()) -> int:
+        """`author` writes in a channel (or thread), with files attached if given; returns the
+        new message's id. Attached files are served from the CDN address in the message."""
+        attachments = []
+        for file in files:
+            path = f"/attachments/{channel_id}/{snowflake()}/{file.filename}"
+            self.cdn[path] = file
+            attachments.append({"id": str(snowflake()), "filename": file.filename,
+                                "size": len(file.data), "url": self.url + path,
+                                "proxy_url": self.url + path,
+                                "content_type": file.content_type})
+        message = self.message(channel_id, author, content, reply_to=reply_to,
+                               attachments=attachments)
         self.messages[int(message["id"])] = message
         await self.dispatch("MESSAGE_CREATE", message)
         return int(message["id"])
@@ -380,6 +492,15 @@ class FakeDiscord:
             payload["message"] = message
         await self.dispatch("INTERACTION_CREATE", payload)
         return interaction
+
+    def rate_limit(self, method: str, path: str, retry_after: float = 0.05,
+                   times: int = 1) -> None:
+        """The next `times` matching requests get Discord's 429, with its body and headers."""
+        self.fail(method, path, 429,
+                  {"message": "You are being rate limited.", "retry_after": retry_after,
+                   "global": False},
+                  {"Retry-After": f"{retry_after}", "X-RateLimit-Scope": "user",
+                   **rate_limit_headers(0, retry_after)}, times)
 
     def fail(self, method: str, path: str, status: int, body: dict | None = None,
              headers: dict | None = None, times: int = 1_000_000) -> None:
@@ -506,6 +627,11 @@ class FakeDiscord:
                 return self._answer(call)
             finally:
                 await self._changed_now()
+        if request.method == "GET" and request.path.startswith("/attachments/"):
+            file = self.cdn.get(request.path)
+            if file is None:
+                return web.Response(status=404, text="Not Found")
+            return web.Response(body=file.data, content_type=file.content_type)
         if request.can_read_body:
             text = await request.text()
             try:
@@ -528,7 +654,7 @@ class FakeDiscord:
                 return _json(body, status, headers)
         if not call.path.startswith(API + "/"):
             return self._not_found()
-        invalid = embed_errors(call.body) if call.method in ("POST", "PATCH") else {}
+        invalid = message_errors(call.body) if call.method in ("POST", "PATCH") else {}
         if invalid:
             return _json({"code": 50035, "errors": invalid, "message": "Invalid Form Body"}, 400)
         problems = component_problems(call.body)
@@ -539,7 +665,10 @@ class FakeDiscord:
         for method, pattern, handler in self._routes():
             match = re.fullmatch(pattern, path)
             if method == call.method and match:
-                return _json(handler(call, **match.groupdict()))
+                try:
+                    return _json(handler(call, **match.groupdict()))
+                except Refusal as refusal:
+                    return _json(refusal.body, refusal.status)
         return self._not_found()
 
     def _not_found(self) -> web.Response:
@@ -605,6 +734,10 @@ class FakeDiscord:
         return message
 
     def _create_message(self, call: Call, channel: str) -> dict:
+        if int(channel) == self.locked:
+            raise Refusal(403, 50013, "Missing Permissions")
+        if int(channel) not in self.known_channels():
+            raise Refusal(404, 10003, "Unknown Channel")
         message = self._store_bot_message(int(channel), call.body, files=call.files)
         # Discord echoes the bot's own messages on the Gateway; Nudge must ignore them.
         asyncio.get_running_loop().create_task(self.dispatch("MESSAGE_CREATE", message))
@@ -623,8 +756,17 @@ class FakeDiscord:
     def _edit_message(self, call: Call, channel: str, message: str) -> dict:
         return self._apply_edit(int(message), call.body)
 
+    def known_channels(self) -> set[int]:
+        return {self.customers, self.team, self.general, self.locked, self.thread,
+                *self.dms.values(), *self.extra_channels}
+
     def _callback(self, call: Call, id: str, token: str) -> dict:
         interaction = self.interactions[token]
+        if interaction.callbacks:
+            raise Refusal(400, 40060, "Interaction has already been acknowledged.")
+        late = asyncio.get_running_loop().time() - interaction.sent_at
+        if late > INTERACTION_WINDOW + self.interaction_grace:
+            raise Refusal(404, 10062, "Unknown interaction")
         interaction.callbacks.append(call.body)
         kind, data = call.body["type"], call.body.get("data") or {}
         channel = int(self.messages[interaction.message_id]["channel_id"]) \

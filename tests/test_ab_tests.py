@@ -200,3 +200,22 @@ def test_nudge_tests_from_the_command_line(config_file, db):
     result = nudge(config_file, "tests")
     assert result.returncode == 0, result.stderr
     assert "*Finished*" in result.stdout and "promotion #2: nothing sent yet" in result.stdout
+
+
+def test_the_tests_command_only_reads_so_it_runs_in_the_reader_thread(ctx, config):
+    import dataclasses
+    import sqlite3
+
+    import sqlite_utils
+
+    from bot.readers import READ_ONLY_COMMANDS, command_name
+
+    assert command_name("tests") in READ_ONLY_COMMANDS
+    ctx.db["promotions"].insert({"id": 2, "text": "x", "targets": "[]", "trigger": "{}",
+                                 "timezone": "UTC", "status": "active", "runs": 2,
+                                 "variants": '["x", "y"]'})
+    reader = sqlite3.connect(config.storage.path, isolation_level=None)
+    reader.execute("PRAGMA query_only = ON")  # any write would fail
+    text = say_tests(dataclasses.replace(ctx, db=sqlite_utils.Database(reader)))
+    assert "promotion #2: nothing sent yet" in text
+    reader.close()

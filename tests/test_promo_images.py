@@ -104,3 +104,53 @@ def test_the_fake_discord_checks_embed_images_as_discord_does():
     assert bad["embeds"]["0"]["image"]["url"]["_errors"][0]["code"] == "URL_TYPE_INVALID_URL"
     assert embed_errors({"embeds": [{"image": {}}]})["embeds"]["0"]["image"]
     assert "embeds" in embed_errors({"embeds": [{}] * 11})
+
+
+# --- an image attached on Discord -----------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+async def test_an_image_attached_to_promo_add_on_discord_is_kept_and_attached_when_posted(
+        tmp_path, clock):
+    from tests.fake_discord import Attachment
+
+    async with FakeDiscord() as fake:
+        config = discord_config(tmp_path, fake)
+        config.team.managers.append(f"discord:{fake.alice.id}")
+        async with running_nudge(config, clock) as nudge:
+            await fake.say(fake.alice, fake.team,
+                           f'!nudge promo add "Pies!" in #{fake.general} at tomorrow 9am',
+                           files=(Attachment("files[0]", "pies.png", "image/png", PNG),))
+            await fake.wait_for(lambda: nudge.db["promotions"].count == 1)
+            row = nudge.db["promotions"].get(1)
+            assert (row["image_url"], row["image_name"]) == ("upload:1", "pies.png")
+            assert bytes(nudge.db["uploads"].get(1)["data"]) == PNG  # kept: links expire
+
+            shown = say(nudge.app, "/nudge promo show 1", platform="discord",
+                        user=str(fake.alice.id))
+            assert "Attached after the text: pies.png" in shown.text
+
+            mark = len(fake.calls)
+            await nudge.app.scheduler.sources["promotion"].send_now(1, clock(),
+                                                                    nudge.app.scheduler)
+            text, picture = fake.calls_to("POST", rf"/channels/{fake.general}/messages", mark)
+            assert "Pies!" in text.body["content"]
+            [attached] = picture.files
+            assert (attached.filename, attached.data) == ("pies.png", PNG)
+
+
+async def test_an_attachment_that_is_not_an_image_is_refused_on_discord(tmp_path, clock):
+    from tests.fake_discord import Attachment
+
+    async with FakeDiscord() as fake:
+        config = discord_config(tmp_path, fake)
+        config.team.managers.append(f"discord:{fake.alice.id}")
+        async with running_nudge(config, clock) as nudge:
+            mark = len(fake.calls)
+            await fake.say(fake.alice, fake.team,
+                           f'!nudge promo add "Menu" in #{fake.general} at tomorrow 9am',
+                           files=(Attachment("files[0]", "menu.pdf", "application/pdf", b"%PDF"),))
+            answer = await fake.wait_for_call("POST", rf"/channels/{fake.team}/messages", mark)
+            assert "is not an image" in answer.body["content"]
+            assert nudge.db["promotions"].count == 0

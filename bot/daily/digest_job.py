@@ -14,6 +14,7 @@ recorded as missed (and listed in the next digest).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from datetime import UTC, date, datetime, timedelta
@@ -47,14 +48,41 @@ def _missed_reason(plan: DueRun, grace: timedelta, zone: ZoneInfo) -> str:
 def digest_chart(db: sqlite_utils.Database, config: Config, today: date) -> Image | None:
     """The 14 days up to yesterday as a picture for the digest; None when they were empty
     or the chart cannot be drawn (the digest's text matters more than its picture)."""
-    from bot.charts import chart_filename, chart_png, daily_series
+    from bot.charts import chart_png
+
+    series = _chart_series(db, config, today)
+    return _drawn(series, today, chart_png) if series is not None else None
+
+
+async def digest_chart_off_loop(db: sqlite_utils.Database, config: Config,
+                                today: date) -> Image | None:
+    """digest_chart, with the drawing (and matplotlib's first import, about a second) in a
+    worker thread, so the adapters sharing the event loop keep answering meanwhile."""
+    from bot.charts import chart_png
+
+    series = _chart_series(db, config, today)  # a few SQL reads: on the loop's connection
+    if series is None:
+        return None
+    return await asyncio.to_thread(_drawn, series, today, chart_png)
+
+
+def _chart_series(db: sqlite_utils.Database, config: Config, today: date):
+    from bot.charts import daily_series
+
+    try:
+        series = daily_series(db, today - timedelta(days=1), config.zone)
+    except Exception:
+        log.exception("could not count the digest's chart; the digest goes without it")
+        return None
+    return None if series.is_empty else series
+
+
+def _drawn(series, today: date, draw) -> Image | None:
+    from bot.charts import chart_filename
 
     yesterday = today - timedelta(days=1)
     try:
-        series = daily_series(db, yesterday, config.zone)
-        if series.is_empty:
-            return None
-        return Image(chart_filename(yesterday), chart_png(series, "Last 14 days"),
+        return Image(chart_filename(yesterday), draw(series, "Last 14 days"),
                      f"Nudge: the 14 days to {yesterday:%a %d %b}")
     except Exception:
         log.exception("could not draw the digest's chart; the digest goes without it")
@@ -172,13 +200,20 @@ class DailyDigest:
         claims = await service.writer.write(
             lambda db: self.claim_due(db, now, service.grace, targets))
         if claims:
-            await service.send_all([self.delivery(did, dkey) for did, dkey in claims])
+            # One chart for every review channel, drawn off the loop.
+            day = claims[0][1].scheduled_for.astimezone(self.config.zone).date()
+            image = await digest_chart_off_loop(self.db, self.config, day)
+            await service.send_all([self.delivery(did, dkey, image) for did, dkey in claims])
 
-    def delivery(self, delivery_id: int, key: ledger.DeliveryKey) -> Delivery:
+    def delivery(self, delivery_id: int, key: ledger.DeliveryKey,
+                 chart: Image | None | bool = True) -> Delivery:
+        """The digest post; `chart` is the picture drawn already, or True to draw it now."""
         ctx = Context(config=self.config, db=self.db, clock=self._now)
         digest = build_digest(ctx, max(self._now(), key.scheduled_for))
-        image = None if digest.meta.get("empty") else digest_chart(
-            self.db, self.config, key.scheduled_for.astimezone(self.config.zone).date())
+        if chart is True:
+            chart = digest_chart(self.db, self.config,
+                                 key.scheduled_for.astimezone(self.config.zone).date())
+        image = None if digest.meta.get("empty") else chart
         return Delivery(id=delivery_id, key=key,
                         post=Post(key.platform, key.target, digest.text, image=image),
                         label=self.describe(key.ref_id),

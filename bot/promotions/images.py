@@ -12,12 +12,19 @@ Slack can show (Discord and the console name it instead). What each platform pos
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+import sqlite_utils
+
 from bot.promotions.store import PromotionError
+from bot.storage import iso
+from handlers.types import Image
 
 SLACK_FILE = "slack-file:"
+UPLOAD = "upload:"  # a file attached to the command (Discord), kept in the `uploads` table
+MAX_UPLOAD_BYTES = 8 * 1024 * 1024  # Discord's attachment limit for a bot without boosts
 MAX_URL = 3000  # Slack's limit for an image block's image_url
 MAX_ALT = 2000  # Slack's limit for alt_text
 _SLACK_FILE_ID = re.compile(r"F[A-Z0-9]{2,30}")
@@ -40,11 +47,44 @@ def check_url(text: str) -> str:
     return url
 
 
-def check(text: str) -> str:
-    """What `image <...>` gives: a public URL, or a Slack upload ("slack-file:F0123")."""
-    if text.strip().startswith(SLACK_FILE):
-        return slack_file(text.strip()[len(SLACK_FILE):])
+def check(text: str, db: sqlite_utils.Database | None = None) -> str:
+    """What `image <...>` gives: a public URL, a Slack upload ("slack-file:F0123") or a file
+    attached to the command ("upload:3", which must exist in `db`)."""
+    value = text.strip()
+    if value.startswith(SLACK_FILE):
+        return slack_file(value[len(SLACK_FILE):])
+    if value.startswith(UPLOAD):
+        if db is None or upload(db, value) is None:
+            raise PromotionError("That attached image is not here any more; attach it again.")
+        return value
     return check_url(text)
+
+
+def save_upload(db: sqlite_utils.Database, platform: str, user: str, filename: str,
+                content_type: str, data: bytes, now: datetime) -> str:
+    """Keep an attached image; returns how a promotion refers to it ("upload:3")."""
+    if not content_type.startswith("image/") or not data:
+        raise PromotionError(f"{filename} is not an image: attach a PNG, JPG or GIF.")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise PromotionError(f"{filename} is {len(data) // 1024 // 1024} MB; attach an image "
+                             "of at most 8 MB.")
+    row = db.execute("insert into uploads (platform, user_id, filename, content_type, data, "
+                     "created_at) values (?, ?, ?, ?, ?, ?)",
+                     [platform, user, filename, content_type, data, iso(now)])
+    return f"{UPLOAD}{row.lastrowid}"
+
+
+def upload(db: sqlite_utils.Database, image: str | None) -> Image | None:
+    """The attached file an "upload:3" reference names, as a picture to post; else None."""
+    if not image or not image.startswith(UPLOAD) or not image[len(UPLOAD):].isdigit():
+        return None
+    row = db.execute("select filename, data from uploads where id = ?",
+                     [int(image[len(UPLOAD):])]).fetchone()
+    return Image(row[0], bytes(row[1])) if row else None
+
+
+def is_upload(image: str | None) -> bool:
+    return bool(image) and image.startswith(UPLOAD)
 
 
 def slack_file(file_id: str) -> str:
@@ -59,8 +99,8 @@ def is_slack_file(image: str | None) -> bool:
 
 
 def public_url(image: str | None) -> str | None:
-    """The URL any platform can fetch, or None (no image, or a Slack upload)."""
-    return image if image and not is_slack_file(image) else None
+    """The URL any platform can fetch, or None (no image, a Slack or attached upload)."""
+    return image if image and not is_slack_file(image) and not is_upload(image) else None
 
 
 def alt_text(text: str, name: str | None = None) -> str:
@@ -80,6 +120,8 @@ def slack_block(image: str, alt: str) -> dict[str, Any]:
 
 
 def console_line(image: str, name: str | None = None) -> str:
+    if is_upload(image):
+        return f"[image: {name or 'attached image'}]"
     if is_slack_file(image):
         return f"[image: {name or 'file'} uploaded to Slack ({image[len(SLACK_FILE):]})]"
     return f"[image: {image}]"
@@ -89,6 +131,10 @@ def preview(platform: str, image: str | None, name: str | None = None) -> str | 
     """How `platform` shows the image, in words, for `promo show`; None when it shows none."""
     if not image:
         return None
+    if is_upload(image):
+        how = {"slack": "Uploaded after the text", "discord": "Attached after the text"}.get(
+            platform, "Saved and named after the text")
+        return f"{how}: {name or 'the attached image'}"
     if platform == "slack":
         what = (f"the uploaded file {name or ''} ({image[len(SLACK_FILE):]})".replace("  ", " ")
                 if is_slack_file(image) else image)

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
-from bot.promotions.images import alt_text
+from bot.promotions import images
 from bot.promotions.render import cta_url, render_promotion
 from bot.promotions.store import Promotion
 from bot.promotions.variants import variant_for
@@ -140,8 +140,12 @@ class PromotionJobs(TableJobs):
                                 url=url)
         return Delivery(
             id=delivery_id, key=key,
-            post=Post(key.platform, key.target, text, image_url=promotion.image_url or "",
-                      image_alt=alt_text(promotion.text, promotion.image_name)),
+            post=Post(key.platform, key.target, text,
+                      image=images.upload(self.db, promotion.image_url),
+                      image_url=images.public_url(promotion.image_url) or (
+                          promotion.image_url if images.is_slack_file(promotion.image_url)
+                          else ""),
+                      image_alt=images.alt_text(promotion.text, promotion.image_name)),
             label=f"promotion #{promotion.id}",
             retry_hint=f"Fix the cause, then `/nudge promo send-now {promotion.id}` posts it "
                        "again.",

@@ -8,8 +8,9 @@ small listener of its own (`links.tracking.host`/`port`). What is not counted:
   The client is a hash of its address and user agent, kept in memory only; neither is stored.
 
 Counted clicks are written in batches, at most `flush_seconds` after the click (and when the
-server stops): a write to SQLite waits for the disk (about 6 ms here), which would otherwise
-be in every redirect's answer time. A crash loses at most the last second's clicks.
+server stops), by a worker thread with a connection of its own: a write to SQLite waits for
+the disk (about 6 ms here), which would otherwise be in redirects' answer times. A crash loses
+at most the last second's clicks.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 import sqlite_utils
 from aiohttp import web
 
-from bot.storage import iso
+from bot.storage import BUSY_TIMEOUT_MS, iso
 from bot.tracking.store import destination, record_clicks
 
 log = logging.getLogger(__name__)
@@ -92,6 +93,8 @@ class ClickTracker:
         self.repeats = RepeatFilter()
         self.pending: list[tuple[str, str]] = []  # counted clicks not yet written
         self._flush_timer: asyncio.TimerHandle | None = None
+        self._writing: asyncio.Task | None = None  # a batch being written off the loop
+        self._writer: sqlite_utils.Database | None = None  # that thread's own connection
 
     def add_routes(self, app: web.Application) -> None:
         app.router.add_get("/r/{token}", self.redirect)  # aiohttp answers HEAD through it too
@@ -114,33 +117,81 @@ class ClickTracker:
     def count(self, token: str, now: datetime) -> None:
         """Keep a click to write with the next batch (within `flush_seconds`)."""
         self.pending.append((token, iso(now)))
+        self._write_soon()
+
+    def _write_soon(self) -> None:
         if self._flush_timer is None:
             self._flush_timer = asyncio.get_running_loop().call_later(self.flush_seconds,
-                                                                      self.flush)
+                                                                      self._write_batch)
+
+    def _write_batch(self) -> None:
+        """The timer: write the batch in a worker thread, with a connection of its own, so no
+        redirect waits for the disk (a file database; one in memory is written here)."""
+        self._flush_timer = None
+        if self._writing is not None and not self._writing.done():
+            self._write_soon()  # the previous batch is still being written
+            return
+        writer = self._writer_db()
+        if writer is None:
+            self.flush()
+            return
+        batch, self.pending = self.pending, []
+        if batch:
+            self._writing = asyncio.ensure_future(self._write_off_loop(writer, batch))
+
+    async def _write_off_loop(self, writer: sqlite_utils.Database,
+                              batch: list[tuple[str, str]]) -> None:
+        if not await asyncio.to_thread(self._write, writer, batch):
+            self.pending = batch + self.pending
+            self._write_soon()
+
+    def _writer_db(self) -> sqlite_utils.Database | None:
+        if self._writer is None:
+            path = self.db.execute("PRAGMA database_list").fetchone()[2]
+            if not path:
+                return None
+            connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000,
+                                         isolation_level=None, check_same_thread=False)
+            self._writer = sqlite_utils.Database(connection)
+        return self._writer
+
+    @staticmethod
+    def _write(db: sqlite_utils.Database, batch: list[tuple[str, str]]) -> bool:
+        """Write a batch; False when it should be tried again (the database was busy)."""
+        try:
+            record_clicks(db, batch)
+        except sqlite3.OperationalError:  # busy or locked past the timeout: next time
+            log.warning("could not write %d clicks yet; trying again shortly", len(batch))
+            return False
+        except Exception:  # the visitors got where they were going; only the count is lost
+            log.exception("could not record %d clicks", len(batch))
+        return True
 
     def flush(self) -> int:
-        """Write the clicks kept so far; returns how many were written."""
+        """Write the clicks kept so far, now, on this thread; returns how many were written."""
         if self._flush_timer is not None:
             self._flush_timer.cancel()
             self._flush_timer = None
         batch, self.pending = self.pending, []
         if not batch:
             return 0
-        try:
-            record_clicks(self.db, batch)
-        except sqlite3.OperationalError:  # the database is busy or locked: next time
-            log.warning("could not write %d clicks yet; trying again shortly", len(batch))
+        if not self._write(self.db, batch):
             self.pending = batch + self.pending
-            self._flush_timer = asyncio.get_running_loop().call_later(self.flush_seconds,
-                                                                      self.flush)
-            return 0
-        except Exception:  # the visitors got where they were going; only the count is lost
-            log.exception("could not record %d clicks", len(batch))
+            self._write_soon()
             return 0
         return len(batch)
 
-    async def _write_on_cleanup(self, app: web.Application) -> None:
+    async def close(self) -> None:
+        """Finish the batch being written, write what is left, close the writer connection."""
+        if self._writing is not None:
+            await self._writing
         self.flush()
+        if self._writer is not None:
+            self._writer.conn.close()
+            self._writer = None
+
+    async def _write_on_cleanup(self, app: web.Application) -> None:
+        await self.close()
 
 
 async def serve(tracker: ClickTracker, host: str, port: int) -> web.AppRunner:

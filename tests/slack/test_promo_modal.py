@@ -83,12 +83,20 @@ async def test_promo_new_opens_the_modal_and_its_submission_schedules_the_promot
     view, response_url = await _open_modal(nudge, MANAGER)
     assert view["callback_id"] == promo.PROMO_VIEW
     assert [b["block_id"] for b in view["blocks"]] == [
-        promo.TEXT, promo.OTHER_WORDING, promo.CHANNEL, promo.DAY, promo.TIME, promo.REPEAT]
+        promo.TEXT, promo.OTHER_WORDING, promo.CHANNEL, promo.DAY, promo.TIME, promo.REPEAT,
+        promo.IMAGE_FILE, promo.IMAGE_URL]
+    image = view["blocks"][6]
+    assert image["optional"] is True
+    assert image["element"] == {"type": "file_input", "filetypes": ["png", "jpg", "jpeg", "gif"],
+                                "max_files": 1, "action_id": promo.IMAGE_FILE}
     assert view["blocks"][1]["optional"] is True
     assert view["blocks"][4]["element"]["timezone"] == "Europe/London"
 
     ack = await nudge.submit(view, _values(repeat="weekly"), user=MANAGER)
-    assert ack in ("", {})
+    # The modal turns into the confirmation (with any warnings) before it is closed.
+    assert ack["response_action"] == "update"
+    assert ack["view"]["callback_id"] == promo.DONE_VIEW
+    assert "Promotion #1 scheduled" in json.dumps(ack["view"])
     answer = (await nudge.fake.wait_for_response())[-1]
     assert answer["_key"] == response_url.rsplit("/", 1)[1]  # answered where it was asked
     assert answer["response_type"] == "ephemeral"
@@ -137,3 +145,49 @@ async def test_curly_quotes_typed_in_the_modal_are_kept_exactly(nudge_http):
     await nudge_http.submit(view, _values(text=text), user=MANAGER)
     await nudge_http.fake.wait_for_response()
     assert nudge_http.db["promotions"].get(1)["text"] == text
+
+
+def _with_image(values: dict, *, file: dict | None = None, url: str = "") -> dict:
+    if file is not None:
+        values[promo.IMAGE_FILE] = {promo.IMAGE_FILE: {"type": "file_input", "files": [file]}}
+    if url:
+        values[promo.IMAGE_URL] = {promo.IMAGE_URL: {"type": "url_text_input", "value": url}}
+    return values
+
+
+def test_an_uploaded_image_becomes_a_slack_file_image():
+    file = {"id": "F0PIES1234", "name": "pies.jpg", "filetype": "jpg", "mimetype": "image/jpeg"}
+    command, errors = promo.read_submission(_with_image(_values(), file=file), "Europe/London",
+                                            NOW)
+    assert errors == {}
+    assert command.endswith("at 2026-11-27T09:30 image slack-file:F0PIES1234")
+
+
+def test_an_image_link_is_checked_in_the_modal():
+    command, errors = promo.read_submission(
+        _with_image(_values(), url="https://bakery.example/pies.jpg"), "Europe/London", NOW)
+    assert errors == {} and command.endswith(' image "https://bakery.example/pies.jpg"')
+    _, errors = promo.read_submission(_with_image(_values(), url="ftp://x/pies.jpg"),
+                                      "Europe/London", NOW)
+    assert "is not an image address" in errors[promo.IMAGE_URL]
+    file = {"id": "F0DOC12345", "name": "menu.pdf", "filetype": "pdf"}
+    _, errors = promo.read_submission(_with_image(_values(), file=file), "Europe/London", NOW)
+    assert errors == {promo.IMAGE_FILE: "Upload a PNG, JPG or GIF image."}
+
+
+async def test_the_modal_shows_the_warnings_and_the_upload_is_posted_as_an_image(nudge_http,
+                                                                                 clock):
+    view, _ = await _open_modal(nudge_http, MANAGER)
+    file = {"id": "F0PIES1234", "name": "pies.jpg", "filetype": "jpg"}
+    await nudge_http.submit(view, _with_image(_values(text="Pies!"), file=file), user=MANAGER)
+    await nudge_http.fake.wait_for_response()
+    view, _ = await _open_modal(nudge_http, MANAGER)
+    ack = await nudge_http.submit(view, _values(text="Pies!", at="15:00"), user=MANAGER)
+    shown = json.dumps(ack["view"])
+    assert "Check" in shown and "The same text is already scheduled" in shown
+    await nudge_http.fake.wait_for_response(2)
+    clock.moment = datetime(2026, 11, 27, 9, 31, tzinfo=UTC)
+    await nudge_http.app.scheduler.run_due()
+    posted = (await nudge_http.fake.wait_for("chat.postMessage"))[-1].args
+    assert posted["blocks"][-1] == {"type": "image", "slack_file": {"id": "F0PIES1234"},
+                                    "alt_text": "Pies!"}

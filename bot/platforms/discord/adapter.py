@@ -257,7 +257,8 @@ class DiscordAdapter:
     async def listen(self, message: discord.Message) -> None:
         ctx = self.app.ctx
         request = message_request(message, self.settings.team_roles, ctx.db)
-        review_reply = conversation.on_message(request, ctx)
+        await self.app.engine_ready()
+        review_reply = await conversation.on_message_off_loop(request, ctx, self.app.run_engine)
         if review_reply is None:
             return
         try:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
-from bot.platforms.discord import render, review
+from bot.platforms.discord import attachments, render, review
 from bot.platforms.discord.listening import interaction_request, message_request
 from handlers.router import Command
 from handlers.types import Reply
@@ -122,6 +122,10 @@ def prefix_command(content: str, prefix: str) -> str | None:
 async def run_prefix_command(adapter: DiscordAdapter, message: discord.Message, text: str,
                              in_customer_channel: bool) -> None:
     """Answer `!nudge ...` in place, except private answers asked in a customer channel."""
+    text, problem = await attachments.with_attached_image(adapter, message, text)
+    if problem:
+        await message.reply(problem, mention_author=False, allowed_mentions=adapter.mentions)
+        return
     request = message_request(message, adapter.settings.team_roles, adapter.app.ctx.db, text=text)
     reply = await adapter.app.dispatch(request)
     if in_customer_channel and reply.private:

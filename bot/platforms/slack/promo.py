@@ -13,6 +13,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.platforms.slack.blocks import plain_text
+from bot.promotions import images
+from bot.promotions.store import PromotionError
 
 PROMO_VIEW = "nudge_promo"
 TEXT, CHANNEL, DAY, TIME, REPEAT = "promo_text", "promo_channel", "promo_date", "promo_time", \
@@ -24,6 +26,9 @@ REPEATS = {
     "monthly": "Every month, on the same day",
 }
 OTHER_WORDING = "promo_other_wording"  # optional: a second wording makes it an A/B test
+IMAGE_FILE, IMAGE_URL = "promo_image_file", "promo_image_url"  # optional: an image
+DONE_VIEW = "nudge_promo_done"
+IMAGE_TYPES = ["png", "jpg", "jpeg", "gif"]  # what Slack's image blocks show
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -70,8 +75,41 @@ def modal(timezone: str, today: date, private_metadata: dict[str, str]) -> dict[
                 "initial_option": _option("none"),
                 "options": [_option(key) for key in REPEATS],
             }),
+            {**_input(IMAGE_FILE, "Image (optional)", {
+                "type": "file_input", "filetypes": IMAGE_TYPES, "max_files": 1,
+            }, "Posted under the text, on Slack."), "optional": True},
+            {**_input(IMAGE_URL, "Or an image link (optional)", {"type": "url_text_input"},
+                      "A public https link: Slack and Discord both show it."),
+             "optional": True},
         ],
     }
+
+
+def done_view(blocks: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the modal turns into once the promotion is scheduled: the confirmation, with its
+    warnings (the "Check" section), so they are seen before the modal is closed."""
+    return {"type": "modal", "callback_id": DONE_VIEW,
+            "title": plain_text("Promotion scheduled", 24), "close": plain_text("Done", 24),
+            "blocks": [block for block in blocks if block.get("type") != "actions"][:100]}
+
+
+def _image(values: dict[str, dict[str, Any]], errors: dict[str, str]) -> str:
+    """` image <...>` for the command: the uploaded file, else the link; "" for none."""
+    files = _value(values, IMAGE_FILE).get("files") or []
+    if files:
+        file = files[0]
+        if str(file.get("filetype", "png")).lower() not in IMAGE_TYPES:
+            errors[IMAGE_FILE] = "Upload a PNG, JPG or GIF image."
+            return ""
+        return f" image slack-file:{file.get('id', '')}"
+    url = (_value(values, IMAGE_URL).get("value") or "").strip()
+    if not url:
+        return ""
+    try:
+        return f" image {quote(images.check_url(url))}"
+    except PromotionError as error:
+        errors[IMAGE_URL] = str(error)[:150]
+        return ""
 
 
 def _option(key: str) -> dict[str, Any]:
@@ -115,6 +153,7 @@ def read_submission(values: dict[str, dict[str, Any]], timezone: str, now: datet
         errors[DAY] = "That moment has passed: pick a later day or time."
     if repeat not in REPEATS:
         errors[REPEAT] = "Pick how often to repeat it."
+    image = _image(values, errors)
     if errors or first is None:
         return None, errors
     wordings = quote(text) + (f" | {quote(other)}" if other else "")
@@ -126,4 +165,4 @@ def read_submission(values: dict[str, dict[str, Any]], timezone: str, now: datet
         command += f" every {WEEKDAY_NAMES[first.weekday()]} at {clock}"
     elif repeat == "monthly":
         command += f" on the {ordinal(first.day)} of every month at {clock}"
-    return command, {}
+    return command + image, {}

@@ -98,7 +98,8 @@ async def handle_message(adapter: SlackAdapter, event: dict, workspace: str) -> 
         user_name=name, role=role,
     )
     await adapter.app.engine_ready()  # the warm-up runs in a thread; the loop stays free
-    reply = conversation.on_message(request, adapter.ctx)
+    reply = await conversation.on_message_off_loop(request, adapter.ctx,
+                                                   adapter.app.run_engine)
     if reply is None:
         return
     try:

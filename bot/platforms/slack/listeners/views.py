@@ -56,11 +56,16 @@ def register(bolt: AsyncApp, adapter: SlackAdapter) -> None:
         if errors:
             await ack(response_action="errors", errors=errors)
             return
-        await ack()
         meta = _metadata(view)
         user = body["user"]["id"]
         request = await team_request(adapter, user, meta.get("channel") or "", command)
-        reply = await adapter.app.dispatch(request)
+        reply = await adapter.app.dispatch(request)  # quick: well within Slack's 3 seconds
+        if reply.ok:
+            # The modal shows the confirmation and its warnings before it is closed.
+            await ack(response_action="update",
+                      view=promo.done_view(blocks.message(reply)["blocks"]))
+        else:
+            await ack()
         await tell_submitter(adapter, meta, user, reply)
 
 
