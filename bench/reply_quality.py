@@ -26,7 +26,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.reply_conversations import CONVERSATIONS  # noqa: E402
+from bench.reply_conversations import CONVERSATIONS, FRESH  # noqa: E402
 from bot.config import parse_config  # noqa: E402
 from bot.engine import Engine  # noqa: E402
 from bot.engine.language import detect_one  # noqa: E402
@@ -100,7 +100,7 @@ def reply_language(text: str, config_words: tuple[str, ...]) -> str:
     return detect_one(" ".join(s for s in sentences(text) if "http" not in s))
 
 
-def run(verbose: bool = False) -> dict:
+def run(verbose: bool = False, conversations=CONVERSATIONS) -> dict:
     raw = yaml.safe_load(BRAND.read_text())
     with tempfile.TemporaryDirectory() as folder:
         raw["storage"] = {"path": str(Path(folder) / "bench.db")}
@@ -108,13 +108,13 @@ def run(verbose: bool = False) -> dict:
         global QUOTED
         QUOTED = config_words(config)
         db = open_db(config.storage.path)
-        clock = Clock(CONVERSATIONS[0][0])
+        clock = Clock(conversations[0][0])
         ctx = Context(config=config, db=db, clock=clock, engine=Engine(config))
         ids = itertools.count(1)
         passed = {rule: 0 for rule in RULES}
         passed_all = messages = messages_ok = 0
         failures = []
-        for number, (start, script) in enumerate(CONVERSATIONS, start=1):
+        for number, (start, script) in enumerate(conversations, start=1):
             clock.moment = start
             said: set[str] = set()
             broken_rules: set[str] = set()
@@ -139,7 +139,7 @@ def run(verbose: bool = False) -> dict:
                 passed[rule] += rule not in broken_rules
             passed_all += not broken_rules
         db.conn.close()
-    total = len(CONVERSATIONS)
+    total = len(conversations)
     print(f"reply quality on {BRAND.name}: {total} conversations, {messages} customer messages")
     print(f"  conversations passing every rule: {passed_all}/{total} "
           f"({passed_all / total:.1%})")
@@ -157,7 +157,10 @@ def run(verbose: bool = False) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--verbose", "-v", action="store_true", help="list every failure")
-    run(parser.parse_args().verbose)
+    parser.add_argument("--fresh", action="store_true",
+                        help="the conversations written after tuning (a held-back estimate)")
+    args = parser.parse_args()
+    run(args.verbose, FRESH if args.fresh else CONVERSATIONS)
 
 
 if __name__ == "__main__":

@@ -447,16 +447,20 @@ class FakeDiscord:
                 "options": [{"name": command, "type": 1, "options": options}]}
         return await self._interact(person, 2, data, channel_id)
 
-    async def submit_modal(self, person: Person, opened: Interaction, value: str) -> Interaction:
-        """`person` types `value` in the modal the bot opened for `opened`, and submits it."""
+    async def submit_modal(self, person: Person, opened: Interaction,
+                           value: str | list[str]) -> Interaction:
+        """`person` types `value` in the modal the bot opened for `opened`, and submits it
+        (a list: one value per text box, in order)."""
         modal = next(c["data"] for c in opened.callbacks if c["type"] == 9)
+        values = iter([value] if isinstance(value, str) else value)
 
         def filled(components: list[dict]) -> list[dict]:
             out = []
             for component in components:
                 component = dict(component)
                 if component.get("type") == 4:
-                    component = {"type": 4, "custom_id": component["custom_id"], "value": value}
+                    component = {"type": 4, "custom_id": component["custom_id"],
+                                 "value": next(values, "")}
                 for key in ("components",):
                     if key in component:
                         component[key] = filled(component[key])

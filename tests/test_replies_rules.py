@@ -69,6 +69,12 @@ def test_an_overstock_addon_goes_with_its_category_once_per_thread(engine):
     assert all("Mince pies" not in s.text for s in later.suggestions)
 
 
+def test_more_of_the_same_order_stays_an_order(engine):
+    result = suggest(engine, "and 2 cinnamon buns", previous_intent="purchase_intent",
+                     earlier_texts=("I'd like to order a pastry box for saturday",))
+    assert result.suggestions[0].cta_kind in SALES
+
+
 # Every question in a message ---------------------------------------------------------------
 
 def test_hours_and_delivery_asked_together_are_both_answered_with_one_cta(engine):
@@ -143,6 +149,7 @@ def test_a_closed_shop_points_to_one_that_is_open(engine):
     ("I'll be speaking to my solicitor about this", "legal"),
     ("Hi, I'm a journalist writing an article about local bakeries", "press"),
     ("¿tiene frutos secos la tarta? soy alérgico", "allergy"),
+    ("my dog chewed a mince pie wrapper, is that toxic?", "health"),
 ])
 def test_sensitive_questions_are_urgent_with_a_holding_reply_and_no_sales_link(engine, text,
                                                                              topic):
@@ -156,7 +163,7 @@ def test_sensitive_questions_are_urgent_with_a_holding_reply_and_no_sales_link(e
 
 @pytest.mark.parametrize("text", [
     "is sue working today?", "do you have gluten free bread?", "what time is the food court open",
-    "my voucher expired, can I still use it?",
+    "my voucher expired, can I still use it?", "when does the vet shop next door open?",
 ])
 def test_everyday_words_that_look_sensitive_are_not(text):
     assert sensitive_topic(text) is None
@@ -170,3 +177,13 @@ def test_the_opt_out_confirmation_says_what_stops_and_what_does_not(engine):
     for s in result.suggestions:
         assert "offers" in s.text and "channel for everyone" in s.text
         assert "won't hear from us" not in s.text and "promotional messages" not in s.text
+
+
+def test_a_question_is_matched_to_the_faq_by_meaning_not_only_by_shared_words(tmp_path):
+    config = example_config(tmp_path, faq=[
+        {"question": "Are dogs allowed in the shop?", "answer": "Dogs on a lead are welcome."},
+        {"question": "Do you sell gift cards?", "answer": "Yes, from 10 to 100 pounds."}])
+    engine = Engine(config)
+    text = suggest(engine, "is it ok to come in with my golden retriever?").suggestions[0].text
+    assert "Dogs on a lead are welcome." in text
+    assert "gift cards" not in suggest(engine, "do you sell bird feeders?").suggestions[0].text

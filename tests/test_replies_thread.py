@@ -120,3 +120,13 @@ def test_no_reply_ends_on_a_colon_when_the_catalog_lacks_the_link(tmp_path):
         for s in engine.suggest(text, platform="slack", now=datetime(2026, 11, 23, tzinfo=UTC),
                                 state=ThreadState(customer_messages_since_cta=5)).suggestions:
             assert not s.text.rstrip().endswith(":"), (text, s.text)
+
+
+def test_a_follow_up_to_a_complaint_stays_urgent(chat):
+    first = customer(chat, "the compost bag I bought was split and soaking, really not happy")
+    assert first["intent"] == "complaint" and first["urgent"]
+    send(chat, first)
+    follow_up = customer(chat, "and nobody answered the phone either")
+    assert follow_up["urgent"]
+    thanks = customer(chat, "ok thanks")
+    assert not thanks["urgent"]

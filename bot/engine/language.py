@@ -28,7 +28,8 @@ _LEXICON = {
         lol thx cool perfect good morning hours price of""",
     "es": """el los las que y un una es por para con tienen tienes hay cuanto cuesta precio hola
         gracias buenos buenas dias abren abierto manana hoy quiero puedo si pero muy esta estan
-        donde cuando del al lo su mi pedido vale necesito tambien abre tenemos somos""",
+        donde cuando del al lo su mi pedido vale necesito tambien abre tenemos somos
+        teneis podeis sois estais vosotros quisiera""",
     "fr": """le les des du est et vous je nous pour avec pas une ce c'est bonjour merci combien
         ouvert ouverts ouvrez demain aujourd'hui oui non avez etes sur dans au aux mon ma mes quel
         quelle quand s'il plait commande votre vos ici bien fermes""",
@@ -101,8 +102,8 @@ def detect_one(text: str) -> str:
         return lang
     if probability >= 0.75 and len(tokens) >= 3 and lang in REPLY_LANGUAGES:
         return lang
-    if len(tokens) >= 3 and probability >= 0.5 and lang not in REPLY_LANGUAGES \
-            and not any(lexicon_scores(text).values()):
+    if len(tokens) >= 3 and not any(lexicon_scores(text).values()) and (
+            probability >= 0.6 or (probability >= 0.5 and lang not in REPLY_LANGUAGES)):
         # No everyday word of a reply language, and the model leans to another one (a
         # product's English name in an Italian question lowers its certainty).
         return lang

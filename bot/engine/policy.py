@@ -441,8 +441,10 @@ def route(s: Situation) -> str:
     if intent == "chit_chat" and s.state.previous_intent == "complaint" and not s.answers \
             and not _ACKNOWLEDGEMENT.match(s.text):
         return "complaint"  # "I'm leaving" after a complaint: still for a person, now
-    if intent == "chit_chat" and (s.asked.products or s.asked.categories) and \
-            s.state.previous_intent in ("purchase_intent", "pricing", "product_question"):
+    guess = intent == "chit_chat" or s.classification.low_confidence
+    if guess and (s.asked.products or s.asked.categories) \
+            and not any(c.question for c in s.asked.clauses) \
+            and s.state.previous_intent in ("purchase_intent", "pricing", "product_question"):
         intent = s.state.previous_intent  # "and a christmas tree too": more of the same
     if intent in ("complaint", "unsubscribe", "order_support", "praise"):
         return intent
@@ -506,4 +508,15 @@ def plan(s: Situation) -> list[Plan]:
         plans = [p if p.urgent else replace(p, urgent=True, rationale=f"{p.rationale}; "
                                             "strongly negative wording: urgent")
                  for p in plans]
+    elif _complaint_goes_on(s, intent):
+        plans = [p if p.urgent else replace(p, urgent=True, rationale=f"{p.rationale}; "
+                                            "follow-up to a complaint: urgent")
+                 for p in plans]
     return plans
+
+
+def _complaint_goes_on(s: Situation, intent: str) -> bool:
+    """A message in a thread already flagged urgent, or right after a complaint, that is not a
+    thank-you ("and the bag was split too", "I'm leaving") keeps the thread with a person."""
+    return ((s.state.urgent or s.state.previous_intent == "complaint")
+            and intent not in ("praise",) and not _ACKNOWLEDGEMENT.match(s.text))

@@ -31,7 +31,8 @@ def _any(*patterns: str) -> re.Pattern:
 
 
 PRICE = _any(
-    r"how much", r"price[sd]?", r"pricing", r"cost(s|ing)?", r"charge", r"what do .{1,30} go for",
+    r"how much", r"price[sd]?", r"set (me|us) back", r"what'?s the damage", r"going rate",
+    r"pricing", r"cost(s|ing)?", r"charge", r"what do .{1,30} go for",
     r"cheap(est)?", r"expensive", r"[£$€]", r"rate", r"fee",
     r"cuanto( cuesta| cuestan| vale| valen| es)?", r"precios?", r"cuesta[n]?", r"vale[n]?",
     r"combien", r"prix", r"coute(nt)?", r"tarifs?",
@@ -156,7 +157,8 @@ def analyse(text: str, products: ProductDirectory, knowledge: Knowledge,
     found = []
     for part, asked in clauses(text):
         named = products.named(part)
-        faq = knowledge.best(part, faq_only=True)
+        # Asked as a question, matched as one (the FAQ's entries are questions too).
+        faq = knowledge.best(f"{part}?" if asked else part, faq_only=True)
         hours = bool(HOURS.search(part))
         price = bool(PRICE.search(part))
         found.append(Clause(

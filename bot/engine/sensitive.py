@@ -23,7 +23,9 @@ _TOPICS: dict[str, tuple[str, ...]] = {
     "health": (
         r"food poisoning", r"poison\w*", r"(got|been|was|were|felt|feel|am|is) (sick|ill)",
         r"made (me|us|him|her|them|my \w+) (sick|ill)", r"threw up", r"vomit\w*", r"diarrh\w*",
-        r"hospital", r"a&e", r"choked?", r"choking", r"glass in", r"metal in", r"plastic in",
+        r"hospital", r"a&e", r"choked?", r"choking", r"toxic", r"swallow(ed)?",
+        r"ingest(ed)?", r"(ate|eaten|chewed|licked) (some|a|the|it|one)",
+        r"glass in", r"metal in", r"plastic in",
         r"(found|was) a (hair|bug|insect|fly)", r"mou?ld(y)?", r"burn(ed|t)? (my|me|him|her)",
         r"injur\w*", r"hurt (myself|my|me)", r"pregnan\w*", r"safe (for|to eat)",
         r"intoxica\w*", r"enferm\w*", r"hospital", r"malade", r"intoxication", r"vergiftung",

@@ -57,6 +57,11 @@ def claim(db: sqlite_utils.Database, key: DeliveryKey, now: datetime, *, test: b
     return cursor.lastrowid if cursor.rowcount == 1 else None
 
 
+def any_queued(db: sqlite_utils.Database) -> bool:
+    return db.execute("select 1 from deliveries where status = 'queued' limit 1").fetchone() \
+        is not None
+
+
 def take_queued(db: sqlite_utils.Database) -> list[dict]:
     """Claim every queued delivery at once (one statement, so one process takes each)."""
     rows = db.execute(

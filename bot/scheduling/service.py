@@ -26,14 +26,12 @@ bot/scheduling/sources.py.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
 import sqlite_utils
 from apscheduler.jobstores.base import JobLookupError
@@ -44,7 +42,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.config import Config
 from bot.scheduling import ledger
 from bot.scheduling.delivery import Delivery, Notify, Publish, Sender
-from bot.scheduling.triggers import build_trigger
+from bot.scheduling.triggers import cached_trigger
 from bot.scheduling.writer import BatchWriter
 from handlers.types import Field, Reply
 
@@ -205,7 +203,7 @@ class SchedulerService:
         next_run = retry_at or wanted.next_run_at
         job = self.scheduler.get_job(job_id)
         if job is None or self._fingerprints.get(job_id) != wanted.fingerprint:
-            trigger = build_trigger(json.loads(wanted.spec), ZoneInfo(wanted.timezone))
+            trigger = cached_trigger(wanted.spec, wanted.timezone)
             self.scheduler.add_job(_run_job, trigger, args=(self, kind, key), id=job_id,
                                    name=f"{kind} {key}", replace_existing=True,
                                    next_run_time=next_run)
@@ -244,6 +242,8 @@ class SchedulerService:
     async def send_queued(self) -> int:
         """Send the deliveries another process queued (`nudge promo send-now`); returns how
         many. Taking them turns them into claims in one statement, so each is sent once."""
+        if not ledger.any_queued(self.db):
+            return 0  # the usual case: no write, so the start and the reconcile stay cheap
         rows = await self.writer.write(ledger.take_queued)
         deliveries = []
         now = self.clock()

@@ -6,6 +6,7 @@ the scheduler is read the same way for both, so it is written once here.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -14,7 +15,7 @@ import sqlite_utils
 from bot.config import Config
 from bot.scheduling.service import Wanted
 from bot.scheduling.timeparse import describe_time
-from bot.scheduling.triggers import build_trigger
+from bot.scheduling.triggers import cached_trigger
 
 
 class TableJobs:
@@ -77,7 +78,7 @@ class ScheduledRow:
         return ", ".join(parts)
 
     def trigger(self):
-        return build_trigger(self.spec, self.zone)
+        return cached_trigger(json.dumps(self.spec, sort_keys=True), self.timezone)
 
 
 def numbered_row(db: sqlite_utils.Database, table: str, ref: int | str, noun: str, hint: str,

@@ -19,6 +19,7 @@ DESCRIPTION_LIMIT = 4096
 FIELD_LIMIT = 1024
 FIELD_NAME_LIMIT = 256
 MAX_FIELDS = 25
+EMBED_TOTAL_LIMIT = 6000  # characters of text in all of a message's embeds
 
 BLURPLE = discord.Colour.blurple()
 URGENT = discord.Colour.orange()
@@ -67,6 +68,19 @@ def split_text(text: str, limit: int = CONTENT_LIMIT) -> list[str]:
     return chunks
 
 
+def split_exact(text: str, limit: int) -> list[str]:
+    """Pieces of at most `limit` characters whose concatenation is exactly `text` (cut after a
+    line break or a space where one is near), for edit boxes that must give the text back."""
+    pieces, rest = [], text
+    while len(rest) > limit:
+        cut = max(rest.rfind("\n", 0, limit), rest.rfind(" ", 0, limit)) + 1
+        if cut < limit // 2:
+            cut = limit
+        pieces.append(rest[:cut])
+        rest = rest[cut:]
+    return [*pieces, rest]
+
+
 def mention_channels(text: str, channel_ids: tuple[str, ...]) -> str:
     """Show known channel ids as channel links (#name in Discord)."""
     for channel_id in channel_ids:
@@ -76,24 +90,46 @@ def mention_channels(text: str, channel_ids: tuple[str, ...]) -> str:
 
 
 def reply_embed(reply: Reply, jump_link: str = "") -> discord.Embed:
-    """One embed: the text as description, every field, and a link to the customer message."""
+    """One embed: the text as description, every field, and a link to the customer message.
+
+    Within all of Discord's limits (4,096 description, 1,024 per field, 25 fields, 6,000
+    characters in all): a long value goes on over several fields ("… (2)"); what no longer
+    fits is cut with "…" (Edit always starts from the whole stored reply).
+    """
     meta = reply.meta
     channels = tuple(str(meta[key]) for key in ("channel", "thread") if meta.get(key))
-    embed = discord.Embed(
-        description=shorten(mention_channels(reply.text, channels), DESCRIPTION_LIMIT),
-        colour=_colour(reply),
-    )
-    fields = list(reply.fields)
-    for field in fields[: MAX_FIELDS - 1]:
-        value = field.value
+    description = shorten(mention_channels(reply.text, channels), DESCRIPTION_LIMIT)
+    embed = discord.Embed(description=description, colour=_colour(reply))
+    link = ("Message", f"[Jump to the customer's message]({jump_link})") if jump_link else None
+    room = EMBED_TOTAL_LIMIT - len(description) - (len(link[0]) + len(link[1]) if link else 0)
+    slots = MAX_FIELDS - (1 if link else 0)
+    for name, value in _field_pieces(reply):
+        if slots == 0 or room < len(name) + 2:
+            break
+        cut = len(name) + len(value) > room
+        if cut:
+            value = shorten(value, room - len(name))
+        embed.add_field(name=name, value=value, inline=False)
+        room -= len(name) + len(value)
+        slots -= 1
+        if cut:
+            break
+    if link:
+        embed.add_field(name=link[0], value=link[1], inline=False)
+    return embed
+
+
+def _field_pieces(reply: Reply) -> list[tuple[str, str]]:
+    """Each field as (name, value) pieces of at most 1,024 characters."""
+    pieces = []
+    for field in reply.fields:
+        value = field.value or "-"
         if field.label in ("Handled", "Corrected"):
             value = _HANDLED_BY.sub(r"by <@\1>", value)
-        embed.add_field(name=shorten(field.label, FIELD_NAME_LIMIT),
-                        value=shorten(value or "-", FIELD_LIMIT), inline=False)
-    if jump_link:
-        embed.add_field(name="Message", value=f"[Jump to the customer's message]({jump_link})",
-                        inline=False)
-    return embed
+        name = shorten(field.label, FIELD_NAME_LIMIT - 6)
+        for n, part in enumerate(split_text(value, FIELD_LIMIT) or ["-"]):
+            pieces.append((name if n == 0 else f"{name} ({n + 1})", part))
+    return pieces
 
 
 def _colour(reply: Reply) -> discord.Colour:

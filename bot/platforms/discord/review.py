@@ -23,7 +23,7 @@ from bot.platforms.discord.approval import ACTIONS as APPROVAL
 from bot.platforms.discord.approval import ApprovalButton
 from bot.platforms.discord.listening import PLATFORM, is_team
 from handlers import conversation, corrections
-from handlers.review import CORRECT
+from handlers.review import CORRECT, suggestion_text
 from handlers.types import Menu, Reply
 
 if TYPE_CHECKING:
@@ -44,7 +44,8 @@ BUTTON_LABEL_LIMIT = 80
 MAX_SELECT_OPTIONS = 25
 SELECT_TEXT_LIMIT = 100
 SELECT_PLACEHOLDER_LIMIT = 150
-REPLY_INPUT_LIMIT = 2000
+REPLY_INPUT_LIMIT = 4000  # a text input's max_length
+MAX_REPLY_INPUTS = 5  # a modal holds five rows
 NOT_TEAM = "Only the team can act on Nudge's suggestions."
 
 
@@ -136,24 +137,23 @@ def review_parts(adapter: DiscordAdapter, reply: Reply) -> dict[str, Any]:
     return parts
 
 
-def _suggested_text(message: discord.Message | None) -> str:
-    """The suggestion shown in the review message, to start the Edit modal from."""
-    for embed in (message.embeds if message else []):
-        for field in embed.fields:
-            if (field.name or "").startswith("Suggested reply") and field.value:
-                return field.value[:REPLY_INPUT_LIMIT]
-    return ""
-
-
 def edit_modal(value: str, text: str) -> discord.ui.Modal:
+    """The Edit modal, starting from the whole reply: a long one spans several boxes."""
     modal = discord.ui.Modal(title="Edit the reply, then send it",
                              custom_id=f"nudge:edited:{value}", timeout=600)
-    modal.add_item(discord.ui.TextInput(
-        label="Reply to the customer", custom_id=EDIT_INPUT, style=discord.TextStyle.paragraph,
-        default=text or None, max_length=REPLY_INPUT_LIMIT, required=True,
-    ))
+    pieces = render.split_exact(text, REPLY_INPUT_LIMIT)[:MAX_REPLY_INPUTS]
+    for n, piece in enumerate(pieces):
+        modal.add_item(discord.ui.TextInput(
+            label="Reply to the customer" if n == 0 else f"Reply, continued ({n + 1})",
+            custom_id=input_id(n), style=discord.TextStyle.paragraph,
+            default=piece or None, max_length=REPLY_INPUT_LIMIT, required=n == 0,
+        ))
     modal.stop()  # its submission is read by on_interaction below, before or after a restart
     return modal
+
+
+def input_id(n: int) -> str:
+    return EDIT_INPUT if n == 0 else f"{EDIT_INPUT}_{n + 1}"
 
 
 async def press(adapter: DiscordAdapter, interaction: discord.Interaction, action: str,
@@ -163,7 +163,7 @@ async def press(adapter: DiscordAdapter, interaction: discord.Interaction, actio
         await interaction.response.send_message(NOT_TEAM, ephemeral=True)
         return
     if action == "edit" and edited_text is None:
-        text = _suggested_text(interaction.message)
+        text = suggestion_text(adapter.app.ctx, value) or ""  # the whole reply, as stored
         await interaction.response.send_modal(edit_modal(value, text))
         return
     if interaction.message is not None:
@@ -249,20 +249,20 @@ async def _show_improved(adapter: DiscordAdapter, message: discord.Message, vers
 
 
 def submitted_reply(interaction: discord.Interaction) -> str:
-    """The text typed in the Edit modal, wherever Discord nested the input."""
-    def walk(components: list[dict]) -> str | None:
+    """The text typed in the Edit modal's boxes, in order, wherever Discord nested them."""
+    found: dict[str, str] = {}
+
+    def walk(components: list[dict]) -> None:
         for component in components:
-            if component.get("custom_id") == EDIT_INPUT and "value" in component:
-                return component["value"]
+            if str(component.get("custom_id", "")).startswith(EDIT_INPUT) \
+                    and "value" in component:
+                found[component["custom_id"]] = component["value"] or ""
             for key in ("components", "component"):
                 inner = component.get(key)
-                found = walk(inner if isinstance(inner, list) else [inner] if inner else [])
-                if found is not None:
-                    return found
-        return None
+                walk(inner if isinstance(inner, list) else [inner] if inner else [])
 
-    data = interaction.data or {}
-    return walk(list(data.get("components", []))) or ""
+    walk(list((interaction.data or {}).get("components", [])))
+    return "".join(found.get(input_id(n), "") for n in range(MAX_REPLY_INPUTS))
 
 
 async def on_interaction(adapter: DiscordAdapter, interaction: discord.Interaction) -> None:
