@@ -98,6 +98,28 @@ def load_llm(config: Config, secrets: Secrets):
     return LLMDrafter.from_config(config, secrets)
 
 
+def load_refitter(db, engine, config: Config, clock: Callable[[], datetime]):
+    """What refits the engine's intent model on the team's corrections, in the background;
+    None for an engine without an intent model of its own."""
+    if not hasattr(getattr(engine, "classifier", None), "use"):
+        return None
+    from bot.engine.refitter import Refitter
+
+    return Refitter(db, engine, config.engine.refit_after, clock)
+
+
+def _restore_then(refitter, warm: Callable[[], None]) -> Callable[[], None]:
+    """The warm-up, preceded by loading the model refit on the team's corrections (if any)."""
+    def restore_and_warm() -> None:
+        if refitter is not None:
+            try:
+                refitter.restore()
+            except Exception:
+                log.exception("could not load the model refit on the team's corrections")
+        warm()
+    return restore_and_warm
+
+
 def _warm(warm: Callable[[], None]) -> bool:
     """Run an engine's warm-up; a failure is logged, and the first suggestion tries again."""
     from bot.engine.embedding import EmbeddingModelError
@@ -132,6 +154,8 @@ class Application:
         for source in build_sources(self.db, config):
             self.scheduler.register(source)
         self.ctx.scheduler = self.scheduler
+        self.ctx.refitter = self.refitter = load_refitter(self.db, self.ctx.engine, config,
+                                                          lambda: self.ctx.clock())
         self.readers = Readers(self.ctx, str(config.storage.path))
         self.llm = load_llm(config, secrets)
         self.tracker = ClickTracker(self.db, clock=lambda: self.ctx.clock()) \
@@ -222,8 +246,19 @@ class Application:
         is not held up and the first customer message is not the one that waits."""
         warm = getattr(self.ctx.engine, "warm", None)
         if warm is not None and self.warming is None:
-            self.warming = asyncio.get_running_loop().run_in_executor(None, _warm, warm)
+            self.warming = asyncio.get_running_loop().run_in_executor(
+                None, _warm, _restore_then(self.refitter, warm))
+            if self.refitter is not None:
+                self.warming.add_done_callback(lambda _: self._catch_up())
         return self.warming
+
+    def _catch_up(self) -> None:
+        """After the warm-up: refit on corrections the model has not learnt yet, if any."""
+        try:
+            self.refitter.catch_up()
+        except Exception:
+            log.exception("could not check for corrections to learn; they wait for the next "
+                          "start")
 
     async def engine_ready(self) -> None:
         """Wait, without blocking the loop, for a warm-up under way; adapters call it before
@@ -293,7 +328,10 @@ class Application:
         await self.scheduler.start()
 
     async def shutdown(self) -> None:
-        """Stop scheduling first (letting sends under way finish), then the adapters."""
+        """Stop scheduling first (letting sends under way finish), then the adapters; a refit
+        under way is abandoned (it is tried again at the next start)."""
+        if self.refitter is not None:
+            await self.refitter.stop()
         try:
             await self.scheduler.stop()
         except Exception:

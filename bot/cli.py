@@ -153,7 +153,7 @@ def run(ctx: click.Context, console_only: bool) -> None:
 
 def _register_commands() -> None:
     """Commands defined next to the library code they drive, added here one line each."""
-    from bot import engine_cli, results_cli
+    from bot import corrections_cli, engine_cli, results_cli
     from bot.platforms.discord import cli as discord_cli
     from bot.platforms.slack.manifest import slack_manifest
     from bot.promotions import cli as promotions_cli
@@ -168,6 +168,7 @@ def _register_commands() -> None:
     cli.add_command(reminders_cli.remind)
     cli.add_command(engine_cli.classify)
     cli.add_command(engine_cli.suggest)
+    cli.add_command(corrections_cli.corrections_group)
     cli.add_command(discord_cli.discord_invite)
     cli.add_command(discord_cli.discord_sync)
     cli.add_command(slack_manifest)

@@ -357,6 +357,9 @@ class EngineSettings(Strict):
     confidence_threshold: float = Field(default=0.35, ge=0, le=1)
     max_suggestions: int = Field(default=3, ge=1, le=3)
     faq_threshold: float = Field(default=0.35, gt=0, le=1)
+    # Refit the intent model on the team's corrections after this many new ones (0: only at
+    # start).
+    refit_after: int = Field(default=20, ge=0, le=10_000)
     # A directory holding another sentence-embedding model (sp.model and weights.npz); empty
     # means the model installed with Nudge.
     embedding_model: str | None = None

@@ -413,6 +413,53 @@ def _promotion_uploads(db: sqlite_utils.Database) -> None:
     )
 
 
+def _corrections_and_refits(db: sqlite_utils.Database) -> None:
+    # The team's "wrong intent?" choices: who said which intent a customer message really was.
+    # They become training data for this install (bot/engine/refit.py); `fingerprint` (text,
+    # intents, who and when) keeps an import from adding the same correction twice.
+    if "corrections" not in db.table_names():
+        db["corrections"].create(
+            {
+                "id": int,
+                "fingerprint": str,
+                "text": str,  # the customer's words, as corrected
+                "from_intent": str,  # what the engine had said
+                "to_intent": str,  # what the team says it is
+                "platform": str,
+                "user_id": str,
+                "created_at": str,
+                "message_id": int,  # null for an imported correction
+                "suggestion_id": int,  # the suggestion the review showed when corrected
+                "conversation_id": int,
+                "source": str,  # review or import
+            },
+            pk="id",
+            not_null={"fingerprint", "text", "to_intent", "created_at"},
+            defaults={"source": "review"},
+        )
+        db["corrections"].create_index(["fingerprint"], unique=True)
+    # Every refit of the intent model on the corrections: what it was measured at, and whether
+    # it replaced the model in use. The newest accepted row names the model to load at start.
+    if "model_refits" not in db.table_names():
+        db["model_refits"].create(
+            {
+                "id": int,
+                "started_at": str,
+                "finished_at": str,
+                "last_correction_id": int,  # corrections up to this id were considered
+                "trained_on": int,  # corrections trained on (the rest were held back)
+                "held_back": int,
+                "old_score": float,  # accuracy on dev.jsonl + the held-back corrections
+                "new_score": float,
+                "status": str,  # accepted, refused, failed
+                "model_key": str,
+                "model_path": str,
+                "detail": str,
+            },
+            pk="id",
+        )
+
+
 # Append new migrations; never edit one that has shipped.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_core,
@@ -425,6 +472,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _promotion_planning,
     _message_alternatives,
     _promotion_uploads,
+    _corrections_and_refits,
 ]
 
 

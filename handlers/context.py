@@ -27,6 +27,7 @@ class Context:
     engine: Any = None  # bot.engine.Engine
     scheduler: Any = None  # bot.scheduling service, once started
     router: Router | None = None
+    refitter: Any = None  # bot.engine.refit.Refitter: learns from the team's corrections
     clock: Callable[[], datetime] = field(default=_utc_now)
     extras: dict[str, Any] = field(default_factory=dict)
 

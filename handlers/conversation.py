@@ -24,12 +24,16 @@ from bot.engine.types import SuggestionSet, ThreadState, not_sure, weighed
 from bot.plaintext import has_visible_text
 from bot.storage import iso, transaction
 from bot.tracking.store import LinkInfo, track_text
+from handlers import review
 from handlers.context import Context
 from handlers.types import Choice, Field, Post, Reply, Request
 
 log = logging.getLogger(__name__)
 
 MAX_STORED_TEXT = 20_000
+# A message's suggestions still in play: those made for an intent the team corrected are
+# kept (status "replaced") but no longer shown or counted.
+LIVE = "message_id = ? and status != 'replaced'"
 _URL = re.compile(r"https?://[^\s<>|]+")
 
 
@@ -181,7 +185,7 @@ def said_in_thread(ctx: Context, conversation_id: int) -> tuple[tuple[str, ...],
     return said, offers
 
 
-def _store_suggestions(ctx: Context, recorded: Recorded, result: SuggestionSet) -> list[int]:
+def store_suggestions(ctx: Context, recorded: Recorded, result: SuggestionSet) -> list[int]:
     now = iso(ctx.now())
     c = result.classification
     ctx.db.execute(
@@ -275,7 +279,7 @@ def _review_of(request: Request, ctx: Context, recorded: Recorded,
                result: SuggestionSet) -> Reply | None:
     if result.intent == "unsubscribe":
         record_opt_out(ctx, request, recorded.customer_id)
-    ids = _store_suggestions(ctx, recorded, result)
+    ids = store_suggestions(ctx, recorded, result)
     if not ids:
         return None
     return review_reply(ctx, ids[0], request=request)
@@ -302,7 +306,7 @@ def review_reply(ctx: Context, suggestion_id: int, request: Request | None = Non
     s = _suggestion(ctx, suggestion_id)
     message = ctx.db["messages"].get(s["message_id"])
     conversation = ctx.db["conversations"].get(s["conversation_id"])
-    total = ctx.db["suggestions"].count_where("message_id = ?", [s["message_id"]])
+    total = ctx.db["suggestions"].count_where(LIVE, [s["message_id"]])
     fields = [
         Field("Customer", message["text"][:500]),
         Field("Intent", _intent_line(s, message)),
@@ -313,10 +317,15 @@ def review_reply(ctx: Context, suggestion_id: int, request: Request | None = Non
         fields.append(Field("Link", s["cta_url"]))
     if s["urgent"]:
         fields.insert(0, Field("Urgent", "needs a person now"))
+    corrected = review.correction_field(ctx, s["message_id"])
+    if corrected is not None:
+        fields.append(corrected)
     choices: tuple[Choice, ...] = ()
+    menu = None
     if handled:
         fields.append(Field("Handled", handled))
     else:
+        menu = review.intent_menu(s["id"])
         value = str(s["id"])
         choices = (
             Choice("send", "Send", value, "primary"),
@@ -328,6 +337,7 @@ def review_reply(ctx: Context, suggestion_id: int, request: Request | None = Non
         text=f"New customer message in {conversation['channel']}: {s['intent']}",
         fields=tuple(fields),
         choices=choices,
+        menu=menu,
         meta={
             "suggestion_id": s["id"],
             "conversation_id": s["conversation_id"],
@@ -367,7 +377,7 @@ def on_choice(ctx: Context, action: str, suggestion_id: int | str, platform: str
     if action == "another":
         _feedback(ctx, s["id"], "another", platform, user)
         siblings = list(
-            ctx.db["suggestions"].rows_where("message_id = ?", [s["message_id"]], order_by="rank")
+            ctx.db["suggestions"].rows_where(LIVE, [s["message_id"]], order_by="rank")
         )
         following = siblings[(s["rank"] + 1) % len(siblings)]
         return ChoiceResult(review_reply(ctx, following["id"]))

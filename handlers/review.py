@@ -6,7 +6,9 @@ a customer's edits. (A refused send is undone by `conversation.undo_send`.)
 
 from __future__ import annotations
 
+from bot.engine.types import INTENTS
 from handlers.context import Context
+from handlers.types import Field, Menu, Option
 
 
 def suggestion_text(ctx: Context, suggestion_id: int | str) -> str | None:
@@ -47,3 +49,43 @@ def record_edit(ctx: Context, platform: str, message_id: str, text: str) -> bool
         [text[:20_000], platform, message_id],
     )
     return cursor.rowcount > 0
+
+
+CORRECT = "intent"  # the Menu action of "wrong intent?"
+INTENT_LABELS = {
+    "purchase_intent": "Wants to buy",
+    "pricing": "Asks about price",
+    "product_question": "Product question",
+    "store_visit": "Visiting a shop (hours, address)",
+    "order_support": "Help with an order",
+    "complaint": "Complaint",
+    "praise": "Praise",
+    "chit_chat": "Small talk",
+    "unsubscribe": "Wants no more messages",
+}
+
+
+def intent_menu(suggestion_id: int | str) -> Menu:
+    """The review's "wrong intent?" menu: every intent, by name and in plain words."""
+    return Menu(
+        action=CORRECT,
+        placeholder="Wrong intent?",
+        value=str(suggestion_id),
+        options=tuple(Option(intent, f"{INTENT_LABELS[intent]} ({intent})")
+                      for intent in INTENTS),
+    )
+
+
+def correction_field(ctx: Context, message_id: int) -> Field | None:
+    """"purchase_intent → pricing by U123" once the team corrected this message's intent."""
+    row = ctx.db.execute(
+        "select from_intent, to_intent, user_id from corrections where message_id = ? "
+        "order by id desc limit 1", [message_id],
+    ).fetchone()
+    if row is None:
+        return None
+    first = ctx.db.execute(
+        "select from_intent from corrections where message_id = ? order by id limit 1",
+        [message_id],
+    ).fetchone()[0]
+    return Field("Corrected", f"{first or 'unknown'} → {row[1]} by {row[2]}")

@@ -49,6 +49,25 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class Option:
+    """One entry of a Menu: `value` is what choosing it means, `label` what people read."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Menu:
+    """A pick-one list on a reply (a select menu): choosing an option runs `action` on
+    `value` (a suggestion id) with the option's value, e.g. "intent" on 42 with "pricing"."""
+
+    action: str
+    placeholder: str
+    value: str
+    options: tuple[Option, ...]
+
+
+@dataclass(frozen=True)
 class Field:
     """A labelled piece of a reply, shown as an embed field or a Block Kit context line."""
 
@@ -65,6 +84,7 @@ class Reply:
     fields: tuple[Field, ...] = ()
     private: bool = True  # only the person who asked (or the team's review channel) sees it
     ok: bool = True  # False for a usage or permission error, so adapters can style it
+    menu: Menu | None = None  # a select menu under the buttons (the review's "wrong intent?")
     meta: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @classmethod

@@ -189,6 +189,37 @@ def _json(body: Any, status: int = 200, headers: dict | None = None) -> web.Resp
                                  "Content-Type": "application/json"})
 
 
+def component_problems(body: Any) -> list[str]:
+    """What Discord refuses in a message's components (documented limits): more than 5 action
+    rows, more than 5 buttons or more than one select in a row, a custom_id over 100
+    characters, a string select with no options or more than 25, option labels or values over
+    100 characters."""
+    if not isinstance(body, dict):
+        return []
+    rows = body.get("components")
+    if rows is None and isinstance(body.get("data"), dict):
+        rows = body["data"].get("components")  # an interaction callback
+    problems = []
+    rows = rows if isinstance(rows, list) else []
+    if len(rows) > 5:
+        problems.append("at most 5 action rows")
+    for row in rows:
+        items = row.get("components") or []
+        selects = [item for item in items if item.get("type") == 3]
+        if len(items) > 5 or (selects and len(items) > 1):
+            problems.append("a row holds up to 5 buttons or one select")
+        for item in items:
+            if len(item.get("custom_id") or "") > 100:
+                problems.append("custom_id longer than 100 characters")
+        for select in selects:
+            options = select.get("options") or []
+            if not 1 <= len(options) <= 25:
+                problems.append("a string select needs 1 to 25 options")
+            if any(len(o["label"]) > 100 or len(o["value"]) > 100 for o in options):
+                problems.append("option label or value longer than 100 characters")
+    return problems
+
+
 @dataclass
 class Person:
     id: int
@@ -397,6 +428,14 @@ class FakeDiscord:
         message = self.messages[message_id]
         return await self._interact(person, 3, {"custom_id": custom_id, "component_type": 2},
                                     int(message["channel_id"]), message=message)
+
+    async def choose(self, person: Person, message_id: int, custom_id: str,
+                     values: list[str]) -> Interaction:
+        """`person` picks `values` in the string select `custom_id` on a message."""
+        message = self.messages[message_id]
+        return await self._interact(
+            person, 3, {"custom_id": custom_id, "component_type": 3, "values": values},
+            int(message["channel_id"]), message=message)
 
     async def slash(self, person: Person, channel_id: int, command: str,
                     text: str | None = None) -> Interaction:
@@ -622,6 +661,10 @@ class FakeDiscord:
         invalid = message_errors(call.body) if call.method in ("POST", "PATCH") else {}
         if invalid:
             return _json({"code": 50035, "errors": invalid, "message": "Invalid Form Body"}, 400)
+        problems = component_problems(call.body)
+        if problems:
+            return _json({"code": 50035, "message": "Invalid Form Body",
+                          "errors": {"components": problems}}, 400)
         path = call.path[len(API):]
         for method, pattern, handler in self._routes():
             match = re.fullmatch(pattern, path)

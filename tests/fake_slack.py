@@ -170,6 +170,31 @@ def _decode_json_fields(args: dict[str, Any]) -> dict[str, Any]:
     return args
 
 
+def block_problems(blocks: Any) -> list[str]:
+    """What Slack would refuse in a message's actions blocks: more than 25 elements, an
+    action_id over 255 characters, a select with no options or more than 100, option text over
+    75 characters or an option value over 150 (the documented Block Kit limits)."""
+    problems = []
+    for index, block in enumerate(blocks if isinstance(blocks, list) else []):
+        if block.get("type") != "actions":
+            continue
+        elements = block.get("elements") or []
+        if len(elements) > 25:
+            problems.append(f"[blocks/{index}/elements] must contain at most 25 items")
+        for element in elements:
+            if len(element.get("action_id") or "") > 255:
+                problems.append(f"[blocks/{index}] action_id longer than 255 characters")
+            if element.get("type") != "static_select":
+                continue
+            options = element.get("options") or []
+            if not 1 <= len(options) <= 100:
+                problems.append(f"[blocks/{index}] a static_select needs 1 to 100 options")
+            for option in options:
+                if len(option["text"]["text"]) > 75 or len(option["value"]) > 150:
+                    problems.append(f"[blocks/{index}] option text > 75 or value > 150 chars")
+    return problems
+
+
 class FakeSlack:
     def __init__(self, *, bot_token: str = BOT_TOKEN, app_token: str = APP_TOKEN,
                  team_id: str = TEAM_ID):
@@ -314,6 +339,8 @@ class FakeSlack:
                 return web.json_response({"ok": False, "error": "unknown_method"})
             problems = block_errors(args.get("blocks"), self.unreachable_images) \
                 if method in ("chat.postMessage", "chat.update") else []
+            if method.startswith("chat."):
+                problems += block_problems(args.get("blocks"))
             if problems:
                 call.status = 0
                 call.response = {"ok": False, "error": "invalid_blocks", "errors": problems,
@@ -582,6 +609,21 @@ def button_press(action_id: str, value: str, *, user: str, channel: str, message
         "actions": [{"action_id": action_id, "block_id": "review_buttons", "value": value,
                      "type": "button", "action_ts": f"{time.time():.6f}"}],
     }
+
+
+def select_choice(action_id: str, value: str, label: str, *, user: str, channel: str,
+                  message_ts: str, response_url: str) -> dict[str, Any]:
+    """A block_actions payload for an option picked in a static_select on a bot message."""
+    payload = button_press(action_id, "", user=user, channel=channel, message_ts=message_ts,
+                           response_url=response_url)
+    payload["actions"] = [{
+        "action_id": action_id, "block_id": "review_buttons", "type": "static_select",
+        "selected_option": {"text": {"type": "plain_text", "text": label, "emoji": True},
+                            "value": value},
+        "placeholder": {"type": "plain_text", "text": "Wrong intent?", "emoji": True},
+        "action_ts": f"{time.time():.6f}",
+    }]
+    return payload
 
 
 def view_submission(view: dict[str, Any], values: dict[str, dict[str, Any]], *,

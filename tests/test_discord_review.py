@@ -24,7 +24,8 @@ def review_messages(fake: FakeDiscord) -> list[dict]:
 
 
 def buttons(message: dict) -> list[dict]:
-    return [button for row in message["components"] for button in row["components"]]
+    return [item for row in message["components"] for item in row["components"]
+            if item["type"] == 2]
 
 
 def field(message: dict, name: str) -> str:
@@ -105,7 +106,7 @@ async def test_a_send_discord_refuses_goes_back_to_pending_and_keeps_its_buttons
         not_sent = next(f["value"] for f in edit.body["embeds"][0]["fields"]
                         if f["name"] == "Not sent")
         assert "Missing Permissions" in not_sent and "press Send again" in not_sent
-        again = [b["custom_id"] for row in edit.body["components"] for b in row["components"]]
+        again = [b["custom_id"] for b in buttons(edit.body)]
         assert again == [b["custom_id"] for b in buttons(review)]
         assert nudge.db.execute("select distinct status from suggestions").fetchall() == [
             ("pending",)]

@@ -26,7 +26,7 @@ from bot.engine.products import ProductDirectory
 from bot.engine.render import Renderer, pick_wording
 from bot.engine.stores import StoreDirectory, StoreHours, long_date
 from bot.engine.text import clean
-from bot.engine.types import Classification, Suggestion, SuggestionSet, ThreadState
+from bot.engine.types import STAGES, Classification, Suggestion, SuggestionSet, ThreadState
 from bot.engine.words import Words, english, words_for
 
 __all__ = ["Engine"]
@@ -90,13 +90,20 @@ class Engine:
         return reply_in, wrote_in
 
     def suggest(self, text: str, *, platform: str, state: ThreadState | None = None,
-                now: datetime) -> SuggestionSet:
-        """1 to `engine.max_suggestions` replies for this customer message, best first."""
+                now: datetime, intent: str | None = None) -> SuggestionSet:
+        """1 to `engine.max_suggestions` replies for this customer message, best first.
+
+        `intent` skips the model: a person said what the message is ("wrong intent?" on a
+        review), so the replies are made for that intent, with full confidence.
+        """
         if now.tzinfo is None or now.utcoffset() is None:
             raise ValueError("now must be a time-zone aware datetime")
+        if intent is not None and intent not in STAGES:
+            raise ValueError(f"unknown intent {intent!r}")
         state = state or ThreadState()
         text = clean(text)
-        classification = self.classify(text)
+        classification = self.classify(text) if intent is None \
+            else Classification(intent, 1.0, STAGES[intent])
         moment = now.astimezone(self.config.zone)
         day = moment.date()
         lang, wrote_in = self.language(text, state.earlier_texts)

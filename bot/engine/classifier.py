@@ -79,6 +79,7 @@ class IntentClassifier:
         self.cache_dir = cache_dir
         self.embedding_dir = embedding_dir
         self._model = model  # given by benchmarks; otherwise the shared cached model
+        self._swap = threading.Lock()
 
     @property
     def loaded(self) -> bool:
@@ -87,8 +88,17 @@ class IntentClassifier:
     @property
     def model(self) -> IntentModel:
         if self._model is None:
-            self._model = shared_model(self.cache_dir, self.embedding_dir)
+            shared = shared_model(self.cache_dir, self.embedding_dir)
+            with self._swap:  # a model handed over by use() meanwhile is kept
+                if self._model is None:
+                    self._model = shared
         return self._model
+
+    def use(self, model: IntentModel) -> None:
+        """Classify with `model` from now on (one refit on the team's corrections). A batch
+        under way finishes with the model it started with."""
+        with self._swap:
+            self._model = model
 
     def classify(self, text: str) -> Classification:
         return self.classify_many([text])[0]

@@ -2,9 +2,10 @@
 
 Each plain line is a customer message in the console's customer channel; lines that start with
 "/" come from the team: "/nudge ..." runs a command, and "/send", "/another", "/edit <text>",
-"/dismiss" press the buttons of the latest suggestion. "/as <name>" types as another customer
-(each keeps their own thread) and "/new" starts a new thread for the current one; the prompt
-shows who is speaking. It stops cleanly at end of input, so
+"/dismiss" press the buttons of the latest suggestion, and "/intent <name>" says which intent
+it really was (the review is redrawn for that intent and the correction is stored). "/as <name>"
+types as another customer (each keeps their own thread) and "/new" starts a new thread for the
+current one; the prompt shows who is speaking. It stops cleanly at end of input, so
 `printf 'hi\\n/nudge help\\n' | nudge run` is scriptable. With an LLM configured, the template
 suggestion is shown first and an "Updated draft" follows when the model's wording arrives.
 """
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from bot.config import Config, Secrets
 from bot.promotions import images
-from handlers import conversation
+from handlers import conversation, corrections
 from handlers.types import Image, Post, Reply, Request
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 
 TEAM_USER = "team"
 BUTTON_COMMANDS = ("/send", "/another", "/edit", "/dismiss")
+INTENT_COMMAND = "/intent"
 PLAYER_COMMANDS = ("/as", "/new")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
 _EOF = object()
@@ -49,6 +51,9 @@ def render(reply: Reply) -> str:
     lines += [f"  {field.label}: " + _indented(field.value) for field in reply.fields]
     if reply.choices:
         lines.append("  " + "  ".join(f"[/{c.action}] {c.label}" for c in reply.choices))
+    if reply.menu is not None:
+        names = ", ".join(option.value for option in reply.menu.options)
+        lines.append(f"  [/{reply.menu.action} <name>] {reply.menu.placeholder} {names}")
     return "\n".join(lines)
 
 
@@ -91,6 +96,7 @@ class ConsoleAdapter:
         self.say(
             f"Nudge for {brand}, offline console. Type what a customer would write; "
             "/nudge help for commands, /send /another /edit /dismiss for suggestions, "
+            "/intent <name> when the intent is wrong, "
             "/as <name> to be another customer, /new for a new thread, Ctrl-D to quit."
         )
         queue: asyncio.Queue = asyncio.Queue()
@@ -125,7 +131,9 @@ class ConsoleAdapter:
         if not text:
             return
         ctx = self.app.ctx
-        if text.split()[0].lower() in BUTTON_COMMANDS:
+        if text.split()[0].lower() == INTENT_COMMAND:
+            await self._correct(text)
+        elif text.split()[0].lower() in BUTTON_COMMANDS:
             await self._press(text)
         elif text.split()[0].lower() in PLAYER_COMMANDS:
             self._play(text)
@@ -182,6 +190,22 @@ class ConsoleAdapter:
         await self.notify_team(review)
         if action == "another":
             self._improve_later(result.review)
+
+    async def _correct(self, text: str) -> None:
+        """`/intent <name>`: the latest suggestion's message was really that intent."""
+        name = text.partition(" ")[2]
+        if self.latest_suggestion is None:
+            self.say("There is no suggestion to correct yet: type a customer message first.")
+            return
+        if not name.strip():
+            self.say("Usage: /intent <name>, for example /intent pricing.")
+            return
+        await self._settle_drafts()
+        review = corrections.on_correct(self.app.ctx, self.latest_suggestion, name, "console",
+                                        TEAM_USER)
+        await self.notify_team(review)
+        if review.ok and review.choices:
+            self._improve_later(review)
 
     def _improve_later(self, review: Reply) -> None:
         """Ask for the LLM's wording without holding up the next line."""

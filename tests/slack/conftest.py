@@ -141,6 +141,14 @@ class RunningNudge:
                                     message_ts=message_ts, response_url=self.fake.response_url())
         await self.deliver("interactive", payload)
 
+    async def choose(self, option: dict, message_ts: str, *, user: str = TEAM_MEMBER,
+                     action_id: str = "nudge_intent") -> None:
+        """Pick `option` (as the review offered it) in a select menu of a review message."""
+        payload = fake.select_choice(action_id, option["value"], option["text"]["text"],
+                                     user=user, channel=REVIEW, message_ts=message_ts,
+                                     response_url=self.fake.response_url())
+        await self.deliver("interactive", payload)
+
     async def submit(self, view: dict, values: dict, *, user: str = TEAM_MEMBER) -> dict | str:
         return await self.deliver("interactive", fake.view_submission(view, values, user=user))
 

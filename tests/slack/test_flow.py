@@ -6,12 +6,12 @@ from bot.platforms.slack.text import escape
 from tests.slack.conftest import CUSTOMERS, REVIEW, said
 
 
-async def test_a_customer_message_gets_a_review_with_four_buttons(nudge):
+async def test_a_customer_message_gets_a_review_with_four_buttons_and_a_menu(nudge):
     review = await nudge.review_of("hi, can I order a sourdough loaf for saturday?")
     assert review["channel"] == REVIEW
     actions = [block for block in review["blocks"] if block["type"] == "actions"]
     assert [b["action_id"] for b in actions[0]["elements"]] == [
-        "nudge_send", "nudge_another", "nudge_edit", "nudge_dismiss"]
+        "nudge_send", "nudge_another", "nudge_edit", "nudge_dismiss", "nudge_intent"]
     assert review["blocks"][0]["text"]["text"].startswith(
         "New customer message in <#C0CUSTOMERS>: purchase_intent")
     shown = "\n".join(str(block) for block in review["blocks"])

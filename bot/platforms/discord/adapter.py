@@ -175,7 +175,8 @@ class DiscordAdapter:
             _, gateway, _ = await client.http.get_bot_gateway()
             DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
         await self.warm_engine()
-        client.add_dynamic_items(review.ReviewButton, approval.ApprovalButton)
+        client.add_dynamic_items(review.ReviewButton, review.IntentSelect,
+                                 approval.ApprovalButton)
         client.tree.add_command(commands.build_group(
             self.app.ctx.router.commands.values(),
             lambda interaction, name, text: commands.run_app_command(

@@ -124,7 +124,7 @@ def _field_pieces(reply: Reply) -> list[tuple[str, str]]:
     pieces = []
     for field in reply.fields:
         value = field.value or "-"
-        if field.label == "Handled":
+        if field.label in ("Handled", "Corrected"):
             value = _HANDLED_BY.sub(r"by <@\1>", value)
         name = shorten(field.label, FIELD_NAME_LIMIT - 6)
         for n, part in enumerate(split_text(value, FIELD_LIMIT) or ["-"]):

@@ -1,8 +1,10 @@
-"""The suggestion buttons in the team's review channel: Send, Another, Edit and Dismiss.
+"""The suggestion buttons in the team's review channel: Send, Another, Edit and Dismiss, and
+the "wrong intent?" select menu.
 
 Each button's custom id names its action and the suggestion ("nudge:send:42"), and one
 DynamicItem class, registered when the client starts, serves every such button. No view is
-kept in memory per message, so buttons work the same after a restart as before it.
+kept in memory per message, so buttons work the same after a restart as before it. The
+menu works the same way ("nudge:intent:42", served by IntentSelect).
 Edit opens a modal whose id names the suggestion too ("nudge:edited:42"); its submission is
 picked up from the raw interaction, so it also survives a restart.
 """
@@ -20,9 +22,9 @@ from bot.platforms.discord import render
 from bot.platforms.discord.approval import ACTIONS as APPROVAL
 from bot.platforms.discord.approval import ApprovalButton
 from bot.platforms.discord.listening import PLATFORM, is_team
-from handlers import conversation
-from handlers.review import suggestion_text
-from handlers.types import Reply
+from handlers import conversation, corrections
+from handlers.review import CORRECT, suggestion_text
+from handlers.types import Menu, Reply
 
 if TYPE_CHECKING:
     from bot.platforms.discord.adapter import DiscordAdapter
@@ -38,6 +40,10 @@ STYLES = {
 EDIT_MODAL = re.compile(r"nudge:edited:(?P<value>\d+)")
 EDIT_INPUT = "reply"
 BUTTON_LABEL_LIMIT = 80
+# A string select: at most 25 options, 100 characters per label, value and placeholder (150).
+MAX_SELECT_OPTIONS = 25
+SELECT_TEXT_LIMIT = 100
+SELECT_PLACEHOLDER_LIMIT = 150
 REPLY_INPUT_LIMIT = 4000  # a text input's max_length
 MAX_REPLY_INPUTS = 5  # a modal holds five rows
 NOT_TEAM = "Only the team can act on Nudge's suggestions."
@@ -68,21 +74,56 @@ class ReviewButton(discord.ui.DynamicItem[discord.ui.Button],
         await press(interaction.client.adapter, interaction, self.action, self.value)
 
 
+class IntentSelect(discord.ui.DynamicItem[discord.ui.Select],
+                   template=r"nudge:intent:(?P<value>\d+)"):
+    """The review's "wrong intent?" menu, recognised by its custom id ("nudge:intent:42")
+    whenever someone picks an intent, before or after a restart."""
+
+    def __init__(self, value: str, menu: Menu | None = None):
+        options = [
+            discord.SelectOption(label=render.shorten(option.label, SELECT_TEXT_LIMIT),
+                                 value=option.value[:SELECT_TEXT_LIMIT])
+            for option in (menu.options if menu else ())
+        ][:MAX_SELECT_OPTIONS]
+        super().__init__(discord.ui.Select(
+            custom_id=f"nudge:intent:{value}",
+            placeholder=render.shorten(menu.placeholder if menu else "Wrong intent?",
+                                       SELECT_PLACEHOLDER_LIMIT),
+            options=options or [discord.SelectOption(label="-")],
+            min_values=1, max_values=1,
+        ))
+        self.value = value
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Select,
+                             match: re.Match[str], /) -> IntentSelect:
+        chosen = cls(match["value"])
+        chosen.item.options = item.options
+        return chosen
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        values = self.item.values or (interaction.data or {}).get("values") or [""]
+        await correct(interaction.client.adapter, interaction, self.value, str(values[0]))
+
+
 def view_for(reply: Reply) -> discord.ui.View | None:
-    """The buttons of a Reply's choices, or None when it has none."""
-    buttons: list[discord.ui.Item] = [
+    """The buttons of a Reply's choices and its menu, or None when it has neither."""
+    items: list[discord.ui.Item] = [
         ReviewButton(choice.action, choice.value, choice.label, STYLES[choice.style])
         for choice in reply.choices
         if choice.action in ACTIONS and choice.value.isdigit()
     ]
-    buttons += [ApprovalButton(choice.action, choice.value, choice.label)
-                for choice in reply.choices
-                if choice.action in APPROVAL and choice.value.isdigit()]
-    if not buttons:
+    items += [ApprovalButton(choice.action, choice.value, choice.label)
+              for choice in reply.choices
+              if choice.action in APPROVAL and choice.value.isdigit()]
+    menu = reply.menu
+    if menu is not None and menu.action == CORRECT and menu.value.isdigit() and menu.options:
+        items.append(IntentSelect(menu.value, menu))  # a select fills a row of its own
+    if not items:
         return None
     view = discord.ui.View(timeout=None)
-    for button in buttons:
-        view.add_item(button)
+    for item in items:
+        view.add_item(item)
     # Stopped before sending, so discord.py keeps no copy of it: presses reach ReviewButton,
     # registered once, exactly as they do after a restart.
     view.stop()
@@ -151,6 +192,37 @@ async def press(adapter: DiscordAdapter, interaction: discord.Interaction, actio
     else:
         # A refused send shows the wording the person just chose: nothing to improve.
         if interaction.message is not None and review.choices and not refused:
+            improve_later(adapter, interaction.message, review)
+
+
+async def correct(adapter: DiscordAdapter, interaction: discord.Interaction, value: str,
+                  intent: str) -> None:
+    """"Wrong intent?": store the correction and redraw the review for the chosen intent."""
+    if not is_team(interaction.user, adapter.settings.team_roles):
+        await interaction.response.send_message(NOT_TEAM, ephemeral=True)
+        return
+    if interaction.message is not None:
+        versions = adapter.review_versions
+        versions[interaction.message.id] = versions.get(interaction.message.id, 0) + 1
+    await interaction.response.defer()
+    try:
+        review = corrections.on_correct(adapter.app.ctx, value, intent, PLATFORM,
+                                        str(interaction.user.id))
+    except Exception:
+        log.exception("correcting the intent of suggestion %s failed", value)
+        await interaction.followup.send(
+            "Sorry, that failed on my side; nothing changed. The details are in Nudge's log.",
+            ephemeral=True)
+        return
+    if not review.ok:
+        await interaction.followup.send(review.text, ephemeral=True)
+        return
+    try:
+        await interaction.edit_original_response(**review_parts(adapter, review))
+    except discord.HTTPException as error:
+        log.warning("could not update the review of suggestion %s: %s", value, error)
+    else:
+        if interaction.message is not None:
             improve_later(adapter, interaction.message, review)
 
 

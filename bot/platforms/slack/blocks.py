@@ -13,7 +13,7 @@ from bot.platforms.slack.text import escape, mention_users
 from bot.promotions import images
 from handlers.home import HomeSummary
 from handlers.links import message_link
-from handlers.types import Reply
+from handlers.types import Menu, Reply
 
 MAX_BLOCKS = 50
 MAX_SECTION = 3000
@@ -24,6 +24,13 @@ EDIT_BLOCK, EDIT_INPUT = "reply", "text"
 MAX_INPUT = 3000  # a plain_text_input's max_length
 MAX_INPUTS = 20  # boxes in the Edit modal: 60,000 characters, more than any stored reply
 CHOICES_BLOCK = "nudge_choices"
+# Block Kit's limits for an actions block and a static_select.
+MAX_ACTION_ELEMENTS = 25
+MAX_ACTION_ID = 255
+MAX_OPTIONS = 100
+MAX_OPTION_TEXT = 75
+MAX_OPTION_VALUE = 150
+MAX_PLACEHOLDER = 150
 
 
 def _cut(text: str, limit: int) -> str:
@@ -58,7 +65,7 @@ def message(reply: Reply) -> dict[str, Any]:
     for item in reply.fields:
         label = f"*{escape(item.label)}*\n"
         pieces = escaped_pieces(item.value, first_room=MAX_SECTION - len(label) - 40)
-        if item.label == "Handled":
+        if item.label in ("Handled", "Corrected"):
             pieces = [mention_users(piece) for piece in pieces]
         # A long value (a whole reply) goes on over several sections: the team sees it all.
         blocks.append(section(label + pieces[0]))
@@ -68,6 +75,7 @@ def message(reply: Reply) -> dict[str, Any]:
         blocks.append({"type": "context", "elements": [
             mrkdwn(f"<{permalink}|View the customer's message>")
         ]})
+    elements: list[dict[str, Any]] = []
     if reply.choices:
         buttons = []
         for choice in reply.choices:
@@ -80,7 +88,12 @@ def message(reply: Reply) -> dict[str, Any]:
             if choice.style != "default":
                 button["style"] = choice.style
             buttons.append(button)
-        blocks.append({"type": "actions", "block_id": CHOICES_BLOCK, "elements": buttons[:25]})
+        elements += buttons
+    if reply.menu is not None and reply.menu.options:
+        elements.append(select_menu(reply.menu))
+    if elements:
+        blocks.append({"type": "actions", "block_id": CHOICES_BLOCK,
+                       "elements": elements[:MAX_ACTION_ELEMENTS]})
     if len(blocks) > MAX_BLOCKS:
         keep = MAX_BLOCKS - 2 if reply.choices else MAX_BLOCKS - 1
         left = len(blocks) - keep - (1 if reply.choices else 0)
@@ -88,6 +101,29 @@ def message(reply: Reply) -> dict[str, Any]:
                                           f"most {MAX_BLOCKS} blocks._")] + (
             [blocks[-1]] if reply.choices else [])
     return {"text": _cut(icon + escape(reply.text), MAX_FALLBACK), "blocks": blocks}
+
+
+def select_menu(menu: Menu) -> dict[str, Any]:
+    """A static_select within Slack's limits: at most 100 options, option text ≤ 75 and value
+    ≤ 150 characters. Each option's value carries the menu's value too ("42:pricing"), since a
+    select's payload has no value of its own."""
+    return {
+        "type": "static_select",
+        "action_id": action_id(menu.action)[:MAX_ACTION_ID],
+        "placeholder": plain_text(menu.placeholder, MAX_PLACEHOLDER),
+        "options": [
+            {"text": plain_text(option.label, MAX_OPTION_TEXT),
+             "value": f"{menu.value}:{option.value}"[:MAX_OPTION_VALUE]}
+            for option in menu.options[:MAX_OPTIONS]
+        ],
+    }
+
+
+def chosen_option(action: dict[str, Any]) -> tuple[str, str]:
+    """(menu value, option value) from a static_select's block_actions payload."""
+    value = str(((action.get("selected_option") or {}).get("value")) or "")
+    menu_value, _, option = value.partition(":")
+    return menu_value, option
 
 
 def split_exact(text: str, limit: int, first: int | None = None) -> list[str]:

@@ -1,4 +1,5 @@
-"""The review buttons: Send, Another and Dismiss act at once; Edit opens a modal first."""
+"""The review buttons: Send, Another and Dismiss act at once; Edit opens a modal first; the
+"wrong intent?" menu re-suggests for the intent chosen."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 from bot.platforms.slack import api, blocks
+from bot.platforms.slack.listeners import common
 from bot.platforms.slack.listeners.common import choose, team_request
 from handlers import review
 from handlers.types import Field, Reply
@@ -57,6 +59,15 @@ def register(bolt: AsyncApp, adapter: SlackAdapter) -> None:
         if await api.call(adapter.client, "views.open", trigger_id=body.get("trigger_id"),
                           view=view) is None:
             await _teller(respond)(Reply.error("I couldn't open the editor; press Edit again."))
+
+    @bolt.action(blocks.action_id(review.CORRECT))
+    @adapter.job
+    async def correct(ack, body: dict, action: dict, respond) -> None:
+        await ack()
+        channel, ts = _where(body)
+        suggestion_id, intent = blocks.chosen_option(action)
+        await common.correct(adapter, suggestion_id, intent, user=body["user"]["id"],
+                             channel=channel, ts=ts, tell=_teller(respond))
 
     @bolt.action(re.compile(r"^nudge_(approve|reject)$"))
     @adapter.job

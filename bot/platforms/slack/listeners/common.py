@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from bot.platforms.slack import api, blocks
-from handlers import conversation, review
+from handlers import conversation, corrections, review
 from handlers.types import Reply, Request
 
 if TYPE_CHECKING:
@@ -43,9 +43,7 @@ async def choose(adapter: SlackAdapter, action: str, suggestion_id: str, *, user
                  channel: str, ts: str, tell: Tell, edited_text: str | None = None) -> None:
     """Apply a review button (or the Edit modal), send the reply, redraw the review message."""
     ctx = adapter.ctx
-    role, _ = await adapter.people.role_of(user)
-    if role != "team":
-        await tell(Reply.error("Only the team can act on Nudge's suggestions."))
+    if not await _on_the_team(adapter, user, tell):
         return
     async with adapter.review_lock(channel, ts):
         result = conversation.on_choice(ctx, action, suggestion_id, "slack", user,
@@ -57,6 +55,30 @@ async def choose(adapter: SlackAdapter, action: str, suggestion_id: str, *, user
         await update_review(adapter, channel, ts, shown)
     if action == "another":
         await improve_later(adapter, shown, channel, ts)
+
+
+async def correct(adapter: SlackAdapter, suggestion_id: str, intent: str, *, user: str,
+                  channel: str, ts: str, tell: Tell) -> None:
+    """"Wrong intent?": store the correction, redraw the review with suggestions for it."""
+    if not await _on_the_team(adapter, user, tell):
+        return
+    async with adapter.review_lock(channel, ts):
+        shown = corrections.on_correct(adapter.ctx, suggestion_id, intent, "slack", user)
+        if not shown.ok:
+            await tell(shown)
+            return
+        await update_review(adapter, channel, ts, shown)
+    if shown.choices:
+        await improve_later(adapter, shown, channel, ts)
+
+
+async def _on_the_team(adapter: SlackAdapter, user: str, tell: Tell) -> bool:
+    """Only team members act on reviews; anyone else is told so, privately."""
+    role, _ = await adapter.people.role_of(user)
+    if role != "team":
+        await tell(Reply.error("Only the team can act on Nudge's suggestions."))
+        return False
+    return True
 
 
 async def improve_later(adapter: SlackAdapter, shown: Reply, channel: str, ts: str) -> None:

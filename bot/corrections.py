@@ -1,0 +1,118 @@
+"""The team's intent corrections, as stored rows and as JSON Lines.
+
+A correction says "this customer message was really <intent>": made with the review's
+"wrong intent?" menu, or imported from another install with `nudge corrections import`.
+They are training data for this install (see bot/engine/refit.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlite_utils
+
+from bot.engine.types import INTENTS
+from bot.storage import iso, transaction
+
+MAX_TEXT = 20_000
+EXPORTED = ("text", "from_intent", "to_intent", "platform", "user_id", "created_at")
+
+
+class CorrectionError(ValueError):
+    """A correction that cannot be stored; the message names the line and the problem."""
+
+
+@dataclass(frozen=True)
+class Correction:
+    text: str
+    to_intent: str
+    from_intent: str | None = None
+    platform: str = ""
+    user_id: str = ""
+    created_at: str = ""  # ISO 8601 in UTC, as every timestamp Nudge stores
+
+
+def fingerprint(c: Correction) -> str:
+    """Who said what about which words, when: the same correction twice has the same print."""
+    parts = [c.text, c.from_intent or "", c.to_intent, c.platform, c.user_id, c.created_at]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+
+
+def record(db: sqlite_utils.Database, correction: Correction, *, message_id: int | None = None,
+           suggestion_id: int | None = None, conversation_id: int | None = None,
+           source: str = "review") -> int | None:
+    """Store one correction; its id, or None when the very same one is already stored."""
+    cursor = db.execute(
+        "insert or ignore into corrections (fingerprint, text, from_intent, to_intent, platform, "
+        "user_id, created_at, message_id, suggestion_id, conversation_id, source) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [fingerprint(correction), correction.text[:MAX_TEXT], correction.from_intent,
+         correction.to_intent, correction.platform, correction.user_id, correction.created_at,
+         message_id, suggestion_id, conversation_id, source],
+    )
+    return cursor.lastrowid if cursor.rowcount else None
+
+
+def stored(db: sqlite_utils.Database, up_to: int | None = None) -> list[dict]:
+    """Every stored correction, oldest first (only ids up to `up_to` when given)."""
+    where, params = ("id <= ?", [up_to]) if up_to is not None else (None, None)
+    return list(db["corrections"].rows_where(where, params, order_by="id"))
+
+
+def latest_id(db: sqlite_utils.Database) -> int:
+    return db.execute("select coalesce(max(id), 0) from corrections").fetchone()[0]
+
+
+def export_lines(db: sqlite_utils.Database) -> Iterator[str]:
+    """The corrections as JSON Lines, one object per correction, oldest first."""
+    for row in stored(db):
+        yield json.dumps({key: row[key] for key in EXPORTED}, ensure_ascii=False)
+
+
+def parse_line(line: str, number: int) -> Correction:
+    """One exported line back as a Correction; CorrectionError names what is wrong."""
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise CorrectionError(f"line {number}: not valid JSON ({error.msg})") from None
+    if not isinstance(row, dict):
+        raise CorrectionError(f"line {number}: expected a JSON object")
+    text, to_intent = row.get("text"), row.get("to_intent")
+    if not isinstance(text, str) or not text.strip():
+        raise CorrectionError(f'line {number}: "text" must be the customer\'s words')
+    if to_intent not in INTENTS:
+        raise CorrectionError(f'line {number}: "to_intent" must be one of {", ".join(INTENTS)}')
+    from_intent = row.get("from_intent")
+    if from_intent is not None and from_intent not in INTENTS:
+        raise CorrectionError(f'line {number}: "from_intent" must be an intent or null')
+    for key in ("platform", "user_id"):
+        if not isinstance(row.get(key, ""), str):
+            raise CorrectionError(f'line {number}: "{key}" must be a string')
+    created_at = row.get("created_at")
+    try:
+        moment = datetime.fromisoformat(created_at) if isinstance(created_at, str) else None
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise CorrectionError(f'line {number}: "created_at" must be an ISO 8601 time with a '
+                              'zone, such as "2026-11-29T15:00:00+00:00"')
+    return Correction(text=text[:MAX_TEXT], to_intent=to_intent, from_intent=from_intent,
+                      platform=row.get("platform") or "", user_id=row.get("user_id") or "",
+                      created_at=iso(moment))
+
+
+def import_lines(db: sqlite_utils.Database, lines: Iterable[str]) -> tuple[int, int]:
+    """Read every line first (a bad one stores nothing), then store them in one transaction;
+    (added, already there)."""
+    corrections = [parse_line(line, number) for number, line in enumerate(lines, start=1)
+                   if line.strip()]
+    added = 0
+    with transaction(db):
+        for correction in corrections:
+            if record(db, correction, source="import") is not None:
+                added += 1
+    return added, len(corrections) - added

@@ -1,0 +1,79 @@
+"""`nudge corrections list|export|import`: the team's intent corrections from a terminal.
+
+They move between installs as JSON Lines, one correction per line:
+{"text", "from_intent", "to_intent", "platform", "user_id", "created_at"}. A bad file or line is
+one clear message on stderr and exit code 2, and nothing is imported; a correction that is
+already there is skipped.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from bot import corrections
+from bot.cli import ConfigProblem, get_config
+from bot.storage import open_db
+
+
+def _db(ctx: click.Context):
+    return open_db(get_config(ctx).storage.path)
+
+
+@click.group("corrections")
+def corrections_group() -> None:
+    """The team's "wrong intent?" corrections: list, export, import."""
+
+
+@corrections_group.command("list")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
+              help="How many of the newest to show.")
+@click.pass_context
+def list_corrections(ctx: click.Context, limit: int) -> None:
+    """The newest corrections: when, who, from which intent to which, and the words."""
+    db = _db(ctx)
+    rows = list(db["corrections"].rows_where(order_by="id desc", limit=limit))
+    if not rows:
+        click.echo("No corrections yet. Use \"Wrong intent?\" on a review to make one.")
+        return
+    total = db["corrections"].count
+    click.echo(f"{total} correction{'s' if total != 1 else ''}; the newest {len(rows)}:")
+    for row in rows:
+        text = row["text"].replace("\n", " ")
+        text = text if len(text) <= 60 else text[:59] + "…"
+        who = f"{row['platform']}:{row['user_id']}" if row["platform"] else row["user_id"]
+        click.echo(f"{row['id']:>5}  {row['created_at'][:16]}  {who or '-'}  "
+                   f"{row['from_intent'] or '?'} → {row['to_intent']}  {text}")
+
+
+@corrections_group.command("export")
+@click.argument("file", type=click.File("w", encoding="utf-8"), default="-")
+@click.pass_context
+def export_corrections(ctx: click.Context, file) -> None:
+    """Write every correction as JSON Lines to FILE (default: standard output)."""
+    count = 0
+    for line in corrections.export_lines(_db(ctx)):
+        file.write(line + "\n")
+        count += 1
+    if file is not sys.stdout:
+        click.echo(f"Exported {count} correction{'s' if count != 1 else ''} to {file.name}.",
+                   err=True)
+
+
+@corrections_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.pass_context
+def import_corrections(ctx: click.Context, file: str) -> None:
+    """Add the corrections in FILE (JSON Lines, as `export` writes them); duplicates are
+    skipped. The running bot learns them at its next start."""
+    name = "standard input" if file == "-" else file
+    try:
+        with click.open_file(file, encoding="utf-8") as lines:
+            added, skipped = corrections.import_lines(_db(ctx), lines)
+    except corrections.CorrectionError as error:
+        raise ConfigProblem(f"{name}: {error}; nothing was imported") from None
+    except UnicodeDecodeError:
+        raise ConfigProblem(f"{name}: not UTF-8 text; nothing was imported") from None
+    click.echo(f"Imported {added} correction{'s' if added != 1 else ''}"
+               + (f" ({skipped} already there)" if skipped else "") + ".")

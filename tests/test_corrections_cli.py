@@ -1,0 +1,117 @@
+"""`nudge corrections export|import|list`: corrections move between installs as JSON Lines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from bot import corrections
+from bot.cli import cli
+from bot.storage import open_db
+from tests.conftest import example_config
+
+MADE = [
+    corrections.Correction("what's the damage on a large sourdough", "pricing", "chit_chat",
+                           "slack", "U0TEAM", "2026-11-23T10:00:00+00:00"),
+    corrections.Correction("allow the texts bruv, take me off", "unsubscribe", "chit_chat",
+                           "discord", "1234", "2026-11-23T10:05:00+00:00"),
+]
+
+
+def install(tmp_path: Path, name: str) -> Path:
+    """A config file with its own database, as a second shop's install would have."""
+    folder = tmp_path / name
+    folder.mkdir()
+    path = folder / "config.yaml"
+    path.write_text(yaml.safe_dump(example_config(folder).model_dump(mode="json")))
+    return path
+
+
+@pytest.fixture
+def nudge(monkeypatch):
+    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "DISCORD_TOKEN", "NUDGE_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+
+    def run(config: Path, *args: str):
+        return CliRunner().invoke(cli, ["--config", str(config), "corrections", *args])
+
+    return run
+
+
+def database(config: Path):
+    return open_db(yaml.safe_load(config.read_text())["storage"]["path"])
+
+
+def test_export_then_import_into_another_install_round_trips_and_skips_duplicates(
+        tmp_path, nudge):
+    first, second = install(tmp_path, "first"), install(tmp_path, "second")
+    db = database(first)
+    for correction in MADE:
+        corrections.record(db, correction)
+    exported = tmp_path / "corrections.jsonl"
+
+    assert nudge(first, "export", str(exported)).exit_code == 0
+    lines = [json.loads(line) for line in exported.read_text().splitlines()]
+    assert lines[0] == {"text": "what's the damage on a large sourdough",
+                        "from_intent": "chit_chat", "to_intent": "pricing", "platform": "slack",
+                        "user_id": "U0TEAM", "created_at": "2026-11-23T10:00:00+00:00"}
+    assert len(lines) == 2
+
+    imported = nudge(second, "import", str(exported))
+    assert imported.exit_code == 0, imported.output
+    assert imported.output.strip() == "Imported 2 corrections."
+    again = nudge(second, "import", str(exported))
+    assert again.output.strip() == "Imported 0 corrections (2 already there)."
+    rows = list(database(second)["corrections"].rows_where(order_by="id"))
+    assert [(r["text"], r["from_intent"], r["to_intent"], r["platform"], r["user_id"],
+             r["created_at"], r["source"]) for r in rows] == [
+        (c.text, c.from_intent, c.to_intent, c.platform, c.user_id, c.created_at, "import")
+        for c in MADE]
+    assert nudge(second, "export").output == exported.read_text()  # stdout by default
+
+
+@pytest.mark.parametrize(("content", "problem"), [
+    ('{"text": "hi", "to_intent": "greeting", "created_at": "2026-11-23T10:00:00+00:00"}',
+     'line 1: "to_intent" must be one of purchase_intent'),
+    ('{"text": "hi", "to_intent": "praise"}', 'line 1: "created_at" must be an ISO 8601 time'),
+    ("not json", "line 1: not valid JSON"),
+    ('{"text": "", "to_intent": "praise", "created_at": "2026-11-23T10:00:00Z"}',
+     'line 1: "text" must be'),
+])
+def test_a_bad_line_exits_2_with_one_clear_line_and_imports_nothing(tmp_path, nudge,
+                                                                     content, problem):
+    config = install(tmp_path, "shop")
+    bad = tmp_path / "bad.jsonl"
+    good = json.dumps({"text": "fine words", "to_intent": "praise",
+                       "created_at": "2026-11-23T10:00:00+00:00"})
+    bad.write_text(content + "\n" + good + "\n")
+    result = nudge(config, "import", str(bad))
+    assert result.exit_code == 2
+    assert result.output.startswith(f"{bad}: ") and len(result.output.splitlines()) == 1
+    assert problem in result.output and "nothing was imported" in result.output
+    assert "Traceback" not in result.output
+    assert database(config)["corrections"].count == 0
+
+
+def test_a_missing_or_binary_file_exits_2(tmp_path, nudge):
+    config = install(tmp_path, "shop")
+    assert nudge(config, "import", str(tmp_path / "nope.jsonl")).exit_code == 2
+    binary = tmp_path / "binary.jsonl"
+    binary.write_bytes(b"\xff\xfe\x00bad")
+    result = nudge(config, "import", str(binary))
+    assert result.exit_code == 2 and "not UTF-8 text" in result.output
+
+
+def test_list_shows_the_newest_corrections(tmp_path, nudge):
+    config = install(tmp_path, "shop")
+    assert "No corrections yet" in nudge(config, "list").output
+    db = database(config)
+    for correction in MADE:
+        corrections.record(db, correction)
+    listed = nudge(config, "list").output.splitlines()
+    assert listed[0] == "2 corrections; the newest 2:"
+    assert "discord:1234  chit_chat → unsubscribe  allow the texts bruv" in listed[1]

@@ -1,0 +1,161 @@
+"""The team's corrections teach this install's model: refit in a child process, off the event
+loop, and swapped in only when it scores no worse on dev.jsonl plus held-back corrections.
+
+Real engine, real SQLite, real child processes (each refit trains a model: a few seconds).
+The corrections come from bench/data/neighbourhood_slang.jsonl, customer messages in one local
+register written for the feedback-learning benchmark.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from bot import corrections as stored_corrections
+from bot.app import Application
+from bot.config import Secrets
+from bot.engine import Engine
+from bot.engine.corpus import dev_examples
+from bot.engine.refit import is_held_back, latest_per_text, split
+from handlers import conversation, corrections
+from handlers.types import Request
+from tests.conftest import ROOT, example_config
+from tests.fakes import CountingAdapter
+
+SLANG = ROOT / "bench" / "data" / "neighbourhood_slang.jsonl"
+GUARD_S = 300  # only reached when a refit hangs
+_ids = itertools.count(1)
+
+
+def slang() -> list[tuple[str, str]]:
+    return [(row["text"], row["intent"]) for row in map(json.loads, SLANG.open())]
+
+
+def misread(engine: Engine, count: int) -> list[tuple[str, str]]:
+    """The first `count` slang messages the shipped model gets wrong."""
+    lines = slang()
+    guesses = engine.classify_many([text for text, _ in lines])
+    wrong = [(text, intent) for (text, intent), guess in zip(lines, guesses, strict=True)
+             if guess.intent != intent]
+    assert len(wrong) >= count
+    return wrong[:count]
+
+
+def make_app(tmp_path, db, clock, **engine) -> Application:
+    config = example_config(tmp_path, engine=engine)
+    return Application(config, Secrets.from_env({}), db=db, clock=clock)
+
+
+def say(app: Application, text: str):
+    request = Request(platform="slack", text=text, user=f"U{next(_ids)}", channel="C1",
+                      message_id=f"m{next(_ids)}")
+    return conversation.on_message(request, app.ctx)
+
+
+def test_the_held_back_share_is_a_fifth_chosen_by_the_words_and_never_a_dev_line():
+    lines = [text for text, _ in slang()]
+    assert [is_held_back(t) for t in lines] == [is_held_back(t) for t in lines]
+    assert 0.1 < sum(map(is_held_back, lines)) / len(lines) < 0.3
+    dev = dev_examples()
+    examples = latest_per_text([(dev[0].text, "praise"), ("Some NEW words!", "pricing"),
+                                ("some new words", "complaint")])
+    to_train, held = split(examples, dev)
+    assert [e.text for e in to_train + held] == ["some new words"]  # the latest word wins
+    assert (to_train + held)[0].intent == "complaint"
+
+
+async def test_twenty_corrections_refit_in_a_child_process_while_chat_goes_on(tmp_path, db,
+                                                                             clock):
+    app = make_app(tmp_path, db, clock, refit_after=20)
+    app.ctx.engine.warm()
+    before = app.ctx.engine.classifier.model
+    lesson = misread(app.ctx.engine, 20)
+    for number, (text, intent) in enumerate(lesson, start=1):
+        review = say(app, text)
+        corrections.on_correct(app.ctx, review.meta["suggestion_id"], intent, "slack", "UTEAM")
+        assert app.refitter.running == (number == 20)  # 19 corrections are not enough
+
+    # The refit trains in a child process: customers are still answered meanwhile.
+    assert say(app, "are you open on sunday?").meta["suggestion_id"]
+    assert app.refitter.running
+    await asyncio.wait_for(app.refitter.wait(), GUARD_S)
+
+    row = db["model_refits"].get(1)
+    assert row["status"] == "accepted" and row["last_correction_id"] == 20
+    assert row["new_score"] >= row["old_score"]
+    assert row["trained_on"] + row["held_back"] == 20 and row["held_back"] > 0
+    assert app.refitter.last_answer["pid"] != os.getpid()
+    now = app.ctx.engine.classifier.model
+    assert now is not before and now.key == row["model_key"] and Path(row["model_path"]).exists()
+    trained = [(t, i) for t, i in lesson if not is_held_back(t)]
+    learnt = app.ctx.engine.classify_many([text for text, _ in trained])
+    assert sum(c.intent == i for c, (_, i) in zip(learnt, trained, strict=True)) > \
+        len(trained) // 2  # the shipped model had every one of them wrong
+
+    # The next start loads the refit model in its warm-up and has nothing left to refit.
+    again = make_app(tmp_path, db, clock, refit_after=20)
+    adapter = CountingAdapter("console")
+    again.add_adapter(adapter)
+    running = asyncio.create_task(again.run())
+    await adapter.ready.wait()
+    await again.engine_ready()
+    assert again.ctx.engine.classifier.model.key == row["model_key"]
+    assert not again.refitter.running and db["model_refits"].count == 1
+    await adapter.stop()
+    await asyncio.wait_for(running, GUARD_S)
+
+
+async def test_a_refit_that_scores_worse_is_refused_and_the_model_in_use_stays(tmp_path, db,
+                                                                             clock):
+    app = make_app(tmp_path, db, clock, refit_after=0)
+    app.ctx.engine.warm()
+    in_use = app.ctx.engine.classifier.model
+    # Careless corrections: dev lines with a word added, each labelled as another intent.
+    dev = dev_examples()
+    intents = sorted({e.intent for e in dev})
+    for number, example in enumerate(dev[:120]):
+        wrong = intents[(intents.index(example.intent) + 1) % len(intents)]
+        stored_corrections.record(db, stored_corrections.Correction(
+            text=f"{example.text} then", to_intent=wrong, from_intent=example.intent,
+            user_id="UCARELESS", created_at=f"2026-11-23T10:{number // 60:02d}:{number % 60:02d}"
+                                            "+00:00"))
+
+    answer = await asyncio.wait_for(app.refitter.refit(), GUARD_S)
+
+    row = db["model_refits"].get(1)
+    assert row["status"] == "refused" and row["new_score"] < row["old_score"]
+    assert answer["path"] is None and row["model_path"] is None
+    assert app.ctx.engine.classifier.model is in_use
+    assert app.refitter.pending() == 0  # refused corrections are not tried again at start
+
+
+async def test_corrections_not_yet_in_the_model_are_learnt_at_start(tmp_path, db, clock):
+    for number, (text, intent) in enumerate(slang()[:12]):
+        stored_corrections.record(db, stored_corrections.Correction(
+            text=text, to_intent=intent, user_id="UTEAM",
+            created_at=f"2026-11-22T09:00:{number:02d}+00:00"))
+    app = make_app(tmp_path, db, clock, refit_after=0)  # 0: at start only
+    adapter = CountingAdapter("console")
+    app.add_adapter(adapter)
+    running = asyncio.create_task(app.run())
+    await adapter.ready.wait()
+    await app.engine_ready()
+    await asyncio.sleep(0)  # the catch-up starts as soon as the warm-up is done
+    assert app.refitter.running
+    await asyncio.wait_for(app.refitter.wait(), GUARD_S)
+    assert db["model_refits"].get(1)["last_correction_id"] == 12
+    await adapter.stop()
+    await asyncio.wait_for(running, GUARD_S)
+
+
+@pytest.mark.parametrize("value", [-1, 10_001, "often"])
+def test_refit_after_is_validated(tmp_path, value):
+    from bot.config import ConfigError
+
+    with pytest.raises(ConfigError, match="engine.refit_after"):
+        example_config(tmp_path, engine={"refit_after": value})
