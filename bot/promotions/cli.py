@@ -9,6 +9,7 @@ reason on stderr: 2 for a misused command, 1 for a request that cannot be done.
 from __future__ import annotations
 
 import getpass
+from collections.abc import Callable
 from datetime import timedelta
 
 import click
@@ -20,6 +21,7 @@ from bot.storage import open_db
 from handlers.context import Context
 from handlers.promotions import perform
 from handlers.router import UsageError
+from handlers.types import Reply
 
 ICS_DAYS = 90  # how far ahead `--ics` looks by default
 
@@ -47,10 +49,18 @@ def _default_platform(config) -> str:
 def _run(click_ctx: click.Context, action: str, words: list[str],
          platform: str | None = None) -> None:
     config = get_config(click_ctx)
+    echo_handler_reply(config, lambda ctx: perform(
+        action, words, ctx, _actor(), platform or _default_platform(config)),
+        extras={"platforms": _started_platforms(config)})
+
+
+def echo_handler_reply(config, handle: Callable[[Context], Reply],
+                       extras: dict | None = None) -> None:
+    """Run a chat handler against the local database and print its reply as the console
+    would: a misused command exits 2, a request that cannot be done exits 1."""
     db = open_db(config.storage.path)
     try:
-        ctx = Context(config=config, db=db, extras={"platforms": _started_platforms(config)})
-        reply = perform(action, words, ctx, _actor(), platform or _default_platform(config))
+        reply = handle(Context(config=config, db=db, extras=extras or {}))
     except UsageError as error:
         raise click.UsageError(str(error)) from None
     finally:

@@ -16,12 +16,8 @@ import shlex
 import click
 
 from bot.cli import get_config
-from bot.platforms.console import render
-from bot.promotions.cli import _actor, _default_platform
-from bot.storage import open_db
+from bot.promotions.cli import _actor, _default_platform, echo_handler_reply
 from handlers import reminders
-from handlers.context import Context
-from handlers.router import UsageError
 from handlers.types import Request
 
 
@@ -53,13 +49,4 @@ def remind(click_ctx: click.Context, user: str | None, words: tuple[str, ...]) -
         words = ("list", "all")  # the command line sees everyone's, as managers do
     args = shlex.join(words)
     request = _request(config, list(words), user, f"remind {args}")
-    db = open_db(config.storage.path)
-    try:
-        reply = reminders.run(request, args, Context(config=config, db=db))
-    except UsageError as error:
-        raise click.UsageError(str(error)) from None
-    finally:
-        db.conn.close()
-    if not reply.ok:
-        raise click.ClickException(reply.text)
-    click.echo(render(reply))
+    echo_handler_reply(config, lambda ctx: reminders.run(request, args, ctx))
