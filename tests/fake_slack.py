@@ -2,9 +2,13 @@
 
 It serves three things on one ephemeral port:
 - the Web API (`/api/<method>`), recording every call with its arguments and answering like
-  Slack does (ok:true with the fields Nudge reads, ok:false "invalid_auth" for a wrong token);
-  tests can queue a 429 with Retry-After or an ok:false error for the next calls of a method;
-- response URLs (`/respond/<id>`), where slash command and button responses are recorded;
+  Slack does (ok:true with the fields Nudge reads, ok:false "invalid_auth" for a wrong token,
+  and every refusal of tests/fake_slack_rules.py: unknown, archived or unjoined channels,
+  texts over 40,000 characters, blocks and views Slack would not draw, stale or reused
+  trigger ids); tests can queue a 429 with Retry-After, an ok:false error or an error page
+  that is not JSON for the next calls of a method;
+- response URLs (`/respond/<id>`), where slash command and button responses are recorded,
+  five uses each within 30 minutes, as Slack allows;
 - file upload URLs (`/upload/<file id>`), handed out by `files.getUploadURLExternal`: the
   three steps of files_upload_v2 are checked as Slack checks them (declared length, bytes
   received before completion, each upload completed once, the channel usable);
@@ -30,6 +34,11 @@ from urllib.parse import parse_qsl, urlencode
 from aiohttp import WSMsgType, web
 from slack_sdk.signature import SignatureVerifier
 
+from tests.fake_slack_blocks import MAX_MESSAGE_BLOCKS, blocks_errors
+from tests.fake_slack_rules import Refused, SlackRules, trigger_id
+
+__all__ = ["FakeSlack", "Refused", "block_errors", "trigger_id"]
+
 BOT_TOKEN = "xoxb-fake-bot-token-0001"
 APP_TOKEN = "xapp-fake-app-token-0001"
 SIGNING_SECRET = "fake-signing-secret-0001"
@@ -47,14 +56,6 @@ class Call:
     token: str | None
     status: int = 200  # what the fake answered
     response: dict[str, Any] = field(default_factory=dict)
-
-
-class Refused(Exception):
-    """A Web API method answers ok:false with this error code."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
 
 
 @dataclass
@@ -93,72 +94,10 @@ ERROR_PAGES = {
 }
 
 
-MAX_BLOCKS = 50  # in a message
-MAX_SECTION_TEXT = 3000
-MAX_IMAGE_URL = 3000
-MAX_ALT_TEXT = 2000
-MAX_BLOCK_ID = 255
-
-
-def _image_errors(block: dict, where: str, unreachable: set[str]) -> list[str]:
-    """What Slack says of an image block: image_url or slack_file (exactly one), alt_text
-    required, the documented lengths, and an image it cannot download."""
-    errors = []
-    has_url, has_file = "image_url" in block, "slack_file" in block
-    if has_url == has_file:
-        errors.append(f"[ERROR] must provide either image_url or slack_file [json-pointer:"
-                      f"{where}]")
-    if has_url:
-        url = block["image_url"]
-        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-            errors.append(f"[ERROR] invalid url [json-pointer:{where}/image_url]")
-        elif len(url) > MAX_IMAGE_URL:
-            errors.append(f"[ERROR] must be less than {MAX_IMAGE_URL + 1} characters "
-                          f"[json-pointer:{where}/image_url]")
-        elif url in unreachable:
-            errors.append(f"[ERROR] downloading image failed [json-pointer:{where}/image_url]")
-    if has_file:
-        file = block["slack_file"]
-        if not isinstance(file, dict) or not (file.get("id") or file.get("url")):
-            errors.append(f"[ERROR] must provide either id or url [json-pointer:"
-                          f"{where}/slack_file]")
-    alt = block.get("alt_text")
-    if not isinstance(alt, str) or not alt:
-        errors.append(f"[ERROR] missing required field: alt_text [json-pointer:{where}]")
-    elif len(alt) > MAX_ALT_TEXT:
-        errors.append(f"[ERROR] must be less than {MAX_ALT_TEXT + 1} characters "
-                      f"[json-pointer:{where}/alt_text]")
-    title = block.get("title")
-    if title is not None and (not isinstance(title, dict) or title.get("type") != "plain_text"):
-        errors.append(f"[ERROR] must be a plain_text object [json-pointer:{where}/title]")
-    return errors
-
-
-def block_errors(blocks: Any, unreachable: set[str] = frozenset()) -> list[str]:
-    """Slack's invalid_blocks messages for the blocks of a message ([] when valid); only the
-    block kinds Nudge posts are checked in depth (section text and image blocks)."""
-    if blocks is None:
-        return []
-    if not isinstance(blocks, list):
-        return ["[ERROR] must be an array [json-pointer:/blocks]"]
-    errors = []
-    if len(blocks) > MAX_BLOCKS:
-        errors.append(f"[ERROR] must contain at most {MAX_BLOCKS} items [json-pointer:/blocks]")
-    for index, block in enumerate(blocks):
-        where = f"/blocks/{index}"
-        if not isinstance(block, dict) or "type" not in block:
-            errors.append(f"[ERROR] missing required field: type [json-pointer:{where}]")
-            continue
-        if len(str(block.get("block_id", ""))) > MAX_BLOCK_ID:
-            errors.append(f"[ERROR] must be less than {MAX_BLOCK_ID + 1} characters "
-                          f"[json-pointer:{where}/block_id]")
-        if block["type"] == "image":
-            errors += _image_errors(block, where, set(unreachable))
-        elif block["type"] == "section" and isinstance(block.get("text"), dict) and \
-                len(block["text"].get("text", "")) > MAX_SECTION_TEXT:
-            errors.append(f"[ERROR] must be less than {MAX_SECTION_TEXT + 1} characters "
-                          f"[json-pointer:{where}/text/text]")
-    return errors
+def block_errors(blocks: Any, unreachable: set[str] | frozenset[str] = frozenset()
+                 ) -> list[str]:
+    """Slack's invalid_blocks messages for the blocks of a message ([] when valid)."""
+    return blocks_errors(blocks, MAX_MESSAGE_BLOCKS, unreachable=unreachable)
 
 
 def _decode_json_fields(args: dict[str, Any]) -> dict[str, Any]:
@@ -170,34 +109,10 @@ def _decode_json_fields(args: dict[str, Any]) -> dict[str, Any]:
     return args
 
 
-def block_problems(blocks: Any) -> list[str]:
-    """What Slack would refuse in a message's actions blocks: more than 25 elements, an
-    action_id over 255 characters, a select with no options or more than 100, option text over
-    75 characters or an option value over 150 (the documented Block Kit limits)."""
-    problems = []
-    for index, block in enumerate(blocks if isinstance(blocks, list) else []):
-        if block.get("type") != "actions":
-            continue
-        elements = block.get("elements") or []
-        if len(elements) > 25:
-            problems.append(f"[blocks/{index}/elements] must contain at most 25 items")
-        for element in elements:
-            if len(element.get("action_id") or "") > 255:
-                problems.append(f"[blocks/{index}] action_id longer than 255 characters")
-            if element.get("type") != "static_select":
-                continue
-            options = element.get("options") or []
-            if not 1 <= len(options) <= 100:
-                problems.append(f"[blocks/{index}] a static_select needs 1 to 100 options")
-            for option in options:
-                if len(option["text"]["text"]) > 75 or len(option["value"]) > 150:
-                    problems.append(f"[blocks/{index}] option text > 75 or value > 150 chars")
-    return problems
-
-
-class FakeSlack:
+class FakeSlack(SlackRules):
     def __init__(self, *, bot_token: str = BOT_TOKEN, app_token: str = APP_TOKEN,
                  team_id: str = TEAM_ID):
+        super().__init__()
         self.bot_token = bot_token
         self.app_token = app_token
         self.team_id = team_id
@@ -205,9 +120,7 @@ class FakeSlack:
         self.responses: list[dict[str, Any]] = []  # bodies posted to response URLs
         self.users: dict[str, dict[str, Any]] = {}
         self.usergroups: dict[str, list[str]] = {}
-        self.not_member: set[str] = set()  # channels the app was not invited to
-        self.archived: set[str] = set()
-        self.unreachable_images: set[str] = set()  # image URLs Slack cannot download
+        self.refused_responses: list[tuple[int, str]] = []  # what response URLs refused
         self.acks: dict[str, dict[str, Any]] = {}  # envelope id -> ack payload
         self.uploads: dict[str, Upload] = {}  # file id -> upload, in the order announced
         self._canned: dict[str, deque[Canned]] = defaultdict(deque)
@@ -246,8 +159,9 @@ class FakeSlack:
     def api_url(self) -> str:
         return f"{self.url}/api/"
 
-    def response_url(self) -> str:
-        return f"{self.url}/respond/{uuid.uuid4().hex[:12]}"
+    def response_url(self, age: float = 0.0) -> str:
+        """A response URL as Slack hands one out, `age` seconds ago."""
+        return f"{self.url}/respond/{self.new_response_url(age)}"
 
     # ---- what tests ask for -----------------------------------------------------------------
 
@@ -337,20 +251,12 @@ class FakeSlack:
             if handler is None:
                 call.status = 0
                 return web.json_response({"ok": False, "error": "unknown_method"})
-            problems = block_errors(args.get("blocks"), self.unreachable_images) \
-                if method in ("chat.postMessage", "chat.update") else []
-            if method.startswith("chat."):
-                problems += block_problems(args.get("blocks"))
-            if problems:
-                call.status = 0
-                call.response = {"ok": False, "error": "invalid_blocks", "errors": problems,
-                                 "response_metadata": {"messages": problems}}
-                return web.json_response(call.response)
             try:
+                self.check_call(method, args)
                 call.response = {"ok": True, **handler(args)}
             except Refused as refused:
                 call.status = 0
-                return web.json_response({"ok": False, "error": refused.code})
+                call.response = refused.body()
             return web.json_response(call.response)
         finally:
             await self._notify()
@@ -452,10 +358,10 @@ class FakeSlack:
             raise Refused("invalid_arguments")
         channel = str(args.get("channel_id") or "")
         if channel:
+            if channel not in self.channels:
+                raise Refused("channel_not_found")
             if channel in self.archived:
                 raise Refused("is_archived")
-            if channel[:1] not in ("C", "G", "D"):
-                raise Refused("channel_not_found")
             if channel in self.not_member:
                 raise Refused("not_in_channel")
         uploads = []
@@ -474,11 +380,18 @@ class FakeSlack:
     # ---- response URLs ----------------------------------------------------------------------
 
     async def _respond(self, request: web.Request) -> web.Response:
-        body = await request.json()
-        body["_key"] = request.match_info["key"]
-        self.responses.append(body)
+        try:
+            body = await request.json()
+        except ValueError:
+            body = None
+        status, answer = self.use_response_url(request.match_info["key"], body)
+        if status == 200:
+            body["_key"] = request.match_info["key"]
+            self.responses.append(body)
+        else:
+            self.refused_responses.append((status, answer))
         await self._notify()
-        return web.Response(text="ok")
+        return web.Response(text=answer, status=status, content_type="text/plain")
 
     # ---- Socket Mode ------------------------------------------------------------------------
 
@@ -583,7 +496,7 @@ def slash_command(text: str, *, user: str, channel: str, response_url: str,
         "text": text,
         "api_app_id": "A0NUDGE",
         "response_url": response_url,
-        "trigger_id": f"trigger.{uuid.uuid4().hex[:10]}",
+        "trigger_id": trigger_id(),
     }
 
 
@@ -602,7 +515,7 @@ def button_press(action_id: str, value: str, *, user: str, channel: str, message
         "token": "legacy-verification-token",
         "container": {"type": "message", "message_ts": message_ts, "channel_id": channel,
                       "is_ephemeral": False},
-        "trigger_id": f"trigger.{uuid.uuid4().hex[:10]}",
+        "trigger_id": trigger_id(),
         "channel": {"id": channel, "name": channel.lower()},
         "message": {"type": "message", "ts": message_ts, "user": BOT_USER_ID, "bot_id": BOT_ID},
         "response_url": response_url,
@@ -635,7 +548,7 @@ def view_submission(view: dict[str, Any], values: dict[str, dict[str, Any]], *,
         "user": {"id": user, "username": user.lower(), "team_id": TEAM_ID},
         "api_app_id": "A0NUDGE",
         "token": "legacy-verification-token",
-        "trigger_id": f"trigger.{uuid.uuid4().hex[:10]}",
+        "trigger_id": trigger_id(),
         "view": {**view, "id": "V0MODAL", "team_id": TEAM_ID, "type": "modal",
                  "state": {"values": values}},
     }
