@@ -26,7 +26,6 @@ from bot.platforms.slack import api, blocks, listeners, problems
 from bot.platforms.slack.dedupe import RecentEvents, event_dedupe
 from bot.platforms.slack.people import People
 from bot.platforms.slack.server import serve
-from bot.platforms.slack.text import escape
 from handlers import review
 from handlers.types import Image, Post, Reply
 
@@ -282,22 +281,25 @@ class SlackAdapter:
 
     async def post(self, post: Post) -> str:
         """Post in a channel (in a thread when given), or as a direct message from the app when
-        the post names a person; return the message ts."""
+        the post names a person; return the ts of its first message. A text longer than one
+        Slack message (40,000 characters) goes out whole, as consecutive messages (in the
+        same thread when there is one); a promotion's image comes with the last."""
         person = post.direct_user
-        args: dict[str, Any] = {
-            # A user id as the channel lands in the app's Messages tab with that person.
-            "channel": person if person is not None else channel_id(post.channel),
-            "text": escape(post.text)[:40_000],
-        }
-        if post.thread and person is None:
-            args["thread_ts"] = post.thread
-        if post.image_url:
-            args["blocks"] = blocks.text_and_image(args["text"], post.image_url,
-                                                   post.image_alt)
-        data = await self._post_message(args, person=person is not None)
+        # A user id as the channel lands in the app's Messages tab with that person.
+        channel = person if person is not None else channel_id(post.channel)
+        pieces = blocks.escaped_pieces(post.text, blocks.MAX_TEXT, limit=blocks.MAX_TEXT)
+        first, data = "", {}
+        for number, text in enumerate(pieces, 1):
+            args: dict[str, Any] = {"channel": channel, "text": text}
+            if post.thread and person is None:
+                args["thread_ts"] = post.thread
+            if post.image_url and number == len(pieces):
+                args["blocks"] = blocks.text_and_image(text, post.image_url, post.image_alt)
+            data = await self._post_message(args, person=person is not None)
+            first = first or str(data.get("ts") or "")
         if post.image is not None:
-            await self.upload_image(str(data.get("channel") or args["channel"]), post.image)
-        return str(data.get("ts") or "")
+            await self.upload_image(str(data.get("channel") or channel), post.image)
+        return first
 
     async def upload_image(self, channel: str, image: Image) -> bool:
         """Upload a picture into the channel after its message (files_upload_v2: get an upload

@@ -19,6 +19,7 @@ MAX_BLOCKS = 50
 MAX_SECTION = 3000
 MAX_BUTTON_LABEL = 75
 MAX_FALLBACK = 3000
+MAX_TEXT = 40_000  # a message's `text`; Slack answers msg_too_long beyond
 EDIT_VIEW = "nudge_edit"
 EDIT_BLOCK, EDIT_INPUT = "reply", "text"
 MAX_INPUT = 3000  # a plain_text_input's max_length
@@ -126,9 +127,11 @@ def chosen_option(action: dict[str, Any]) -> tuple[str, str]:
     return menu_value, option
 
 
-def split_exact(text: str, limit: int, first: int | None = None) -> list[str]:
+def split_exact(text: str, limit: int, first: int | None = None,
+                escaped: bool = False) -> list[str]:
     """Pieces of at most `limit` characters (the first at most `first`) whose concatenation is
-    exactly `text`; cut after a line break or a space where one is near."""
+    exactly `text`; cut after a line break or a space where one is near. In `escaped` text a
+    cut never falls inside an entity (&amp; &lt; &gt;)."""
     pieces: list[str] = []
     rest = text
     room = first if first is not None else limit
@@ -136,6 +139,9 @@ def split_exact(text: str, limit: int, first: int | None = None) -> list[str]:
         cut = max(rest.rfind("\n", 0, room), rest.rfind(" ", 0, room)) + 1
         if cut < room // 2:
             cut = room
+            entity = rest.rfind("&", max(0, cut - 4), cut) if escaped else -1
+            if entity > 0 and ";" not in rest[entity:cut]:
+                cut = entity
         pieces.append(rest[:cut])
         rest = rest[cut:]
         room = limit
@@ -143,19 +149,12 @@ def split_exact(text: str, limit: int, first: int | None = None) -> list[str]:
     return pieces
 
 
-def escaped_pieces(text: str, first_room: int = MAX_SECTION, escaped: bool = False
-                   ) -> list[str]:
-    """`text` escaped for mrkdwn, in pieces that each fit one section (escaping lengthens)."""
-    out: list[str] = []
-    room, limit = first_room, MAX_SECTION - 40
-    for piece in split_exact(text, limit, first=room):
-        done = piece if escaped else escape(piece)
-        while len(done) > (room if not out else limit):
-            head, piece = piece[: len(piece) // 2], piece[len(piece) // 2:]
-            out.append(head if escaped else escape(head))
-            done = piece if escaped else escape(piece)
-        out.append(done)
-    return out or [""]
+def escaped_pieces(text: str, first_room: int = MAX_SECTION, escaped: bool = False,
+                   limit: int = MAX_SECTION - 40) -> list[str]:
+    """`text` escaped for mrkdwn (unless already `escaped`), in pieces that each fit one
+    section: the first at most `first_room` characters, the others at most `limit`."""
+    return split_exact(text if escaped else escape(text), limit, first=first_room,
+                       escaped=True)
 
 
 def edit_modal(suggestion_id: int | str, text: str, channel: str, ts: str) -> dict[str, Any]:

@@ -1,0 +1,57 @@
+"""A post longer than one Slack message (40,000 characters of text) goes out whole, as
+consecutive messages, in its thread when it has one; the first message's ts stands for it."""
+
+from __future__ import annotations
+
+from bot.platforms.slack import blocks
+from bot.platforms.slack.text import escape, unescape
+from handlers.types import Post
+from tests.slack.conftest import CUSTOMERS
+
+PIES = "https://bakery.example/img/mince-pies.jpg"
+# About 95,000 characters, with characters escaping lengthens (& < >).
+LONG = " ".join(f"Line {n}: pies & tarts <fresh> today." for n in range(2600))
+PARTS = -(-len(escape(LONG)) // blocks.MAX_TEXT)  # 4: 121,000 characters once escaped
+
+
+def _posted(nudge) -> list[dict]:
+    return [call.args for call in nudge.fake.calls_to("chat.postMessage")]
+
+
+async def test_a_long_reply_in_a_thread_is_split_over_messages_in_that_thread(nudge_http):
+    ts = await nudge_http.adapter.post(Post("slack", CUSTOMERS, LONG, thread="1790000000.000001"))
+    messages = _posted(nudge_http)
+    assert len(messages) == PARTS
+    assert all(len(m["text"]) <= blocks.MAX_TEXT for m in messages)
+    assert {m["thread_ts"] for m in messages} == {"1790000000.000001"}
+    assert unescape("".join(m["text"] for m in messages)) == LONG
+    first = nudge_http.fake.calls_to("chat.postMessage")[0].response["ts"]
+    assert ts == first
+
+
+async def test_a_long_post_outside_a_thread_is_consecutive_messages_in_the_channel(nudge_http):
+    await nudge_http.adapter.post(Post("slack", CUSTOMERS, LONG))
+    messages = _posted(nudge_http)
+    assert len(messages) == PARTS and not any("thread_ts" in m for m in messages)
+    assert {m["channel"] for m in messages} == {CUSTOMERS}
+    assert unescape("".join(m["text"] for m in messages)) == LONG
+
+
+async def test_a_long_promotion_shows_its_image_once_under_the_last_part(nudge_http):
+    await nudge_http.adapter.post(Post("slack", CUSTOMERS, LONG, image_url=PIES,
+                                       image_alt="Mince pies"))
+    messages = _posted(nudge_http)
+    assert ["blocks" in m for m in messages] == [False] * (PARTS - 1) + [True]
+    assert messages[-1]["blocks"][-1] == {"type": "image", "alt_text": "Mince pies",
+                                          "image_url": PIES}
+
+
+async def test_a_post_that_fits_is_one_message(nudge_http):
+    await nudge_http.adapter.post(Post("slack", CUSTOMERS, "x" * blocks.MAX_TEXT))
+    assert [len(m["text"]) for m in _posted(nudge_http)] == [blocks.MAX_TEXT]
+
+
+def test_escaping_never_pushes_a_piece_over_its_room():
+    pieces = blocks.escaped_pieces("&" * 50_000, blocks.MAX_TEXT, limit=blocks.MAX_TEXT)
+    assert all(len(piece) <= blocks.MAX_TEXT for piece in pieces)
+    assert unescape("".join(pieces)) == "&" * 50_000
