@@ -121,7 +121,8 @@ async def wait_until_up(session: aiohttp.ClientSession, base: str, nudge: subpro
 
 
 class Load:
-    def __init__(self, session: aiohttp.ClientSession, url: str, response_url: str):
+    def __init__(self, session: aiohttp.ClientSession, url: str, response_url):
+        # A fresh response URL per command: Slack takes at most five answers on one.
         self.session, self.url, self.response_url = session, url, response_url
         self.counter = 0
 
@@ -131,7 +132,7 @@ class Load:
         n = self.counter
         if n % 2 == 0:
             body = fake.form_body(fake.slash_command("help", user=TEAM, channel=REVIEW,
-                                                     response_url=self.response_url))
+                                                     response_url=self.response_url()))
             return body, "application/x-www-form-urlencoded"
         event = fake.message_event(CUSTOMER_LINES[n % len(CUSTOMER_LINES)], user=CUSTOMER,
                                    channel=CUSTOMERS, ts=f"1790{n:06d}.000001",
@@ -187,7 +188,7 @@ async def main(rates: list[int], seconds: float, trials: int) -> None:
             async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
                 base = f"http://127.0.0.1:{port}"
                 await wait_until_up(session, base, nudge)
-                load = Load(session, f"{base}/slack/events", slack.response_url())
+                load = Load(session, f"{base}/slack/events", slack.response_url)
                 await load.run_rate(20, 1)  # warm-up: engine loaded, caches filled
                 await asyncio.sleep(1)
                 print(f"Slack HTTP mode ack latency, {seconds:g} s per trial, {trials} trials "
