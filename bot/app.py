@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from bot.config import Config, Secrets
+from bot.outbox import ReplyOutbox, ReviewOutbox
 from bot.platforms.base import Adapter, DeliveryError, StartupError
 from bot.readers import Readers
 from bot.scheduling.service import SchedulerService
@@ -22,6 +23,7 @@ from bot.storage import MEMORY, ProcessLock, open_db
 from bot.tracking.server import ClickTracker
 from bot.tracking.server import serve as serve_tracked_links
 from handlers.context import Context
+from handlers.conversation import ChoiceResult
 from handlers.registry import build_router
 from handlers.types import Post, Reply, Request
 
@@ -153,6 +155,10 @@ class Application:
                                           platforms=lambda: list(self.adapters))
         for source in build_sources(self.db, config):
             self.scheduler.register(source)
+        self.reviews = ReviewOutbox(self.ctx, self._show_review)
+        self.replies = ReplyOutbox(self.ctx, self.publish, self.redraw_review)
+        self.scheduler.register(self.reviews)
+        self.scheduler.register(self.replies)
         self.ctx.scheduler = self.scheduler
         self.ctx.refitter = self.refitter = load_refitter(self.db, self.ctx.engine, config,
                                                           lambda: self.ctx.clock())
@@ -213,6 +219,38 @@ class Application:
                 await adapter.notify_team(reply)
             except Exception:
                 log.exception("could not notify the team on %s", adapter.platform)
+
+    async def show_review(self, reply: Reply, platform: str,
+                          attempt: Callable[[], Awaitable[Any]]) -> Any:
+        """Show a customer message's review with the adapter's `attempt`, through the outbox:
+        retried while the platform fails for a passing reason; returns what `attempt` returned
+        (where the review now is), or None when it could not be shown (the team is told)."""
+        return await self.reviews.show(self.scheduler, reply, platform, attempt)
+
+    async def deliver_choice(self, result: ChoiceResult) -> tuple[Reply, bool]:
+        """Send what a Send or Edit press claimed, through the outbox; returns (the review to
+        show, whether the platform refused). Only a confirmed post is recorded as sent."""
+        return await self.replies.send(self.scheduler, result)
+
+    async def _show_review(self, reply: Reply, platform: str) -> None:
+        adapter = self.adapters.get(platform)
+        if adapter is None:
+            raise DeliveryError(f"{platform} is not connected", transient=False)
+        await adapter.notify_team(reply)
+
+    async def redraw_review(self, platform: str, suggestion_id: int, reply: Reply) -> None:
+        """Show `reply` in place of the review of this suggestion (after a send settled in the
+        background); as a new message where the platform cannot edit the old one."""
+        adapter = self.adapters.get(platform)
+        if adapter is None:
+            return
+        row = self.db.execute("select review_ref from suggestions where id = ?",
+                              [suggestion_id]).fetchone()
+        redraw = getattr(adapter, "redraw_review", None)
+        if redraw is not None and row and row[0]:
+            await redraw(row[0], reply)
+        else:
+            await adapter.notify_team(reply)
 
     async def dispatch(self, request: Request) -> Reply:
         """Run a `/nudge` command; the ones that only read run off the event loop."""

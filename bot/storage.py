@@ -165,7 +165,7 @@ def _v1_core(db: sqlite_utils.Database) -> None:
             "scheduled_for": str,
             "platform": str,
             "target": str,
-            "status": str,  # claimed, sent, failed, missed, unconfirmed
+            "status": str,  # claimed, retrying, sent, failed, missed, unconfirmed, queued
             "attempts": int,
             "claimed_at": str,
             "finished_at": str,
@@ -460,6 +460,17 @@ def _corrections_and_refits(db: sqlite_utils.Database) -> None:
         )
 
 
+def _outbox(db: sqlite_utils.Database) -> None:
+    # Reviews and replies join the ledger (kinds "review" and "reply"). A delivery that failed
+    # for a passing reason waits as "retrying" until `retry_at`, so a restart resumes it; the
+    # payload is what a review or reply needs to be rebuilt then (JSON).
+    columns = db["deliveries"].columns_dict
+    for name in ("retry_at", "payload"):
+        if name not in columns:
+            db["deliveries"].add_column(name, str)
+    db["deliveries"].create_index(["status"], if_not_exists=True)
+
+
 # Append new migrations; never edit one that has shipped.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_core,
@@ -473,6 +484,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _message_alternatives,
     _promotion_uploads,
     _corrections_and_refits,
+    _outbox,
 ]
 
 

@@ -3,7 +3,7 @@
 `CountingAdapter` implements the Adapter protocol for real (start, stop, post, notify_team);
 instead of a network it records each post, optionally appends it to a file (so a test can count
 posts made by another process, even one killed with SIGKILL), and raises the DeliveryErrors a
-test queues with `fail_next`.
+test queues with `fail_next` (posts) and `fail_notices_next` (messages to the team).
 """
 
 from __future__ import annotations
@@ -25,11 +25,16 @@ class CountingAdapter:
         self.log_path = Path(log_path) if log_path else None
         self.ready = asyncio.Event()
         self._failures: list[DeliveryError] = []
+        self._notice_failures: list[DeliveryError] = []
         self._stopped = asyncio.Event()
 
     def fail_next(self, *errors: DeliveryError) -> None:
         """The next posts raise these errors, in order, before posting works again."""
         self._failures.extend(errors)
+
+    def fail_notices_next(self, *errors: DeliveryError) -> None:
+        """The next messages to the team (reviews, reports) raise these errors, in order."""
+        self._notice_failures.extend(errors)
 
     def _log(self, kind: str, text: str, channel: str = "") -> None:
         if self.log_path is None:
@@ -54,6 +59,8 @@ class CountingAdapter:
         return f"{self.platform}-message-{len(self.posts)}"
 
     async def notify_team(self, reply: Reply) -> None:
+        if self._notice_failures:
+            raise self._notice_failures.pop(0)
         self.notices.append(reply)
         self._log("notice", reply.text)
 

@@ -10,6 +10,7 @@ import asyncio
 
 import pytest
 
+from handlers import conversation
 from tests.conftest import example_config
 from tests.discord_helpers import discord_config, pings_nobody, running_nudge
 from tests.fake_discord import EPHEMERAL, FakeDiscord
@@ -313,3 +314,23 @@ async def test_a_press_before_the_llm_answers_is_never_overwritten(tmp_path, clo
         assert sent.body["content"] == field(review, "Suggested reply")
         assert not fake.calls_to("PATCH", rf"/channels/{fake.team}/messages/", mark)
         assert field(fake.messages[int(review["id"])], "Handled").startswith("sent by")
+
+
+async def test_a_send_settled_in_the_background_redraws_the_review_message(tmp_path, clock):
+    """A reply retried after a restart has no button press to answer: its outcome is drawn
+    over the review message itself, found from where the review was posted."""
+    async with FakeDiscord() as fake, running_nudge(discord_config(tmp_path, fake), clock) as nudge:
+        _, review = await customer_asks(fake)
+        suggestion = int(buttons(review)[0]["custom_id"].rsplit(":", 1)[1])
+        ref = nudge.db.execute("select review_ref from suggestions where id = ?",
+                               [suggestion]).fetchone()[0]
+        assert ref == f"{fake.team}:{review['id']}"
+        mark = len(fake.calls)
+
+        shown = conversation.review_reply(nudge.app.ctx, suggestion, handled="sent by Alice")
+        await nudge.app.redraw_review("discord", suggestion, shown)
+
+        edit = await fake.wait_for_call(
+            "PATCH", rf"/channels/{fake.team}/messages/{review['id']}$", mark)
+        assert field(edit.body, "Handled") == "sent by Alice"
+        assert edit.body["components"] == []

@@ -186,7 +186,7 @@ class ConsoleAdapter:
         await self._settle_drafts()
         result = conversation.on_choice(self.app.ctx, action, self.latest_suggestion,
                                         "console", TEAM_USER, edited_text=rest)
-        review, _ = await conversation.deliver_choice(self.app.ctx, result, self.app.publish)
+        review, _ = await self.app.deliver_choice(result)
         await self.notify_team(review)
         if action == "another":
             self._improve_later(result.review)

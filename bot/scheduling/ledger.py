@@ -2,15 +2,20 @@
 
 Every scheduled post (a promotion, a reminder, the digest, a waiting-customer ping) is claimed
 here before it is sent, so the unique key on those five columns is what makes delivery happen
-at most once, across restarts and crashes. The life of a row:
+at most once, across restarts and crashes. Reviews shown to the team and replies sent to
+customers go through it too (the outbox, bot/outbox.py), so they get the same retries. The life
+of a row:
 
     claimed (attempts = 0)  -> the attempt counter goes up, durably, before each send
-    claimed (attempts >= 1) -> sent | failed
+    claimed (attempts >= 1) -> sent | failed | retrying
+    retrying                -> the platform failed for a passing reason; tried again at
+                               `retry_at` (by this process, or by the next one after a restart)
     missed                  -> the run passed while Nudge was down, beyond the grace period
     unconfirmed             -> Nudge stopped in the middle of a send: a person should check
 
 A claimed row left behind by a crash is therefore never blindly resent: with attempts = 0 no
-send was started and it is safe to send; otherwise the post may or may not have gone out.
+send was started and it is safe to send; otherwise the post may or may not have gone out. A
+retrying row is safe to send again: the platform answered that attempt with a refusal.
 
 The functions take the database and do their writes without committing themselves, so callers
 group them (see BatchWriter) or wrap them in `transaction()`.
@@ -25,7 +30,7 @@ import sqlite_utils
 
 from bot.storage import iso
 
-KINDS = ("promotion", "reminder", "digest", "ping")
+KINDS = ("promotion", "reminder", "digest", "ping", "review", "reply")
 MAX_ERROR = 500
 
 
@@ -43,16 +48,17 @@ class DeliveryKey:
 
 
 def claim(db: sqlite_utils.Database, key: DeliveryKey, now: datetime, *, test: bool = False,
-          status: str = "claimed") -> int | None:
+          status: str = "claimed", payload: str | None = None) -> int | None:
     """Claim this delivery; its row id, or None when it was claimed (or recorded) before.
 
     `test` marks a test send (kept apart from the figures); status "queued" leaves it for the
-    running Nudge to claim and send (see `take_queued`)."""
+    running Nudge to claim and send (see `take_queued`); `payload` is what the outbox needs to
+    rebuild the post after a restart."""
     cursor = db.execute(
         "insert into deliveries (kind, ref_id, scheduled_for, platform, target, status, "
-        "attempts, claimed_at, test) values (?, ?, ?, ?, ?, ?, 0, ?, ?) "
+        "attempts, claimed_at, test, payload) values (?, ?, ?, ?, ?, ?, 0, ?, ?, ?) "
         "on conflict (kind, ref_id, scheduled_for, platform, target) do nothing",
-        [*key.values(), status, iso(now), int(test)],
+        [*key.values(), status, iso(now), int(test), payload],
     )
     return cursor.lastrowid if cursor.rowcount == 1 else None
 
@@ -88,7 +94,8 @@ def record(db: sqlite_utils.Database, key: DeliveryKey, status: str, now: dateti
 
 def start_attempt(db: sqlite_utils.Database, delivery_id: int) -> int:
     """Count an attempt before it is made; returns the attempt number."""
-    db.execute("update deliveries set attempts = attempts + 1 where id = ?", [delivery_id])
+    db.execute("update deliveries set attempts = attempts + 1, status = 'claimed', "
+               "retry_at = null where id = ?", [delivery_id])
     return db.execute("select attempts from deliveries where id = ?",
                       [delivery_id]).fetchone()[0]
 
@@ -100,6 +107,20 @@ def finish(db: sqlite_utils.Database, delivery_id: int, status: str, now: dateti
         "update deliveries set status = ?, finished_at = ?, error = ? where id = ?",
         [status, iso(now), error[:MAX_ERROR] or None, delivery_id],
     )
+
+
+def defer(db: sqlite_utils.Database, delivery_id: int, retry_at: datetime, error: str) -> None:
+    """The last attempt failed for a passing reason: wait until `retry_at`, even across a
+    restart (see `waiting_retries`)."""
+    db.execute(
+        "update deliveries set status = 'retrying', retry_at = ?, error = ? where id = ?",
+        [iso(retry_at), error[:MAX_ERROR] or None, delivery_id],
+    )
+
+
+def waiting_retries(db: sqlite_utils.Database) -> list[dict]:
+    """Retrying rows; called at start, to resume the retries a stopped process was waiting on."""
+    return list(db["deliveries"].rows_where("status = 'retrying'", order_by="id"))
 
 
 def get(db: sqlite_utils.Database, delivery_id: int) -> dict:

@@ -41,7 +41,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.config import Config
 from bot.scheduling import ledger
-from bot.scheduling.delivery import Delivery, Notify, Publish, Sender
+from bot.scheduling.delivery import Delivery, Notify, Publish, Sender, describe_target
 from bot.scheduling.triggers import cached_trigger
 from bot.scheduling.writer import BatchWriter
 from handlers.types import Field, Reply
@@ -129,6 +129,7 @@ class SchedulerService:
         self._data_version: int | None = None
         self._once = 0
         self._told: set[asyncio.Task] = set()  # notices under way (see tell_team)
+        self._resumed: set[asyncio.Task] = set()  # retries a stopped process left (recover)
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -338,15 +339,16 @@ class SchedulerService:
         Never started (attempts = 0): nothing reached the platform, so it is sent now if still
         within the grace period, else recorded as missed. Started: the post may or may not
         have gone out, so it is marked unconfirmed and the team is asked to check; it is never
-        resent blindly.
+        resent blindly. Retrying (the platform refused the last attempt for a passing reason):
+        the retry goes on in the background, at its `retry_at`.
         """
-        counts = {"resent": 0, "missed": 0, "unconfirmed": 0}
+        counts = {"resent": 0, "missed": 0, "unconfirmed": 0, "retrying": 0}
         now = self.clock()
         to_send = []
         for row in ledger.stale_claims(self.db):
             key = ledger.key_of(row)
             source = self.sources.get(row["kind"])
-            if row["attempts"] == 0 and now - key.scheduled_for <= self.grace and source:
+            if row["attempts"] == 0 and self._still_wanted(key, source, now):
                 delivery = source.delivery_for(row["id"], key)
                 if delivery is not None:
                     to_send.append(delivery)
@@ -361,11 +363,66 @@ class SchedulerService:
                           "Nudge stopped while sending it; it may or may not have been posted")
             counts["unconfirmed"] += 1
             await self._report_unconfirmed(row, key, source)
+        counts["retrying"] = await self._resume_retries(now)
         if to_send:
             await self.send_all(to_send)
         if any(counts.values()):
             log.warning("deliveries left by the previous run: %s", counts)
         return counts
+
+    def _still_wanted(self, key: ledger.DeliveryKey, source: JobSource | None,
+                      now: datetime) -> bool:
+        """Whether a delivery left by a stopped process may still go out now: within the grace
+        period, or at any time for the outbox's reviews and replies (a person is waiting)."""
+        if source is None:
+            return False
+        return getattr(source, "late_is_fine", False) or now - key.scheduled_for <= self.grace
+
+    async def _resume_retries(self, now: datetime) -> int:
+        """Start again, in the background, the retries a stopped process was waiting on."""
+        resumed = 0
+        for row in ledger.waiting_retries(self.db):
+            key = ledger.key_of(row)
+            source = self.sources.get(row["kind"])
+            delivery = source.delivery_for(row["id"], key) \
+                if self._still_wanted(key, source, now) else None
+            if delivery is None:
+                await self._give_up_retry(row, key, source, now)
+                continue
+            retry_at = datetime.fromisoformat(row["retry_at"]) if row["retry_at"] else now
+            task = asyncio.get_running_loop().create_task(
+                self._resume_one(delivery, retry_at))
+            self._resumed.add(task)
+            task.add_done_callback(self._resumed.discard)
+            resumed += 1
+        return resumed
+
+    async def resumed_retries(self) -> None:
+        """Wait for the retries `recover` resumed in the background (tests, and a stop)."""
+        while self._resumed:
+            await asyncio.gather(*self._resumed, return_exceptions=True)
+
+    async def _give_up_retry(self, row: dict, key: ledger.DeliveryKey,
+                             source: JobSource | None, now: datetime) -> None:
+        """A retry left by a stopped process that is too late (or has nothing left to send):
+        failed, and the team told unless nothing was wanted any more."""
+        late = not self._still_wanted(key, source, now)
+        why = "too late to send now" if late else "there is nothing to send any more"
+        reason = (f"{row['error'] or 'a passing error'}; Nudge stopped before trying again, "
+                  f"and {why}")
+        ledger.finish(self.db, row["id"], "failed", now, reason)
+        if late:
+            label = source.describe(key.ref_id) if source else f"{key.kind} #{key.ref_id}"
+            await self.notify(
+                Reply(f"Could not post {label} to {describe_target(key)}.",
+                      fields=(Field("Why", reason),), private=False, ok=False,
+                      meta={"delivery_id": row["id"], "status": "failed"}),
+                key.platform,
+            )
+
+    async def _resume_one(self, delivery: Delivery, retry_at: datetime) -> None:
+        with self.under_way():
+            await self.sender.resume(delivery, retry_at)
 
     async def _report_unconfirmed(self, row: dict, key: ledger.DeliveryKey,
                                   source: JobSource | None) -> None:

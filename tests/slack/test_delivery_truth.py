@@ -13,6 +13,7 @@ import pytest
 
 from bot.platforms.base import DeliveryError
 from handlers.types import Post
+from tests.fakes import SleepRecorder
 from tests.slack.conftest import CUSTOMER
 
 
@@ -62,3 +63,32 @@ async def test_a_customer_message_is_stored_and_reviewed_when_users_info_fails(n
     assert review["channel"] == "C0REVIEW"
     author = nudge_http.db.execute("select author_id, author_role from messages").fetchall()
     assert author == [(CUSTOMER, "customer")]
+
+
+async def test_a_review_slack_answers_with_server_errors_is_retried_until_shown(nudge_http):
+    nudge_http.app.scheduler.sender.sleep = SleepRecorder()
+    # The client retries a 5xx once by itself: the first attempt meets two pages, the
+    # outbox's second attempt one more, then Slack is back.
+    nudge_http.fake.error_page_next("chat.postMessage", 503, "html", times=3)
+    review = await nudge_http.review_of("do you have gluten free bread?")
+    assert review["channel"] == "C0REVIEW"
+    await nudge_http.settle()
+    row = nudge_http.db.execute(
+        "select status, attempts from deliveries where kind = 'review'").fetchone()
+    assert tuple(row) == ("sent", 2)
+    assert nudge_http.app.scheduler.sender.sleep.delays == [1.0]
+
+
+async def test_a_send_rate_limited_past_the_clients_own_retries_is_sent_on_a_later_attempt(
+        nudge_http):
+    nudge_http.app.scheduler.sender.sleep = SleepRecorder()
+    review = await nudge_http.review_of("can I order for tomorrow?")
+    # slack_sdk retries a 429 twice after Retry-After; the fourth 429 meets the outbox's retry.
+    nudge_http.fake.rate_limit_next("chat.postMessage", times=4)
+    await nudge_http.press("send", _button(review, "send")["value"], review["ts"])
+    update = (await nudge_http.fake.wait_for("chat.update"))[-1].args
+    assert "sent by" in str(update["blocks"])
+    assert _statuses(nudge_http) >= {"sent"}
+    row = nudge_http.db.execute(
+        "select status, attempts from deliveries where kind = 'reply'").fetchone()
+    assert tuple(row) == ("sent", 2)

@@ -87,5 +87,6 @@ async def test_a_model_that_invents_a_deal_never_gets_its_words_into_a_review(
     sent = (await nudge_llm.fake.wait_for("chat.postMessage", 2))[-1].args
     for invented in ("inety", "on us", "evil.ru"):
         assert invented not in sent["text"]
+    await nudge_llm.fake.wait_for("chat.update")  # redrawn once the send is recorded
     source = nudge_llm.db.execute("select source from suggestions where status = 'sent'")
     assert source.fetchone()[0] == "template"

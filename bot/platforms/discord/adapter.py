@@ -35,6 +35,7 @@ from bot.platforms.discord.listening import (
 )
 from bot.platforms.errors import report_platform_error
 from handlers import conversation
+from handlers.review import remember_review_message
 from handlers.types import Image, Post, Reply
 
 if TYPE_CHECKING:
@@ -261,12 +262,11 @@ class DiscordAdapter:
         review_reply = await conversation.on_message_off_loop(request, ctx, self.app.run_engine)
         if review_reply is None:
             return
-        try:
-            shown = await self.show_team(review_reply)
-        except DeliveryError as error:
-            log.error("suggestion %s not shown to the team: %s",
-                      review_reply.meta.get("suggestion_id"), error)
-        else:
+        # Through the outbox: retried while Discord fails for a passing reason; a review that
+        # cannot be shown is reported, and the customer stays in the digest's waiting list.
+        shown = await self.app.show_review(review_reply, PLATFORM,
+                                           lambda: self.show_team(review_reply))
+        if shown is not None:
             review.improve_later(self, shown, review_reply)
 
     # Sending
@@ -386,9 +386,26 @@ class DiscordAdapter:
         if view is not None:
             parts["view"] = view
         try:
-            return await target.send(**parts, allowed_mentions=self.mentions)
+            message = await target.send(**parts, allowed_mentions=self.mentions)
         except Exception as error:
             raise self.delivery_error(error, channel_id, "post in the review channel",
+                                      permissions.TO_REVIEW) from None
+        suggestion_id = reply.meta.get("suggestion_id")
+        if suggestion_id:
+            remember_review_message(self.app.ctx, suggestion_id, f"{channel_id}:{message.id}")
+        return message
+
+    async def redraw_review(self, ref: str, reply: Reply) -> None:
+        """Replace the review message at `ref` ("channel id:message id", from show_team)."""
+        channel_id, _, message_id = ref.partition(":")
+        if not (self.connected and channel_id.isdigit() and message_id.isdigit()):
+            return
+        channel = self.client.get_partial_messageable(int(channel_id))
+        try:
+            await channel.get_partial_message(int(message_id)).edit(
+                **review.review_parts(self, reply))
+        except Exception as error:
+            raise self.delivery_error(error, int(channel_id), "redraw a review",
                                       permissions.TO_REVIEW) from None
 
     # Errors

@@ -183,8 +183,7 @@ async def press(adapter: DiscordAdapter, interaction: discord.Interaction, actio
     if not result.review.ok:
         await interaction.followup.send(result.review.text, ephemeral=True)
         return
-    review, refused = await conversation.deliver_choice(adapter.app.ctx, result,
-                                                        adapter.app.publish)
+    review, refused = await adapter.app.deliver_choice(result)
     try:
         await interaction.edit_original_response(**review_parts(adapter, review))
     except discord.HTTPException as error:

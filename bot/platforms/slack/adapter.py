@@ -24,6 +24,7 @@ from bot.platforms.base import DeliveryError, StartupError
 from bot.platforms.inbox import Inbox
 from bot.platforms.slack import api, blocks, listeners, problems
 from bot.platforms.slack.dedupe import RecentEvents, event_dedupe
+from bot.platforms.slack.listeners.common import update_review
 from bot.platforms.slack.people import People
 from bot.platforms.slack.server import serve
 from handlers import review
@@ -349,6 +350,11 @@ class SlackAdapter:
         if suggestion_id:
             review.remember_review_message(self.ctx, suggestion_id, f"{channel}:{ts}")
         return channel, ts
+
+    async def redraw_review(self, ref: str, reply: Reply) -> None:
+        """Replace the review message at `ref` ("channel:ts", as stored by post_review)."""
+        channel, _, ts = ref.partition(":")
+        await update_review(self, channel, ts, reply)
 
     # ---- helpers the listeners share --------------------------------------------------------
 

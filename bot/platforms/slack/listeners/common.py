@@ -51,7 +51,7 @@ async def choose(adapter: SlackAdapter, action: str, suggestion_id: str, *, user
         if not result.review.ok:
             await tell(result.review)
             return
-        shown, _ = await conversation.deliver_choice(ctx, result, adapter.app.publish)
+        shown, _ = await adapter.app.deliver_choice(result)
         await update_review(adapter, channel, ts, shown)
     if action == "another":
         await improve_later(adapter, shown, channel, ts)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from bot.platforms.base import DeliveryError
 from bot.platforms.slack.listeners.common import improve_later
 from bot.platforms.slack.text import plain
 from handlers import conversation, review
@@ -102,10 +101,10 @@ async def handle_message(adapter: SlackAdapter, event: dict, workspace: str) -> 
                                                    adapter.app.run_engine)
     if reply is None:
         return
-    try:
-        channel, ts = await adapter.post_review(reply)
-    except DeliveryError as error:
-        # Logged by the API layer; the suggestion stays stored as pending for the digest.
-        log.warning("Slack: the review for %s was not shown: %s", request.message_id, error)
+    # Through the outbox: retried while Slack fails for a passing reason; a review that
+    # cannot be shown is reported, and the customer stays in the digest's waiting list.
+    shown = await adapter.app.show_review(reply, "slack", lambda: adapter.post_review(reply))
+    if shown is None:
         return
+    channel, ts = shown
     await improve_later(adapter, reply, channel, ts)
