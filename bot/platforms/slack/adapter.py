@@ -337,14 +337,17 @@ class SlackAdapter:
         await self.post_review(reply)
 
     async def post_review(self, reply: Reply) -> tuple[str, str]:
-        """Post in the review channel; return (channel, ts) so the message can be redrawn."""
+        """Post in the review channel; return (channel, ts) so the message can be redrawn. A
+        review longer than one message (50 blocks) goes on over several; the ts is the last
+        one's, which carries the buttons."""
         if not self.review_channel:
             raise DeliveryError("platforms.slack.review_channel is not set", transient=False)
         reply = await self.with_permalink(reply)
-        data = await self._post_message({
-            "channel": self.review_channel, **blocks.message(reply),
-            "unfurl_links": False, "unfurl_media": False,
-        })
+        for part in blocks.message_parts(reply):
+            data = await self._post_message({
+                "channel": self.review_channel, **part,
+                "unfurl_links": False, "unfurl_media": False,
+            })
         channel, ts = data.get("channel") or self.review_channel, str(data.get("ts") or "")
         suggestion_id = reply.meta.get("suggestion_id")
         if suggestion_id:

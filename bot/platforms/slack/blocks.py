@@ -13,7 +13,7 @@ from bot.platforms.slack.text import escape, mention_users
 from bot.promotions import images
 from handlers.home import HomeSummary
 from handlers.links import message_link
-from handlers.types import Menu, Reply
+from handlers.types import Choice, Menu, Reply
 
 MAX_BLOCKS = 50
 MAX_SECTION = 3000
@@ -55,14 +55,39 @@ def action_id(action: str) -> str:
 
 
 def message(reply: Reply) -> dict[str, Any]:
-    """`text` (the notification fallback) and `blocks` for chat.postMessage, respond or update."""
+    """`text` (the notification fallback) and `blocks` for one message (respond, an ephemeral
+    answer): past Slack's 50 blocks the rest is cut, with a note saying so."""
+    body, actions, text = _rendered(reply)
+    if len(body) + len(actions) > MAX_BLOCKS:
+        keep = MAX_BLOCKS - 1 - len(actions)
+        body = body[:keep] + [section(f"_… {len(body) - keep} more part(s) not shown: Slack "
+                                      f"shows at most {MAX_BLOCKS} blocks._")]
+    return {"text": text, "blocks": body + actions}
+
+
+def message_parts(reply: Reply) -> list[dict[str, Any]]:
+    """The reply as consecutive messages of at most 50 blocks each, so a review shows all of
+    it however long: the buttons come with the last part, the message a redraw replaces."""
+    body, actions, text = _rendered(reply)
+    chunks = [body[i:i + MAX_BLOCKS] for i in range(0, len(body), MAX_BLOCKS)] or [[]]
+    if len(chunks[-1]) + len(actions) > MAX_BLOCKS:
+        chunks.append([chunks[-1].pop()])
+    chunks[-1] += actions
+    more = _cut(text, MAX_FALLBACK - 12) + " (continued)"
+    return [{"text": text if n == 0 else more, "blocks": chunk}
+            for n, chunk in enumerate(chunks)]
+
+
+def _rendered(reply: Reply) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str]:
+    """(the blocks that say the reply, its actions block if any, the fallback text)."""
     icon = "" if reply.ok else ":warning: "
     text = escape(reply.text)
     channel = (reply.meta or {}).get("channel") or ""
     if (reply.meta or {}).get("platform") == "slack" and channel:
         text = text.replace(channel, f"<#{channel}>")  # the channel's name, as a link
     blocks: list[dict[str, Any]] = [section(piece) for piece in escaped_pieces(icon + text,
-                                                                                  escaped=True)]
+                                                                                  escaped=True)
+                                    if piece]
     for item in reply.fields:
         label = f"*{escape(item.label)}*\n"
         pieces = escaped_pieces(item.value, first_room=MAX_SECTION - len(label) - 40)
@@ -76,32 +101,24 @@ def message(reply: Reply) -> dict[str, Any]:
         blocks.append({"type": "context", "elements": [
             mrkdwn(f"<{permalink}|View the customer's message>")
         ]})
-    elements: list[dict[str, Any]] = []
-    if reply.choices:
-        buttons = []
-        for choice in reply.choices:
-            button: dict[str, Any] = {
-                "type": "button",
-                "action_id": action_id(choice.action),
-                "text": plain_text(choice.label),
-                "value": choice.value[:2000],
-            }
-            if choice.style != "default":
-                button["style"] = choice.style
-            buttons.append(button)
-        elements += buttons
+    elements: list[dict[str, Any]] = [_button(choice) for choice in reply.choices]
     if reply.menu is not None and reply.menu.options:
         elements.append(select_menu(reply.menu))
-    if elements:
-        blocks.append({"type": "actions", "block_id": CHOICES_BLOCK,
-                       "elements": elements[:MAX_ACTION_ELEMENTS]})
-    if len(blocks) > MAX_BLOCKS:
-        keep = MAX_BLOCKS - 2 if reply.choices else MAX_BLOCKS - 1
-        left = len(blocks) - keep - (1 if reply.choices else 0)
-        blocks = blocks[:keep] + [section(f"_… {left} more part(s) not shown: Slack shows at "
-                                          f"most {MAX_BLOCKS} blocks._")] + (
-            [blocks[-1]] if reply.choices else [])
-    return {"text": _cut(icon + escape(reply.text), MAX_FALLBACK), "blocks": blocks}
+    actions = [{"type": "actions", "block_id": CHOICES_BLOCK,
+                "elements": elements[:MAX_ACTION_ELEMENTS]}] if elements else []
+    return blocks, actions, _cut(icon + escape(reply.text), MAX_FALLBACK)
+
+
+def _button(choice: Choice) -> dict[str, Any]:
+    button: dict[str, Any] = {
+        "type": "button",
+        "action_id": action_id(choice.action),
+        "text": plain_text(choice.label),
+        "value": choice.value[:2000],
+    }
+    if choice.style != "default":
+        button["style"] = choice.style
+    return button
 
 
 def select_menu(menu: Menu) -> dict[str, Any]:

@@ -93,8 +93,10 @@ async def improve_later(adapter: SlackAdapter, shown: Reply, channel: str, ts: s
 
 
 async def update_review(adapter: SlackAdapter, channel: str, ts: str, reply: Reply) -> None:
+    """Redraw the review message at ts: the last part of a review posted over several
+    messages (the one with the buttons), the whole review otherwise."""
     if not (channel and ts):
         return
     reply = await adapter.with_permalink(reply)
     await api.call(adapter.client, "chat.update", channel=channel, ts=ts,
-                   **blocks.message(reply))
+                   **blocks.message_parts(reply)[-1])

@@ -1,0 +1,63 @@
+"""A review longer than one Slack message (50 blocks) is shown whole, over consecutive
+messages; the buttons come with the last, which is the one a press redraws."""
+
+from __future__ import annotations
+
+from bot.platforms.slack import blocks
+from bot.platforms.slack.listeners.common import update_review
+from bot.platforms.slack.text import unescape
+from handlers.types import Choice, Field, Menu, Option, Reply
+from tests.slack.conftest import REVIEW
+
+# About 190,000 characters: some 65 sections of 2,960.
+HUGE = "\n".join(f"Paragraph {n}: our seasonal menu, explained at length & with care."
+                 for n in range(2800))
+CHOICES = (Choice("send", "Send", "7", "primary"), Choice("dismiss", "Dismiss", "7"))
+
+
+def _review(*more: Field) -> Reply:
+    return Reply("New customer message", fields=(Field("Suggested reply", HUGE), *more),
+                 choices=CHOICES)
+
+
+def _said(parts: list[dict]) -> str:
+    """The suggested reply as the team reads it across every part."""
+    sections = [b["text"]["text"] for part in parts for b in part["blocks"]
+                if b["type"] == "section"]
+    return unescape("".join(sections[1:]).removeprefix("*Suggested reply*\n"))
+
+
+def test_a_review_over_50_blocks_is_split_into_messages_that_each_fit():
+    parts = blocks.message_parts(_review())
+    assert len(parts) == 2
+    assert all(len(part["blocks"]) <= blocks.MAX_BLOCKS for part in parts)
+    assert [b["type"] for b in parts[-1]["blocks"]][-1] == "actions"
+    assert not any(b["type"] == "actions" for b in parts[0]["blocks"])
+    assert _said(parts) == HUGE
+
+
+def test_the_buttons_never_push_a_full_last_part_over_50_blocks():
+    fields = tuple(Field(f"Line {n}", "x") for n in range(49))  # 50 sections with the title
+    parts = blocks.message_parts(Reply("Digest", fields=fields, choices=CHOICES))
+    assert [len(part["blocks"]) for part in parts] == [49, 2]
+
+
+def test_a_review_that_fits_is_one_message_as_before():
+    reply = Reply("New customer message", fields=(Field("Suggested reply", "Yes!"),),
+                  choices=CHOICES, menu=Menu("intent", "Wrong intent?", "7",
+                                             (Option("pricing", "Pricing"),)))
+    assert blocks.message_parts(reply) == [blocks.message(reply)]
+
+
+async def test_a_huge_review_is_posted_whole_and_its_last_part_redrawn(nudge_http):
+    channel, ts = await nudge_http.adapter.post_review(_review())
+    posted = nudge_http.fake.calls_to("chat.postMessage")
+    assert len(posted) == 2 and {call.args["channel"] for call in posted} == {REVIEW}
+    assert _said([call.args for call in posted]) == HUGE
+    assert (channel, ts) == (REVIEW, posted[-1].response["ts"])
+
+    handled = _review(Field("Handled", "Sent by U0TEAM"))
+    await update_review(nudge_http.adapter, channel, ts, handled)
+    [update] = nudge_http.fake.calls_to("chat.update")
+    assert update.args["ts"] == ts
+    assert len(update.args["blocks"]) <= blocks.MAX_BLOCKS
