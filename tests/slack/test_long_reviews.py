@@ -7,6 +7,7 @@ from bot.platforms.slack import blocks
 from bot.platforms.slack.listeners.common import update_review
 from bot.platforms.slack.text import unescape
 from handlers.types import Choice, Field, Menu, Option, Reply
+from tests.fake_slack_blocks import view_errors
 from tests.slack.conftest import REVIEW
 
 # About 190,000 characters: some 65 sections of 2,960.
@@ -61,3 +62,10 @@ async def test_a_huge_review_is_posted_whole_and_its_last_part_redrawn(nudge_htt
     [update] = nudge_http.fake.calls_to("chat.update")
     assert update.args["ts"] == ts
     assert len(update.args["blocks"]) <= blocks.MAX_BLOCKS
+
+
+def test_the_edit_modal_of_the_longest_reply_is_a_view_slack_draws():
+    view = blocks.edit_modal(7, HUGE[:60_000], REVIEW, "1790000000.000100")
+    assert view_errors(view) == []
+    assert blocks.edited_text({b["block_id"]: {"text": {"value": b["element"]["initial_value"]}}
+                               for b in view["blocks"]}) == HUGE[:60_000]

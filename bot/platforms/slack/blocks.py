@@ -200,9 +200,18 @@ def edit_modal(suggestion_id: int | str, text: str, channel: str, ts: str) -> di
                 },
                 "optional": n > 0,
             }
-            for n, piece in enumerate(split_exact(text, MAX_INPUT)[:MAX_INPUTS])
+            for n, piece in enumerate(_boxes(text))
         ],
     }
+
+
+def _boxes(text: str) -> list[str]:
+    """The reply over the Edit modal's boxes: cut at spaces where that fits in 20 boxes,
+    else at exactly 3,000 characters each, so no stored reply loses its end."""
+    pieces = split_exact(text, MAX_INPUT)
+    if len(pieces) > MAX_INPUTS:
+        pieces = [text[i:i + MAX_INPUT] for i in range(0, len(text), MAX_INPUT)]
+    return pieces[:MAX_INPUTS]
 
 
 def edit_block(n: int) -> str:

@@ -25,11 +25,10 @@ def _where(body: dict) -> tuple[str, str]:
     return channel, ts
 
 
-def _teller(respond):
-    async def tell(reply: Reply) -> None:
-        await respond(**blocks.message(reply), response_type="ephemeral",
-                      replace_original=False)
-    return tell
+def _teller(adapter: SlackAdapter, body: dict, respond) -> common.Tell:
+    """Answer the person who pressed, through the press's response URL."""
+    channel, _ = _where(body)
+    return common.responder(adapter, respond, channel, (body.get("user") or {}).get("id", ""))
 
 
 def register(bolt: AsyncApp, adapter: SlackAdapter) -> None:
@@ -40,25 +39,26 @@ def register(bolt: AsyncApp, adapter: SlackAdapter) -> None:
         channel, ts = _where(body)
         await choose(adapter, action["action_id"].removeprefix("nudge_"),
                      action.get("value") or "", user=body["user"]["id"], channel=channel, ts=ts,
-                     tell=_teller(respond))
+                     tell=_teller(adapter, body, respond))
 
     @bolt.action("nudge_edit")
     @adapter.job
     async def edit(ack, body: dict, action: dict, respond) -> None:
         await ack()
+        tell = _teller(adapter, body, respond)
         role, _ = await adapter.people.role_of(body["user"]["id"])
         if role != "team":  # refused before the modal opens, not after it is filled in
-            await _teller(respond)(Reply.error("Only the team can act on Nudge's suggestions."))
+            await tell(Reply.error("Only the team can act on Nudge's suggestions."))
             return
         channel, ts = _where(body)
         text = review.suggestion_text(adapter.ctx, action.get("value") or "")
         if text is None:
-            await _teller(respond)(Reply.error("That suggestion no longer exists."))
+            await tell(Reply.error("That suggestion no longer exists."))
             return
         view = blocks.edit_modal(action["value"], text, channel, ts)
         if await api.call(adapter.client, "views.open", trigger_id=body.get("trigger_id"),
                           view=view) is None:
-            await _teller(respond)(Reply.error("I couldn't open the editor; press Edit again."))
+            await tell(Reply.error("I couldn't open the editor; press Edit again."))
 
     @bolt.action(blocks.action_id(review.CORRECT))
     @adapter.job
@@ -67,7 +67,7 @@ def register(bolt: AsyncApp, adapter: SlackAdapter) -> None:
         channel, ts = _where(body)
         suggestion_id, intent = blocks.chosen_option(action)
         await common.correct(adapter, suggestion_id, intent, user=body["user"]["id"],
-                             channel=channel, ts=ts, tell=_teller(respond))
+                             channel=channel, ts=ts, tell=_teller(adapter, body, respond))
 
     @bolt.action(re.compile(r"^nudge_(approve|reject)$"))
     @adapter.job
@@ -86,10 +86,10 @@ def register(bolt: AsyncApp, adapter: SlackAdapter) -> None:
                 Field("Handled", f"{'Approved' if verb == 'approve' else 'Rejected'} by {user}"),))
             await api.call(adapter.client, "chat.update", channel=channel, ts=ts,
                            **blocks.message(done))
-        await _teller(respond)(reply)
+        await _teller(adapter, body, respond)(reply)
 
     @bolt.action(re.compile(r"^nudge_"))
     @adapter.job
-    async def other(ack, respond) -> None:
+    async def other(ack, body: dict, respond) -> None:
         await ack()
-        await _teller(respond)(Reply.error("That button does nothing on Slack yet."))
+        await _teller(adapter, body, respond)(Reply.error("That button does nothing on Slack yet."))

@@ -10,8 +10,8 @@ import json
 import logging
 from typing import TYPE_CHECKING
 
-from bot.platforms.slack import api, blocks, promo
-from bot.platforms.slack.listeners.common import team_request
+from bot.platforms.slack import api, promo
+from bot.platforms.slack.listeners.common import answer, team_request
 from bot.platforms.slack.text import command_text
 from handlers.types import Reply
 
@@ -37,11 +37,9 @@ def register(bolt: AsyncApp, adapter: SlackAdapter) -> None:
             log.exception("Slack /nudge failed")
             reply = SORRY
         if reply is not None:
-            try:
-                await respond(**blocks.message(reply),
-                              response_type="ephemeral" if reply.private else "in_channel")
-            except Exception as error:
-                log.warning("Slack respond to /nudge failed: %s", api.error_code(error))
+            await answer(adapter, respond, command.get("channel_id", ""),
+                         command.get("user_id", ""), reply,
+                         response_type="ephemeral" if reply.private else "in_channel")
 
 
 async def run_command(adapter: SlackAdapter, command: dict) -> Reply | None:

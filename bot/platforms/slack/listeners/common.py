@@ -39,6 +39,33 @@ def ephemeral_in(adapter: SlackAdapter, channel: str, user: str) -> Tell:
     return tell
 
 
+def responder(adapter: SlackAdapter, respond, channel: str, user: str) -> Tell:
+    """Tell the person who pressed a button, privately, through the press's response URL."""
+
+    async def tell(reply: Reply) -> None:
+        await answer(adapter, respond, channel, user, reply, response_type="ephemeral",
+                     replace_original=False)
+
+    return tell
+
+
+async def answer(adapter: SlackAdapter, respond, channel: str, user: str, reply: Reply,
+                 **options) -> None:
+    """Answer through a response URL; where Slack no longer takes it (used five times
+    already, older than 30 minutes, the line dropped), privately in the channel instead."""
+    try:
+        sent = await respond(**blocks.message(reply), **options)
+        status = getattr(sent, "status_code", 200)
+        refused = "" if status == 200 else f"{status} {getattr(sent, 'body', '')}".strip()
+    except Exception as error:  # the person is still told, below
+        refused = api.error_code(error)
+    if refused:
+        log.warning("Slack response URL refused an answer (%s); telling %s in %s instead",
+                    refused, user, channel)
+        if channel and user:
+            await ephemeral_in(adapter, channel, user)(reply)
+
+
 async def choose(adapter: SlackAdapter, action: str, suggestion_id: str, *, user: str,
                  channel: str, ts: str, tell: Tell, edited_text: str | None = None) -> None:
     """Apply a review button (or the Edit modal), send the reply, redraw the review message."""

@@ -1,0 +1,59 @@
+"""Slack takes five answers on a response URL, for 30 minutes, and a modal only within three
+seconds of the press that asked for it: past those, the person is still told, privately in the
+channel, and nothing is lost silently."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from tests import fake_slack as fake
+from tests.slack.conftest import CUSTOMER, REVIEW, TEAM_MEMBER, said
+
+
+def _button(review: dict, action: str) -> dict:
+    buttons = [b for b in review["blocks"] if b["type"] == "actions"][0]["elements"]
+    return next(b for b in buttons if b["action_id"] == f"nudge_{action}")
+
+
+async def test_an_answer_an_expired_response_url_refuses_comes_as_a_private_message(
+        nudge_http, caplog):
+    review = await nudge_http.review_of("can I order for tomorrow?")
+    press = fake.button_press("nudge_send", _button(review, "send")["value"], user=CUSTOMER,
+                              channel=REVIEW, message_ts=review["ts"],
+                              response_url=nudge_http.fake.response_url(age=31 * 60))
+    with caplog.at_level(logging.WARNING, "bot.platforms.slack"):
+        await nudge_http.deliver("interactive", press)
+        [told] = await nudge_http.fake.wait_for("chat.postEphemeral")
+    assert (told.args["channel"], told.args["user"]) == (REVIEW, CUSTOMER)
+    assert "Only the team can act" in said(told.args)
+    assert nudge_http.fake.refused_responses == [(404, "Expired url")]
+    assert "Slack response URL refused an answer (404 Expired url)" in caplog.text
+
+
+async def test_a_command_answer_past_five_uses_of_its_url_comes_as_a_private_message(
+        nudge_http):
+    url = nudge_http.fake.response_url()
+    for n in range(5):
+        assert (await AsyncWebhookClient(url).send(text=f"earlier {n}")).status_code == 200
+    command = fake.slash_command("help", user=TEAM_MEMBER, channel=REVIEW, response_url=url)
+    await nudge_http.deliver("slash_commands", command)
+    [told] = await nudge_http.fake.wait_for("chat.postEphemeral")
+    assert (told.args["channel"], told.args["user"]) == (REVIEW, TEAM_MEMBER)
+    assert "/nudge" in said(told.args)
+    assert nudge_http.fake.refused_responses == [(404, "used_url")]
+
+
+async def test_edit_pressed_with_an_expired_trigger_says_to_press_again(nudge_http):
+    review = await nudge_http.review_of("can I order for tomorrow?")
+    press = fake.button_press("nudge_edit", _button(review, "edit")["value"], user=TEAM_MEMBER,
+                              channel=REVIEW, message_ts=review["ts"],
+                              response_url=nudge_http.fake.response_url())
+    press["trigger_id"] = fake.trigger_id(age=4)  # delivered late: Slack's 3 s are over
+    await nudge_http.deliver("interactive", press)
+    [answer] = await nudge_http.fake.wait_for_response()
+    assert "press Edit again" in said(answer)
+    assert nudge_http.fake.calls_to("views.open") == []
+    [refused] = [c for c in nudge_http.fake.calls if c.method == "views.open"]
+    assert refused.response == {"ok": False, "error": "expired_trigger_id"}
