@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import aiohttp
@@ -313,15 +314,25 @@ async def failed_start() -> None:
 
 # ---- 5. acknowledgement latency -------------------------------------------------------------
 
-async def send_commands(sender: Sender, command: str, answers: str, count: int,
+async def send_commands(sender: Sender, command: str, answers: Callable[[], str], count: int,
                         rate: float) -> list[float | None]:
-    """`count` commands, all at once (rate 0) or `rate` a second."""
+    """`count` commands, all at once (rate 0) or `rate` a second, each with its own response
+    URL (Slack allows five uses of one)."""
     tasks = []
     for _ in range(count):
-        tasks.append(asyncio.create_task(sender.command(command, answers)))
+        tasks.append(asyncio.create_task(sender.command(command, answers())))
         if rate:
             await asyncio.sleep(1 / rate)
     return await asyncio.gather(*tasks)
+
+
+async def answers_to(slack, before: int, count: int, timeout: float = 60) -> int:
+    """How many of `count` commands were answered through their response URLs (waiting for
+    them at most `timeout` seconds)."""
+    deadline = time.monotonic() + timeout
+    while len(slack.responses) - before < count and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    return len(slack.responses) - before
 
 
 def waiting_conversations(db_path: Path, count: int) -> None:
@@ -368,17 +379,21 @@ async def ack_latency(slack, digests: int, messages: int, command: str = "digest
                 await asyncio.gather(*(await burst(sender, 5, 90, rate=20)))  # warm
                 await sender.command(command, slack.response_url())  # reader started
                 await asyncio.sleep(2)
-                answers = slack.response_url()
+                answered_before = len(slack.responses)
+                started = time.monotonic()
                 commands = asyncio.create_task(
-                    send_commands(sender, command, answers, digests, rate))
+                    send_commands(sender, command, slack.response_url, digests, rate))
                 results = await asyncio.gather(*(await burst(sender, messages, 91, rate=25)))
                 command_acks = [ms for ms in await commands if ms is not None]
+                answered = await answers_to(slack, answered_before, digests)
+                answered_in = time.monotonic() - started
                 stop(nudge)
             acks = [ms for _, ms in results if ms is not None]
             print(f"   {label}: customer messages {len(acks)}/{messages} acknowledged, p50 "
                   f"{percentile(acks, 50):.0f} ms, p99 {percentile(acks, 99):.0f} ms, max "
                   f"{max(acks, default=0):.0f} ms; commands acknowledged "
-                  f"{len(command_acks)}/{digests}, p99 {percentile(command_acks, 99):.0f} ms")
+                  f"{len(command_acks)}/{digests}, p99 {percentile(command_acks, 99):.0f} ms, "
+                  f"answered {answered}/{digests} within {answered_in:.1f} s")
     messages = 60
     print("   cold first start (no trained model yet)")
     with tempfile.TemporaryDirectory() as folder, tempfile.TemporaryDirectory() as cold:

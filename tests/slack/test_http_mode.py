@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 
+from bot.platforms.slack.listeners.commands import slot_for
+from bot.platforms.slack.server import CommandLane
 from tests import fake_slack as fake
 from tests.slack.conftest import CUSTOMER, CUSTOMERS
 
@@ -122,3 +125,53 @@ async def test_a_replayed_slash_command_runs_once(nudge_http):
     await nudge_http.fake.wait_for_response(1)
     await nudge_http.settle()
     assert len(nudge_http.fake.responses) == 1
+
+
+async def test_a_burst_of_digests_is_acknowledged_at_once_and_every_one_is_answered(
+        nudge_http):
+    """Commands are acknowledged as soon as their signature is checked (an empty 200, as
+    Slack accepts) and run a few at a time: none is lost, each gets its own answer."""
+    bodies = [fake.form_body(fake.slash_command("digest", user="U0TEAM", channel="C0REVIEW",
+                                                response_url=nudge_http.fake.response_url()))
+              for _ in range(12)]
+    answers = await asyncio.gather(*(
+        _post_raw(nudge_http, body.encode(),
+                  fake.signed_headers(body, content_type="application/x-www-form-urlencoded"))
+        for body in bodies))
+    assert answers == [(200, "")] * 12
+    responses = await nudge_http.fake.wait_for_response(12)
+    assert len(responses) == 12
+    assert all("waiting" in json.dumps(r).lower() or "digest" in json.dumps(r).lower()
+               for r in responses)
+
+
+async def test_only_the_heavy_reads_wait_for_a_slot(nudge_http):
+    adapter = nudge_http.adapter
+    for text in ("digest", "stats", "tests", "  STATS  7"):
+        assert slot_for(adapter, text) is adapter.heavy_commands
+    for text in ("promo new", "help", "promo list", "cta", ""):
+        assert slot_for(adapter, text) is not adapter.heavy_commands
+
+
+async def test_the_command_lane_runs_every_acknowledged_command_a_few_at_a_time():
+    """What the lane hands to bolt: everything it acknowledged, even when it closes (a stop)
+    with commands still queued, and never more than its workers at once."""
+
+    class SlowDispatch:  # stands in for bolt's dispatch: takes a while, counts overlaps
+        def __init__(self):
+            self.ran, self.running, self.most = [], 0, 0
+
+        async def async_dispatch(self, request):
+            self.running += 1
+            self.most = max(self.most, self.running)
+            await asyncio.sleep(0.02)
+            self.ran.append(request)
+            self.running -= 1
+
+    dispatch = SlowDispatch()
+    lane = CommandLane(dispatch, workers=4)
+    for n in range(12):
+        lane.submit(n)
+    await lane.close()
+    assert sorted(dispatch.ran) == list(range(12))
+    assert dispatch.most == 4

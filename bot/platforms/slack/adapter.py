@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("bot.platforms.slack")
 
 STOP_GRACE_SECONDS = 5
+HEAVY_COMMANDS_AT_ONCE = 4  # see listeners.commands.slot_for
 MAX_CACHED_PERMALINKS = 2000
 
 
@@ -95,6 +96,7 @@ class SlackAdapter:
         self._runner: Any = None
         self._closed = False
         self.inbox: Inbox | None = None
+        self.heavy_commands = asyncio.Semaphore(HEAVY_COMMANDS_AT_ONCE)
         self.inbox_options: dict[str, Any] = {}  # tests shorten the inbox's waits
 
     # ---- life cycle -------------------------------------------------------------------------

@@ -5,10 +5,15 @@ with SLACK_SIGNING_SECRET, timestamp at most five minutes old): a forged, stale 
 request gets 401, a malformed one (not UTF-8, bad JSON, a timestamp that is not a number) 400,
 each with one log line that never contains the body. A slash command or interaction delivered
 again with the same signed body (a replay) is answered 200 and not run twice.
+
+A slash command is acknowledged as soon as its signature is checked, then handed to bolt a few
+at a time (CommandLane): a burst of 200 `/nudge digest` would otherwise queue 200 dispatches on
+the event loop in front of the next customer message's acknowledgement.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -27,6 +32,8 @@ log = logging.getLogger("bot.platforms.slack")
 
 MAX_BODY_BYTES = 1024 * 1024
 MAX_AGE_SECONDS = 60 * 5
+COMMANDS_AT_ONCE = 4
+DRAIN_SECONDS = 5
 
 
 class Refused(Exception):
@@ -80,7 +87,45 @@ def is_replayable(data: dict) -> bool:
         "block_actions", "view_submission", "view_closed", "shortcut", "message_action")
 
 
-def handler(bolt: AsyncApp, secret: str, recent: RecentEvents):
+class CommandLane:
+    """Slash commands already acknowledged, dispatched to bolt by a few workers in turn.
+
+    Slack takes an empty 200 as the acknowledgement of a command (Nudge's listener answers
+    through the response URL), so nothing bolt would add to that answer is lost."""
+
+    def __init__(self, bolt: AsyncApp, workers: int = COMMANDS_AT_ONCE):
+        self.bolt = bolt
+        self.queue: asyncio.Queue = asyncio.Queue()
+        self.workers = [asyncio.get_running_loop().create_task(self._work())
+                        for _ in range(workers)]
+
+    def submit(self, request) -> None:
+        self.queue.put_nowait(request)
+
+    async def _work(self) -> None:
+        while True:
+            request = await self.queue.get()
+            try:
+                await self.bolt.async_dispatch(request)
+            except Exception as error:  # bolt logs listener errors itself; this is a backstop
+                log.error("Slack HTTP: a slash command failed in dispatch: %s",
+                          error.__class__.__name__)
+            finally:
+                self.queue.task_done()
+
+    async def close(self, _app: web.Application | None = None) -> None:
+        """Run the commands already acknowledged (briefly), then stop the workers."""
+        try:
+            await asyncio.wait_for(self.queue.join(), DRAIN_SECONDS)
+        except TimeoutError:
+            log.warning("Slack HTTP: %d acknowledged commands not run at stop",
+                        self.queue.qsize())
+        for worker in self.workers:
+            worker.cancel()
+        await asyncio.gather(*self.workers, return_exceptions=True)
+
+
+def handler(bolt: AsyncApp, secret: str, recent: RecentEvents, lane: CommandLane):
     async def deliveries(request: web.Request) -> web.Response:
         try:
             body = await request.read()
@@ -100,6 +145,9 @@ def handler(bolt: AsyncApp, secret: str, recent: RecentEvents):
                         error.reason)
             return web.Response(status=error.status, text=error.reason)
         bolt_request = await to_bolt_request(request)
+        if "command" in data:
+            lane.submit(bolt_request)
+            return web.Response(status=200)
         return await to_aiohttp_response(await bolt.async_dispatch(bolt_request))
 
     return deliveries
@@ -117,7 +165,9 @@ async def serve(bolt: AsyncApp, host: str, port: int, path: str,
 
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     recent = recent or RecentEvents(ttl=2 * MAX_AGE_SECONDS)
-    app.router.add_post(path, handler(bolt, secret, recent))
+    lane = CommandLane(bolt)
+    app.on_shutdown.append(lane.close)
+    app.router.add_post(path, handler(bolt, secret, recent, lane))
     app.router.add_get("/healthz", health)
     if routes is not None:
         routes(app)

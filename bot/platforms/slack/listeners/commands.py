@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import logging
+from contextlib import AbstractAsyncContextManager, nullcontext
 from typing import TYPE_CHECKING
 
 from bot.platforms.slack import api, promo
 from bot.platforms.slack.listeners.common import answer, team_request
 from bot.platforms.slack.text import command_text
+from bot.readers import READ_ONLY_COMMANDS, command_name
 from handlers.types import Reply
 
 if TYPE_CHECKING:
@@ -31,15 +33,26 @@ def register(bolt: AsyncApp, adapter: SlackAdapter) -> None:
     @adapter.job
     async def nudge(ack, command: dict, respond) -> None:
         await ack()
-        try:
-            reply = await run_command(adapter, command)
-        except Exception:
-            log.exception("Slack /nudge failed")
-            reply = SORRY
-        if reply is not None:
-            await answer(adapter, respond, command.get("channel_id", ""),
-                         command.get("user_id", ""), reply,
-                         response_type="ephemeral" if reply.private else "in_channel")
+        async with slot_for(adapter, command.get("text", "")):
+            try:
+                reply = await run_command(adapter, command)
+            except Exception:
+                log.exception("Slack /nudge failed")
+                reply = SORRY
+            if reply is not None:
+                await answer(adapter, respond, command.get("channel_id", ""),
+                             command.get("user_id", ""), reply,
+                             response_type="ephemeral" if reply.private else "in_channel")
+
+
+def slot_for(adapter: SlackAdapter, text: str) -> AbstractAsyncContextManager:
+    """The heavy reads (digest, stats, tests) run a few at a time: each one's answer is
+    drawn and posted on the event loop, and a burst of them must not hold up the
+    acknowledgements of customer messages. Every other command runs at once (a modal's
+    trigger id lasts three seconds)."""
+    if command_name(command_text(text)) in READ_ONLY_COMMANDS:
+        return adapter.heavy_commands
+    return nullcontext()
 
 
 async def run_command(adapter: SlackAdapter, command: dict) -> Reply | None:
