@@ -121,6 +121,7 @@ class FakeSlack(SlackRules):
         self.users: dict[str, dict[str, Any]] = {}
         self.usergroups: dict[str, list[str]] = {}
         self.refused_responses: list[tuple[int, str]] = []  # what response URLs refused
+        self.posted: set[tuple[str, str]] = set()  # (channel, ts) of the app's messages
         self.acks: dict[str, dict[str, Any]] = {}  # envelope id -> ack payload
         self.uploads: dict[str, Upload] = {}  # file id -> upload, in the order announced
         self._canned: dict[str, deque[Canned]] = defaultdict(deque)
@@ -275,12 +276,16 @@ class FakeSlack(SlackRules):
                    "bot_id": BOT_ID, "ts": ts}
         if args.get("thread_ts"):
             message["thread_ts"] = args["thread_ts"]
+        self.posted.add((str(args.get("channel")), ts))
         return {"channel": args.get("channel"), "ts": ts, "message": message}
 
     def _chat_postEphemeral(self, args: dict) -> dict:
         return {"message_ts": self._next_ts()}
 
     def _chat_update(self, args: dict) -> dict:
+        """Only a message the app posted can be updated (chat.update: message_not_found)."""
+        if (str(args.get("channel")), str(args.get("ts"))) not in self.posted:
+            raise Refused("message_not_found")
         return {"channel": args.get("channel"), "ts": args.get("ts"), "text": args.get("text")}
 
     def _chat_getPermalink(self, args: dict) -> dict:

@@ -4,7 +4,8 @@
   `channel_not_found`; an archived one `is_archived`; one the app is not a member of
   `not_in_channel` (chat.postMessage's and chat.postEphemeral's documented errors). A user id
   (U..., W...) as the channel is a direct message from the app, always delivered.
-- Messages: `text` over 40,000 characters answers `msg_too_long`; a message with neither text
+- Messages: `text` over 40,000 characters answers `msg_too_long`; chat.update of a message
+  the app never posted `message_not_found` (tests/fake_slack.py); a message with neither text
   nor blocks `no_text`; blocks Slack would not draw `invalid_blocks` with its messages
   (tests/fake_slack_blocks.py).
 - Views: a modal or Home tab Slack would not draw answers `invalid_arguments` with

@@ -62,6 +62,14 @@ async def test_a_message_with_neither_text_nor_blocks_is_no_text(client):
         "no_text"
 
 
+async def test_only_a_message_the_app_posted_can_be_updated(client):
+    answer = await refusal(client.chat_update(channel=CUSTOMERS, ts="1790000000.000001",
+                                              text="x"))
+    assert answer == {"ok": False, "error": "message_not_found"}
+    posted = await client.chat_postMessage(channel=CUSTOMERS, text="hi")
+    assert (await client.chat_update(channel=CUSTOMERS, ts=posted["ts"], text="x"))["ok"]
+
+
 # ---- blocks ----------------------------------------------------------------------------------
 
 TOO_MUCH = [
