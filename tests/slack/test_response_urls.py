@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import logging
 
+from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from bot.platforms.slack.listeners.common import answer
+from handlers.types import Field, Reply
 from tests import fake_slack as fake
 from tests.slack.conftest import CUSTOMER, REVIEW, TEAM_MEMBER, said
 
@@ -57,3 +60,29 @@ async def test_edit_pressed_with_an_expired_trigger_says_to_press_again(nudge_ht
     assert nudge_http.fake.calls_to("views.open") == []
     [refused] = [c for c in nudge_http.fake.calls if c.method == "views.open"]
     assert refused.response == {"ok": False, "error": "expired_trigger_id"}
+
+
+def _lines(count: int) -> Reply:
+    return Reply("Digest", fields=tuple(Field(f"Line {n}", f"value {n}") for n in range(count)))
+
+
+async def test_a_long_answer_comes_whole_over_several_responses(nudge_http):
+    respond = AsyncRespond(response_url=nudge_http.fake.response_url())
+    await answer(nudge_http.adapter, respond, REVIEW, TEAM_MEMBER, _lines(80),
+                 response_type="ephemeral")
+    parts = nudge_http.fake.responses
+    assert [len(part["blocks"]) for part in parts] == [50, 31]
+    shown = "\n".join(said(part) for part in parts)
+    assert all(f"value {n}" in shown for n in range(80))
+
+
+async def test_parts_past_five_responses_come_as_private_messages(nudge_http):
+    respond = AsyncRespond(response_url=nudge_http.fake.response_url())
+    await answer(nudge_http.adapter, respond, REVIEW, TEAM_MEMBER, _lines(320),
+                 response_type="ephemeral")
+    assert len(nudge_http.fake.responses) == 5
+    rest = nudge_http.fake.calls_to("chat.postEphemeral")
+    assert len(rest) == 2 and {c.args["user"] for c in rest} == {TEAM_MEMBER}
+    shown = "\n".join([said(p) for p in nudge_http.fake.responses] +
+                      [said(c.args) for c in rest])
+    assert all(f"value {n}" in shown for n in range(320))

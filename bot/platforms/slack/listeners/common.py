@@ -30,13 +30,18 @@ async def team_request(adapter: SlackAdapter, user: str, channel: str, text: str
 
 
 def ephemeral_in(adapter: SlackAdapter, channel: str, user: str) -> Tell:
-    """Tell one person something in a channel, visible to them only."""
+    """Tell one person something in a channel, visible to them only (a long answer over
+    several messages of at most 50 blocks)."""
 
     async def tell(reply: Reply) -> None:
-        await api.call(adapter.client, "chat.postEphemeral", channel=channel, user=user,
-                       **blocks.message(reply))
+        for part in blocks.message_parts(reply):
+            await _ephemeral(adapter, channel, user, part)
 
     return tell
+
+
+async def _ephemeral(adapter: SlackAdapter, channel: str, user: str, part: dict) -> None:
+    await api.call(adapter.client, "chat.postEphemeral", channel=channel, user=user, **part)
 
 
 def responder(adapter: SlackAdapter, respond, channel: str, user: str) -> Tell:
@@ -51,19 +56,26 @@ def responder(adapter: SlackAdapter, respond, channel: str, user: str) -> Tell:
 
 async def answer(adapter: SlackAdapter, respond, channel: str, user: str, reply: Reply,
                  **options) -> None:
-    """Answer through a response URL; where Slack no longer takes it (used five times
-    already, older than 30 minutes, the line dropped), privately in the channel instead."""
+    """Answer through a response URL, a long answer over several messages of at most 50
+    blocks; a part Slack no longer takes there (the URL used five times already, older than
+    30 minutes, the line dropped) comes privately in the channel instead."""
+    for part in blocks.message_parts(reply):
+        refused = await _respond(respond, part, options)
+        if refused:
+            log.warning("Slack response URL refused an answer (%s); telling %s in %s instead",
+                        refused, user, channel)
+            if channel and user:
+                await _ephemeral(adapter, channel, user, part)
+
+
+async def _respond(respond, part: dict, options: dict) -> str:
+    """"" when the response URL took `part`; else why not ("404 used_url", "timeout")."""
     try:
-        sent = await respond(**blocks.message(reply), **options)
-        status = getattr(sent, "status_code", 200)
-        refused = "" if status == 200 else f"{status} {getattr(sent, 'body', '')}".strip()
-    except Exception as error:  # the person is still told, below
-        refused = api.error_code(error)
-    if refused:
-        log.warning("Slack response URL refused an answer (%s); telling %s in %s instead",
-                    refused, user, channel)
-        if channel and user:
-            await ephemeral_in(adapter, channel, user)(reply)
+        sent = await respond(**part, **options)
+    except Exception as error:  # the caller tells the person another way
+        return api.error_code(error)
+    status = getattr(sent, "status_code", 200)
+    return "" if status == 200 else f"{status} {getattr(sent, 'body', '')}".strip()
 
 
 async def choose(adapter: SlackAdapter, action: str, suggestion_id: str, *, user: str,
