@@ -124,7 +124,7 @@ class FakeSlack(SlackRules):
         self.posted: set[tuple[str, str]] = set()  # (channel, ts) of the app's messages
         self.acks: dict[str, dict[str, Any]] = {}  # envelope id -> ack payload
         self.uploads: dict[str, Upload] = {}  # file id -> upload, in the order announced
-        self._canned: dict[str, deque[Canned]] = defaultdict(deque)
+        self._canned: dict[str, deque[Canned | None]] = defaultdict(deque)
         self._ts = itertools.count(1)
         self._changed = asyncio.Condition()
         self._sockets: list[web.WebSocketResponse] = []
@@ -180,14 +180,18 @@ class FakeSlack(SlackRules):
         }
 
     def fail_next(self, method: str, error: str = "channel_not_found", times: int = 1,
-                  **extra: Any) -> None:
-        """The next `times` calls of `method` answer ok:false with this error (and `extra`
-        fields, such as missing_scope's "needed")."""
+                  after: int = 0, **extra: Any) -> None:
+        """The next `times` calls of `method` (after `after` that go through) answer ok:false
+        with this error (and `extra` fields, such as missing_scope's "needed")."""
+        self._canned[method].extend([None] * after)  # None: answered as usual
         for _ in range(times):
             self._canned[method].append(Canned(200, {"ok": False, "error": error, **extra}))
 
-    def rate_limit_next(self, method: str, retry_after: int = 0, times: int = 1) -> None:
-        """The next `times` calls of `method` answer HTTP 429 with Retry-After."""
+    def rate_limit_next(self, method: str, retry_after: int = 0, times: int = 1,
+                        after: int = 0) -> None:
+        """The next `times` calls of `method` (after `after` that go through) answer HTTP 429
+        with Retry-After."""
+        self._canned[method].extend([None] * after)  # None: answered as usual
         for _ in range(times):
             self._canned[method].append(
                 Canned(429, {"ok": False, "error": "ratelimited"},

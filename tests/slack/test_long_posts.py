@@ -3,6 +3,9 @@ consecutive messages, in its thread when it has one; the first message's ts stan
 
 from __future__ import annotations
 
+import pytest
+
+from bot.platforms.base import DeliveryError
 from bot.platforms.slack import blocks
 from bot.platforms.slack.text import escape, unescape
 from handlers.types import Post
@@ -55,3 +58,21 @@ def test_escaping_never_pushes_a_piece_over_its_room():
     pieces = blocks.escaped_pieces("&" * 50_000, blocks.MAX_TEXT, limit=blocks.MAX_TEXT)
     assert all(len(piece) <= blocks.MAX_TEXT for piece in pieces)
     assert unescape("".join(pieces)) == "&" * 50_000
+
+
+async def test_a_part_refused_after_the_first_went_out_is_not_retried(nudge_http):
+    # The first part goes through; the second is refused 3 times (a call and its 2 retries).
+    nudge_http.fake.rate_limit_next("chat.postMessage", times=3, after=1)
+    with pytest.raises(DeliveryError) as refused:
+        await nudge_http.adapter.post(Post("slack", CUSTOMERS, LONG, thread="1790000000.000001"))
+    assert (refused.value.code, refused.value.transient) == ("ratelimited", False)
+    assert f"Slack posted 1 of {PARTS} parts" in str(refused.value)
+    assert len(_posted(nudge_http)) == 1
+
+
+async def test_a_first_part_refused_for_a_passing_reason_may_be_retried(nudge_http):
+    nudge_http.fake.rate_limit_next("chat.postMessage", times=3)
+    with pytest.raises(DeliveryError) as refused:
+        await nudge_http.adapter.post(Post("slack", CUSTOMERS, LONG))
+    assert (refused.value.code, refused.value.transient) == ("ratelimited", True)
+    assert _posted(nudge_http) == []

@@ -286,7 +286,8 @@ class SlackAdapter:
         """Post in a channel (in a thread when given), or as a direct message from the app when
         the post names a person; return the ts of its first message. A text longer than one
         Slack message (40,000 characters) goes out whole, as consecutive messages (in the
-        same thread when there is one); a promotion's image comes with the last."""
+        same thread when there is one); a promotion's image comes with the last. A part refused
+        after the first went out is a lasting error: retrying would post the first ones twice."""
         person = post.direct_user
         # A user id as the channel lands in the app's Messages tab with that person.
         channel = person if person is not None else channel_id(post.channel)
@@ -298,7 +299,15 @@ class SlackAdapter:
                 args["thread_ts"] = post.thread
             if post.image_url and number == len(pieces):
                 args["blocks"] = blocks.text_and_image(text, post.image_url, post.image_alt)
-            data = await self._post_message(args, person=person is not None)
+            try:
+                data = await self._post_message(args, person=person is not None)
+            except DeliveryError as error:
+                if not first:
+                    raise
+                # Part of it is out: another attempt would repeat those parts to the reader.
+                raise DeliveryError(f"Slack posted {number - 1} of {len(pieces)} parts, then "
+                                    f"refused the rest: {error}", transient=False,
+                                    code=error.code, status=error.status) from None
             first = first or str(data.get("ts") or "")
         if post.image is not None:
             await self.upload_image(str(data.get("channel") or channel), post.image)
