@@ -691,6 +691,8 @@ class FakeDiscord:
             ("PUT", r"/applications/(?P<app>\d+)/guilds/(?P<guild>\d+)/commands",
              self._put_commands),
             ("POST", r"/channels/(?P<channel>\d+)/messages", self._create_message),
+            ("GET", r"/channels/(?P<channel>\d+)/messages", self._history),
+            ("GET", r"/guilds/(?P<guild>\d+)/members/(?P<user>\d+)", self._guild_member),
             ("PATCH", r"/channels/(?P<channel>\d+)/messages/(?P<message>\d+)",
              self._edit_message),
             ("POST", r"/interactions/(?P<id>\d+)/(?P<token>[^/]+)/callback", self._callback),
@@ -736,6 +738,32 @@ class FakeDiscord:
                                attachments=attachments)
         self.messages[int(message["id"])] = message
         return message
+
+    def _history(self, call: Call, channel: str) -> list[dict]:
+        """GET /channels/{id}/messages: at most `limit` (1 to 100, default 50) messages, newest
+        first; with `after`, the ones right after that id, with `before` the ones right before.
+        As on Discord, messages read this way carry no `member` (only the Gateway sends it)."""
+        if int(channel) not in self.known_channels():
+            raise Refusal(404, 10003, "Unknown Channel")
+        limit = call.query.get("limit", "50")
+        if not limit.isdigit() or not 1 <= int(limit) <= 100:
+            raise Refusal(400, 50035, "Invalid Form Body")
+        found = sorted((m for m in self.messages.values() if m["channel_id"] == channel),
+                       key=lambda m: int(m["id"]))
+        if "after" in call.query:
+            found = [m for m in found if int(m["id"]) > int(call.query["after"])][:int(limit)]
+        elif "before" in call.query:
+            found = [m for m in found if int(m["id"]) < int(call.query["before"])][-int(limit):]
+        else:
+            found = found[-int(limit):]
+        return [{k: v for k, v in m.items() if k != "member"} for m in reversed(found)]
+
+    def _guild_member(self, call: Call, guild: str, user: str) -> dict:
+        person = next((p for p in (self.bot, self.alice, self.carol, self.robot)
+                       if str(p.id) == user), None)
+        if int(guild) != self.guild_id or person is None:
+            raise Refusal(404, 10007, "Unknown Member")
+        return person.member()
 
     def _create_message(self, call: Call, channel: str) -> dict:
         if int(channel) == self.locked:

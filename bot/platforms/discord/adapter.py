@@ -25,7 +25,7 @@ from discord.http import Route
 
 from bot.config import Config, Secrets
 from bot.platforms.base import DeliveryError, StartupError, transient_status
-from bot.platforms.discord import approval, commands, permissions, render, review
+from bot.platforms.discord import approval, catch_up, commands, permissions, render, review
 from bot.platforms.discord.listening import (
     PLATFORM,
     is_from_a_person,
@@ -133,6 +133,7 @@ class DiscordAdapter:
         self.ready = asyncio.Event()
         self.drafts: set[asyncio.Task] = set()  # LLM wordings on their way to a review
         self.review_versions: dict[int, int] = {}  # review message id -> presses handled
+        self.catching_up: asyncio.Task | None = None  # see catch_up.py
 
     # Life cycle
 
@@ -162,8 +163,9 @@ class DiscordAdapter:
             await self.stop()
 
     async def stop(self) -> None:
-        for task in list(self.drafts):
-            task.cancel()
+        for task in [*self.drafts, self.catching_up]:
+            if task is not None:
+                task.cancel()
         if self.client is not None and not self.client.is_closed():
             await self.client.close()
         self.ready.clear()
@@ -219,6 +221,14 @@ class DiscordAdapter:
         log.info("Discord: connected as %s to %d server(s)", client.user, len(client.guilds))
         self.check_channels()
         self.ready.set()
+        # Again at each reconnection: what was written during the gap is read back.
+        self.catching_up = asyncio.create_task(self._catch_up())
+
+    async def _catch_up(self) -> None:
+        try:
+            await catch_up.catch_up(self)
+        except Exception:
+            log.exception("Discord: could not read back the messages written while away")
 
     def check_channels(self) -> None:
         """Report configured channels Nudge cannot see or lacks permissions in."""
