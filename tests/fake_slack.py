@@ -35,7 +35,7 @@ from aiohttp import WSMsgType, web
 from slack_sdk.signature import SignatureVerifier
 
 from tests.fake_slack_blocks import MAX_MESSAGE_BLOCKS, blocks_errors
-from tests.fake_slack_rules import Refused, SlackRules, trigger_id
+from tests.fake_slack_rules import JSON_METHODS, Refused, SlackRules, trigger_id
 
 __all__ = ["FakeSlack", "Refused", "block_errors", "trigger_id"]
 
@@ -235,7 +235,9 @@ class FakeSlack(SlackRules):
         args: dict[str, Any] = dict(parse_qsl(request.query_string))
         if request.can_read_body:
             if request.content_type == "application/json":
-                args.update(await request.json())
+                body = await request.json()
+                if method in JSON_METHODS:  # others do not read a JSON body at all
+                    args.update(body)
             else:
                 args.update(dict(parse_qsl(await request.text())))
         args = _decode_json_fields(args)
@@ -301,6 +303,9 @@ class FakeSlack(SlackRules):
         return {"view": {"id": "V" + uuid.uuid4().hex[:8].upper(), **args.get("view", {})}}
 
     def _views_publish(self, args: dict) -> dict:
+        if not args.get("user_id"):  # whose Home tab: required
+            raise Refused("invalid_arguments", response_metadata={
+                "messages": ["[ERROR] missing required field: user_id"]})
         return {"view": {"id": "V" + uuid.uuid4().hex[:8].upper(), **args.get("view", {})}}
 
     def _conversations_info(self, args: dict) -> dict:

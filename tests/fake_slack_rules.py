@@ -14,6 +14,9 @@
   `exchanged_trigger_id` for a second use ("The trigger_id was already exchanged in a previous
   call"), `expired_trigger_id` for one older than 3 seconds (the views.open / views.push
   documentation).
+- JSON bodies: only the write methods that document them read one (chat.*, views.*); a
+  JSON body sent to chat.getPermalink or users.info is not read, so its arguments are missing
+  (chat.getPermalink then answers `channel_not_found`).
 - Response URLs: "you can use a response_url five times within 30 minutes" (Slack's
   interactivity guide). They answer in plain text, not JSON: "ok" when taken; after five
   uses a 404 "used_url"; after 30 minutes (or one Slack never issued) a 404 "Expired url",
@@ -46,6 +49,9 @@ MESSAGE_METHODS = frozenset({"chat.postMessage", "chat.postEphemeral", "chat.upd
 MEMBER_METHODS = frozenset({"chat.postMessage", "chat.postEphemeral", "chat.scheduleMessage"})
 VIEW_METHODS = frozenset({"views.open", "views.push", "views.update", "views.publish"})
 CHANNEL_METHODS = MESSAGE_METHODS | {"chat.getPermalink", "conversations.info"}
+# The methods whose documentation accepts a JSON body ("JSON-encoded bodies" are for write
+# methods); any other reads only its query string or form fields, so JSON arguments are lost.
+JSON_METHODS = MESSAGE_METHODS | VIEW_METHODS | {"chat.delete", "chat.meMessage"}
 
 _trigger_numbers = itertools.count(1)
 

@@ -163,6 +163,14 @@ async def test_a_channel_the_app_left_is_not_in_channel(client, fake_slack):
     assert (await client.chat_postMessage(channel="U0TEAM", text="a direct message"))["ok"]
 
 
+async def test_a_json_body_is_read_only_by_the_write_methods_that_document_it(client):
+    args = {"channel": CUSTOMERS, "message_ts": "1790000000.000001"}
+    as_json = await refusal(client.api_call("chat.getPermalink", json=args))
+    assert as_json == {"ok": False, "error": "channel_not_found"}  # its arguments were not read
+    as_documented = await client.api_call("chat.getPermalink", http_verb="GET", params=args)
+    assert as_documented["permalink"].endswith("/p1790000000000001")
+
+
 # ---- views and trigger ids -------------------------------------------------------------------
 
 def modal(blocks: list | None = None, **extra) -> dict:
@@ -199,6 +207,12 @@ async def test_views_slack_would_not_draw_are_invalid_arguments(client, view, me
     answer = await refusal(client.views_open(trigger_id=fake.trigger_id(), view=view))
     assert answer["error"] == "invalid_arguments"
     assert f"[ERROR] {message}" in answer["response_metadata"]["messages"]
+
+
+async def test_a_home_tab_is_published_for_someone(client):
+    answer = await refusal(client.api_call("views.publish",
+                                           json={"view": {"type": "home", "blocks": []}}))
+    assert answer["error"] == "invalid_arguments"
 
 
 async def test_the_home_tab_holds_100_blocks_and_no_more(client):
