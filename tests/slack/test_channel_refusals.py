@@ -1,6 +1,7 @@
 """A channel Slack will not take a post in (archived, or one Nudge was removed from) is a
 lasting DeliveryError with Slack's code: nothing is recorded as sent, the review says why, and
-the team reads what to do in the digest."""
+the team reads what to do in the digest (and, for a promotion, at once in the review
+channel)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from bot.platforms.base import DeliveryError
 from bot.platforms.errors import platform_errors_since
 from handlers.digest import build_digest
 from handlers.types import Post
-from tests.slack.conftest import CUSTOMERS, said
+from tests.slack.conftest import CUSTOMERS, MANAGER, REVIEW, said
 
 CASES = [
     ("archive", "is_archived", "archived_channel",
@@ -56,5 +57,25 @@ async def test_send_to_a_channel_slack_refuses_is_not_recorded_as_sent(nudge_htt
     assert statuses == {"pending"}
     assert nudge_http.db.execute("select status from conversations").fetchone()[0] == "waiting"
     assert len(nudge_http.fake.calls_to("chat.postMessage")) == 1  # the review only
+    assert _problems(nudge_http) == [(CUSTOMERS, problem)]
+    assert line in build_digest(nudge_http.app.ctx, clock()).text
+
+
+@pytest.mark.parametrize(("how", "code", "problem", "line"), CASES)
+async def test_a_promotion_due_in_a_channel_slack_refuses_is_failed_never_sent(
+        nudge_http, clock, how, code, problem, line):
+    reply = await nudge_http.command(f'promo add "Fresh bread at 8!" in #{CUSTOMERS} '
+                                     "at tomorrow 9am", user=MANAGER)
+    assert "scheduled" in reply["text"], reply
+    pid = nudge_http.db["promotions"].count
+    getattr(nudge_http.fake, how)(CUSTOMERS)
+    await nudge_http.app.scheduler.sources["promotion"].send_now(pid, clock(),
+                                                                 nudge_http.app.scheduler)
+    rows = list(nudge_http.db.execute("select status, error from deliveries "
+                                      "where kind = 'promotion'"))
+    assert rows == [("failed", f"Slack chat.postMessage failed: {code}")]
+    [told] = nudge_http.fake.calls_to("chat.postMessage")  # nothing reached the customers
+    assert told.args["channel"] == REVIEW
+    assert f"Could not post promotion #{pid}" in said(told.args)
     assert _problems(nudge_http) == [(CUSTOMERS, problem)]
     assert line in build_digest(nudge_http.app.ctx, clock()).text
