@@ -176,16 +176,23 @@ async def test_a_reply_handled_by_hand_meanwhile_is_not_sent_after_the_restart(a
 
 # --- scheduled posts -------------------------------------------------------------------------
 
-async def test_a_promotion_waiting_to_retry_when_nudge_stopped_is_sent_after_the_restart(
-        app, clock, restart):
+async def restarted_with_a_promotion_left_retrying(app, clock, restart, *, back_at):
+    """A promotion due at 9:00 meets a rate limit; Nudge stops while waiting to retry and
+    starts again at `back_at`, once its leftover retries have run."""
     add(app, '/nudge promo add "Mince pies are back!" in #customers at tomorrow 9am')
     clock.moment = utc(2026, 11, 24, 9, 0)
     app.adapters["console"].fail_next(BUSY)
     await killed_while_waiting_to_retry(app, app.scheduler.run_due())
-
-    clock.moment = utc(2026, 11, 24, 9, 5)
+    clock.moment = back_at
     new = await restart(app)
     await new.scheduler.resumed_retries()
+    return new
+
+
+async def test_a_promotion_waiting_to_retry_when_nudge_stopped_is_sent_after_the_restart(
+        app, clock, restart):
+    new = await restarted_with_a_promotion_left_retrying(app, clock, restart,
+                                                         back_at=utc(2026, 11, 24, 9, 5))
     [post] = posts(new)
     assert "Mince pies are back!" in post.text
     assert [(r["status"], r["attempts"]) for r in rows(new, "promotion")] == [("sent", 2)]
@@ -193,14 +200,9 @@ async def test_a_promotion_waiting_to_retry_when_nudge_stopped_is_sent_after_the
 
 async def test_a_promotion_waiting_to_retry_past_the_grace_period_fails_and_is_reported(
         app, clock, restart):
-    add(app, '/nudge promo add "Mince pies are back!" in #customers at tomorrow 9am')
-    clock.moment = utc(2026, 11, 24, 9, 0)
-    app.adapters["console"].fail_next(BUSY)
-    await killed_while_waiting_to_retry(app, app.scheduler.run_due())
-
-    clock.moment = utc(2026, 11, 24, 15, 0)  # six hours later; the grace period is one
-    new = await restart(app)
-    await new.scheduler.resumed_retries()
+    # Six hours later; the grace period is one.
+    new = await restarted_with_a_promotion_left_retrying(app, clock, restart,
+                                                         back_at=utc(2026, 11, 24, 15, 0))
     assert posts(new) == []
     [row] = rows(new, "promotion")
     assert row["status"] == "failed" and "too late to send now" in row["error"]
