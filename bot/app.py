@@ -16,7 +16,7 @@ from typing import Any
 from bot.config import Config, Secrets
 from bot.outbox import ReplyOutbox, ReviewOutbox
 from bot.platforms.base import Adapter, DeliveryError, StartupError
-from bot.readers import Readers
+from bot.readers import ENGINE_COMMANDS, Readers, command_name, dispatch_command
 from bot.scheduling.service import SchedulerService
 from bot.scheduling.sources import build_sources
 from bot.storage import MEMORY, ProcessLock, open_db
@@ -253,7 +253,12 @@ class Application:
             await adapter.notify_team(reply)
 
     async def dispatch(self, request: Request) -> Reply:
-        """Run a `/nudge` command; the ones that only read run off the event loop."""
+        """Run a `/nudge` command; the ones that only read run off the event loop, in the
+        reader process, and the ones that run the engine (`suggest`) in the engine's thread,
+        once it is warm: a first start may be training the model for seconds."""
+        if command_name(request.text) in ENGINE_COMMANDS:
+            await self.engine_ready()
+            return await self.run_engine(lambda: dispatch_command(self.ctx, request))
         return await self.readers.dispatch(request)
 
     async def improve_review(self, review: Reply) -> Reply | None:

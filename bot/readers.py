@@ -33,6 +33,8 @@ T = TypeVar("T")
 
 # Commands that only read the database, and are the slow ones: run in the reader.
 READ_ONLY_COMMANDS = frozenset({"digest", "stats", "tests"})  # tests: the A/B tests
+# Commands that run the suggestion engine and write nothing: in the engine's worker thread.
+ENGINE_COMMANDS = frozenset({"suggest"})
 
 _reader_ctx: Context | None = None  # in the reader process
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -27,10 +28,10 @@ from bot.scheduling import ledger
 from bot.scheduling.delivery import Delivery
 from bot.scheduling.service import SchedulerService, Wanted
 from bot.scheduling.triggers import DueRun, build_trigger, first_fire, plan_due, spec_text
-from bot.storage import iso
+from bot.storage import BUSY_TIMEOUT_MS, iso
 from handlers.context import Context
 from handlers.digest import build_digest
-from handlers.types import Image, Post
+from handlers.types import Image, Post, Reply
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,27 @@ def _drawn(series, today: date, draw) -> Image | None:
     except Exception:
         log.exception("could not draw the digest's chart; the digest goes without it")
         return None
+
+
+async def build_digest_off_loop(db: sqlite_utils.Database, config: Config,
+                                when: datetime) -> Reply:
+    """build_digest in a worker thread, on a read-only connection of its own: with hundreds
+    of waiting conversations it reads for 100 ms or more, which on the loop would hold up
+    every acknowledgement. (On the loop when the database is in memory: nothing to share.)"""
+    path = db.execute("pragma database_list").fetchone()[2]
+    if not path:
+        return build_digest(Context(config=config, db=db, clock=lambda: when), when)
+    return await asyncio.to_thread(_build_digest_reading, path, config, when)
+
+
+def _build_digest_reading(path: str, config: Config, when: datetime) -> Reply:
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        conn.execute("PRAGMA query_only = ON")
+        ctx = Context(config=config, db=sqlite_utils.Database(conn), clock=lambda: when)
+        return build_digest(ctx, when)
+    finally:
+        conn.close()
 
 
 class DailyDigest:
@@ -203,13 +225,18 @@ class DailyDigest:
             # One chart for every review channel, drawn off the loop.
             day = claims[0][1].scheduled_for.astimezone(self.config.zone).date()
             image = await digest_chart_off_loop(self.db, self.config, day)
-            await service.send_all([self.delivery(did, dkey, image) for did, dkey in claims])
+            when = max(self._now(), claims[0][1].scheduled_for)
+            digest = await build_digest_off_loop(self.db, self.config, when)
+            await service.send_all([self.delivery(did, dkey, image, digest)
+                                    for did, dkey in claims])
 
     def delivery(self, delivery_id: int, key: ledger.DeliveryKey,
-                 chart: Image | None | bool = True) -> Delivery:
-        """The digest post; `chart` is the picture drawn already, or True to draw it now."""
-        ctx = Context(config=self.config, db=self.db, clock=self._now)
-        digest = build_digest(ctx, max(self._now(), key.scheduled_for))
+                 chart: Image | None | bool = True, digest: Reply | None = None) -> Delivery:
+        """The digest post; `chart` is the picture drawn already, or True to draw it now;
+        `digest` the digest built already, or None to build it now."""
+        if digest is None:
+            ctx = Context(config=self.config, db=self.db, clock=self._now)
+            digest = build_digest(ctx, max(self._now(), key.scheduled_for))
         if chart is True:
             chart = digest_chart(self.db, self.config,
                                  key.scheduled_for.astimezone(self.config.zone).date())
