@@ -8,6 +8,7 @@ from bot.platforms.slack.listeners.common import update_review
 from bot.platforms.slack.text import unescape
 from handlers.types import Choice, Field, Menu, Option, Reply
 from tests.fake_slack_blocks import view_errors
+from tests.fakes import SleepRecorder
 from tests.slack.conftest import REVIEW
 
 # About 190,000 characters: some 65 sections of 2,960.
@@ -69,3 +70,22 @@ def test_the_edit_modal_of_the_longest_reply_is_a_view_slack_draws():
     assert view_errors(view) == []
     assert blocks.edited_text({b["block_id"]: {"text": {"value": b["element"]["initial_value"]}}
                                for b in view["blocks"]}) == HUGE[:60_000]
+
+
+async def test_a_huge_review_retried_after_its_second_part_failed_never_repeats_the_first(
+        nudge_http):
+    """The outbox retries a review that met a passing error; the parts already shown stay
+    shown once, and the retry goes on from the one that failed."""
+    nudge_http.app.scheduler.sender.sleep = SleepRecorder()
+    # The client retries a 429 twice by itself: three refusals reach the outbox once.
+    nudge_http.fake.rate_limit_next("chat.postMessage", times=3, after=1)
+    review = Reply("New customer message", fields=(Field("Suggested reply", HUGE),),
+                   choices=CHOICES, meta={"suggestion_id": 7})
+    adapter = nudge_http.adapter
+    shown = await nudge_http.app.show_review(review, "slack",
+                                             lambda: adapter.post_review(review))
+    posted = nudge_http.fake.calls_to("chat.postMessage")
+    assert len(posted) == 2
+    assert _said([call.args for call in posted]) == HUGE
+    assert shown == (REVIEW, posted[-1].response["ts"])
+    assert nudge_http.app.scheduler.sender.sleep.delays == [1.0]

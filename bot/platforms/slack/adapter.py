@@ -97,6 +97,7 @@ class SlackAdapter:
         self._closed = False
         self.inbox: Inbox | None = None
         self.heavy_commands = asyncio.Semaphore(HEAVY_COMMANDS_AT_ONCE)
+        self._review_parts_shown: dict[Any, int] = {}  # suggestion id -> parts posted
         self.inbox_options: dict[str, Any] = {}  # tests shorten the inbox's waits
 
     # ---- life cycle -------------------------------------------------------------------------
@@ -354,13 +355,22 @@ class SlackAdapter:
         if not self.review_channel:
             raise DeliveryError("platforms.slack.review_channel is not set", transient=False)
         reply = await self.with_permalink(reply)
-        for part in blocks.message_parts(reply):
-            data = await self._post_message({
-                "channel": self.review_channel, **part,
-                "unfurl_links": False, "unfurl_media": False,
-            })
-        channel, ts = data.get("channel") or self.review_channel, str(data.get("ts") or "")
         suggestion_id = reply.meta.get("suggestion_id")
+        # A retry (the outbox's) goes on after the parts already shown, never repeats them.
+        shown = self._review_parts_shown.pop(suggestion_id, 0) if suggestion_id else 0
+        for number, part in enumerate(blocks.message_parts(reply)):
+            if number < shown:
+                continue
+            try:
+                data = await self._post_message({
+                    "channel": self.review_channel, **part,
+                    "unfurl_links": False, "unfurl_media": False,
+                })
+            except DeliveryError:
+                if suggestion_id and number:
+                    self._review_parts_shown[suggestion_id] = number
+                raise
+        channel, ts = data.get("channel") or self.review_channel, str(data.get("ts") or "")
         if suggestion_id:
             review.remember_review_message(self.ctx, suggestion_id, f"{channel}:{ts}")
         return channel, ts

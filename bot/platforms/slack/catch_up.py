@@ -1,0 +1,115 @@
+"""Messages customers wrote while Nudge was away, read back from Slack's history at start.
+
+Slack retries an event it could not deliver a few times over about five minutes, then drops
+it: a longer stop (an upgrade, a crash at night) would lose what customers wrote meanwhile. So
+at every start Nudge reads, in each customer channel where it has stored messages, the history
+after the newest one it has (conversations.history), and the replies in the threads it follows
+that were active lately (conversations.replies), and handles what it missed, oldest first, as
+if it had just arrived. A message it already has is recognised by its ts and skipped. Channels
+where it has never stored anything are left alone: a first start does not review the past.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from bot.platforms.slack import api, problems
+from bot.platforms.slack.listeners.events import WRITTEN, handle_message
+from bot.storage import iso
+
+if TYPE_CHECKING:
+    from bot.platforms.slack.adapter import SlackAdapter
+
+log = logging.getLogger("bot.platforms.slack")
+
+MOST_PER_CHANNEL = 200  # a long outage is reported by count, not replayed without end
+PAGE = 200  # conversations.history and .replies take at most 999; Slack advises 200
+THREADS_PER_CHANNEL = 50  # threads re-read per channel, the most recently active first
+THREAD_DAYS = 7  # a thread quiet for longer is not re-read
+
+
+def last_seen(db) -> list[tuple[str, str]]:
+    """(channel, newest stored message ts) for every Slack channel with messages."""
+    rows = db.execute(
+        "select c.channel, max(substr(m.event_key, instr(m.event_key, ':') + 1)) "
+        "from messages m join conversations c on c.id = m.conversation_id "
+        "where m.platform = 'slack' and instr(m.event_key, ':') > 0 group by c.channel",
+    ).fetchall()
+    return [(channel, newest) for channel, newest in rows if channel and newest]
+
+
+def recent_threads(db, channel: str, since: datetime) -> list[tuple[str, str]]:
+    """(thread ts, newest stored ts in it) of this channel's conversations active lately."""
+    rows = db.execute(
+        "select c.thread, max(substr(m.event_key, instr(m.event_key, ':') + 1)) "
+        "from conversations c join messages m on m.conversation_id = c.id "
+        "where c.platform = 'slack' and c.channel = ? and c.last_message_at >= ? "
+        "group by c.id order by c.last_message_at desc limit ?",
+        [channel, iso(since), THREADS_PER_CHANNEL],
+    ).fetchall()
+    return [(thread, newest) for thread, newest in rows if thread and newest]
+
+
+async def catch_up(adapter: SlackAdapter) -> int:
+    """Handle the customer messages written since Nudge last saw each channel; how many."""
+    db, handled = adapter.ctx.db, 0
+    since = adapter.ctx.now() - timedelta(days=THREAD_DAYS)
+    for channel, newest in last_seen(db):
+        if not adapter.listens_to(channel):
+            continue
+        try:
+            missed = await _missed_in(adapter, channel, newest, recent_threads(db, channel, since))
+        except api.SlackCallError as error:
+            if not problems.report(adapter.ctx, error.code, channel, needed=error.needed):
+                log.warning("Slack: could not read back #%s (%s)", channel, error.code)
+            continue
+        for event in missed:
+            try:
+                await handle_message(adapter, {**event, "channel": channel},
+                                     adapter.workspace)
+            except Exception:  # one bad message must not stop the others
+                log.exception("Slack: could not handle missed message %s", event.get("ts"))
+                continue
+            handled += 1
+    if handled:
+        log.info("Slack: handled %d message(s) written while Nudge was away", handled)
+    return handled
+
+
+async def _missed_in(adapter: SlackAdapter, channel: str, newest: str,
+                     threads: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """What people wrote after `newest` in the channel and after each thread's newest,
+    oldest first, at most MOST_PER_CHANNEL."""
+    found: dict[str, dict[str, Any]] = {}
+    for message in await _read(adapter, "conversations.history", channel=channel,
+                               oldest=newest):
+        found[message["ts"]] = message
+        if message.get("reply_count") and message.get("latest_reply", "") > newest:
+            threads.append((message["ts"], newest))  # a new thread that got replies
+    for thread, thread_newest in threads:
+        for message in await _read(adapter, "conversations.replies", channel=channel,
+                                   ts=thread, oldest=thread_newest):
+            if message["ts"] > thread_newest:
+                found.setdefault(message["ts"], message)
+    written = [m for ts, m in sorted(found.items()) if m.get("subtype") in WRITTEN]
+    if len(written) > MOST_PER_CHANNEL:
+        log.warning("Slack: %d messages in #%s while Nudge was away; the %d oldest are "
+                    "handled, read the channel for the rest", len(written), channel,
+                    MOST_PER_CHANNEL)
+    return written[:MOST_PER_CHANNEL]
+
+
+async def _read(adapter: SlackAdapter, method: str, **args: Any) -> list[dict[str, Any]]:
+    """Every page of a history method, up to MOST_PER_CHANNEL messages after `oldest`."""
+    messages: list[dict[str, Any]] = []
+    cursor = ""
+    while len(messages) < MOST_PER_CHANNEL:
+        page = await api.call_or_raise(adapter.client, method, limit=PAGE, inclusive=False,
+                                       **args, **({"cursor": cursor} if cursor else {}))
+        messages.extend(m for m in page.get("messages") or [] if m.get("ts"))
+        cursor = ((page.get("response_metadata") or {}).get("next_cursor") or "")
+        if not (page.get("has_more") and cursor):
+            break
+    return messages
