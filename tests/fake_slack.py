@@ -22,6 +22,7 @@ slash commands and button presses to Nudge's HTTP endpoint as Slack would.
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 import json
 import time
@@ -122,6 +123,7 @@ class FakeSlack(SlackRules):
         self.usergroups: dict[str, list[str]] = {}
         self.refused_responses: list[tuple[int, str]] = []  # what response URLs refused
         self.posted: set[tuple[str, str]] = set()  # (channel, ts) of the app's messages
+        self.history: dict[str, list[dict[str, Any]]] = defaultdict(list)  # channel -> messages
         self.acks: dict[str, dict[str, Any]] = {}  # envelope id -> ack payload
         self.uploads: dict[str, Upload] = {}  # file id -> upload, in the order announced
         self._canned: dict[str, deque[Canned | None]] = defaultdict(deque)
@@ -283,7 +285,87 @@ class FakeSlack(SlackRules):
         if args.get("thread_ts"):
             message["thread_ts"] = args["thread_ts"]
         self.posted.add((str(args.get("channel")), ts))
+        self._keep(str(args.get("channel")), message)
         return {"channel": args.get("channel"), "ts": ts, "message": message}
+
+    # ---- channel history (conversations.history, conversations.replies) -----------------------
+
+    def written(self, channel: str, text: str, *, user: str, ts: str,
+                thread_ts: str | None = None) -> None:
+        """A person wrote this in a channel: kept in its history (no event is delivered)."""
+        message = {"type": "message", "text": text, "user": user, "ts": ts,
+                   "team": self.team_id}
+        if thread_ts and thread_ts != ts:
+            message["thread_ts"] = thread_ts
+        self._keep(channel, message)
+
+    def _keep(self, channel: str, message: dict[str, Any]) -> None:
+        kept = self.history[channel]
+        if any(m["ts"] == message["ts"] for m in kept):
+            return  # Slack redelivered it: one message
+        kept.append(message)
+        kept.sort(key=lambda m: m["ts"])
+        parent_ts = message.get("thread_ts")
+        parent = next((m for m in kept if m["ts"] == parent_ts), None)
+        if parent is not None and parent is not message:
+            parent["thread_ts"] = parent_ts
+            parent["reply_count"] = parent.get("reply_count", 0) + 1
+            parent["latest_reply"] = max(parent.get("latest_reply", ""), message["ts"])
+
+    def _readable(self, args: dict) -> tuple[str, int, float]:
+        """The channel, page size and `oldest` of a history read, refused as Slack would."""
+        channel = str(args.get("channel") or "")
+        if channel not in self.channels:
+            raise Refused("channel_not_found")
+        if channel in self.not_member:
+            raise Refused("not_in_channel")
+        limit = str(args.get("limit") or "100")
+        if not limit.isdigit() or not 1 <= int(limit) <= 999:
+            raise Refused("invalid_limit")
+        try:
+            oldest = float(args.get("oldest") or 0)
+        except ValueError:
+            raise Refused("invalid_ts_oldest") from None
+        return channel, int(limit), oldest
+
+    def _page(self, messages: list[dict], args: dict, limit: int) -> dict:
+        """One page, `limit` at most, with Slack's cursor for the next."""
+        cursor = str(args.get("cursor") or "")
+        try:
+            start = int(base64.b64decode(cursor).decode().removeprefix("next:")) \
+                if cursor else 0
+        except ValueError:
+            raise Refused("invalid_cursor") from None
+        page = messages[start:start + limit]
+        more = start + limit < len(messages)
+        following = base64.b64encode(f"next:{start + limit}".encode()).decode() if more else ""
+        return {"messages": page, "has_more": more,
+                "response_metadata": {"next_cursor": following}}
+
+    def _after(self, message: dict, oldest: float, inclusive: bool) -> bool:
+        return float(message["ts"]) > oldest or (inclusive and float(message["ts"]) == oldest)
+
+    def _conversations_history(self, args: dict) -> dict:
+        """Top-level messages (and replies also sent to the channel), newest first."""
+        channel, limit, oldest = self._readable(args)
+        inclusive = str(args.get("inclusive")) in ("1", "true")
+        found = [m for m in reversed(self.history[channel])
+                 if m.get("thread_ts", m["ts"]) == m["ts"] or m.get("subtype") ==
+                 "thread_broadcast"]
+        return self._page([m for m in found if self._after(m, oldest, inclusive)], args, limit)
+
+    def _conversations_replies(self, args: dict) -> dict:
+        """A thread: its parent first, then the replies after `oldest`, oldest first."""
+        channel, limit, oldest = self._readable(args)
+        inclusive = str(args.get("inclusive")) in ("1", "true")
+        parent_ts = str(args.get("ts") or "")
+        kept = self.history[channel]
+        parent = next((m for m in kept if m["ts"] == parent_ts), None)
+        if parent is None:
+            raise Refused("thread_not_found")
+        replies = [m for m in kept if m.get("thread_ts") == parent_ts and m is not parent
+                   and self._after(m, oldest, inclusive)]
+        return self._page([parent, *replies], args, limit)
 
     def _chat_postEphemeral(self, args: dict) -> dict:
         return {"message_ts": self._next_ts()}

@@ -122,6 +122,8 @@ class RunningNudge:
                   event_id: str | None = None, retry: int = 0, **extra: Any) -> dict | str:
         payload = fake.message_event(text, user=user, channel=channel, ts=ts,
                                      thread_ts=thread_ts, event_id=event_id, **extra)
+        if not extra.get("subtype"):  # in the channel's history too, as on Slack
+            self.fake.written(channel, text, user=user, ts=ts, thread_ts=thread_ts)
         return await self.deliver("events_api", payload, retry=retry)
 
     async def command(self, text: str, *, user: str = TEAM_MEMBER, channel: str = REVIEW

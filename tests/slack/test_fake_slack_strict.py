@@ -248,3 +248,46 @@ async def test_a_response_url_refuses_blocks_slack_would_not_draw(fake_slack):
     webhook = AsyncWebhookClient(fake_slack.response_url())
     answer = await webhook.send(text="t", blocks=[section("x" * 3001)])
     assert (answer.status_code, answer.body) == (400, "invalid_blocks")
+
+
+# ---- channel history -------------------------------------------------------------------------
+
+async def test_history_is_newest_first_in_pages_and_replies_come_with_their_parent(
+        client, fake_slack):
+    for n in range(5):
+        fake_slack.written(CUSTOMERS, f"message {n}", user="U1", ts=f"17900000{n}0.000100")
+    fake_slack.written(CUSTOMERS, "a reply", user="U2", ts="1790000025.000100",
+                       thread_ts="1790000020.000100")
+    first = await client.conversations_history(channel=CUSTOMERS, limit=2,
+                                               oldest="1790000000.000100")
+    assert [m["text"] for m in first["messages"]] == ["message 4", "message 3"]
+    assert first["has_more"]
+    rest = await client.conversations_history(
+        channel=CUSTOMERS, limit=2, oldest="1790000000.000100",
+        cursor=first["response_metadata"]["next_cursor"])
+    assert [m["text"] for m in rest["messages"]] == ["message 2", "message 1"]
+    parent = next(m for m in rest["messages"] if m["text"] == "message 2")
+    assert (parent["reply_count"], parent["latest_reply"]) == (1, "1790000025.000100")
+    thread = await client.conversations_replies(channel=CUSTOMERS, ts="1790000020.000100")
+    assert [m["text"] for m in thread["messages"]] == ["message 2", "a reply"]
+
+
+@pytest.mark.parametrize(("args", "error"), [
+    ({"channel": "C0NOWHERE"}, "channel_not_found"),
+    ({"channel": CUSTOMERS, "limit": 1000}, "invalid_limit"),
+    ({"channel": CUSTOMERS, "cursor": "not-a-cursor"}, "invalid_cursor"),
+    ({"channel": CUSTOMERS, "oldest": "yesterday"}, "invalid_ts_oldest"),
+])
+async def test_history_reads_slack_refuses(client, args, error):
+    assert (await refusal(client.conversations_history(**args)))["error"] == error
+
+
+async def test_history_of_a_channel_the_app_left_is_not_in_channel(client, fake_slack):
+    fake_slack.leave(CUSTOMERS)
+    answer = await refusal(client.conversations_history(channel=CUSTOMERS))
+    assert answer["error"] == "not_in_channel"
+
+
+async def test_replies_of_an_unknown_thread_are_thread_not_found(client):
+    answer = await refusal(client.conversations_replies(channel=CUSTOMERS, ts="1.000001"))
+    assert answer["error"] == "thread_not_found"

@@ -22,7 +22,7 @@ from slack_bolt.response import BoltResponse
 from bot.config import Config, Secrets
 from bot.platforms.base import DeliveryError, StartupError
 from bot.platforms.inbox import Inbox
-from bot.platforms.slack import api, blocks, listeners, problems
+from bot.platforms.slack import api, blocks, catch_up, listeners, problems
 from bot.platforms.slack.dedupe import RecentEvents, event_dedupe
 from bot.platforms.slack.listeners.common import update_review
 from bot.platforms.slack.people import People
@@ -96,6 +96,7 @@ class SlackAdapter:
         self._runner: Any = None
         self._closed = False
         self.inbox: Inbox | None = None
+        self.catching_up: asyncio.Task | None = None
         self.heavy_commands = asyncio.Semaphore(HEAVY_COMMANDS_AT_ONCE)
         self._review_parts_shown: dict[Any, int] = {}  # suggestion id -> parts posted
         self.inbox_options: dict[str, Any] = {}  # tests shorten the inbox's waits
@@ -138,7 +139,18 @@ class SlackAdapter:
             raise
         self.ready.set()
         self.inbox.start()
+        self.catching_up = asyncio.create_task(self._catch_up())
+        self._jobs.add(self.catching_up)  # stop() lets it finish, briefly
         await self._stopped.wait()
+
+    async def _catch_up(self) -> None:
+        """Read back what customers wrote while Nudge was away (catch_up.py)."""
+        try:
+            await catch_up.catch_up(self)
+        except Exception:
+            log.exception("Slack: could not read back the messages written while away")
+        finally:
+            self._jobs.discard(asyncio.current_task())
 
     async def _identify(self) -> None:
         try:

@@ -177,7 +177,7 @@ JSON_METHODS = frozenset({
 })
 GET_METHODS = frozenset({
     "chat.getPermalink", "users.info", "conversations.info", "usergroups.users.list",
-    "auth.test",
+    "auth.test", "conversations.history", "conversations.replies",
 })
 
 
