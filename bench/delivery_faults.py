@@ -12,6 +12,8 @@ Application against the wire-level fake Slack from the tests, on 127.0.0.1:
 4. A start that fails (refused token) with a promotion due: deliveries consumed.
 5. Acknowledgement latency of customer messages while 200 `/nudge digest` run (625 waiting
    conversations in the database), and on a cold first start (no trained model yet).
+6. Slack answering 503 pages to every post for a while: reviews shown once Slack is back, with
+   and without a stop and a start in the middle of the retries (the outbox).
 
     .venv/bin/python bench/delivery_faults.py [--runs 10] [--burst 120]
 """
@@ -281,6 +283,79 @@ async def error_pages(presses: int) -> None:
     print("   (the 5xx pages pass: the outbox retries them; the 400s are lasting refusals)")
 
 
+async def slack_outage(messages: int) -> None:
+    """Slack's Web API answers 503 pages while customers write: every review must be shown
+    once Slack is back (the outbox retries with backoff), also when Nudge is stopped in the
+    middle of the retries and started again."""
+    from tests.fake_slack import FakeSlack
+    from tests.slack.conftest import slack_config, stop_nudge
+    from tests.slack.conftest import start_nudge as start_in_process
+
+    print(f"6. Slack answers 503 to every post for a while, {messages} customer messages; "
+          "then the same with a stop and a start during the retries")
+    slack = await FakeSlack().start()
+    with tempfile.TemporaryDirectory() as folder:
+        config = slack_config(Path(folder), slack)
+        for stop_midway in (False, True):
+            nudge = await start_in_process("http", config, slack)
+            shown_before = len(reviews_shown(slack))
+            first_row = nudge.db.execute("select coalesce(max(id), 0) from deliveries"
+                                         ).fetchone()[0]
+            # The client retries a 5xx once by itself: two pages per attempt. Without a stop
+            # each review's first attempt fails; with one, its first three do (0, 1 and 3 s
+            # after the message), the stop comes after 5 s of grace, and the fourth attempt
+            # is the next start's.
+            failed_attempts = 3 if stop_midway else 1
+            slack.error_page_next("chat.postMessage", 503, "html",
+                                  times=2 * failed_attempts * messages)
+            base = 1_790_100_000 + (10_000 if stop_midway else 0)
+            for n in range(messages):
+                await nudge.say(CUSTOMER_LINES[n % len(CUSTOMER_LINES)],
+                                ts=f"{base + n}.000100", event_id=f"EvOut{base + n}")
+            if stop_midway:
+                await wait_for_rows(nudge, "retrying", messages)
+                await stop_nudge(nudge)
+                nudge = await start_in_process("http", config, slack)
+                left = nudge.db.execute(
+                    "select count(*) from deliveries where kind = 'review' and id > ? and "
+                    "status = 'retrying'", [first_row]).fetchone()[0]
+                print(f"   stopped with {left} reviews waiting to be retried")
+                await nudge.app.scheduler.resumed_retries()
+            await nudge.settle()
+            rows = dict(nudge.db.execute(
+                "select status, count(*) from deliveries where kind = 'review' and id > ? "
+                "group by status", [first_row]).fetchall())
+            shown = reviews_shown(slack)[shown_before:]
+            await stop_nudge(nudge)
+            label = "stopped and started during the retries" if stop_midway else "no stop"
+            print(f"   {label}: {len(shown)} of {messages} reviews shown, "
+                  f"{len(shown) - len(set(shown))} shown twice; review deliveries {rows}")
+    await slack.stop()
+
+
+def reviews_shown(slack) -> list[str]:
+    """The suggestion id of every review the review channel got, in order."""
+    shown = []
+    for call in slack.calls_to("chat.postMessage"):
+        if call.args.get("channel") != REVIEW:
+            continue
+        values = [e.get("value") for b in call.args.get("blocks") or []
+                  if b.get("type") == "actions" for e in b.get("elements", [])]
+        if values:
+            shown.append(values[0])
+    return shown
+
+
+async def wait_for_rows(nudge, status: str, count: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        waiting = nudge.db.execute("select count(*) from deliveries where kind = 'review' "
+                                   "and status = ?", [status]).fetchone()[0]
+        if waiting >= count:
+            return
+        await asyncio.sleep(0.05)
+
+
 async def failed_start() -> None:
     from bot.app import Application
     from bot.platforms.base import StartupError
@@ -439,6 +514,7 @@ async def main(runs: int, count: int) -> None:
         await error_pages(12)
         await failed_start()
         await ack_latency(slack, 200, 60)
+        await slack_outage(10)
     finally:
         slack_thread.stop()
         shutil.rmtree(WARM_CACHE / "tmp", ignore_errors=True)

@@ -217,6 +217,8 @@ class Application:
         for adapter in targets:
             try:
                 await adapter.notify_team(reply)
+            except DeliveryError as error:  # already logged by the adapter, with its code
+                log.warning("could not tell the team on %s: %s", adapter.platform, error)
             except Exception:
                 log.exception("could not notify the team on %s", adapter.platform)
 

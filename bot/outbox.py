@@ -53,6 +53,7 @@ class ReviewOutbox(_NoJobs):
     """Show a customer message's review in the team's review channel, retried until shown."""
 
     kind = "review"
+    resend_unconfirmed = True  # shown twice at worst, to the team: never lost
     retry_hint = ("The customer is in the digest's list of people waiting for an answer; "
                   "answer them from there, or check the review channel's permissions.")
 

@@ -7,6 +7,8 @@ import asyncio
 import itertools
 
 from bot.platforms.base import DeliveryError
+from bot.scheduling import ledger
+from bot.storage import transaction
 from handlers import conversation
 from handlers.types import Request
 from tests.promo_helpers import add, posts, utc
@@ -108,6 +110,36 @@ async def test_a_review_left_waiting_by_a_stopped_process_is_shown_after_the_res
     assert [reply.meta.get("suggestion_id") for reply in shown] == \
         [review.meta["suggestion_id"]]
     assert [(r["status"], r["attempts"]) for r in rows(new, "review")] == [("sent", 2)]
+
+
+async def review_cut_off_mid_send(app, review) -> None:
+    """The review's post had started when Nudge was killed: claimed, one attempt counted."""
+    key = ledger.DeliveryKey("review", str(review.meta["suggestion_id"]), app.ctx.now(),
+                             "console", app.config.review_channel("console"))
+    with transaction(app.db):
+        ledger.start_attempt(app.db, ledger.claim(app.db, key, app.ctx.now()))
+
+
+async def test_a_review_cut_off_mid_send_is_shown_again_after_the_restart(app, restart):
+    review = customer_says(app, "do you have oat milk?")
+    await review_cut_off_mid_send(app, review)
+    new = await restart(app)
+    assert [r.meta.get("suggestion_id") for r in new.adapters["console"].notices] == \
+        [review.meta["suggestion_id"]]
+    assert [(r["status"], r["attempts"]) for r in rows(new, "review")] == [("sent", 2)]
+
+
+async def test_a_review_cut_off_mid_send_for_a_customer_answered_since_is_not_shown(
+        app, restart):
+    review = customer_says(app, "do you have oat milk?")
+    await review_cut_off_mid_send(app, review)
+    app.db.execute("update suggestions set status = 'dismissed'")
+    app.db.conn.commit()
+    new = await restart(app)
+    assert new.adapters["console"].notices == []
+    [row] = rows(new, "review")
+    assert (row["status"], row["error"]) == (
+        "missed", "Nudge stopped before sending it; there is nothing to send any more")
 
 
 # --- replies ---------------------------------------------------------------------------------

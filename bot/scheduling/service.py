@@ -339,8 +339,10 @@ class SchedulerService:
         Never started (attempts = 0): nothing reached the platform, so it is sent now if still
         within the grace period, else recorded as missed. Started: the post may or may not
         have gone out, so it is marked unconfirmed and the team is asked to check; it is never
-        resent blindly. Retrying (the platform refused the last attempt for a passing reason):
-        the retry goes on in the background, at its `retry_at`.
+        resent blindly, except by a source that says a repeat is harmless
+        (`resend_unconfirmed`: the review of a customer message, shown to the team).
+        Retrying (the platform refused the last attempt for a passing reason): the retry goes
+        on in the background, at its `retry_at`.
         """
         counts = {"resent": 0, "missed": 0, "unconfirmed": 0, "retrying": 0}
         now = self.clock()
@@ -348,15 +350,19 @@ class SchedulerService:
         for row in ledger.stale_claims(self.db):
             key = ledger.key_of(row)
             source = self.sources.get(row["kind"])
-            if row["attempts"] == 0 and self._still_wanted(key, source, now):
+            # A review shown twice costs the team a glance; one never shown costs a customer.
+            safe = row["attempts"] == 0 or getattr(source, "resend_unconfirmed", False)
+            if safe and self._still_wanted(key, source, now):
                 delivery = source.delivery_for(row["id"], key)
                 if delivery is not None:
                     to_send.append(delivery)
                     counts["resent"] += 1
                     continue
-            if row["attempts"] == 0:
+            if safe:
+                why = "there is nothing to send any more" if \
+                    self._still_wanted(key, source, now) else "too late to send now"
                 ledger.finish(self.db, row["id"], "missed", now,
-                              "Nudge stopped before sending it; too late to send now")
+                              f"Nudge stopped before sending it; {why}")
                 counts["missed"] += 1
                 continue
             ledger.finish(self.db, row["id"], "unconfirmed", now,

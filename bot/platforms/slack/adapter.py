@@ -264,6 +264,13 @@ class SlackAdapter:
         if self._runner is not None:
             await self._runner.cleanup()
         await self.finish_jobs(STOP_GRACE_SECONDS)
+        # Still running after the grace (a review waiting out a rate limit): stopped here, not
+        # left to run against closed connections. What they were doing is on disk: the inbox
+        # row, the delivery "retrying" for the outbox to resume at the next start.
+        leftover = [job for job in self._jobs if not job.done()]
+        for job in leftover:
+            job.cancel()
+        await asyncio.gather(*leftover, return_exceptions=True)
         if self.inbox is not None:
             await self.inbox.stop()
         if self._session is not None:
