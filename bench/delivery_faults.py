@@ -49,6 +49,7 @@ from bench.slack_http import (  # noqa: E402
     FakeSlackThread,
     free_port,
     percentile,
+    stop,
     wait_until_up,
     write_config,
 )
@@ -65,15 +66,6 @@ def start_nudge(config: Path, cache: Path, log: Path | None = None) -> subproces
     return subprocess.Popen([sys.executable, "-m", "bot", "--config", str(config), "run"],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=log.open("ab") if log else subprocess.DEVNULL)
-
-
-def stop(nudge: subprocess.Popen) -> None:
-    nudge.send_signal(signal.SIGINT)
-    try:
-        nudge.wait(20)
-    except subprocess.TimeoutExpired:
-        nudge.kill()
-        nudge.wait()
 
 
 class Sender:

@@ -49,6 +49,16 @@ CUSTOMER_LINES = [
 ]
 
 
+def stop(nudge: subprocess.Popen, timeout: float = 20) -> None:
+    """Stop a `nudge run` as Ctrl-C does; kill it if it is not gone within `timeout` s."""
+    nudge.send_signal(signal.SIGINT)
+    try:
+        nudge.wait(timeout)
+    except subprocess.TimeoutExpired:
+        nudge.kill()
+        nudge.wait()
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -215,12 +225,7 @@ async def main(rates: list[int], seconds: float, trials: int) -> None:
                     if median > 10 * TARGET_P99_MS:
                         break  # far past the target: higher rates say nothing more
         finally:
-            nudge.send_signal(signal.SIGINT)
-            try:
-                nudge.wait(15)
-            except subprocess.TimeoutExpired:
-                nudge.kill()
-                nudge.wait()
+            stop(nudge)
             slack_thread.stop()
         reviews = len(slack.calls_to("chat.postMessage"))
         responses = len(slack.responses)

@@ -81,6 +81,22 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
+def promo_cli(config_file, monkeypatch):
+    """`nudge promo ...` on the command line, on the test config, with no platform tokens."""
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+
+    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "DISCORD_TOKEN", "NUDGE_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+
+    def run(*args: str):
+        return CliRunner().invoke(cli, ["--config", str(config_file), "promo", *args])
+
+    return run
+
+
+@pytest.fixture
 def ctx(config, db, clock) -> Context:
     return Context(config=config, db=db, router=build_router(), clock=clock)
 
@@ -93,24 +109,32 @@ def engine(config):
     return Engine(config)
 
 
+async def started_app(config, db, clock):
+    """The real Application on `db` with its real scheduler started paused (tests move `clock`
+    and call `app.scheduler.run_due()`); posts go to a CountingAdapter standing in for the
+    console, and retry backoff is recorded instead of slept."""
+    from bot.app import Application
+    from bot.config import Secrets
+    from tests.fakes import CountingAdapter, SleepRecorder
+
+    application = Application(config, Secrets.from_env({}), db=db, clock=clock)
+    application.add_adapter(CountingAdapter("console"))
+    application.scheduler.sender.sleep = SleepRecorder()
+    await application.scheduler.start(paused=True)
+    return application
+
+
 @pytest.fixture
 async def app(config, db, clock):
     """The real Application with its real scheduler, jobs in place but not firing by the wall
     clock: tests move `clock` and call `app.scheduler.run_due()`. Posts go to a CountingAdapter
     standing in for the console; retry backoff is recorded instead of slept."""
-    from bot.app import Application
-    from bot.config import Secrets
-    from tests.fakes import CountingAdapter, SleepRecorder
-
     # The digest and the waiting-customer pings post on their own schedule; tests of other
     # features keep them quiet, tests of them start an application with them on
     # (tests/daily_helpers.py).
     config.digest.enabled = False
     config.waiting.enabled = False
-    application = Application(config, Secrets.from_env({}), db=db, clock=clock)
-    application.add_adapter(CountingAdapter("console"))
-    application.scheduler.sender.sleep = SleepRecorder()
-    await application.scheduler.start(paused=True)
+    application = await started_app(config, db, clock)
     yield application
     await application.scheduler.stop()
 
@@ -119,19 +143,11 @@ async def app(config, db, clock):
 async def restart(clock):
     """Stop an application and start a new one on the same database file, as a new process
     would: new connection, new scheduler whose jobs are rebuilt from the table."""
-    from bot.app import Application
-    from bot.config import Secrets
-    from tests.fakes import CountingAdapter, SleepRecorder
-
     started = []
 
-    async def again(app: Application) -> Application:
+    async def again(app):
         await app.scheduler.stop()
-        db = open_db(app.config.storage.path)
-        new = Application(app.config, Secrets.from_env({}), db=db, clock=clock)
-        new.add_adapter(CountingAdapter("console"))
-        new.scheduler.sender.sleep = SleepRecorder()
-        await new.scheduler.start(paused=True)
+        new = await started_app(app.config, open_db(app.config.storage.path), clock)
         started.append(new)
         return new
 

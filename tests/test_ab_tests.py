@@ -9,8 +9,6 @@ import shutil
 
 import pytest
 
-from bot.app import Application
-from bot.config import Secrets
 from bot.engine.render import Renderer, pick_wording
 from bot.experiments import ABTest, Arm, wilson
 from bot.storage import open_db
@@ -19,7 +17,7 @@ from handlers import conversation
 from handlers.types import Request
 from prompts import REPLIES_DIR
 from tests.cli_helpers import nudge
-from tests.fakes import CountingAdapter, SleepRecorder
+from tests.conftest import started_app
 from tests.promo_helpers import add, posts, say, utc
 from tests.tracking_helpers import PUBLIC_URL, tracking_config
 
@@ -33,10 +31,7 @@ async def tracked_app(tmp_path, clock):
     config.digest.enabled = False
     config.waiting.enabled = False
     db = open_db(config.storage.path)
-    application = Application(config, Secrets.from_env({}), db=db, clock=clock)
-    application.add_adapter(CountingAdapter("console"))
-    application.scheduler.sender.sleep = SleepRecorder()
-    await application.scheduler.start(paused=True)
+    application = await started_app(config, db, clock)
     yield application
     await application.scheduler.stop()
     db.conn.close()

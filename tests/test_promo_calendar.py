@@ -6,10 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import icalendar
-import pytest
-from click.testing import CliRunner
 
-from bot.cli import cli
 from handlers import home
 from tests.promo_helpers import add, say
 
@@ -68,24 +65,13 @@ async def test_the_home_screen_groups_the_next_14_days_by_day(app):
     assert listed.startswith("Thu 26 Nov\n• 10:00 #1")
 
 
-@pytest.fixture
-def nudge(config_file, monkeypatch):
-    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "DISCORD_TOKEN", "NUDGE_CONFIG"):
-        monkeypatch.delenv(name, raising=False)
-
-    def run(*args: str):
-        return CliRunner().invoke(cli, ["--config", str(config_file), "promo", *args])
-
-    return run
-
-
-def test_the_ics_export_is_a_calendar_file_calendar_apps_can_read(nudge):
+def test_the_ics_export_is_a_calendar_file_calendar_apps_can_read(promo_cli):
     start = datetime.now(UTC) + timedelta(days=2)
     when = start.strftime("%Y-%m-%d")
-    assert nudge("add", "Fresh sourdough", "in", "customers", "at", when, "09:00", "every",
+    assert promo_cli("add", "Fresh sourdough", "in", "customers", "at", when, "09:00", "every",
                  "day", "at", "9:00", "times", "3").exit_code == 0
-    assert nudge("add", "Mince pies", "in", "customers", "at", when, "12:00").exit_code == 0
-    result = nudge("calendar", "--ics")
+    assert promo_cli("add", "Mince pies", "in", "customers", "at", when, "12:00").exit_code == 0
+    result = promo_cli("calendar", "--ics")
     assert result.exit_code == 0, result.output
     calendar = icalendar.Calendar.from_ical(result.stdout_bytes)
     assert calendar["VERSION"] == "2.0" and "Nudge" in str(calendar["PRODID"])
@@ -101,14 +87,15 @@ def test_the_ics_export_is_a_calendar_file_calendar_apps_can_read(nudge):
     assert "Posted in: console #customers" in str(events[0]["description"])
 
 
-def test_the_ics_export_of_nothing_is_still_a_valid_calendar(nudge):
-    result = nudge("calendar", "--ics", "--days", "7")
+def test_the_ics_export_of_nothing_is_still_a_valid_calendar(promo_cli):
+    result = promo_cli("calendar", "--ics", "--days", "7")
     calendar = icalendar.Calendar.from_ical(result.stdout_bytes)
     assert list(calendar.walk("VEVENT")) == []
 
 
-def test_the_text_calendar_from_the_terminal(nudge):
+def test_the_text_calendar_from_the_terminal(promo_cli):
     when = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%d")
-    assert nudge("add", "Fresh sourdough", "in", "customers", "at", when, "09:00").exit_code == 0
-    result = nudge("calendar", "month")
+    added = promo_cli("add", "Fresh sourdough", "in", "customers", "at", when, "09:00")
+    assert added.exit_code == 0
+    result = promo_cli("calendar", "month")
     assert result.exit_code == 0 and '#1 "Fresh sourdough"' in result.output

@@ -62,10 +62,11 @@ async def catch_up(adapter: DiscordAdapter) -> int:
 
 
 async def _channel(adapter: DiscordAdapter, channel, newest: int) -> int:
-    handled = 0
+    handled = read = 0
     members: dict[int, discord.Member | None] = {}
     async for message in channel.history(after=discord.Object(id=newest),
                                          limit=MOST_PER_CHANNEL, oldest_first=True):
+        read += 1
         if not _missed_customer_message(adapter, message):
             continue
         member = await _member(message, members)
@@ -77,7 +78,7 @@ async def _channel(adapter: DiscordAdapter, channel, newest: int) -> int:
             log.exception("Discord: could not handle missed message %s", message.id)
             continue
         handled += 1
-    if handled == MOST_PER_CHANNEL:
+    if read == MOST_PER_CHANNEL:
         log.warning("Discord: #%s had at least %d messages while Nudge was away; older ones "
                     "were handled, newer ones may remain: read the channel", channel,
                     MOST_PER_CHANNEL)
