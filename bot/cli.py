@@ -78,7 +78,7 @@ def init(force: bool) -> None:
 def check(ctx: click.Context) -> None:
     """Validate the config and say which platforms would start, and why."""
     from bot.app import plan_platforms
-    from bot.config_warnings import config_warnings
+    from bot.config_warnings import config_warnings, translation_lines
     from bot.llm.plan import plan_llm
 
     config = get_config(ctx)
@@ -91,6 +91,8 @@ def check(ctx: click.Context) -> None:
     )
     for line in config_warnings(config, datetime.now(config.zone).date()):
         click.echo(f"warning: {line}")
+    for line in translation_lines(config):
+        click.echo(f"translations: {line}")
     plans = plan_platforms(config, Secrets.from_env())
     for plan in plans:
         click.echo(f"{plan.name}: {'starts' if plan.start else 'off'} ({plan.reason})")

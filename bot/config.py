@@ -21,14 +21,18 @@ import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    PlainValidator,
     SecretStr,
     ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
+
+from bot.translations import LANGUAGES, Text, parse_names, parse_text, settle
 
 DEFAULT_CONFIG_NAME = "config.yaml"
 EXAMPLE_CONFIG = Path(__file__).with_name("config.example.yaml")
@@ -123,20 +127,24 @@ HttpUrl = Annotated[str, AfterValidator(_http_url)]
 ManagerEntry = Annotated[str, AfterValidator(_manager)]
 TimeOfDay = Annotated[str, AfterValidator(_time_of_day)]
 Identifier = Annotated[str, AfterValidator(_identifier)]
+# A text a customer sees: a plain string in the brand's language, or {language: text}.
+LocalText = Annotated[str, PlainValidator(parse_text)]
+RequiredText = Annotated[str, PlainValidator(lambda value: parse_text(value, allow_empty=False))]
+# Other names for a product or a shop: a list, or {language: [names]}.
+Names = Annotated[list[str], BeforeValidator(parse_names)]
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-LANGUAGES = ("en", "es", "fr", "de")
 STOCK_LEVELS = ("normal", "overstock", "low", "out")
 
 
 class Brand(Strict):
     name: str = Field(min_length=1)
     voice: str = "friendly, clear and brief"
-    sign_off: str = ""
+    sign_off: LocalText = Text("")
     emoji: bool = True
     # ISO 4217 code: prices are shown the local way (GBP £4.20, EUR 4,20 €, USD $4.20).
     currency: str = "GBP"
@@ -156,7 +164,7 @@ class Brand(Strict):
 
 class CTA(Strict):
     id: Identifier
-    label: str = Field(min_length=1)
+    label: RequiredText
     url: HttpUrl
     kind: Literal["buy", "offer", "learn", "visit", "contact", "review", "refer"]
     campaign: str = "chat"
@@ -167,8 +175,8 @@ class CTA(Strict):
 
 class Offer(Strict):
     id: Identifier
-    title: str = Field(min_length=1)
-    text: str = Field(min_length=1)
+    title: RequiredText
+    text: RequiredText
     code: str = ""
     start: date | None = None
     end: date | None = None
@@ -211,7 +219,7 @@ class SpecialHours(Strict):
     to: date | None = None
     closed: bool = False
     hours: str = ""
-    note: str = ""
+    note: LocalText = Text("")
 
     @model_validator(mode="after")
     def _one_way(self) -> SpecialHours:
@@ -238,8 +246,10 @@ class SpecialHours(Strict):
 
 
 class Store(Strict):
-    name: str = Field(min_length=1)
-    address: str = Field(min_length=1)
+    name: RequiredText
+    address: RequiredText
+    # Other names customers use: a district, a street, the city in another language.
+    aliases: Names = Field(default_factory=list)
     hours: dict[str, str] = Field(default_factory=dict)
     special_hours: list[SpecialHours] = Field(default_factory=list)
     map_url: HttpUrl | None = None
@@ -269,25 +279,18 @@ class Store(Strict):
 class Product(Strict):
     """Something the shop sells: what customers call it, what it costs, how much is left."""
 
-    name: str = Field(min_length=1)
-    aliases: list[str] = Field(default_factory=list)
+    name: RequiredText
+    aliases: Names = Field(default_factory=list)
     price: Decimal | None = Field(default=None, ge=0, decimal_places=2)
     category: str = ""
     cta: str | None = None
     stock: Literal["normal", "overstock", "low", "out"] = "normal"
-    description: str = ""
-
-    @field_validator("aliases", mode="before")
-    @classmethod
-    def _split_aliases(cls, value: Any) -> Any:
-        if isinstance(value, str):  # a CSV cell: "sourdough, sourdough loaf"
-            return [part.strip() for part in re.split(r"[,;|]", value) if part.strip()]
-        return value
+    description: LocalText = Text("")
 
 
 class FAQ(Strict):
-    question: str = Field(min_length=1)
-    answer: str = Field(min_length=1)
+    question: RequiredText
+    answer: RequiredText
     cta: str | None = None
 
 
@@ -484,6 +487,11 @@ class Config(Strict):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError('expected an IANA time zone such as "Europe/London"') from None
         return value
+
+    @model_validator(mode="after")
+    def _settle_texts(self) -> Config:
+        settle(self, self.brand.language)
+        return self
 
     @model_validator(mode="after")
     def _references_exist(self, info: ValidationInfo) -> Config:
@@ -689,6 +697,38 @@ def _items(node: Any) -> list[dict]:
     return [item for item in node if isinstance(item, dict)] if isinstance(node, list) else []
 
 
+def _names_of(store: dict) -> list[str]:
+    """A store's name as written: one string, or one per language."""
+    name = store.get("name")
+    return [str(value) for value in name.values()] if isinstance(name, dict) else [str(name)]
+
+
+# The keys whose value may be a text per language (see bot.translations).
+_LOCAL_KEYS = ("sign_off", "label", "title", "text", "note", "name", "address", "question",
+               "answer", "description")
+
+
+def translation_problems(raw: dict) -> list[str]:
+    """Texts given by language without the brand's own language, which replies fall back on."""
+    language = _mapping(raw.get("brand")).get("language", "en")
+    problems = []
+    stack: list[tuple[str, Any]] = [("", raw)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, list):
+            stack.extend((f"{path}[{index}]", item) for index, item in enumerate(node))
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                where = f"{path}.{key}" if path else str(key)
+                if key in _LOCAL_KEYS and isinstance(value, dict):
+                    if value and language not in value:
+                        problems.append(f"{where}: no text in \"{language}\", the brand's "
+                                        "language (brand.language), which replies fall back on")
+                elif key != "hours":
+                    stack.append((where, value))
+    return sorted(problems)
+
+
 def reference_problems(raw: dict) -> list[str]:
     """Every key that names something missing elsewhere in the config (a CTA, a store).
 
@@ -703,7 +743,7 @@ def reference_problems(raw: dict) -> list[str]:
             if entry.get("cta") and str(entry["cta"]) not in cta_ids:
                 problems.append(f"{section}[{index}].cta: no CTA with id \"{entry['cta']}\" "
                                 "in ctas")
-    store_names = [str(store.get("name")) for store in _items(raw.get("stores"))]
+    store_names = [name for store in _items(raw.get("stores")) for name in _names_of(store)]
     for index, cta in enumerate(_items(raw.get("ctas"))):
         if cta.get("store") is not None and str(cta["store"]) not in store_names:
             known = ", ".join(f'"{name}"' for name in store_names) or "none are listed"
@@ -785,6 +825,7 @@ def parse_config(text: str, filename: str = DEFAULT_CONFIG_NAME,
         problems = [_format_error(filename, e) for e in error.errors()] + problems
     problems += csv_problems
     problems += [f"{filename}: {line}" for line in reference_problems(raw)]
+    problems += [f"{filename}: {line}" for line in translation_problems(raw)]
     if problems:
         raise ConfigError(problems)
     config.products.extend(csv_products)

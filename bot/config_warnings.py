@@ -7,6 +7,10 @@ from datetime import date
 
 from bot.config import Config
 from bot.engine.products import ProductDirectory
+from bot.translations import LANGUAGE_NAMES, texts, untranslated
+
+# How many keys a line names before it only counts the rest.
+SHOWN_KEYS = 6
 
 
 def config_warnings(config: Config, today: date) -> list[str]:
@@ -34,3 +38,26 @@ def config_warnings(config: Config, today: date) -> list[str]:
             warnings.append(f'offers[{index}] ("{offer.id}") ended on {offer.end}: it is never '
                             "mentioned; remove it or move its end date")
     return warnings
+
+
+def translation_lines(config: Config) -> list[str]:
+    """Per language the brand writes in, which customer-facing texts have no wording in it
+    (replies then use the brand's language for them)."""
+    brand = config.brand
+    others = [lang for lang in brand.languages if lang != brand.language]
+    total = sum(1 for _ in texts(config))
+    missing = untranslated(config, others)
+    lines = [f"{LANGUAGE_NAMES[brand.language]} ({brand.language}): the brand's language, "
+             f"{total} texts"]
+    for lang in others:
+        keys = missing.get(lang, [])
+        name = f"{LANGUAGE_NAMES[lang]} ({lang})"
+        if not keys:
+            lines.append(f"{name}: all {total} texts translated")
+            continue
+        shown = ", ".join(keys[:SHOWN_KEYS])
+        more = f" and {len(keys) - SHOWN_KEYS} more" if len(keys) > SHOWN_KEYS else ""
+        lines.append(f"{name}: {len(keys)} of {total} texts not translated ({shown}{more}); "
+                     f"replies in {LANGUAGE_NAMES[lang]} use the {brand.language} wording "
+                     "for them")
+    return lines

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -28,8 +29,19 @@ from bot.engine.stores import StoreDirectory, StoreHours, long_date
 from bot.engine.text import clean
 from bot.engine.types import STAGES, Classification, Suggestion, SuggestionSet, ThreadState
 from bot.engine.words import Words, english, words_for
+from bot.translations import in_language, missing_texts, variants
 
 __all__ = ["Engine"]
+
+
+@dataclass(frozen=True)
+class _View:
+    """What the engine answers from, in one language."""
+
+    config: Config
+    knowledge: Knowledge
+    stores: StoreDirectory
+    products: ProductDirectory
 
 
 class Engine:
@@ -40,17 +52,27 @@ class Engine:
 
     @cached_property
     def _knowledge(self) -> Knowledge:
-        shops = " ".join(f"{store.name} {store.address}" for store in self.config.stores)
+        shops = " ".join(f"{' '.join(variants(store.name))} {store.address} "
+                         f"{' '.join(store.aliases)}" for store in self.config.stores)
         return Knowledge(self.config.faq, self.config.products,
                          self.config.engine.faq_threshold, ignore=shops)
 
     @cached_property
-    def _stores(self) -> StoreDirectory:
-        return StoreDirectory(self.config.stores)
+    def _views(self) -> dict[str, _View]:
+        return {}
 
-    @cached_property
-    def _products(self) -> ProductDirectory:
-        return ProductDirectory(self.config.products, self.config.brand.currency)
+    def _view(self, lang: str) -> _View:
+        """The config, knowledge, shops and products with every text in `lang` (built once
+        per language; the matching indexes are shared, since they know every language)."""
+        view = self._views.get(lang)
+        if view is None:
+            config = in_language(self.config, lang)
+            view = _View(config,
+                         self._knowledge.in_language(config.faq, config.products),
+                         StoreDirectory(config.stores),
+                         ProductDirectory(config.products, config.brand.currency))
+            self._views[lang] = view
+        return view
 
     @cached_property
     def _renderer(self) -> Renderer:
@@ -65,8 +87,8 @@ class Engine:
         Safe to run in another thread: a suggestion asked for meanwhile waits for the model.
         """
         self._knowledge  # noqa: B018 - building it is the point
-        self._stores  # noqa: B018
-        self._products  # noqa: B018
+        for lang in {self.config.brand.language, *self.config.brand.languages}:
+            self._view(lang)
         self._renderer.load_all()
         warm_detector()
         self.classifier.model  # noqa: B018
@@ -107,16 +129,17 @@ class Engine:
         moment = now.astimezone(self.config.zone)
         day = moment.date()
         lang, wrote_in = self.language(text, state.earlier_texts)
+        view = self._view(lang)
         situation = Situation(
             text=text,
             classification=classification,
             state=state,
             day=day,
-            config=self.config,
-            catalog=Catalog(self.config, day, promotions=not state.opted_out),
-            knowledge=self._knowledge,
-            stores=self._stores,
-            products=self._products,
+            config=view.config,
+            catalog=Catalog(view.config, day, promotions=not state.opted_out),
+            knowledge=view.knowledge,
+            stores=view.stores,
+            products=view.products,
             moment=moment,
             words=words_for(lang),
         )
@@ -129,7 +152,7 @@ class Engine:
                          f"{words_for('en').get('language_names')[lang]}")
         said = said_before(state.said)
         candidates = [self._render(intent, chosen, platform, lang, notes, said,
-                                   state.thread_key)
+                                   state.thread_key, view)
                       for chosen in plan(situation)]
         # Of the alternatives, those that repeat nothing said in the thread come first.
         candidates.sort(key=lambda c: c[1])
@@ -142,7 +165,7 @@ class Engine:
         return SuggestionSet(classification, suggestions, lang=lang, wrote_in=wrote_in)
 
     def _render(self, intent: str, chosen: Plan, platform: str, lang: str, notes: list[str],
-                said: set[str], thread_key: str = "") -> tuple[Suggestion, int]:
+                said: set[str], thread_key: str, view: _View) -> tuple[Suggestion, int]:
         """The suggestion for one plan, and how many sentences it had to leave out because
         they were said before in the thread."""
         cta, offer = chosen.cta, chosen.offer
@@ -150,12 +173,9 @@ class Engine:
                                self._renderer.wordings(f"{intent}.j2", lang))
         cta_url = tag_url(cta.url, platform=platform, campaign=cta.campaign) if cta else None
         map_campaign = cta.campaign if cta else DEFAULT_CAMPAIGN
-        brand = self.config.brand
+        brand = view.config.brand
         words = words_for(lang)
-        text = self._renderer.render(
-            intent,
-            lang,
-            wording,
+        values = dict(
             variant=chosen.variant,
             brand={"name": brand.name, "emoji": brand.emoji},
             cta={"label": cta.label, "url": cta_url, "kind": cta.kind} if cta else None,
@@ -163,7 +183,7 @@ class Engine:
             answer=chosen.answer,
             answers=list(chosen.answers),
             checking=chosen.checking,
-            addon=_addon_values(chosen.addon, self._products, lang),
+            addon=_addon_values(chosen.addon, view.products, lang),
             stores=[_store_values(s, platform, map_campaign, cta) for s in chosen.stores],
             also_open=[_store_values(s, platform, map_campaign, cta) for s in chosen.also_open],
             when=chosen.when,
@@ -171,19 +191,27 @@ class Engine:
             unsure=chosen.unsure,
             topic=chosen.topic,
         )
+        text = self._renderer.render(intent, lang, wording, **values)
+        # Only the fallbacks the reply really shows (a shop's note may not be).
+        untranslated = [fallback.where for fallback in missing_texts(values)
+                        if str(fallback) in text]
         facts = [*(f for s in (*chosen.stores, *chosen.also_open) for f in s.facts())]
         if offer is not None:
             where = f" (at {' and '.join(chosen.offer_at)})" if chosen.offer_at else ""
             facts.append(offer_summary(offer) + where)
         facts += _answer_facts(chosen.answers)
         if chosen.addon is not None:
-            facts.append(f"{chosen.addon.name} costs {self._products.price(chosen.addon, lang)} "
+            facts.append(f"{chosen.addon.name} costs {view.products.price(chosen.addon, lang)} "
                          "(plenty in stock)")
         repeated = len(repeats(text, said, tuple(facts)))
         text = without_repeats(text, said, tuple(facts))
         if not any(not URL.search(line) for line in sentences(text)):
             text = _fallback(words, said) + ("\n\n" + text if text else "")
         rationale = chosen.rationale
+        if untranslated:
+            name = words_for("en").get("language_names").get(lang, lang)
+            notes = [*notes, f"no {name} text in the config for {', '.join(untranslated)}: "
+                             f"written in the brand's language"]
         if notes:
             rationale += "; " + "; ".join(notes)
         return Suggestion(

@@ -14,6 +14,7 @@ vague match never puts words in the team's mouth.
 
 from __future__ import annotations
 
+import copy
 import importlib
 import logging
 import math
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 
 from bot.config import FAQ, Product
 from bot.engine.faq import terms
+from bot.translations import variants, wording
 
 log = logging.getLogger(__name__)
 
@@ -129,15 +131,23 @@ def embedding_function() -> Callable[[list[str]], object] | None:
 class MeaningScorer:
     """Cosine of sentence embeddings (rows are L2-normalised by `embed`)."""
 
-    def __init__(self, embed: Callable[[list[str]], object], documents: list[str]):
+    def __init__(self, embed: Callable[[list[str]], object], documents: list[list[str]]):
+        """`documents`: each entry's sentences (one per language it is written in); an entry
+        scores as its closest sentence."""
+        import numpy as np
+
         self.embed = embed
-        self.matrix = embed(documents)
+        self.owner = np.asarray([i for i, sentences in enumerate(documents) for _ in sentences])
+        self.count = len(documents)
+        self.matrix = np.asarray(embed([s for sentences in documents for s in sentences]))
 
     def __call__(self, text: str) -> list[float]:
         import numpy as np
 
         query = np.asarray(self.embed([text]))[0]
-        return [float(v) for v in np.asarray(self.matrix) @ query]
+        best = np.full(self.count, -1.0)
+        np.maximum.at(best, self.owner, self.matrix @ query)
+        return [float(v) for v in best]
 
 
 @dataclass(frozen=True)
@@ -152,18 +162,24 @@ class Entry:
         return f'FAQ "{self.faq.question}"' if self.faq else f'product "{self.product.name}"'
 
     def words(self) -> list[str]:
+        """Its stems in every language it is written in, the question or name counted twice."""
         if self.faq is not None:
-            return concept_terms(self.faq.question) * 2 + concept_terms(self.faq.answer)
+            asked = " ".join(variants(self.faq.question))
+            return concept_terms(asked) * 2 + concept_terms(" ".join(variants(self.faq.answer)))
         p = self.product
-        names = " ".join([p.name, *p.aliases])
-        return concept_terms(names) * 2 + concept_terms(f"{p.category} {p.description}")
+        names = " ".join([*variants(p.name), *p.aliases])
+        about = " ".join([p.category, *variants(p.description)])
+        return concept_terms(names) * 2 + concept_terms(about)
 
-    def sentence(self) -> str:
+    def sentences(self) -> list[str]:
+        """What a customer's question is compared with by meaning: one sentence a language."""
         if self.faq is not None:
-            return self.faq.question
+            return list(variants(self.faq.question))
         p = self.product
-        return " ".join(part for part in (p.name, ", ".join(p.aliases), p.category,
-                                          p.description) if part)
+        languages = [*getattr(p.name, "translations", {})] or [""]
+        return [" ".join(part for part in (wording(p.name, lang), ", ".join(p.aliases),
+                                           p.category, wording(p.description, lang)) if part)
+                for lang in languages]
 
 
 @dataclass(frozen=True)
@@ -195,10 +211,20 @@ class Knowledge:
         embed = embedding_function() if meaning and self.entries else None
         if embed is not None:
             try:
-                self.meaning = MeaningScorer(embed, [e.sentence() for e in self.entries])
+                self.meaning = MeaningScorer(embed, [e.sentences() for e in self.entries])
             except Exception as error:  # a broken model must not stop the words from working
                 log.warning("sentence embeddings unavailable for the FAQ (%s); matching by words",
                             error.__class__.__name__)
+
+    def in_language(self, faq: list[FAQ], products: list[Product]) -> Knowledge:
+        """The same index answering with these entries: the FAQ and products of the config
+        in the reply's language, in the same order (see bot.translations.in_language)."""
+        clone = copy.copy(self)
+        clone.entries = [Entry(faq=entry) for entry in faq] + \
+            [Entry(product=product) for product in products]
+        if len(clone.entries) != len(self.entries):
+            raise ValueError("the entries in another language must be the same entries")
+        return clone
 
     def scores(self, text: str) -> list[float]:
         """One score per entry: the words' score, raised by the meaning's when it is higher."""

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from bot.config import Product
 from bot.engine.days import _distance
+from bot.translations import variants
 
 # symbol, whether it goes before the amount, decimal separator, decimals shown
 _CURRENCIES: dict[str, tuple[str, bool, str, int]] = {
@@ -102,7 +103,7 @@ class ProductDirectory:
     def __init__(self, products: list[Product], currency: str):
         self.products = list(products)
         self.currency = currency
-        self._names = [(product, [words(n) for n in (product.name, *product.aliases)
+        self._names = [(product, [words(n) for n in (*variants(product.name), *product.aliases)
                                   if words(n)]) for product in self.products]
         self.categories = sorted({p.category for p in self.products if p.category})
         self._category_words = {c: words(c) for c in self.categories}

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from functools import cache
+from pathlib import Path
 
 from bot.config import CTA, Store
 from bot.engine.days import AskedDay, DaysAsked
 from bot.engine.text import normalise
 from bot.engine.words import Words, english
+from bot.translations import variants
 
 # Words too common in shop names and addresses to tell two shops apart on their own.
 _GENERIC = {
@@ -21,6 +25,7 @@ _GENERIC = {
 
 
 _WORD = re.compile(r"[^\W_]+")
+CITY_NAMES = Path(__file__).resolve().parent.parent / "data" / "city_names.txt"
 
 
 def long_date(day: date, words: Words | None = None) -> str:
@@ -155,14 +160,33 @@ def store_hours(store: Store, asked: DaysAsked, at: time | None = None,
 
 
 def _words(text: str) -> str:
-    return " ".join(_WORD.findall(normalise(text)))
+    """The text's words, lower case and without accents ("Múnich" is "munich")."""
+    folded = unicodedata.normalize("NFKD", normalise(text))
+    return " ".join(_WORD.findall("".join(c for c in folded if not unicodedata.combining(c))))
+
+
+@cache
+def _cities() -> tuple[tuple[str, ...], ...]:
+    """Each city's names in several languages, as compared (bot/data/city_names.txt)."""
+    lines = CITY_NAMES.read_text(encoding="utf-8").splitlines()
+    return tuple(tuple(_words(name) for name in line.split("|") if _words(name))
+                 for line in lines if line.strip() and not line.startswith("#"))
+
+
+def _city_names(address: str) -> set[str]:
+    """The other languages' names of the cities an address names."""
+    words = f" {_words(address)} "
+    return {name for names in _cities() if any(f" {n} " in words for n in names)
+            for name in names}
 
 
 def _aliases(store: Store, others: list[Store]) -> set[str]:
     """Ways a customer may name this shop: its name, its street, a word only it has."""
     street = re.sub(r"^\s*\d+[a-z]?\s+", "", store.address.split(",")[0], flags=re.IGNORECASE)
-    aliases = {_words(store.name), _words(street)}
-    other_words = {word for other in others for word in _words(other.name).split()}
+    aliases = {_words(name) for name in (*variants(store.name), *store.aliases)}
+    aliases.add(_words(street))
+    other_words = {word for other in others for name in variants(other.name)
+                   for word in _words(name).split()}
     # The town or district ("Kilkenny", "Howth"), when no other shop's address has it.
     other_places = {word for other in others for word in _words(other.address).split()}
     for part in store.address.split(",")[1:]:
@@ -170,9 +194,14 @@ def _aliases(store: Store, others: list[Store]) -> set[str]:
                     if len(word) >= 4 and word.isalpha() and word not in _GENERIC
                     and word not in other_places}
     aliases |= {
-        word for word in _words(store.name).split()
+        word for name in variants(store.name) for word in _words(name).split()
         if len(word) >= 4 and word not in _GENERIC and word not in other_words
     }
+    # "Munich" for the shop in München, unless another shop is in the same city.
+    town = ", ".join(store.address.split(",")[1:])
+    aliases |= _city_names(town) - {name for other in others
+                                    for name in _city_names(", ".join(
+                                        other.address.split(",")[1:]))}
     return {alias for alias in aliases if alias}
 
 
