@@ -8,7 +8,14 @@ already sent in the thread (`repeat`) and the reply's language (`lang`). A conve
 rule when every message in it does. Prints the share of conversations passing, overall and per
 rule, and lists the failures with --verbose.
 
+With --brands it replays brand conversation sets instead (bench/brand_replay.py): each folder
+holds `<brand>.yaml` configs and a conversations.jsonl whose checks follow
+../shared/eval/brands/README.md. No folder given: bench/brands and, when present,
+../shared/eval/brands. Prints per brand the messages passing every check and each check's pass
+share; --json FILE writes the same figures.
+
     .venv/bin/python bench/reply_quality.py [--verbose]
+    .venv/bin/python bench/reply_quality.py --brands [DIR ...] [--verbose] [--json FILE]
 """
 
 from __future__ import annotations
@@ -26,27 +33,19 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.brand_replay import Clock, answer_and_send, default_dirs, run_brands  # noqa: E402
 from bench.reply_conversations import CONVERSATIONS, FRESH  # noqa: E402
 from bot.config import parse_config  # noqa: E402
 from bot.engine import Engine  # noqa: E402
 from bot.engine.language import detect_one  # noqa: E402
 from bot.engine.memory import is_fact, key, sentences  # noqa: E402
 from bot.storage import open_db  # noqa: E402
-from handlers import conversation  # noqa: E402
 from handlers.context import Context  # noqa: E402
 from handlers.types import Request  # noqa: E402
 
 RULES = ("fact", "cta", "offer", "urgent", "repeat", "lang")
 BRAND = Path(__file__).with_name("reply_brand.yaml")
 QUOTED: tuple[str, ...] = ()  # the brand's own words, left out when telling a reply's language
-
-
-class Clock:
-    def __init__(self, moment):
-        self.moment = moment
-
-    def __call__(self):
-        return self.moment
 
 
 def _as_tuple(value) -> tuple:
@@ -122,8 +121,7 @@ def run(verbose: bool = False, conversations=CONVERSATIONS) -> dict:
                 clock.moment = start + timedelta(minutes=2 * step)
                 request = Request(platform="slack", text=text, user=f"U{number}", channel="C1",
                                   thread=f"{number}.0", message_id=f"{next(ids)}.1")
-                review = conversation.on_message(request, ctx)
-                suggestion = db["suggestions"].get(review.meta["suggestion_id"])
+                suggestion = answer_and_send(ctx, request)
                 facts = tuple(json.loads(suggestion["facts"] or "[]"))
                 broken = check(suggestion, checks, said, facts)
                 messages += 1
@@ -133,8 +131,6 @@ def run(verbose: bool = False, conversations=CONVERSATIONS) -> dict:
                     failures.append((number, text, suggestion["intent"], broken,
                                      suggestion["text"]))
                 said |= {key(s) for s in sentences(suggestion["text"])}
-                sent = conversation.on_choice(ctx, "send", suggestion["id"], "slack", "UTEAM")
-                conversation.confirm_send(ctx, sent)
             for rule in RULES:
                 passed[rule] += rule not in broken_rules
             passed_all += not broken_rules
@@ -159,8 +155,15 @@ def main() -> None:
     parser.add_argument("--verbose", "-v", action="store_true", help="list every failure")
     parser.add_argument("--fresh", action="store_true",
                         help="the conversations written after tuning (a held-back estimate)")
+    parser.add_argument("--brands", nargs="*", metavar="DIR", type=Path,
+                        help="replay brand conversation sets (default: bench/brands and "
+                             "../shared/eval/brands)")
+    parser.add_argument("--json", metavar="FILE", help="with --brands: write the figures here")
     args = parser.parse_args()
-    run(args.verbose, FRESH if args.fresh else CONVERSATIONS)
+    if args.brands is not None:
+        run_brands(args.brands or default_dirs(), args.verbose, args.json)
+    else:
+        run(args.verbose, FRESH if args.fresh else CONVERSATIONS)
 
 
 if __name__ == "__main__":
