@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -124,6 +124,7 @@ class Engine:
             raise ValueError(f"unknown intent {intent!r}")
         state = state or ThreadState()
         text = clean(text)
+        corrected = intent is not None  # a person said what it is: the review shows that
         classification = self.classify(text) if intent is None \
             else Classification(intent, 1.0, STAGES[intent])
         moment = now.astimezone(self.config.zone)
@@ -146,6 +147,13 @@ class Engine:
         intent = route(situation)
         notes = list(situation.answers.notes) if intent not in ("sensitive", "complaint") \
             else []
+        if intent in STAGES and intent != classification.intent and not corrected:
+            # The review's Intent line shows what the reply answers: "and the 1st?" after an
+            # hours question is a store visit, whatever the model made of three words.
+            notes.insert(0, f"read as {intent} (the model said {classification.intent}, "
+                            f"{classification.confidence:.0%})")
+            classification = replace(classification, intent=intent, stage=STAGES[intent],
+                                     low_confidence=False, alternatives=())
         if wrote_in and wrote_in != lang:
             name = words_for("en").get("language_names").get(wrote_in, wrote_in)
             notes.append(f"the customer wrote in {name}: replied in "

@@ -48,13 +48,19 @@ NO_ANSWER_NOTE = "no answer in your FAQ or products: add one?"
 
 
 def _product_item(products: ProductDirectory, product: Product, *, price: bool,
-                  stock: bool, lang: str) -> tuple[dict, str]:
+                  stock: bool, lang: str, describe: bool = False) -> tuple[dict, str]:
     shown_price = products.price(product, lang) if price else ""
     # Asked for the price: "sold out" or "only a few left" matters too; otherwise stock is
     # said only when asked.
     stock_shown = product.stock if stock or (price and product.stock in ("low", "out")) else ""
+    # No fixed price ("a gift card of any amount from 10 € to 150 €"): its description says
+    # what it costs, when it names an amount.
+    priced_by_words = price and product.price is None and bool(_PRICE_IN.search(
+        product.description))
     item = {"type": "product", "name": product.name, "price": shown_price,
-            "stock": stock_shown, "description": "" if (price or stock) else product.description}
+            "stock": stock_shown,
+            "description": product.description
+            if priced_by_words or describe or not (price or stock) else ""}
     fact = product.name
     if shown_price:
         fact += f" costs {shown_price}"
@@ -63,6 +69,20 @@ def _product_item(products: ProductDirectory, product: Product, *, price: bool,
     if item["description"]:
         fact += f": {product.description}"
     return item, fact
+
+
+def _talked(clause, asked: Asked, products: ProductDirectory) -> tuple[Product, ...]:
+    """The products a clause talks about: named in it, or (for a question about price or
+    stock that names nothing, "and how much is it?") those of the message or the thread."""
+    talked = clause.products or (asked.products if asked.earlier_products else ())
+    # A category named in passing ("I want cheeses for Christmas Eve") is no question about
+    # each of its products.
+    if not talked and clause.categories and (clause.question or clause.price or clause.stock):
+        talked = tuple(p for c in clause.categories for p in products.in_category(c))
+    if not talked and (clause.price or clause.stock) and not clause.faq \
+            and not clause.subject_words:
+        talked = asked.products
+    return tuple(talked)
 
 
 def knowledge_answers(asked: Asked, products: ProductDirectory, lang: str = "en") -> Answers:
@@ -80,20 +100,29 @@ def knowledge_answers(asked: Asked, products: ProductDirectory, lang: str = "en"
             facts.append(fact)
             sources.append(source)
 
-    for clause in asked.clauses:
-        talked = clause.products or (asked.products if asked.earlier_products else ())
-        if not talked and clause.categories:
-            talked = tuple(p for c in clause.categories for p in products.in_category(c))
-        if not talked and (clause.price or clause.stock) and not clause.faq \
-                and not clause.subject_words:
-            talked = asked.products  # "and how much are they?" after naming them
+    # Each product once a reply, where it is first talked about, with everything asked of it
+    # anywhere in the message ("is the tome 3 in? how much is it?").
+    talks = [(clause, _talked(clause, asked, products)) for clause in asked.clauses]
+    price_of = {id(p) for clause, talked in talks if clause.price for p in talked}
+    stock_of = {id(p) for clause, talked in talks if clause.stock for p in talked}
+    # "When is the paella class, and how much?": the description answers the "when".
+    about = {id(p) for clause, talked in talks
+             if clause.question and not (clause.price or clause.stock) and not clause.faq
+             for p in clause.products}
+    shown: set[int] = set()
+    for clause, talked in talks:
         described = any(p.description for p in talked)
         if talked and (clause.price or clause.stock or (described and not clause.faq)):
             for product in talked[:MAX_PRODUCTS]:
-                if clause.price and product.price is None:
+                if id(product) in shown:
+                    continue
+                shown.add(id(product))
+                price, stock = id(product) in price_of, id(product) in stock_of
+                item, fact = _product_item(products, product, price=price, stock=stock,
+                                           lang=lang, describe=id(product) in about)
+                if price and product.price is None and not (
+                        item["description"] and _PRICE_IN.search(item["description"])):
                     checking = True
-                item, fact = _product_item(products, product, price=clause.price,
-                                           stock=clause.stock, lang=lang)
                 if item["price"] or item["stock"] or item["description"]:
                     add(item, fact, f'product "{product.name}"')
                 elif not clause.faq:

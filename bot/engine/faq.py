@@ -25,7 +25,19 @@ _STOPWORD_LIST = """a about above after again all am an and any anything are as 
     than that the their theirs them then there these they this those through to too under
     until up very was we were what when where which while who whom why will with would you
     your yours u ur ya hi hey hello hiya thanks thank thx ta yes yeah ok okay lol guys"""
-_STOPWORDS = frozenset(_STOPWORD_LIST.split())
+# The same little words in Spanish, French and German (accents folded, as `fold` leaves them):
+# "¿cuánto cuesta el jamón?" is about "jamón", not about "el".
+_FOREIGN_STOPWORD_LIST = """el la los las lo un una unos unas de del al a en y o e que es son
+    se me te le les nos os su sus mi mis tu tus por para con sin muy mas ya pero como este
+    esta estos estas ese esa eso hola buenas buenos gracias porfa favor vale si no hay
+    le la les un une des du de d l au aux et ou en est sont ce cet cette ces je tu il elle
+    on nous vous ils elles mon ma mes ton ta tes son sa ses notre votre vos leur leurs pour
+    par avec sans tres plus mais comme bonjour salut merci svp oui non y a ne pas qui quoi
+    cest ca quest ce sera cela ici voila
+    der die das den dem des ein eine einen einem einer und oder zu zum zur im in am an auf
+    mit fur von vom ist sind ich du er sie es wir ihr mein meine dein deine sein seine euer
+    eure unser unsere bitte danke hallo ja nein nicht auch noch schon sehr mal doch"""
+_STOPWORDS = frozenset(_STOPWORD_LIST.split()) | frozenset(_FOREIGN_STOPWORD_LIST.split())
 
 
 def terms(text: str) -> list[str]:

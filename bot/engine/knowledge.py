@@ -234,6 +234,18 @@ class Knowledge:
         by_meaning = self.meaning(text)
         return [max(w, _meaning_as_score(m)) for w, m in zip(by_words, by_meaning, strict=True)]
 
+    def product_by_meaning(self, text: str, floor: float) -> Product | None:
+        """The product `text` means, by meaning alone, when it is at least `floor` sure: words
+        shared by chance ("bonsai tree" and "Christmas tree") never count here."""
+        if self.meaning is None:
+            return None
+        scores = [_meaning_as_score(m) if e.product is not None else 0.0
+                  for e, m in zip(self.entries, self.meaning(text), strict=True)]
+        best = max(range(len(scores)), key=lambda i: scores[i], default=None)
+        if best is None or scores[best] < floor:
+            return None
+        return self.entries[best].product
+
     def best(self, text: str, *, faq_only: bool = False) -> Match | None:
         """The best entry scoring at least the threshold; the first one wins a tie."""
         if not self.entries:

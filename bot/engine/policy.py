@@ -20,13 +20,14 @@ from bot.config import CTA, Config, Offer, Product, Store
 from bot.engine.answers import Answers, fitting_offers, knowledge_answers, overstock_addon
 from bot.engine.catalog import SALES_KINDS, Catalog
 from bot.engine.days import DaysAsked, days_asked
-from bot.engine.knowledge import Knowledge
+from bot.engine.knowledge import Knowledge, concept_terms
 from bot.engine.products import ProductDirectory
-from bot.engine.questions import BUYING, Asked, analyse, fold
+from bot.engine.questions import BOOKING, BUYING, CONTACT_ME, Asked, analyse, fold
 from bot.engine.sensitive import sensitive_topic
 from bot.engine.stores import StoreDirectory, StoreHours, store_hours
 from bot.engine.types import Classification, ThreadState
 from bot.engine.words import Words, english
+from bot.translations import variants
 
 
 @dataclass(frozen=True)
@@ -82,9 +83,24 @@ class Situation:
     def sensitive(self) -> str | None:
         return sensitive_topic(self.text)
 
+    @cached_property
+    def books(self) -> bool:
+        """Asking to book a table, an appointment or a place: no shop-wide discount."""
+        return bool(BOOKING.search(fold(self.text)))
+
+    @cached_property
+    def wants_contact(self) -> bool:
+        """Asking to be called, e-mailed or put through to someone."""
+        return bool(CONTACT_ME.search(fold(self.text)))
+
     def offers(self, *, buying: bool, in_store: bool | None = None) -> list[Offer]:
-        return fitting_offers(self.catalog, self.asked, self.products, self.state, self.text,
-                              buying=buying, in_store=in_store)
+        """The offers that fit. A shop-wide one only goes with buying what the shop has: not
+        with a booking, a request to be contacted, or a question the team has to check."""
+        offers = fitting_offers(self.catalog, self.asked, self.products, self.state,
+                                self.text, buying=buying, in_store=in_store)
+        if self.answers.checking or self.books or self.wants_contact:
+            offers = [offer for offer in offers if offer.applies_to]
+        return offers
 
     def hours_for_extra_questions(self) -> tuple[StoreHours, ...]:
         """Hours for a message that asks about them besides something else."""
@@ -123,6 +139,24 @@ def _product_cta(s: Situation, kinds: frozenset[str]) -> CTA | None:
     return cta if cta is not None and cta.kind in kinds else None
 
 
+def _fitting_cta(s: Situation, kind: str) -> CTA | None:
+    """The usable CTA of `kind` whose label, in any language, or link shares most words with
+    the message ("Book a table" for "can we reserve a table for six?"); the first one when
+    none shares any."""
+    ctas = [cta for cta in s.config.ctas if cta.kind == kind and s.catalog.usable(cta)]
+    if len(ctas) <= 1:
+        return ctas[0] if ctas else None
+    asked = set(concept_terms(s.text))
+    best, best_score = ctas[0], 0
+    for cta in ctas:
+        own = set(concept_terms(" ".join([*variants(cta.label),
+                                          re.sub(r"[/_.?=&-]", " ", cta.url)])))
+        score = len(asked & own)
+        if score > best_score:
+            best, best_score = cta, score
+    return best
+
+
 def _addon(s: Situation, offer: Offer | None) -> Product | None:
     """One pitch per reply: an overstock add-on only when no offer is mentioned."""
     if offer is not None:
@@ -139,8 +173,13 @@ def _sales_offer(s: Situation) -> Offer | None:
 def purchase_intent(s: Situation) -> list[Plan]:
     if not s.catalog.promotions:
         return _opted_out_buyer(s, "wants to buy")
+    if s.wants_contact and s.catalog.first("contact"):
+        return _call_back(s)
     offer = _sales_offer(s)
-    buy = _product_cta(s, SALES_KINDS) or s.catalog.first("buy")
+    faq = s.asked.faq[0].entry.faq if s.asked.faq else None
+    faq_cta = s.catalog.by_id(faq.cta) if faq and faq.cta else None
+    buy = _product_cta(s, SALES_KINDS) or (faq_cta if faq_cta and faq_cta.kind == "buy"
+                                            else None) or _fitting_cta(s, "buy")
     offer_link = s.catalog.offer_cta(offer)
     primary = offer_link or buy or s.catalog.first("offer")
     second = buy if buy is not None and buy is not primary else primary
@@ -165,7 +204,7 @@ def pricing(s: Situation) -> list[Plan]:
     if not s.catalog.promotions:
         return _opted_out_buyer(s, "asked about price")
     offer = _sales_offer(s)
-    buy = _product_cta(s, SALES_KINDS) or s.catalog.first("buy")
+    buy = _product_cta(s, SALES_KINDS) or _fitting_cta(s, "buy")
     primary = s.catalog.offer_cta(offer) or buy or s.catalog.first("offer")
     second = buy if buy is not None and buy is not primary else primary
     note = _offer_note(offer)
@@ -181,6 +220,20 @@ def pricing(s: Situation) -> list[Plan]:
                 " page", second, offer, **known),
         Plan(2, "asked about price: offer to quote, keep the door open to buy", primary, offer,
              addon=addon, **known),
+    ]
+
+
+def _call_back(s: Situation) -> list[Plan]:
+    """"Call me back about 12 gift baskets": the team gets in touch; the contact link, no
+    offer pushed at someone who asked for a person."""
+    contact = s.catalog.first("contact")
+    buy = _product_cta(s, SALES_KINDS) or _fitting_cta(s, "buy")
+    known = _knowledge(s)
+    why = f"wants to buy and asks to be contacted: the team gets in touch{_answered(s)}"
+    return [
+        Plan(0, f"{why}; contact link", contact, **known),
+        Plan(1, f"{why}; no link", **known),
+        Plan(2, f"{why}; the buy link meanwhile", buy or contact, **known),
     ]
 
 
@@ -354,10 +407,16 @@ def sensitive(s: Situation) -> list[Plan]:
     contact = s.catalog.first("contact")
     why = (f"sensitive ({topic}): a person must answer (urgent); safe holding reply, "
            "no sales link")
+    # On allergies, the brand's own FAQ words (its list of allergens, its warning about
+    # traces) may go with the holding reply; nothing else is stated.
+    said = tuple(item for item in s.answers.items if item["type"] == "faq") \
+        if topic == "allergy" else ()
+    if said:
+        why += "; the FAQ's allergen answer, in the brand's own words"
     return [
-        Plan(0, why, urgent=True, topic=topic),
-        Plan(1, f"{why}; contact link", contact, urgent=True, topic=topic),
-        Plan(2, why, urgent=True, topic=topic),
+        Plan(0, why, urgent=True, topic=topic, answers=said),
+        Plan(1, f"{why}; contact link", contact, urgent=True, topic=topic, answers=said),
+        Plan(2, why, urgent=True, topic=topic, answers=said),
     ]
 
 
@@ -441,14 +500,21 @@ def route(s: Situation) -> str:
     if intent == "chit_chat" and s.state.previous_intent == "complaint" and not s.answers \
             and not _ACKNOWLEDGEMENT.match(s.text):
         return "complaint"  # "I'm leaving" after a complaint: still for a person, now
+    going_on = _goes_on_from(s)
+    if going_on and intent not in ("complaint", "unsubscribe"):
+        intent = going_on
     guess = intent == "chit_chat" or s.classification.low_confidence
     if guess and (s.asked.products or s.asked.categories) \
             and not any(c.question for c in s.asked.clauses) \
             and s.state.previous_intent in ("purchase_intent", "pricing", "product_question"):
         intent = s.state.previous_intent  # "and a christmas tree too": more of the same
+    answered = bool(s.answers)
+    if intent in ("purchase_intent", "product_question", "chit_chat", "order_support") \
+            and s.answers.hours and not answered and not s.asked.price \
+            and days_asked(s.text, s.day).named:
+        return "store_visit"  # "are you open on the 31st? we'd like to come by": hours first
     if intent in ("complaint", "unsubscribe", "order_support", "praise"):
         return intent
-    answered = bool(s.answers)
     if intent == "chit_chat" and not answered and (
             s.answers.hours or (s.stores.named(s.text) and days_asked(s.text, s.day).named)):
         return "store_visit"  # "mill road 24 dec?": a shop and a day
@@ -460,6 +526,20 @@ def route(s: Situation) -> str:
             not s.asked.faq:
         return "pricing"
     return intent
+
+
+def _goes_on_from(s: Situation) -> str:
+    """The intent a short follow-up carries on ("and the 1st?" after an hours question is
+    about hours; "¿y la pequeña?" after a price, a price), or "" when it is not one."""
+    before = s.state.previous_intent
+    if not s.asked.follow_up or not before:
+        return ""
+    if before in ("pricing", "product_question", "purchase_intent") and (
+            s.asked.products or s.asked.categories):
+        return "pricing" if s.asked.price and s.asked.products else before
+    if before == "store_visit" and (days_asked(s.text, s.day).named or s.stores.named(s.text)):
+        return "store_visit"
+    return ""
 
 
 POLICIES: dict[str, Callable[[Situation], list[Plan]]] = {

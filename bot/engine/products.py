@@ -70,8 +70,22 @@ def fold(word: str) -> str:
     return word
 
 
+# Size words customers use for the same tier, in the four languages: "the big hamper" is the
+# large one, "la pequeña" the small one.
+_SIZES = {
+    "large": "big large grand grande gran gros grosse gross grosser grosse grosses xl",
+    "small": "small little petit petite pequeno pequena peque chico chica klein kleine kleiner "
+             "kleines mini",
+    "medium": "medium mediano mediana moyen moyenne mittel mittlere mittlerer",
+}
+_SIZE_OF = {fold(word): size for size, names in _SIZES.items() for word in names.split()}
+_AMOUNT = re.compile(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")  # "10kg" is "10 kg"
+
+
 def words(text: str) -> list[str]:
-    return [fold(word) for word in _WORD.findall(text)]
+    """The words as compared: folded, sizes as one word per tier, "10kg" as "10 kg"."""
+    found = (fold(word) for word in _WORD.findall(_AMOUNT.sub(" ", text)))
+    return [_SIZE_OF.get(word, word) for word in found]
 
 
 def _same(given: str, known: str) -> bool:
@@ -131,6 +145,29 @@ class ProductDirectory:
         categories = tuple(c for c, cw in self._category_words.items()
                            if cw and _contains(found, cw))
         return Named(products, categories)
+
+    def siblings(self, text: str, earlier: tuple[Product, ...],
+                 ignore: frozenset[str] = frozenset()) -> tuple[Product, ...]:
+        """The products `text` picks among those like the ones talked about before: "et en
+        poche ?" after the large-format novel is its paperback, "¿y la pequeña?" after the
+        big gift basket the small one. A sibling shares a name word with an earlier product
+        and has every content word of `text` among its names."""
+        from bot.engine.faq import terms  # here: faq imports this module
+
+        wanted = [word for word in words(text) if terms(word) and word not in ignore]
+        if not wanted or not earlier:
+            return ()
+        before = {word for product in earlier for name in self._names_of(product)
+                  for word in name if terms(word)}
+        found = []
+        for product, names in self._names:
+            mine = {word for name in names for word in name}
+            if all(any(_same(w, m) for m in mine) for w in wanted) and mine & before:
+                found.append(product)
+        return tuple(found) if len(found) <= 3 else ()
+
+    def _names_of(self, product: Product) -> list[list[str]]:
+        return next((names for p, names in self._names if p is product), [])
 
     def _inside(self, short: Product, long: Product) -> bool:
         """Whether every name of `short` found is a part of a name of `long`."""

@@ -60,6 +60,30 @@ HOURS = _any(
     r"offen", r"geoffnet", r"offnungszeiten", r"schliess?t", r"schliessen", r"geschlossen",
     r"wann", r"wo (seid|sind|ist)", r"adresse",
 )
+# "Hat die Buchhandlung am 6. Januar auf?", "habt ihr morgen auf": German asks with "auf".
+_OPEN_DE = re.compile(r"(?<![a-z])(?:hat|habt|haben|ist)(?: [\w'.-]+){0,8} (?:auf|offen)"
+                      r"(?![a-z])|(?<![a-z])aufhaben(?![a-z])")
+# Asking to book a table, a seat, an appointment or a class: not buying a product, so no
+# shop-wide discount goes with it.
+BOOKING = _any(
+    r"book(ing)?", r"reserv\w*", r"appointment", r"a table", r"sign (me|us|him|her) up",
+    r"enrol\w*", r"register", r"a slot", r"mesa", r"cita", r"apuntar(me|nos|le)?",
+    r"inscri\w*", r"rendez-vous", r"rdv", r"une table", r"termin\w*", r"tisch",
+    r"anmelden", r"anmeldung", r"buchen",
+)
+# Asking to be contacted: "call me back", "email me the programme", "talk to the manager".
+CONTACT_ME = _any(
+    r"call (me|us)( back)?", r"ring (me|us)", r"phone (me|us)", r"give (me|us) a (call|ring)",
+    r"e-?mail (me|us)", r"(send|text|message) (me|us)", r"get back to (me|us)",
+    r"contact (me|us)", r"(speak|talk) (to|with) (a|the|someone|somebody|your) ?\w*",
+    r"llam(a|e|ad|en)(me|nos)", r"(envia|manda|mande|enviad|mandad)(me|nos)",
+    r"escrib(e|a|id)(me|nos)", r"hablar con",
+    r"rappel(ez|er)[- ]?(moi|nous)", r"appel(ez|er)[- ]?(moi|nous)", r"envoy(ez|er)[- ]?(moi|nous)",
+    r"contact(ez|er)[- ]?(moi|nous)", r"ecrive[sz][- ]?(moi|nous)", r"parler (a|au|avec)",
+    r"ruf(en sie|t)? (mich|uns)( (bitte )?(an|zuruck))?", r"(mich|uns) (bitte )?zuruck",
+    r"schick(en sie|t)? (mir|uns)", r"(mail|e-mail)(en sie|t)? (mir|uns)",
+    r"sprechen mit", r"reden mit",
+)
 # What turns a clause into an offer question: the customer asks about deals.
 OFFER = _any(r"offers?", r"deals?", r"discounts?", r"codes?", r"promos?", r"promotions?",
              r"coupons?", r"vouchers?", r"sales?", r"ofertas?", r"descuentos?", r"promocion",
@@ -71,17 +95,43 @@ QUESTION_START = _any(
     r"combien", r"quand", r"ou", r"quel(le)?s?", r"est-ce", r"avez", r"pouvez", r"puis",
     r"wie", r"wann", r"wo", r"was", r"habt", r"haben", r"kann", r"gibt", r"ist", r"seid",
 )
+# How a message that goes on from the last one starts: "and the 1st?", "¿y la pequeña?",
+# "et en poche ?", "und am 2.1.?", "what about Sunday".
+_GOES_ON = re.compile(r"^\W*(?:and|n|also|plus|what about|how about|y|e|et|und|sinon|et sinon"
+                      r"|y que tal|que tal|und was ist mit|und wie ist es mit|aber|or|o|ou"
+                      r"|oder)(?![a-z])")
+FOLLOW_UP_WORDS = 7
+
+
+def goes_on(text: str) -> bool:
+    """Whether a short message reads as going on from the previous one ("and the 1st?")."""
+    folded = fold(text).strip()
+    size = len(folded.split())
+    return 0 < size <= FOLLOW_UP_WORDS and bool(_GOES_ON.match(folded))
+
+
 _PIECE = re.compile(r"([^?!;\n.]|(?<=\d)\.(?=\d))+([?!;\n.]*)")
 _JOIN = re.compile(r",?\s+(?:and|also|plus|oh and|y|et|und|aussi|tambien|auch)\s+"
                    r"(?=(?:" + QUESTION_START.pattern + r"))")
 # Words that say nothing about what is asked: what is left after them is the subject.
-_GENERIC = set(terms(
+GENERIC_WORDS = (
     "how much price prices cost costs charge cheap expensive open opening close closing hours "
     "time today tomorrow tonight stock left sold available availability have got sell buy order "
     "want like need get please thanks thank hello know tell question ask wondering quick "
     "weekend morning afternoon evening day week month year one some many much more lot things "
     "thing stuff anything something everything item items product products there here "
-    "shop store place come visit still also really just actually"))
+    "shop store place come visit still also really just actually "
+    # The same asking words in Spanish, French and German.
+    "cuanto cuesta cuestan vale valen precio precios tienes teneis tienen venden vendeis "
+    "abierto abiertos abris abren cierra cierran horario hoy manana semana quiero queria "
+    "combien coute coutent prix tarif avez vend vendez ouvert ouverts ouvrez ferme fermez "
+    "horaires aujourdhui demain semaine veux voudrais voudrions "
+    "viel kostet kosten preis preise habt haben verkauft offen geoffnet geschlossen "
+    "offnungszeiten heute morgen woche mochte mochten will wollen "
+    "uno una celui celle ceux eins einen einer")
+_GENERIC = set(terms(GENERIC_WORDS))
+# The same words as products.words() reads them, for picking a product's sibling.
+_GENERIC_FOLDED = frozenset(fold(word) for word in GENERIC_WORDS.split())
 
 
 def clauses(text: str) -> list[tuple[str, bool]]:
@@ -127,6 +177,7 @@ class Asked:
     categories: tuple[str, ...] = ()
     earlier_products: bool = False  # products come from the previous message ("how much is it?")
     faq: tuple[Match, ...] = field(default=())
+    follow_up: bool = False  # a short message going on from the last one ("and the 1st?")
 
     @property
     def price(self) -> bool:
@@ -159,7 +210,7 @@ def analyse(text: str, products: ProductDirectory, knowledge: Knowledge,
         named = products.named(part)
         # Asked as a question, matched as one (the FAQ's entries are questions too).
         faq = knowledge.best(f"{part}?" if asked else part, faq_only=True)
-        hours = bool(HOURS.search(part))
+        hours = bool(HOURS.search(part) or _OPEN_DE.search(part))
         price = bool(PRICE.search(part))
         found.append(Clause(
             text=part, price=price, stock=bool(STOCK.search(part)) and not hours,
@@ -167,6 +218,15 @@ def analyse(text: str, products: ProductDirectory, knowledge: Knowledge,
             products=named.products, categories=named.categories,
             faq=faq, question=asked or bool(QUESTION_START.match(part)),
         ))
+    found = [_product_by_meaning(clause, knowledge) for clause in found]
+    if earlier:
+        found = [_with_thread_faq(clause, knowledge, earlier[-1]) for clause in found]
+    follow_up = bool(earlier) and goes_on(text)
+    if follow_up and len(found) == 1 and not (found[0].products or found[0].categories):
+        talked_before = _earlier_products(products, earlier)
+        siblings = products.siblings(found[0].text, talked_before, ignore=_GENERIC_FOLDED)
+        if siblings:
+            found[0] = replace(found[0], products=siblings, faq=None)
     found = _follow_up(found, text, products, earlier)
     named_products = _unique(p for c in found for p in c.products)
     categories = tuple(dict.fromkeys(c for clause in found for c in clause.categories))
@@ -177,7 +237,45 @@ def analyse(text: str, products: ProductDirectory, knowledge: Knowledge,
             named_products, categories = previous.products, previous.categories
             from_earlier = True
     matches = _unique_matches(c.faq for c in found if c.faq is not None)
-    return Asked(tuple(found), named_products, categories, from_earlier, matches)
+    return Asked(tuple(found), named_products, categories, from_earlier, matches, follow_up)
+
+
+# How sure a match by meaning must be before a product named in other words gets its price.
+PRODUCT_BY_MEANING = 0.5
+
+
+def _product_by_meaning(clause: Clause, knowledge: Knowledge) -> Clause:
+    """A product named in words none of its names use ("les pneus d'hiver" for the "Winter
+    tyre"), found by meaning when the clause asks about something and names nothing."""
+    if clause.products or clause.categories or clause.faq or not clause.subject_words \
+            or not (clause.price or clause.stock or clause.question):
+        return clause
+    product = knowledge.product_by_meaning(clause.text, PRODUCT_BY_MEANING)
+    return replace(clause, products=(product,)) if product is not None else clause
+
+
+def _with_thread_faq(clause: Clause, knowledge: Knowledge, before: str) -> Clause:
+    """A question nothing answers alone, read with the customer's previous message: "can I
+    stay with them during the session?" after asking about the children's workshop. Only an
+    entry that shares a word with the question itself is taken."""
+    if not clause.question or clause.answered or not clause.subject_words:
+        return clause
+    match = knowledge.best(f"{before} {clause.text}?", faq_only=True)
+    if match is None:
+        return clause
+    own = set(match.entry.words())
+    if not own & set(clause.subject_words):
+        return clause
+    return replace(clause, faq=match)
+
+
+def _earlier_products(products: ProductDirectory, earlier: tuple[str, ...]) -> tuple:
+    """The products of the most recent earlier message that named any."""
+    for text in reversed(earlier):
+        named = products.named(text)
+        if named.products:
+            return named.products
+    return ()
 
 
 def _follow_up(found: list[Clause], text: str, products: ProductDirectory,
