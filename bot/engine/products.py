@@ -73,19 +73,40 @@ def fold(word: str) -> str:
 # Size words customers use for the same tier, in the four languages: "the big hamper" is the
 # large one, "la pequeña" the small one.
 _SIZES = {
-    "large": "big large grand grande gran gros grosse gross grosser grosse grosses xl",
-    "small": "small little petit petite pequeno pequena peque chico chica klein kleine kleiner "
-             "kleines mini",
+    "large": "big bigger biggest large larger largest grand grande grandes gran gros grosse "
+             "gross grosser grosses grossere grosseren grosste mayor xl",
+    "small": "small smaller smallest little petit petite petits pequeno pequena peque chico "
+             "chica klein kleine kleiner kleines kleinere kleineren menor mini",
     "medium": "medium mediano mediana moyen moyenne mittel mittlere mittlerer",
 }
 _SIZE_OF = {fold(word): size for size, names in _SIZES.items() for word in names.split()}
 _AMOUNT = re.compile(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")  # "10kg" is "10 kg"
+# "half a kilo", "medio kilo", "un demi-kilo", "ein halbes Kilo"; "a kilo", "un kilo".
+_HALF_KILO = re.compile(r"(?<![\w])(half an? |medio |demi-?|un demi-?|ein halbes |halbes |"
+                        r"1/2 ?)(kilo|kg)s?(?![\w])", re.IGNORECASE)
+_ONE_KILO = re.compile(r"(?<![\w])(an? |one |un |une |uno |una |ein |eine |einen |"
+                       r"el |le )(kilo|kg)(?![\w])", re.IGNORECASE)
+_KILO = re.compile(r"(?<![\w])kilo(s|gramm?s?|grammes?|gramos?)?(?![\w])", re.IGNORECASE)
+# Units a product's size is given in, as grams, millilitres or centimetres.
+_UNITS = {"g": 1, "gr": 1, "kg": 1000, "ml": 1, "cl": 10, "l": 1000, "cm": 1, "m": 100,
+          "mm": 0.1, "inch": 2.54, "zoll": 2.54, "pouce": 2.54, "oz": 28.35, "lb": 453.6}
 
 
 def words(text: str) -> list[str]:
-    """The words as compared: folded, sizes as one word per tier, "10kg" as "10 kg"."""
+    """The words as compared: folded, sizes as one word per tier, "10kg" as "10 kg", "a kilo"
+    as "1 kg"."""
+    text = _KILO.sub("kg", _ONE_KILO.sub(r"1 \2", _HALF_KILO.sub("500 g", text)))
     found = (fold(word) for word in _WORD.findall(_AMOUNT.sub(" ", text)))
     return [_SIZE_OF.get(word, word) for word in found]
+
+
+def amount(name: str) -> float | None:
+    """How much a product holds, from the size in its name ("Guji 1 kg" is 1000), if any."""
+    found = words(name)
+    for number, unit in zip(found, found[1:], strict=False):
+        if number.replace(",", "").isdigit() and unit in _UNITS:
+            return float(number) * _UNITS[unit]
+    return None
 
 
 def _same(given: str, known: str) -> bool:
@@ -98,6 +119,25 @@ def _contains(haystack: list[str], needle: list[str]) -> bool:
     size = len(needle)
     return any(all(_same(haystack[i + k], needle[k]) for k in range(size))
                for i in range(len(haystack) - size + 1))
+
+
+def by_size(products: tuple[Product, ...], found: list[str]) -> tuple[Product, ...]:
+    """Of several products, those a size word picks: named with it ("Large bike lock"), else,
+    when their names give amounts, the biggest or the smallest ("big bag" is the 1 kg)."""
+    wanted = [word for word in found if word in _SIZES]
+    if len(products) < 2 or len(wanted) != 1:
+        return products
+    size = wanted[0]
+    literal = tuple(p for p in products if size in words(" ".join(variants(p.name))))
+    if literal:
+        return literal
+    amounts = {id(p): amount(str(p.name)) for p in products}
+    known = [p for p in products if amounts[id(p)] is not None]
+    if len(known) < 2 or size == "medium":
+        return products
+    pick = max if size == "large" else min
+    chosen = pick(amounts[id(p)] for p in known)
+    return tuple(p for p in known if amounts[id(p)] == chosen)
 
 
 @dataclass(frozen=True)
@@ -139,12 +179,29 @@ class ProductDirectory:
             longest = max((len(n) for n in names if _contains(found, n)), default=0)
             if longest:
                 hits.append((product, longest))
+        if not hits:
+            hits = self._scattered(found)
         products = tuple(p for p, size in hits if not any(
             other is not p and other_size > size and self._inside(p, other)
             for other, other_size in hits))
         categories = tuple(c for c, cw in self._category_words.items()
                            if cw and _contains(found, cw))
-        return Named(products, categories)
+        return Named(by_size(products, found), categories)
+
+    def _scattered(self, found: list[str]) -> list[tuple[Product, float]]:
+        """Products whose every name word (two or more) is in the text, not side by side: "un
+        corte para un niño" names "Corte niño". Counted a little below a name said whole."""
+        from bot.engine.faq import terms  # here: faq imports this module
+
+        present = set(found)
+        hits = []
+        for product, names in self._names:
+            sizes = [len(n) - 0.5 for n in names
+                     if len([w for w in n if terms(w)]) >= 2
+                     and all(w in present for w in n if terms(w))]
+            if sizes:
+                hits.append((product, max(sizes)))
+        return hits
 
     def siblings(self, text: str, earlier: tuple[Product, ...],
                  ignore: frozenset[str] = frozenset()) -> tuple[Product, ...]:
@@ -164,6 +221,12 @@ class ProductDirectory:
             mine = {word for name in names for word in name}
             if all(any(_same(w, m) for m in mine) for w in wanted) and mine & before:
                 found.append(product)
+        if not found and set(wanted) & set(_SIZES):
+            # "and the bigger one?" when the sizes are weights: the sibling by amount.
+            kin = [product for product, names in self._names
+                   if {word for name in names for word in name} & before]
+            found = list(by_size(tuple(kin), wanted))
+            found = found if len(found) < len(kin) else []
         return tuple(found) if len(found) <= 3 else ()
 
     def _names_of(self, product: Product) -> list[list[str]]:

@@ -128,7 +128,9 @@ GENERIC_WORDS = (
     "horaires aujourdhui demain semaine veux voudrais voudrions "
     "viel kostet kosten preis preise habt haben verkauft offen geoffnet geschlossen "
     "offnungszeiten heute morgen woche mochte mochten will wollen "
-    "uno una celui celle ceux eins einen einer")
+    "uno una celui celle ceux eins einen einer "
+    "solo only just nur seulement juste then dann denn eigentlich ailleurs dailleurs "
+    "entonces alors donc so")
 _GENERIC = set(terms(GENERIC_WORDS))
 # The same words as products.words() reads them, for picking a product's sibling.
 _GENERIC_FOLDED = frozenset(fold(word) for word in GENERIC_WORDS.split())
