@@ -5,6 +5,8 @@ each object back with "intent", "confidence" and "stage" added. A line that cann
 UTF-8, not JSON, nested too deeply, a lone surrogate, a number too large, NaN or Infinity) gets
 an "error" key instead; the run goes on and the exit code is 1 at the end. Every output line is
 strict JSON, which any parser reads.
+
+suggest answers one message, or plays a whole conversation with --thread (bot/replay.py).
 """
 
 from __future__ import annotations
@@ -206,7 +208,7 @@ def _as_text(result: SuggestionSet) -> str:
 @click.argument("text", required=False)
 @click.option("--thread", "thread", metavar="FILE",
               help="Play a whole conversation from a JSON Lines file ('-': standard input), "
-                   "see below.")
+                   "see above.")
 @click.option("--use-database", is_flag=True,
               help="With --thread: play it in the configured database (storage.path) instead "
                    "of a temporary one; its messages and sends stay there.")
@@ -235,6 +237,8 @@ def suggest(ctx: click.Context, text: str | None, thread: str | None, use_databa
     Each message is handled as the console handles it, and the first suggestion of each
     is sent (as /send does) before the next one, so later messages are answered with
     the thread's memory. It all happens in a temporary database unless --use-database.
+    Every line is checked first: a bad one stops the command (exit code 2) with its
+    number and what is wrong, before anything is played.
     """
     from bot.cli import ConfigProblem, get_config, read_at
 

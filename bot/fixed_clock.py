@@ -12,8 +12,6 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 EXAMPLES = '"2026-12-23 17:30", "2026-12-23T17:30+01:00" or "2026-12-23"'
-HELP = (f"Pretend it is this moment: {EXAMPLES} (in the brand's time zone unless an offset "
-        "is given; a date alone is its first minute, 00:00).")
 
 
 def parse_moment(text: str, zone: ZoneInfo) -> datetime:

@@ -69,6 +69,8 @@ def read_steps(lines: Iterable[bytes], zone: ZoneInfo) -> list[Step]:
     """Every line checked; ThreadFileError names the first one that cannot be played."""
     steps = []
     for number, raw in enumerate(lines, start=1):
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]  # the byte-order mark some Windows editors write
         if not raw.strip():
             continue
         steps.append(_step(raw, number, zone))

@@ -137,7 +137,8 @@ def test_a_thread_reads_as_text_without_json(nudge):
     script = "\n".join(json.dumps(row) for row in (
         {"text": "are you open now?", "at": "2026-12-23 10:00"}, {"text": "/as anna"},
         {"text": "are you open now?", "at": "2026-12-23 18:00"})) + "\n"
-    result = nudge("suggest", "--thread", "-", stdin=script)
+    # Written by an editor that starts files with a byte-order mark.
+    result = nudge("suggest", "--thread", "-", stdin="\ufeff" + script)
     assert result.exit_code == 0, result.stderr
     out = result.stdout
     assert "--- line 1, Wed 23 Dec 2026 10:00 (Europe/London)\ncustomer: are you open now?" in out
@@ -211,3 +212,21 @@ def test_the_console_on_a_fixed_clock_and_its_at_command(shop, tmp_path):
     assert "Scheduled work keeps to the real clock." in result.stdout
     assert "today (Christmas Eve) it was" in result.stdout
     assert _status(database, left) != "claimed"
+
+
+def test_a_fixed_clock_moves_conversations_not_scheduled_work(config, db, clock):
+    from bot.app import Application
+    from bot.config import Secrets
+    from bot.platforms.console import ConsoleAdapter
+
+    app = Application(config, Secrets.from_env({}), db=db, clock=clock)
+    adapter = ConsoleAdapter(config)
+    adapter.app = app
+    christmas_eve = datetime(2026, 12, 24, 15, 0, tzinfo=UTC)
+    app.fix_clock(christmas_eve)
+    assert app.ctx.now() == christmas_eve and app.ctx.local_now().hour == 15
+    assert app.scheduler.clock() == clock.moment  # promotions and the digest keep real time
+    assert adapter.prompt() == "customer @ 24 Dec 15:00> "
+    app.fix_clock(None)
+    clock.advance(minutes=5)
+    assert app.ctx.now() == clock.moment and adapter.prompt() == "customer> "
