@@ -219,7 +219,8 @@ class ConsoleAdapter:
     def _move_clock(self, text: str) -> None:
         """/at <when>: the clock stays at that moment; /at now: the real clock again; /at
         alone: which clock is in use."""
-        when = text.partition(" ")[2].strip()
+        parts = text.split(None, 1)
+        when = parts[1].strip() if len(parts) > 1 else ""
         usage = "/at <when> (e.g. /at 2026-12-23 17:30) or /at now"
         if not when:
             fixed = self.app.fixed_at
