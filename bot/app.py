@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot import fixed_clock
 from bot.config import Config, Secrets
 from bot.outbox import ReplyOutbox, ReviewOutbox
 from bot.platforms.base import Adapter, DeliveryError, StartupError
 from bot.readers import ENGINE_COMMANDS, Readers, command_name, dispatch_command
 from bot.scheduling.service import SchedulerService
 from bot.scheduling.sources import build_sources
-from bot.storage import MEMORY, ProcessLock, open_db
+from bot.storage import MEMORY, ProcessLock, open_db, utc_now
 from bot.tracking.server import ClickTracker
 from bot.tracking.server import serve as serve_tracked_links
 from handlers.context import Context
@@ -143,14 +144,17 @@ class Application:
         self.config = config
         self.secrets = secrets
         self.db = db if db is not None else open_db(config.storage.path)
+        # The real clock: scheduled work, deliveries and clicks always keep to it. Conversations
+        # and commands read ctx.clock, which fix_clock can stop at another moment.
+        self.clock: Callable[[], datetime] = clock or utc_now
+        self.fixed_at: datetime | None = None
         self.ctx = Context(config=config, db=self.db, router=build_router(),
-                           engine=engine if engine is not None else load_engine(config))
-        if clock is not None:
-            self.ctx.clock = clock
+                           engine=engine if engine is not None else load_engine(config),
+                           clock=self.clock)
         self.adapters: dict[str, Adapter] = {}
         self.warming: asyncio.Future | None = None  # the engine's warm-up, once run() starts
         self._engine_thread: ThreadPoolExecutor | None = None
-        self.scheduler = SchedulerService(self.db, config, clock=lambda: self.ctx.clock(),
+        self.scheduler = SchedulerService(self.db, config, clock=lambda: self.clock(),
                                           publish=self.publish, notify=self.notify_team,
                                           platforms=lambda: list(self.adapters))
         for source in build_sources(self.db, config):
@@ -161,12 +165,19 @@ class Application:
         self.scheduler.register(self.replies)
         self.ctx.scheduler = self.scheduler
         self.ctx.refitter = self.refitter = load_refitter(self.db, self.ctx.engine, config,
-                                                          lambda: self.ctx.clock())
+                                                          lambda: self.clock())
         self.readers = Readers(self.ctx, str(config.storage.path))
         self.llm = load_llm(config, secrets)
-        self.tracker = ClickTracker(self.db, clock=lambda: self.ctx.clock()) \
+        self.tracker = ClickTracker(self.db, clock=lambda: self.clock()) \
             if config.links.tracking.enabled else None
         self.links_runner = None  # Nudge's own listener for tracked links, when it runs
+
+    def fix_clock(self, moment: datetime | None) -> None:
+        """Conversations and commands see `moment` from now on, the clock stopped there (what
+        customers would be told then); None goes back to the real clock. Scheduled work keeps
+        to the real clock either way: a run started on a fixed clock does not start it."""
+        self.fixed_at = moment
+        self.ctx.clock = self.clock if moment is None else fixed_clock.frozen(moment)
 
     @property
     def link_routes(self):
@@ -331,7 +342,13 @@ class Application:
             for adapter in self.adapters.values()
         ]
         try:
-            await self._start_scheduler(tasks)
+            if self.fixed_at is None:
+                await self._start_scheduler(tasks)
+            else:
+                # Nothing scheduled is claimed, sent or marked missed: it all waits, as it
+                # would with Nudge stopped, for the next start on the real clock.
+                log.info("the clock is fixed at %s: scheduled work does not run",
+                         self.fixed_at.isoformat())
             done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
                 task.result()

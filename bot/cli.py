@@ -133,14 +133,47 @@ def build_app(config: Config, console_only: bool = False):
     return app
 
 
+def read_at(config: Config, text: str | None, option: str = "--at") -> datetime | None:
+    """The moment an --at option names, or None; a moment that cannot be read ends the
+    command with one line and exit code 2."""
+    from bot.fixed_clock import parse_moment
+
+    if text is None:
+        return None
+    try:
+        return parse_moment(text, config.zone)
+    except ValueError as problem:
+        raise ConfigProblem(f"Error: {option}: {problem}") from None
+
+
 @cli.command()
 @click.option("--console", "console_only", is_flag=True,
               help="Use the local console even when platform tokens are set.")
+@click.option("--at", "at", metavar="WHEN",
+              help="Run the console on a fixed clock, stopped at WHEN: \"2026-12-23 17:30\", "
+                   "\"2026-12-23T17:30+01:00\" or \"2026-12-23\" (the brand's time zone unless "
+                   "an offset is given). See below.")
 @click.pass_context
-def run(ctx: click.Context, console_only: bool) -> None:
-    """Start Nudge: Slack and Discord when their tokens are set, else the offline console."""
+def run(ctx: click.Context, console_only: bool, at: str | None) -> None:
+    """Start Nudge: Slack and Discord when their tokens are set, else the offline console.
+
+    \b
+    With --at, Nudge answers as if it were that moment, to see what customers would be
+    told on a given day (opening hours, offers, "open now"):
+    - only the console starts: real customers are never answered on a pretend clock;
+    - the clock stays at that moment (in the console, /at <when> moves it, /at now goes
+      back to the real clock);
+    - scheduled promotions, reminders, the digest and waiting-customer pings do not run,
+      and nothing a previous run left half-sent is touched: it all waits for the next
+      start without --at, so nothing is recorded as sent, missed or failed meanwhile;
+    - messages typed in the console are stored in the configured database with the
+      pretend time (Nudge must not be running on the same database).
+    """
     config = get_config(ctx)
-    app = build_app(config, console_only)
+    moment = read_at(config, at)
+    app = build_app(config, console_only or moment is not None)
+    if moment is not None:
+        app.fix_clock(moment)
     if not app.adapters:
         raise click.ClickException("No platform can start; run `nudge check` to see why.")
     from bot.platforms.base import StartupError

@@ -5,6 +5,8 @@ each object back with "intent", "confidence" and "stage" added. A line that cann
 UTF-8, not JSON, nested too deeply, a lone surrogate, a number too large, NaN or Infinity) gets
 an "error" key instead; the run goes on and the exit code is 1 at the end. Every output line is
 strict JSON, which any parser reads.
+
+suggest answers one message, or plays a whole conversation with --thread (bot/replay.py).
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import json
 import logging
 import sys
 from collections.abc import Iterator
-from dataclasses import asdict
 from datetime import UTC, datetime
 from itertools import islice
 
@@ -180,16 +181,9 @@ def classify(ctx: click.Context) -> None:
 
 
 def _as_json(result: SuggestionSet) -> str:
-    return json.dumps(
-        {
-            **asdict(result.classification),
-            "lang": result.lang,
-            "wrote_in": result.wrote_in,
-            "suggestions": [asdict(s) for s in result.suggestions],
-        },
-        ensure_ascii=False,
-        indent=2,
-    )
+    from bot.replay import suggestion_dict
+
+    return json.dumps(suggestion_dict(result), ensure_ascii=False, indent=2)
 
 
 def _as_text(result: SuggestionSet) -> str:
@@ -211,28 +205,100 @@ def _as_text(result: SuggestionSet) -> str:
 
 
 @click.command()
-@click.argument("text")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.argument("text", required=False)
+@click.option("--thread", "thread", metavar="FILE",
+              help="Play a whole conversation from a JSON Lines file ('-': standard input), "
+                   "see above.")
+@click.option("--use-database", is_flag=True,
+              help="With --thread: play it in the configured database (storage.path) instead "
+                   "of a temporary one; its messages and sends stay there.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the result as JSON (with --thread: JSON Lines, one per message).")
 @click.option("--platform", default="console", show_default=True,
               help="Where the message came from (sets utm_source).")
 @click.option("--since-cta", type=click.IntRange(min=1), default=1, show_default=True,
               help="Customer messages in the thread since the last CTA, this one included.")
 @click.option("--opted-out", is_flag=True, help="Answer as if the customer had opted out.")
-@click.option("--at", "at",
-              type=click.DateTime(["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]),
-              help="Pretend it is this date and time in the team's time zone (offers, opening "
-                   'hours, open now): "2026-12-24 16:30", "2026-12-24T16:30" or a date.')
+@click.option("--at", "at", metavar="WHEN",
+              help="Pretend it is this moment (offers, opening hours, open now): "
+                   '"2026-12-24 16:30", "2026-12-24T16:30+01:00" or a date, in the brand\'s '
+                   "time zone unless an offset is given.")
 @click.pass_context
-def suggest(ctx: click.Context, text: str, as_json: bool, platform: str, since_cta: int,
-            opted_out: bool, at: datetime | None) -> None:
-    """Show the intent, stage and suggested replies for one customer message."""
-    engine = _engine(ctx)
-    now = at.replace(tzinfo=engine.config.zone) if at else datetime.now(UTC)
-    state = ThreadState(customer_messages_since_cta=since_cta, opted_out=opted_out)
+def suggest(ctx: click.Context, text: str | None, thread: str | None, use_database: bool,
+            as_json: bool, platform: str, since_cta: int, opted_out: bool,
+            at: str | None) -> None:
+    """Show the intent, stage and suggested replies for one customer message, or for each
+    message of a conversation (--thread).
+
+    \b
+    A thread file has one JSON object a line: {"text": "..."} is a customer message;
+    {"text": "/as anna"} and {"text": "/new"} switch customer or start a new thread, as
+    in the console; an optional "at" (same formats as --at) stops the clock there.
+    Each message is handled as the console handles it, and the first suggestion of each
+    is sent (as /send does) before the next one, so later messages are answered with
+    the thread's memory. It all happens in a temporary database unless --use-database.
+    Every line is checked first: a bad one stops the command (exit code 2) with its
+    number and what is wrong, before anything is played.
+    """
+    from bot.cli import ConfigProblem, get_config, read_at
+
+    config = get_config(ctx)
+    moment = read_at(config, at)
+    if (text is None) == (thread is None):
+        raise ConfigProblem("Error: give one customer message, or --thread FILE (not both).")
+    if thread is not None and (since_cta != 1 or opted_out):
+        raise ConfigProblem("Error: --since-cta and --opted-out do not apply to --thread: the "
+                            "thread keeps its own count and opt-outs.")
     try:
-        result = engine.suggest(text, platform=platform, state=state, now=now)
+        if thread is not None:
+            _suggest_thread(ctx, thread, use_database, as_json, platform, moment)
+            return
+        if use_database:
+            raise ConfigProblem("Error: --use-database goes with --thread.")
+        engine = _engine(ctx)
+        state = ThreadState(customer_messages_since_cta=since_cta, opted_out=opted_out)
+        result = engine.suggest(text, platform=platform, state=state,
+                                now=moment or datetime.now(UTC))
     except CorpusError as error:
         raise click.ClickException(f"the intent corpus cannot be used: {error}") from None
     except EmbeddingModelError as error:
         raise _model_problem(error) from None
     click.echo(_as_json(result) if as_json else _as_text(result))
+
+
+def _thread_lines(source: str) -> list[bytes]:
+    from bot.cli import ConfigProblem
+
+    if source == "-":
+        return list(_stdin_lines())
+    try:
+        with open(source, "rb") as handle:
+            return handle.readlines()
+    except OSError as error:
+        raise ConfigProblem(f"Error: --thread: cannot read {source}: "
+                            f"{error.strerror or error}") from None
+
+
+def _suggest_thread(ctx: click.Context, source: str, use_database: bool, as_json: bool,
+                    platform: str, start: datetime | None) -> None:
+    from bot import replay
+    from bot.cli import ConfigProblem, get_config
+    from handlers.context import Context
+    from handlers.registry import build_router
+
+    config = get_config(ctx)
+    try:
+        steps = replay.read_steps(_thread_lines(source), config.zone)
+    except replay.ThreadFileError as problem:
+        name = "standard input" if source == "-" else source
+        raise ConfigProblem(f"Error: {name}: {problem}") from None
+    say = (lambda line: None) if as_json else click.echo
+    with replay.database(config, use_database) as db:
+        context = Context(config=config, db=db, engine=_engine(ctx), router=build_router())
+        session = replay.unique_session() if use_database else "replay"
+        for played in replay.play(steps, context, start, platform, say, session):
+            if as_json:
+                click.echo(replay.as_json_line(played, config.zone))
+            else:
+                click.echo(replay.as_text(played, config.zone, _as_text) + "\n")
+            sys.stdout.flush()

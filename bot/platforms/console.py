@@ -5,9 +5,12 @@ Each plain line is a customer message in the console's customer channel; lines t
 "/dismiss" press the buttons of the latest suggestion, and "/intent <name>" says which intent
 it really was (the review is redrawn for that intent and the correction is stored). "/as <name>"
 types as another customer (each keeps their own thread) and "/new" starts a new thread for the
-current one; the prompt shows who is speaking. It stops cleanly at end of input, so
-`printf 'hi\\n/nudge help\\n' | nudge run` is scriptable. With an LLM configured, the template
-suggestion is shown first and an "Updated draft" follows when the model's wording arrives.
+current one; the prompt shows who is speaking. "/at <when>" stops the clock at another moment
+(what would customers be told on Christmas Eve at 17:30?) and "/at now" goes back to the real
+one; scheduled work always keeps to the real clock (see Application.fix_clock). It stops
+cleanly at end of input, so `printf 'hi\\n/nudge help\\n' | nudge run` is scriptable. With an
+LLM configured, the template suggestion is shown first and an "Updated draft" follows when the
+model's wording arrives.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from bot import fixed_clock
 from bot.config import Config, Secrets
 from bot.promotions import images
 from handlers import conversation, corrections
@@ -35,6 +39,7 @@ TEAM_USER = "team"
 BUTTON_COMMANDS = ("/send", "/another", "/edit", "/dismiss")
 INTENT_COMMAND = "/intent"
 PLAYER_COMMANDS = ("/as", "/new")
+CLOCK_COMMAND = "/at"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
 _EOF = object()
 
@@ -57,6 +62,38 @@ def render(reply: Reply) -> str:
     return "\n".join(lines)
 
 
+class Speakers:
+    """Who is typing as the customer, and in which thread: "/as <name>" and "/new".
+
+    Shared by the console and `nudge suggest --thread`, so a replayed conversation lands in
+    exactly the threads the console would have used."""
+
+    def __init__(self, customer: str, channel: str):
+        self.customer = customer
+        self.channel = channel
+        # Each customer's current thread: their own by default, a fresh one after /new.
+        self.threads: dict[str, str] = {}
+
+    @property
+    def thread(self) -> str:
+        """The thread the current customer is writing in."""
+        return self.threads.get(self.customer, self.customer)
+
+    def play(self, text: str, new_id: str) -> str:
+        """Apply "/as <name>" or "/new" (`new_id` names a new thread); returns what to say.
+        Raises ValueError, with the usage, for a name that cannot be used."""
+        command, _, name = text.strip().partition(" ")
+        if command.lower() == "/new":
+            self.threads[self.customer] = f"{self.customer}:{new_id}"
+            return f"New conversation: {self.customer} starts a new thread in #{self.channel}."
+        name = name.strip()
+        if not _NAME.fullmatch(name):
+            raise ValueError("Usage: /as <name> (letters, digits, '-', '_' or '.'), e.g. "
+                             "/as anna")
+        self.customer = name
+        return f"Now speaking as {name} in #{self.channel}."
+
+
 class ConsoleAdapter:
     platform = "console"
 
@@ -64,9 +101,7 @@ class ConsoleAdapter:
                  stdin: TextIO | None = None, stdout: TextIO | None = None):
         console = config.platforms.console
         self.channel, self.review_channel = console.channel, console.review_channel
-        self.customer = console.user
-        # Each customer's current thread: their own by default, a fresh one after /new.
-        self.threads: dict[str, str] = {}
+        self.speakers = Speakers(console.user, console.channel)
         # Pictures (the digest's chart) are saved beside the database, and their path printed.
         self.pictures = Path(config.storage.path).resolve().parent / "charts"
         self.stdin = stdin or sys.stdin
@@ -97,8 +132,15 @@ class ConsoleAdapter:
             f"Nudge for {brand}, offline console. Type what a customer would write; "
             "/nudge help for commands, /send /another /edit /dismiss for suggestions, "
             "/intent <name> when the intent is wrong, "
-            "/as <name> to be another customer, /new for a new thread, Ctrl-D to quit."
+            "/as <name> to be another customer, /new for a new thread, "
+            "/at <when> to stop the clock at another moment (/at now: the real clock), "
+            "Ctrl-D to quit."
         )
+        if app.fixed_at is not None:
+            self.say(f"The clock stays at {self._moment(app.fixed_at)}: replies are worked out "
+                     "for that moment. Scheduled promotions, reminders and the digest do not "
+                     "run in this session; they wait, untouched, for the next start without "
+                     "--at.")
         queue: asyncio.Queue = asyncio.Queue()
         loop = asyncio.get_running_loop()
         threading.Thread(target=self._read_lines, args=(loop, queue), daemon=True).start()
@@ -137,6 +179,8 @@ class ConsoleAdapter:
             await self._press(text)
         elif text.split()[0].lower() in PLAYER_COMMANDS:
             self._play(text)
+        elif text.split()[0].lower() == CLOCK_COMMAND:
+            self._move_clock(text)
         elif text.startswith("/"):
             request = Request(platform="console", text=text, user=TEAM_USER,
                               channel=self.review_channel, role="team",
@@ -153,29 +197,60 @@ class ConsoleAdapter:
                 self._improve_later(review)
 
     @property
+    def customer(self) -> str:
+        return self.speakers.customer
+
+    @property
     def thread(self) -> str:
         """The thread the current customer is writing in."""
-        return self.threads.get(self.customer, self.customer)
+        return self.speakers.thread
 
     def _play(self, text: str) -> None:
         """/as <name>: type as another customer (each keeps their own thread); /new: the
         current customer starts a new thread in the same channel."""
-        command, _, name = text.partition(" ")
-        if command.lower() == "/new":
-            self.threads[self.customer] = f"{self.customer}:{self._next_id()}"
-            self.say(f"New conversation: {self.customer} starts a new thread in "
-                     f"#{self.channel}.")
+        try:
+            self.say(self.speakers.play(text, self._next_id()))
+        except ValueError as usage:
+            self.say(str(usage))
+
+    def _moment(self, moment) -> str:
+        return fixed_clock.describe(moment, self.app.config.zone)
+
+    def _move_clock(self, text: str) -> None:
+        """/at <when>: the clock stays at that moment; /at now: the real clock again; /at
+        alone: which clock is in use."""
+        parts = text.split(None, 1)
+        when = parts[1].strip() if len(parts) > 1 else ""
+        usage = "/at <when> (e.g. /at 2026-12-23 17:30) or /at now"
+        if not when:
+            fixed = self.app.fixed_at
+            self.say((f"The clock stays at {self._moment(fixed)}." if fixed else
+                      "The clock is the real one.") + f" Usage: {usage}.")
             return
-        name = name.strip()
-        if not _NAME.fullmatch(name):
-            self.say("Usage: /as <name> (letters, digits, '-', '_' or '.'), e.g. /as anna")
+        if when.lower() == "now":
+            self.app.fix_clock(None)
+            off = "" if self.app.scheduler.running else (
+                " Scheduled work stays off in this session, which started on a fixed clock.")
+            self.say(f"Back to the real clock ({self._moment(self.app.ctx.now())})." + off)
             return
-        self.customer = name
-        self.say(f"Now speaking as {name} in #{self.channel}.")
+        try:
+            moment = fixed_clock.parse_moment(when, self.app.config.zone)
+        except ValueError as problem:
+            self.say(f"The clock did not move: {problem}. Usage: {usage}.")
+            return
+        self.app.fix_clock(moment)
+        running = " Scheduled work keeps to the real clock." if self.app.scheduler.running \
+            else ""
+        self.say(f"The clock stays at {self._moment(moment)} until /at now: replies are "
+                 f"worked out for that moment.{running}")
 
     def prompt(self) -> str:
-        """The input prompt: who is speaking."""
-        return f"{self.customer}> "
+        """The input prompt: who is speaking, and when if the clock is stopped."""
+        app = getattr(self, "app", None)
+        fixed = getattr(app, "fixed_at", None)
+        if fixed is None:
+            return f"{self.customer}> "
+        return f"{self.customer} @ {fixed.astimezone(app.config.zone):%d %b %H:%M}> "
 
     async def _press(self, text: str) -> None:
         action, _, rest = text.partition(" ")
