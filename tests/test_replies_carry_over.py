@@ -171,3 +171,8 @@ def test_an_allergy_question_is_urgent_and_gets_only_the_brands_own_faq_words(ch
     assert reply["cta_kind"] in (None, "contact") and reply["offer_id"] is None
     assert "we cannot rule out traces" in reply["text"]
 
+
+
+def test_praise_naming_a_product_gets_thanks_not_the_products_blurb(chat):
+    reply, = chat("The winter tyres you fitted last week are brilliant, thank you so much!")
+    assert "Studded" not in reply["text"] and "€39.90" not in reply["text"]

@@ -124,6 +124,15 @@ def _knowledge(s: Situation) -> dict:
             "stores": s.hours_for_extra_questions()}
 
 
+def _talk_knowledge(s: Situation) -> dict:
+    """The Plan values for praise and small talk: answers only to what they asked. "The
+    cappuccino yesterday was perfect" gets thanks, not the cappuccino's price and blurb."""
+    known = _knowledge(s)
+    if not any(c.question for c in s.asked.clauses):
+        known = {**known, "answers": (), "checking": False}
+    return known
+
+
 def _answered(s: Situation) -> str:
     """The rationale's note on what the knowledge answered."""
     if not s.answers.sources:
@@ -422,7 +431,7 @@ def sensitive(s: Situation) -> list[Plan]:
 
 def praise(s: Situation) -> list[Plan]:
     review, refer = s.catalog.first("review"), s.catalog.first("refer")
-    known = _knowledge(s)
+    known = _talk_knowledge(s)
     if not s.catalog.promotions:
         return [Plan(0, "happy customer who opted out of marketing: just thank them", **known),
                 Plan(2, "happy customer, opted out: thank them", **known)]
@@ -450,7 +459,7 @@ _ACKNOWLEDGEMENT = re.compile(
 
 def chit_chat(s: Situation) -> list[Plan]:
     since, cadence = s.state.customer_messages_since_cta, s.cadence
-    known = _knowledge(s)
+    known = _talk_knowledge(s)
     if s.classification.low_confidence:
         # It may be a complaint or a question the model did not recognise: ask what they
         # need (or answer what the config knows), and never sell to a message nobody
