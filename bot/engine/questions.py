@@ -58,7 +58,8 @@ HOURS = _any(
     r"a que hora",
     r"ouvert(e|s)?", r"ouvrez", r"ouvre", r"horaires?", r"ferme[sz]?", r"fermee?", r"ou etes",
     r"a quelle heure", r"adresse",
-    r"offen", r"geoffnet", r"offnungszeiten", r"schliess?t", r"schliessen", r"geschlossen",
+    r"offen", r"geoffnet", r"offne[nt]", r"offnungszeiten", r"schliess?t", r"schliessen",
+    r"geschlossen",
     r"wann", r"wo (seid|sind|ist)", r"adresse",
 )
 # What turns a clause into an offer question: the customer asks about deals.
