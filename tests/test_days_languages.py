@@ -31,6 +31,7 @@ ENGLISH = [
     ("are you open on christmas eve?", [EVE]),
     ("open xmas day?", [XMAS]),
     ("hours on boxing day pls", [BOXING]),
+    ("open on st. stephen's day?", [BOXING]),
     ("what time do you close on new years eve", [NYE]),
     ("open on new year's day?", [NEW_YEAR]),
     ("are you open for epiphany", [EPIPHANY]),

@@ -53,13 +53,13 @@ _WISHES = re.compile(
 _HOLIDAYS = [
     (r"chri?s?t?mas+ eve|x ?mas eve|nochebuena|noche buena|veille de noel|reveillon de noel"
      r"|reveillon du 24|heilig ?abend|heilige[nr]? abend|vispera de navidad", (12, 24)),
-    (r"boxing day|(?:st|saint) stephen'?s? day|san esteban|stephanstag|lendemain de noel"
+    (r"boxing day|(?:(?:st|saint)\.? )?stephen'?s? day|san esteban|stephanstag|lendemain de noel"
      r"|(?:2|zweite[nr]?)\.? weihnachts(?:feier)?tag", (12, 26)),
     (r"new year(?:'?s)? eve|nye|noche ?vieja|(?:saint|st|san) s[iy]lvest(?:re|er)|s[iy]lvester"
-     r"|reveillon (?:du|de) (?:la )?(?:nouvel an|jour de l'an|31|fin d'annee"
+     r"|reveillon (?:du|de) (?:la )?(?:nouvel an|jour de l'?an|31|fin d'annee"
      r"|(?:saint|st) s[iy]lvestre)"
-     r"|veille du jour de l'an|vispera de ano nuevo", (12, 31)),
-    (r"new year(?:'?s)?(?: day)?|ano nuevo|jour de l'an|premier de l'an|nouvel an"
+     r"|veille du jour de l'?an|vispera de ano nuevo", (12, 31)),
+    (r"new year(?:'?s)?(?: day)?|ano nuevo|jour de l'?an|premier de l'?an|nouvel an"
      r"|neujahr(?:stag)?", (1, 1)),
     (r"noche de reyes|vispera de reyes", (1, 5)),
     (r"epiphan(?:y|ie|ias)|(?:dia|los|de|en|el|por) reyes|reyes magos"

@@ -2,9 +2,12 @@
 
 Customers ask "are you open on sunday?" far more often than "are you open today?", so the
 reply must give the hours of the day they name, not today's. Reading the day is plain,
-deterministic word matching (no model): weekday names with their usual abbreviations and
-typos, today / tonight / tomorrow, the weekend, and dates such as "the 24th" or "24 Dec".
-Every day is the next one on or after `today`, the team's local date.
+deterministic word matching (no model), in English, German, Spanish and French: weekday names
+with their usual abbreviations and typos ("am Samstag", "el sábado", "ce samedi", "samedi
+prochain", "nächsten Montag"), today / tonight / tomorrow / the day after (übermorgen, pasado
+mañana, après-demain), the weekend (dieses Wochenende, este finde, ce week-end), and dates and
+holidays, read by bot.engine.dates. Every day is the next one on or after `today`, the team's
+local date.
 """
 
 from __future__ import annotations
@@ -188,7 +191,7 @@ def _meaning(words: list[str], at: int) -> int | str | None:
 def _next(words: list[str], at: int) -> bool:
     """Whether the weekday at `at` is "next" ("next monday", "samedi prochain")."""
     after = words[at + 1: at + 3]
-    return (at > 0 and words[at - 1] in _NEXT_BEFORE) or after[:1] in ([w] for w in _NEXT_AFTER) \
+    return (at > 0 and words[at - 1] in _NEXT_BEFORE) or (bool(after) and after[0] in _NEXT_AFTER) \
         or after == ["que", "viene"]
 
 
