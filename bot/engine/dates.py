@@ -286,7 +286,7 @@ class _Reader:
         for match in _BARE.finditer(self.text):
             if self.taken(match.start()) or not self._is_day(match):
                 continue
-            after = sorted(month for start, _, month in self.spans if start > match.start())
+            after = [month for start, _, month in sorted(self.spans) if start > match.start()]
             before = [month for _, end, month in sorted(self.spans) if end <= match.start()]
             month = (after or before[-1:] or [None])[0]
             number = int(match.group("day"))
