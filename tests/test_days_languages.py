@@ -187,6 +187,10 @@ def test_a_date_already_past_this_year_is_next_years(text, expected):
     assert read(text, date(2026, 12, 28)) == [expected]
 
 
+def test_last_years_number_written_in_january_means_this_year():
+    assert read("open on 6/1/2026?", date(2027, 1, 2)) == [EPIPHANY]
+
+
 def test_the_reveillon_alone_is_christmas_eve_until_it_is_past_then_new_years_eve():
     assert read("ouvert pour le réveillon ?", date(2026, 12, 20)) == [EVE]
     assert read("ouvert pour le réveillon ?", date(2026, 12, 27)) == [NYE]

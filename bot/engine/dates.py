@@ -148,15 +148,16 @@ def _next_day_of_month(today: date, day: int) -> date | None:
 
 
 def _exact(year: int, month: int, day: int, today: date) -> date | None:
-    """A date written with its year, if it is a real day still to come."""
+    """A date written with its year, if it is a real day; one already past is taken for the
+    next such day (in early January many still write last year's number)."""
     if year < 100:  # "24.12.26"; "24.12.33" is more likely a phone number than a date
         year += 2000
-        if year not in (today.year, today.year + 1):
+        if abs(year - today.year) > 1:
             return None
     if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(year, month)[1]:
         return None
     written = date(year, month, day)
-    return written if written >= today else None
+    return written if written >= today else on_or_after(today, month, day)
 
 
 def _month(word: str) -> int | None:
