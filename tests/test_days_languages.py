@@ -36,6 +36,8 @@ ENGLISH = [
     ("open on new year's day?", [NEW_YEAR]),
     ("are you open for epiphany", [EPIPHANY]),
     ("r u open 24th dec", [EVE]),
+    ("is the shop open 24 Dec", [EVE]),
+    ("dec 24th?", [EVE]),
     ("open dec 31st?", [NYE]),
     ("open the 1st?", [NEW_YEAR]),  # the next 1st to come
     ("and on the 2nd?", [SECOND_JAN]),
@@ -105,6 +107,7 @@ FRENCH = [
     ("vous etes ouverts la saint-sylvestre ?", [NYE]),
     ("ouvert pour le réveillon de noël ?", [EVE]),
     ("et le reveillon du nouvel an ?", [NYE]),
+    ("le réveillon de la Saint-Sylvestre, vous fermez tôt ?", [NYE]),
     ("ouvert pour l'épiphanie ?", [EPIPHANY]),
     ("le lendemain de noël vous êtes ouverts ?", [BOXING]),
     ("vous êtes ouverts le 24 et le 31 ?", [EVE, NYE]),
