@@ -169,6 +169,9 @@ def test_french(text, expected):
         "Frohes neues Jahr!",
         "Feliz año nuevo a todo el equipo",
         "happy new year to all the team",
+        "do you still have christmas trees?",  # named after the day, not the day
+        "vous avez des sapins de noël ?",
+        "¿tenéis cestas de navidad?",
     ],
 )
 def test_numbers_and_words_that_are_not_days(text):

@@ -50,6 +50,16 @@ _WISHES = re.compile(
     r"(?<![a-z])(?:merry|happy|frohe|frohes|schone|schoene|gesegnete|feliz|felices|joyeux"
     r"|joyeuses|bonne|bonnes|prospero) (?:chri?s?t?mas+|x ?mas|weihnachten|navidad|navidades"
     r"|noel|fetes|holidays|new year|neues jahr|neues|ano nuevo|annee)(?![a-z])")
+# Things named after Christmas ("christmas trees", "sapin de noël", "cesta de navidad"):
+# products and events, not the day.
+_HOLIDAY_THINGS = re.compile(
+    r"(?<![a-z])(?:(?:chri?s?t?mas+|x ?mas) (?:trees?|cakes?|puddings?|dinners?|lunch|menus?"
+    r"|gifts?|presents?|cards?|jumpers?|sweaters?|decorations?|decor|lights|markets?|hampers?"
+    r"|box(?:es)?|stockings?|orders?|part(?:y|ies)|specials?|treats?|range|collection|toys?"
+    r"|food|cookies|biscuits|stollen|sale|offers?|deals?|bundles?|wreaths?|crackers?)"
+    r"|(?:sapins?|buches?|marches?|cadeaux?|menus?|paniers?|repas|decorations?|cartes?|pulls?"
+    r"|colis|biscuits|vacances|arbol(?:es)?|cestas?|regalos?|loteria|decoracion(?:es)?"
+    r"|adornos?|tarjetas?|galletas|vacaciones|menu) de (?:noel|navidad))(?![a-z])")
 _HOLIDAYS = [
     (r"chri?s?t?mas+ eve|x ?mas eve|nochebuena|noche buena|veille de noel|reveillon de noel"
      r"|reveillon du 24|heilig ?abend|heilige[nr]? abend|vispera de navidad", (12, 24)),
@@ -220,7 +230,9 @@ class _Reader:
         return any(begin <= start < end for begin, end, _ in self.spans)
 
     def holidays(self) -> None:
-        self.text = _WISHES.sub(lambda m: " " * len(m.group(0)), _holiday_typos(self.text))
+        self.text = _holiday_typos(self.text)
+        for pattern in (_WISHES, _HOLIDAY_THINGS):
+            self.text = pattern.sub(lambda m: " " * len(m.group(0)), self.text)
         for pattern, (month, day) in _HOLIDAY_PATTERNS:
             for match in pattern.finditer(self.text):
                 self.add(on_or_after(self.today, month, day))
