@@ -208,6 +208,12 @@ def test_a_date_weeks_or_months_ahead_is_read_as_written():
     assert read("habt ihr am 30.4. offen") == [date(2027, 4, 30)]
 
 
+def test_now_is_today_only_when_no_other_day_is_named():
+    assert read("and now?") == [TODAY]  # not the day asked about earlier in the thread
+    assert read("y ahora?") == read("und jetzt?") == read("et maintenant ?") == [TODAY]
+    assert read("are you open on the 24th now that it's december?") == [EVE]
+
+
 def test_a_date_is_stated_in_the_reply_and_a_weekday_is_not():
     asked = days_asked("open on saturday or on the 24th?", TODAY)
     assert [(item.day, item.dated) for item in asked.days] == [(SAT, False), (EVE, True)]

@@ -45,9 +45,10 @@ def engine() -> Engine:
     return Engine(parse_config(yaml.safe_dump(raw), "config.yaml"))
 
 
-def ask(engine: Engine, text: str, lang: str, now: datetime = DEC_23) -> str:
-    result: SuggestionSet = engine.suggest(text, platform="console", state=ThreadState(),
-                                           now=now)
+def ask(engine: Engine, text: str, lang: str, now: datetime = DEC_23,
+        earlier: tuple[str, ...] = ()) -> str:
+    result: SuggestionSet = engine.suggest(text, platform="console",
+                                           state=ThreadState(earlier_texts=earlier), now=now)
     assert result.lang == lang, text
     assert any("Pfotenhaus" in fact for fact in result.suggestions[0].facts), text
     return result.suggestions[0].text
@@ -108,3 +109,11 @@ def test_a_date_weeks_ahead_gets_its_special_hours(engine):
 def test_today_asked_about_still_gets_open_now(engine):
     reply = ask(engine, "are you open today?", "en")
     assert "now" in reply and "19:00" in reply
+
+
+def test_a_date_asked_earlier_in_the_thread_carries_on_until_now_is_asked(engine):
+    earlier = ("vous êtes ouverts le 25 décembre ?",)
+    reply = ask(engine, "et vous fermez à quelle heure ?", "fr", earlier=earlier)
+    assert "vendredi 25 décembre" in reply and "maintenant" not in reply
+    reply = ask(engine, "et vous êtes ouverts maintenant ?", "fr", earlier=earlier)
+    assert "maintenant" in reply and "25 décembre" not in reply

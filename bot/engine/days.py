@@ -64,6 +64,10 @@ _NOT_A_DAY_BEFORE = {"like", "love", "be", "have", "need", "want", "go", "come",
 _TODAY = {"today", "todays", "2day", "tday", "tonight", "tonite", "2nite", "tonights"}
 _TOMORROW = {"tomorrow", "tomorrows", "tmrw", "tmr", "tmrow", "tmoro", "tmorrow", "tomoz",
              "2moro", "2morow", "2morrow", "2mrw", "tomo"}
+# "and now?" after a question about another day: today, but only when no day is named ("are
+# you open on the 25th now that ..." is about the 25th).
+_NOW = {"now", "rn", "currently", "jetzt", "gerade", "ahora", "ahorita", "maintenant",
+        "actuellement"}
 _WEEKEND = {"weekend", "weekends", "wknd", "wkend", "wkd", "wkends"}
 # French "mon" is "my" ("mon colis"): Monday only next to another day or a time of day.
 _MON_NEXT_TO = {"or", "and", "to", "thru", "through", "till", "until", "morning",
@@ -238,6 +242,6 @@ def days_asked(text: str, today: date) -> DaysAsked:
         if day not in found and any(other.weekday() == weekday for other in found):
             asked.pop(day, None)
     if not asked:
-        return DaysAsked(today, (AskedDay(today),), named=False)
+        return DaysAsked(today, (AskedDay(today),), named=bool(_NOW & set(words)))
     days = tuple(sorted(asked.values(), key=lambda item: item.day)[:MAX_DAYS])
     return DaysAsked(today, days, named=True, weekend=weekend_only)
