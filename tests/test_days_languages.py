@@ -169,6 +169,9 @@ def test_french(text, expected):
         "Frohes neues Jahr!",
         "Feliz año nuevo a todo el equipo",
         "happy new year to all the team",
+        "l'offre le 3 pour 2 marche encore ?",
+        "vous êtes bien au 12 rue de la Paix ?",
+        "appelez-moi au 06 12 34 56 78",
         "do you still have christmas trees?",  # named after the day, not the day
         "vous avez des sapins de noël ?",
         "¿tenéis cestas de navidad?",

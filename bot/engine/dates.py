@@ -134,6 +134,9 @@ _ORDER_WORDS = {"order", "orders", "nr", "no", "ref", "number", "numero", "beste
 _ORDINAL_NOUNS = {"time", "times", "visit", "order", "floor", "birthday", "anniversary",
                   "place", "try", "attempt", "edition", "grade", "week", "month", "year",
                   "class", "round", "prize", "choice", "one", "child", "kid", "baby"}
+_STREETS = _set("rue avenue av bd boulevard place allee impasse quai chemin calle avenida "
+                "plaza paseo street st road rd lane strasse str weg platz gasse")
+_FOR = {"for", "pour", "por", "fur", "x"}
 _OF = {"of", "de", "del", "du", "des", "von", "der"}
 # "open 24/7", "ouvert 7/7": always, not a day.
 _ALWAYS = {(24, 7), (7, 7)}
@@ -286,6 +289,8 @@ class _Reader:
                     or match.groupdict().get("dot")
                 if month is None or (word in _AMBIGUOUS_MONTHS and not marked):
                     continue  # "may 2 of us come", "we 2 may", "2 days ago"
+                if set(_TOKEN.findall(self.text[match.end():])[:1]) & _UNITS:
+                    continue  # "sept 2 kg": French seven, two kilos
                 day, year = _day_number(match), match.group("year")
                 if year:
                     written = _exact(int(year), month, day, self.today)
@@ -309,8 +314,10 @@ class _Reader:
     def _is_day(self, match: re.Match) -> bool:
         before, after = _context(self.text, *match.span())
         suffix, previous = match.group("suffix"), (before[-1:] or [""])[0]
-        if after[:1] and after[0] in _UNITS | _ORDINAL_NOUNS:
-            return False
+        if after[:1] and (after[0] in _UNITS | _ORDINAL_NOUNS | _STREETS or after[0].isdigit()):
+            return False  # "le 12 kg", "au 12 rue ...", "le 06 12 34 56 78"
+        if len(after) == 2 and after[0] in _FOR and after[1].isdigit():
+            return False  # "le 3 pour 2", "el 2 por 1": a deal
         if self.text[match.end():].lstrip()[:1] in ("%", "€", "$", "£"):
             return False
         if suffix in ("st", "nd", "rd", "th"):
