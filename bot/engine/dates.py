@@ -17,6 +17,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date
+from functools import lru_cache
 
 from bot.engine.text import edit_distance
 
@@ -187,15 +188,18 @@ def _month(word: str) -> int | None:
     return found.pop() if len(found) == 1 else None
 
 
+@lru_cache(maxsize=8192)
+def _holiday_word(word: str) -> str:
+    """The holiday name `word` is a one-slip misspelling of ("silvestre"), else `word`."""
+    if len(word) < 7 or word in _HOLIDAY_WORDS:
+        return word
+    close = [name for name in _HOLIDAY_WORDS if edit_distance(word, name, 1) <= 1]
+    return close[0] if len(close) == 1 else word
+
+
 def _holiday_typos(text: str) -> str:
-    """The text with a misspelt one-word holiday name written right ("silvestre")."""
-    def fix(match: re.Match) -> str:
-        word = match.group(0)
-        if len(word) < 7 or word in _HOLIDAY_WORDS:
-            return word
-        close = [name for name in _HOLIDAY_WORDS if edit_distance(word, name, 1) <= 1]
-        return close[0] if len(close) == 1 else word
-    return re.sub(r"[a-z]+", fix, text)
+    """The text with misspelt one-word holiday names written right."""
+    return re.sub(r"[a-z]+", lambda match: _holiday_word(match.group(0)), text)
 
 
 def _context(text: str, start: int, end: int) -> tuple[list[str], list[str]]:

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from bot.engine.dates import dated
 from bot.engine.text import edit_distance as _distance
@@ -144,6 +145,7 @@ def _words(text: str) -> list[str]:
     return [word.removesuffix("'s") for word in _WORD.findall(_fold(text))]
 
 
+@lru_cache(maxsize=8192)
 def _typo(word: str) -> int | str | None:
     """The day word `word` is a misspelling of, when exactly one fits closest."""
     if len(word) < 5 or not word.isalpha() or word in _LOOKALIKES:
