@@ -2,19 +2,24 @@
 
 Customers ask "are you open on sunday?" far more often than "are you open today?", so the
 reply must give the hours of the day they name, not today's. Reading the day is plain,
-deterministic word matching (no model): weekday names with their usual abbreviations and
-typos, today / tonight / tomorrow, the weekend, and dates such as "the 24th" or "24 Dec".
-Every day is the next one on or after `today`, the team's local date.
+deterministic word matching (no model), in English, German, Spanish and French: weekday names
+with their usual abbreviations and typos ("am Samstag", "el sábado", "ce samedi", "samedi
+prochain", "nächsten Montag"), today / tonight / tomorrow / the day after (übermorgen, pasado
+mañana, après-demain), the weekend (dieses Wochenende, este finde, ce week-end), and dates and
+holidays, read by bot.engine.dates. Every day is the next one on or after `today`, the team's
+local date.
 """
 
 from __future__ import annotations
 
-import calendar
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
+from bot.engine.dates import dated
+from bot.engine.text import edit_distance as _distance
 from bot.engine.words import Words, english
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -33,25 +38,23 @@ _FOREIGN = {
 }
 _FOREIGN_TODAY = {"hoy", "aujourdhui", "aujourd'hui", "heute", "heut"}
 _FOREIGN_TOMORROW = {"manana", "demain", "morgen"}
-# "guten morgen" is good morning, "por la mañana" in the morning: not tomorrow.
-_NOT_TOMORROW_AFTER = {"guten", "la", "de", "cada", "jeden"}
-# Days with a name of their own, every year: (month, day).
-_NAMED_DAYS = [
-    (r"christmas eve|xmas eve|x-mas eve|nochebuena|veille de noel|heiligabend|heilig abend"
-     r"|heiligen abend", (12, 24)),
-    (r"boxing day|(st )?stephen'?s? day|san esteban|zweiter weihnachtstag|2 weihnachtstag"
-     r"|stephanstag", (12, 26)),
-    (r"new year'?s? eve|\bnye\b|nochevieja|saint sylvestre|st sylvestre"
-     r"|reveillon du nouvel an|silvester", (12, 31)),
-    (r"new year'?s day|new years day|new year\b|ano nuevo|jour de l'?an|nouvel an|neujahr",
-     (1, 1)),
-    (r"christmas day|xmas day|christmas|xmas|navidad|jour de noel|\bnoel\b|weihnachten"
-     r"|erster weihnachtstag|1 weihnachtstag", (12, 25)),
-]
-_NAMED_DAY_PATTERNS = [(re.compile(rf"(?<![a-z])(?:{words})(?![a-z])"), when)
-                       for words, when in _NAMED_DAYS]
+# "guten morgen" is good morning, "por la mañana" in the morning, "heute morgen" and "esta
+# mañana" this morning: not tomorrow.
+_NOT_TOMORROW_AFTER = {"guten", "la", "de", "cada", "jeden", "esta", "heute", "am", "por"}
+_AFTER_TOMORROW = {"ubermorgen", "uebermorgen", "overmorrow"}
+# "pasado mañana", "après-demain", "the day after tomorrow": the word before "tomorrow".
+_AFTER_TOMORROW_BEFORE = {"pasado", "apres", "after"}
+# "ce soir", "esta noche", "esta tarde": today.
+_TONIGHT = {("ce", "soir"), ("cet", "apres"), ("esta", "noche"), ("esta", "tarde")}
+# "next monday", "nächsten Montag", "el próximo lunes"; "samedi prochain", "el lunes que viene".
+_NEXT_BEFORE = {"next", "nachsten", "naechsten", "nachster", "kommenden", "kommender",
+                "proximo", "proxima"}
+_NEXT_AFTER = {"prochain", "prochaine", "proximo", "proxima"}
+_FOREIGN_WEEKEND = {"wochenende", "wochenenden", "wochenendes"}
+# "este finde" is this weekend, "ich finde" is "I find".
+_FINDE_AFTER = {"este", "ese", "el", "al", "del", "proximo", "en", "this", "the"}
 _SHORT = {
-    "mon": 0, "mo": 0, "tue": 1, "tues": 1, "tu": 1, "wed": 2, "weds": 2, "thu": 3, "thur": 3,
+    "mon": 0, "mo": 0, "tue": 1, "tues": 1, "wed": 2, "weds": 2, "thu": 3, "thur": 3,
     "thurs": 3, "thrs": 3, "fri": 4, "sat": 5, "sun": 6,
 }
 # Short forms that are also everyday words: "the sun", "I sat outside", "wed like to come".
@@ -62,19 +65,21 @@ _NOT_A_DAY_BEFORE = {"like", "love", "be", "have", "need", "want", "go", "come",
 _TODAY = {"today", "todays", "2day", "tday", "tonight", "tonite", "2nite", "tonights"}
 _TOMORROW = {"tomorrow", "tomorrows", "tmrw", "tmr", "tmrow", "tmoro", "tmorrow", "tomoz",
              "2moro", "2morow", "2morrow", "2mrw", "tomo"}
+# "and now?" after a question about another day: today, but only when no day is named ("are
+# you open on the 25th now that ..." is about the 25th).
+_NOW = {"now", "rn", "currently", "jetzt", "gerade", "ahora", "ahorita", "maintenant",
+        "actuellement"}
 _WEEKEND = {"weekend", "weekends", "wknd", "wkend", "wkd", "wkends"}
+# French "mon" is "my" ("mon colis"): Monday only next to another day or a time of day.
+_MON_NEXT_TO = {"or", "and", "to", "thru", "through", "till", "until", "morning",
+                "afternoon", "evening", "night", "open", "next", "this", "on", "from", "til"}
 # Real words a typo-tolerant match would otherwise take for a day.
 _LOOKALIKES = {"sundae", "sundaes", "sundry", "frida", "mondo", "tomato", "tomatoes"}
 # The words a typo is measured against; long words tolerate two slips, short ones one.
 _TYPO_TARGETS = {**_FULL, **{f"{name}s": index for name, index in _FULL.items()},
-                 "tomorrow": "tomorrow", "tonight": "today", "weekend": "weekend"}
-_MONTHS = {name.lower()[:3]: number for number, name in enumerate(MONTH_NAMES, start=1)}
-_MONTH = (r"(january|jan|february|feb|march|mar|april|apr|may|june|jun|july|jul|august|aug"
-          r"|september|sept|sep|october|oct|november|nov|december|dec)")
-_SUFFIX = r"(st|nd|rd|th)?"
-_DAY_MONTH = re.compile(rf"\b(\d{{1,2}}){_SUFFIX}(?: of)? {_MONTH}\b")
-_MONTH_DAY = re.compile(rf"\b{_MONTH} (?:the )?(\d{{1,2}}){_SUFFIX}\b")
-_ORDINAL_ONLY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
+                 **{name: index for name, index in _FOREIGN.items() if len(name) >= 7},
+                 "tomorrow": "tomorrow", "tonight": "today", "weekend": "weekend",
+                 "wochenende": "weekend", "ubermorgen": "after_tomorrow"}
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
@@ -140,23 +145,7 @@ def _words(text: str) -> list[str]:
     return [word.removesuffix("'s") for word in _WORD.findall(_fold(text))]
 
 
-def _distance(a: str, b: str, limit: int) -> int:
-    """Edit distance counting a swap of neighbours as one slip ("thrusday"), capped at limit+1."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, start=1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1,
-                             previous[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        previous2, previous = previous, current
-    return min(previous[-1], limit + 1)
-
-
+@lru_cache(maxsize=8192)
 def _typo(word: str) -> int | str | None:
     """The day word `word` is a misspelling of, when exactly one fits closest."""
     if len(word) < 5 or not word.isalpha() or word in _LOOKALIKES:
@@ -173,26 +162,43 @@ def _typo(word: str) -> int | str | None:
 
 
 def _meaning(words: list[str], at: int) -> int | str | None:
-    """What the word at `at` names: a weekday index, "today", "tomorrow", "weekend" or None."""
+    """What the word at `at` names: a weekday index, "today", "tomorrow", "after_tomorrow",
+    "weekend" or None."""
     word = words[at]
     before = words[at - 1] if at else ""
-    if word in _TODAY or word in _FOREIGN_TODAY:
+    after = words[at + 1] if at + 1 < len(words) else ""
+    if word in _TODAY or word in _FOREIGN_TODAY or (before, word) in _TONIGHT:
         return "today"
-    if word in _TOMORROW or (word in _FOREIGN_TOMORROW and before not in _NOT_TOMORROW_AFTER):
-        return "tomorrow"
+    if word in _AFTER_TOMORROW:
+        return "after_tomorrow"
+    if word in _TOMORROW or word in _FOREIGN_TOMORROW:
+        if before in _AFTER_TOMORROW_BEFORE and (before != "after" or words[at - 2: at - 1]
+                                                 == ["day"]):
+            return "after_tomorrow"
+        return "tomorrow" if word in _TOMORROW or before not in _NOT_TOMORROW_AFTER else None
     if word in _FOREIGN or (word.endswith("s") and word[:-1] in _FOREIGN):
         return _FOREIGN.get(word, _FOREIGN.get(word[:-1]))
-    if word in _WEEKEND or (word == "week" and words[at + 1: at + 2] == ["end"]):
+    if word in _WEEKEND or word in _FOREIGN_WEEKEND or (word == "week" and after == "end") \
+            or (word == "finde" and before in _FINDE_AFTER) \
+            or (word == "semana" and words[at - 2: at] == ["fin", "de"]):
         return "weekend"
     if word in _FULL or (word.endswith("s") and word[:-1] in _FULL):
         return _FULL[word.removesuffix("s")] if word not in _FULL else _FULL[word]
     if word in _SHORT:
-        before = words[at - 1] if at else ""
-        after = words[at + 1] if at + 1 < len(words) else ""
         if before in _NOT_A_DAY_AFTER or after in _NOT_A_DAY_BEFORE:
+            return None
+        if word == "mon" and after and not (
+                {before, after} & (_MON_NEXT_TO | set(_SHORT) | set(_FULL))):
             return None
         return _SHORT[word]
     return _typo(word)
+
+
+def _next(words: list[str], at: int) -> bool:
+    """Whether the weekday at `at` is "next" ("next monday", "samedi prochain")."""
+    after = words[at + 1: at + 3]
+    return (at > 0 and words[at - 1] in _NEXT_BEFORE) or (bool(after) and after[0] in _NEXT_AFTER) \
+        or after == ["que", "viene"]
 
 
 def _next_weekday(today: date, weekday: int, skip_today: bool = False) -> date:
@@ -200,64 +206,11 @@ def _next_weekday(today: date, weekday: int, skip_today: bool = False) -> date:
     return today + timedelta(days=7 if skip_today and ahead == 0 else ahead)
 
 
-def _on_or_after(today: date, month: int, day: int) -> date | None:
-    """The first `day` of `month` on or after today (this year or next), if it exists."""
-    for year in (today.year, today.year + 1):
-        if 1 <= day <= calendar.monthrange(year, month)[1] and date(year, month, day) >= today:
-            return date(year, month, day)
-    return None
-
-
-def _next_day_of_month(today: date, day: int) -> date | None:
-    """The next date with this day of the month: "the 31st" in a 30-day month is next month's."""
-    year, month = today.year, today.month
-    for _ in range(3):
-        if 1 <= day <= calendar.monthrange(year, month)[1] and date(year, month, day) >= today:
-            return date(year, month, day)
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return None
-
-
-def _dated(text: str, today: date) -> list[date]:
-    """Days named by their date: "24 dec", "december 24th", "the 24th" (the next such day).
-
-    A bare "the 24th" takes the month of a full date written next to it ("the 24th or 26th of
-    December"), else it is the next 24th to come.
-    """
-    found: list[date] = []
-    for pattern, (month, day) in _NAMED_DAY_PATTERNS:
-        if pattern.search(text):
-            named = _on_or_after(today, month, day)
-            if named and named not in found:
-                found.append(named)
-            text = pattern.sub(" ", text)  # "christmas eve" is not also "christmas"
-    months: list[tuple[int, int, int]] = []  # (start, end, month) of every full date
-    for pattern, day_group, month_group in ((_DAY_MONTH, 1, 3), (_MONTH_DAY, 2, 1)):
-        for match in pattern.finditer(text):
-            if match.group(month_group) == "may" and not match.group(day_group + 1):
-                continue  # "may 2 of us come", "we 2 may": not a date without "2nd"
-            month = _MONTHS[match.group(month_group)[:3]]
-            months.append((*match.span(), month))
-            day = _on_or_after(today, month, int(match.group(day_group)))
-            if day:
-                found.append(day)
-    for match in _ORDINAL_ONLY.finditer(text):
-        if any(start <= match.start() < end for start, end, _ in months):
-            continue
-        after = [month for start, _, month in sorted(months) if start > match.start()]
-        before = [month for _, end, month in sorted(months) if end <= match.start()]
-        month = (after or before[-1:] or [None])[0]
-        number = int(match.group(1))
-        day = _on_or_after(today, month, number) if month else _next_day_of_month(today, number)
-        if day:
-            found.append(day)
-    return found
-
-
 def days_asked(text: str, today: date) -> DaysAsked:
     """The days `text` asks about, in the order they come; today when it names none."""
     words = _words(text)
     asked: dict[date, AskedDay] = {}
+    weekdays: dict[date, int] = {}  # days found by their weekday's name alone
     weekend_only = True
     for at in range(len(words)):
         meaning = _meaning(words, at)
@@ -276,13 +229,21 @@ def days_asked(text: str, today: date) -> DaysAsked:
             day = today
         elif meaning == "tomorrow":
             day = today + timedelta(days=1)
+        elif meaning == "after_tomorrow":
+            day = today + timedelta(days=2)
         else:
-            day = _next_weekday(today, meaning, skip_today=at > 0 and words[at - 1] == "next")
+            day = _next_weekday(today, meaning, skip_today=_next(words, at))
+            weekdays[day] = meaning
         asked.setdefault(day, AskedDay(day))
-    for day in _dated(" ".join(words), today):
+    found = dated(_fold(text), today)
+    for day in found:
         weekend_only = False
         asked[day] = AskedDay(day, dated=True)
+    # "Thursday 24 December": the weekday names the date's day, not also the next Thursday.
+    for day, weekday in weekdays.items():
+        if day not in found and any(other.weekday() == weekday for other in found):
+            asked.pop(day, None)
     if not asked:
-        return DaysAsked(today, (AskedDay(today),), named=False)
+        return DaysAsked(today, (AskedDay(today),), named=bool(_NOW & set(words)))
     days = tuple(sorted(asked.values(), key=lambda item: item.day)[:MAX_DAYS])
     return DaysAsked(today, days, named=True, weekend=weekend_only)

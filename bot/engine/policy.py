@@ -524,7 +524,7 @@ def route(s: Situation) -> str:
         return "store_visit"  # "are you open on the 31st? we'd like to come by": hours first
     if intent in ("complaint", "unsubscribe", "order_support", "praise"):
         return intent
-    if intent == "chit_chat" and not answered and (
+    if intent in ("chit_chat", "product_question") and not answered and (
             s.answers.hours or (s.stores.named(s.text) and days_asked(s.text, s.day).named)):
         return "store_visit"  # "mill road 24 dec?": a shop and a day
     if intent == "store_visit" and answered and not s.answers.hours:

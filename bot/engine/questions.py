@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 
 from bot.config import Product
+from bot.engine.dates import date_dots
 from bot.engine.faq import terms
 from bot.engine.knowledge import Knowledge, Match
 from bot.engine.products import ProductDirectory
@@ -53,11 +54,12 @@ STOCK = _any(
 HOURS = _any(
     r"open(ing)?", r"close[sd]?", r"closing", r"hours", r"what time", r"when do you",
     r"where (are|is)", r"address", r"directions", r"location", r"find you", r"get to you",
-    r"abr[ei]n?", r"abiert[oa]s?", r"horarios?", r"cierra[n]?", r"cerrad[oa]s?", r"donde",
+    r"abr[ei][ns]?", r"abiert[oa]s?", r"horarios?", r"cierra[n]?", r"cerrad[oa]s?", r"donde",
     r"a que hora",
     r"ouvert(e|s)?", r"ouvrez", r"ouvre", r"horaires?", r"ferme[sz]?", r"fermee?", r"ou etes",
     r"a quelle heure", r"adresse",
-    r"offen", r"geoffnet", r"offnungszeiten", r"schliess?t", r"schliessen", r"geschlossen",
+    r"offen", r"geoffnet", r"offne[nt]", r"offnungszeiten", r"schliess?t", r"schliessen",
+    r"geschlossen",
     r"wann", r"wo (seid|sind|ist)", r"adresse",
 )
 # "Hat die Buchhandlung am 6. Januar auf?", "habt ihr morgen auf": German asks with "auf".
@@ -140,7 +142,7 @@ def clauses(text: str) -> list[tuple[str, bool]]:
     """The message cut into the questions and statements it is made of, each with whether
     it ended with a question mark."""
     parts = []
-    for match in _PIECE.finditer(fold(text)):
+    for match in _PIECE.finditer(date_dots(fold(text))):
         asked = "?" in match.group(2)
         pieces = [p.strip(" ,¿¡") for p in _JOIN.split(match.group(0).rstrip("?!;\n. "))]
         parts += [(p, asked or n < len(pieces) - 1) for n, p in enumerate(pieces)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 
 # Enough for any chat message; a 50,000-character paste is cut, never processed whole.
 MAX_CHARS = 1_000
@@ -89,3 +90,25 @@ def char_features(normalised: str) -> list[str]:
                 break
             features += [padded[i : i + n] for i in range(size - n + 1)]
     return features
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Edit distance counting a swap of neighbours as one slip ("thrusday"), capped at limit+1.
+
+    Used to forgive one or two typos in a day, month or product name."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    # Each slip mends at most one letter the two do not share: a cheap bound before the table.
+    if max(len(a), len(b)) - sum((Counter(a) & Counter(b)).values()) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1,
+                             previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return min(previous[-1], limit + 1)
