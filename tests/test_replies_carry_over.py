@@ -73,6 +73,13 @@ SHOP = {
          "description": {"de": "Mit Spikes, für Eis und Schnee.",
                          "en": "Studded, for ice and snow."},
          "price": 39.9},
+        {"name": {"de": "E-Bike leihen (halber Tag)", "en": "E-bike rental (half day)"},
+         "price": 25},
+        {"name": {"de": "Faltbares E-Bike", "en": "Folding e-bike"},
+         "aliases": {"de": ["E-Bike"], "en": ["e-bike"]}, "price": 1290},
+        {"name": {"de": "Kettenöl 100 ml", "en": "Chain oil 100 ml"},
+         "aliases": {"de": ["Kettenöl"], "en": ["chain oil"]}, "price": 6.5},
+        {"name": {"de": "Kettenöl 1 l", "en": "Chain oil 1 l"}, "price": 29},
     ],
 }
 
@@ -176,3 +183,14 @@ def test_an_allergy_question_is_urgent_and_gets_only_the_brands_own_faq_words(ch
 def test_praise_naming_a_product_gets_thanks_not_the_products_blurb(chat):
     reply, = chat("The winter tyres you fitted last week are brilliant, thank you so much!")
     assert "Studded" not in reply["text"] and "€39.90" not in reply["text"]
+
+
+def test_the_product_whose_names_explain_most_of_the_message_wins(chat):
+    reply, = chat("how much is an e-bike for half a day?")
+    assert "€25" in reply["text"] and "1,290" not in reply["text"]
+
+
+def test_a_container_and_an_amount_pick_the_size_asked_after_the_product(chat):
+    first, second = chat("how much is your chain oil?", "and the 1 l bottle?")
+    assert "€6.50" in first["text"]
+    assert "€29" in second["text"]

@@ -140,6 +140,32 @@ def by_size(products: tuple[Product, ...], found: list[str]) -> tuple[Product, .
     return tuple(p for p in known if amounts[id(p)] == chosen)
 
 
+# Words that say how a customer asks, not what about.
+ASKING_WORDS = (
+    "how much price prices cost costs charge cheap expensive open opening close closing hours "
+    "time today tomorrow tonight stock left sold available availability have got sell buy order "
+    "want like need get please thanks thank hello know tell question ask wondering quick "
+    "weekend morning afternoon evening day week month year one some many much more lot things "
+    "thing stuff anything something everything item items product products there here "
+    "shop store place come visit still also really just actually "
+    # The same asking words in Spanish, French and German.
+    "cuanto cuesta cuestan vale valen precio precios tienes teneis tienen venden vendeis "
+    "abierto abiertos abris abren cierra cierran horario hoy manana semana quiero queria "
+    "combien coute coutent prix tarif avez vend vendez ouvert ouverts ouvrez ferme fermez "
+    "horaires aujourdhui demain semaine veux voudrais voudrions "
+    "viel kostet kosten preis preise habt haben verkauft offen geoffnet geschlossen "
+    "offnungszeiten heute morgen woche mochte mochten will wollen "
+    "uno una celui celle ceux eins einen einer "
+    "solo only just nur seulement juste then dann denn eigentlich ailleurs dailleurs "
+    "entonces alors donc so")
+# What a product comes in: "how much is the 10 kg bag?" names the 10 kg product.
+CONTAINER_WORDS = (
+    "bag sack pack packet tin can bottle jar box tub tute beutel packung packchen dose "
+    "flasche glas bolsa paquete bote lata botella caja tarro sac sachet paquet boite "
+    "bouteille pot")
+_NOT_A_NAME = frozenset(fold(word) for word in f"{ASKING_WORDS} {CONTAINER_WORDS}".split())
+
+
 @dataclass(frozen=True)
 class Named:
     """What a text names: products (by name or alias) and categories."""
@@ -184,9 +210,36 @@ class ProductDirectory:
         products = tuple(p for p, size in hits if not any(
             other is not p and other_size > size and self._inside(p, other)
             for other, other_size in hits))
+        products = self._most_said(products, found)
         categories = tuple(c for c, cw in self._category_words.items()
                            if cw and _contains(found, cw))
         return Named(by_size(products, found), categories)
+
+    def _most_said(self, products: tuple[Product, ...], found: list[str]) -> tuple[Product, ...]:
+        """The product whose names explain more of what the customer said than those named
+        by a phrase: "an e-bike for half a day" is the half-day e-bike rental, not the e-bike
+        for sale whose alias is "e-bike"."""
+        if not products:
+            return products
+        from bot.engine.faq import terms  # here: faq imports this module
+
+        said = {word for word in found if word not in _NOT_A_NAME and terms(word)}
+        if not said:
+            return products
+
+        def covered(product: Product) -> frozenset[str]:
+            own = {word for name in self._names_of(product) for word in name}
+            return frozenset(word for word in said if any(_same(word, w) for w in own))
+
+        # Only a product that says all a named one says, and more, takes its place.
+        named = max((covered(p) for p in products), key=len)
+        scores = [(covered(p), p) for p, _ in self._names]
+        wider = [(c, p) for c, p in scores if c > named]
+        if not wider:
+            return products
+        most = max(len(c) for c, _ in wider)
+        better = tuple(p for c, p in wider if len(c) == most)
+        return better if len(better) <= 3 else products
 
     def _scattered(self, found: list[str]) -> list[tuple[Product, float]]:
         """Products whose every name word (two or more) is in the text, not side by side: "un
@@ -211,7 +264,9 @@ class ProductDirectory:
         and has every content word of `text` among its names."""
         from bot.engine.faq import terms  # here: faq imports this module
 
-        wanted = [word for word in words(text) if terms(word) and word not in ignore]
+        wanted = [word for word in words(text)
+                  if (terms(word) or word.isdigit() or word in _UNITS)
+                  and word not in ignore and word not in _NOT_A_NAME]
         if not wanted or not earlier:
             return ()
         before = {word for product in earlier for name in self._names_of(product)

@@ -17,7 +17,7 @@ from bot.config import Product
 from bot.engine.dates import date_dots
 from bot.engine.faq import terms
 from bot.engine.knowledge import Knowledge, Match
-from bot.engine.products import ProductDirectory
+from bot.engine.products import ASKING_WORDS, ProductDirectory
 
 
 def fold(text: str) -> str:
@@ -115,27 +115,11 @@ def goes_on(text: str) -> bool:
 _PIECE = re.compile(r"([^?!;\n.]|(?<=\d)\.(?=\d))+([?!;\n.]*)")
 _JOIN = re.compile(r",?\s+(?:and|also|plus|oh and|y|et|und|aussi|tambien|auch)\s+"
                    r"(?=(?:" + QUESTION_START.pattern + r"))")
-# Words that say nothing about what is asked: what is left after them is the subject.
-GENERIC_WORDS = (
-    "how much price prices cost costs charge cheap expensive open opening close closing hours "
-    "time today tomorrow tonight stock left sold available availability have got sell buy order "
-    "want like need get please thanks thank hello know tell question ask wondering quick "
-    "weekend morning afternoon evening day week month year one some many much more lot things "
-    "thing stuff anything something everything item items product products there here "
-    "shop store place come visit still also really just actually "
-    # The same asking words in Spanish, French and German.
-    "cuanto cuesta cuestan vale valen precio precios tienes teneis tienen venden vendeis "
-    "abierto abiertos abris abren cierra cierran horario hoy manana semana quiero queria "
-    "combien coute coutent prix tarif avez vend vendez ouvert ouverts ouvrez ferme fermez "
-    "horaires aujourdhui demain semaine veux voudrais voudrions "
-    "viel kostet kosten preis preise habt haben verkauft offen geoffnet geschlossen "
-    "offnungszeiten heute morgen woche mochte mochten will wollen "
-    "uno una celui celle ceux eins einen einer "
-    "solo only just nur seulement juste then dann denn eigentlich ailleurs dailleurs "
-    "entonces alors donc so")
-_GENERIC = set(terms(GENERIC_WORDS))
+# Words that say nothing about what is asked (bot.engine.products.ASKING_WORDS): what is left
+# after them is the subject.
+_GENERIC = set(terms(ASKING_WORDS))
 # The same words as products.words() reads them, for picking a product's sibling.
-_GENERIC_FOLDED = frozenset(fold(word) for word in GENERIC_WORDS.split())
+_GENERIC_FOLDED = frozenset(fold(word) for word in ASKING_WORDS.split())
 
 
 def clauses(text: str) -> list[tuple[str, bool]]:
