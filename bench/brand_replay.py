@@ -21,11 +21,11 @@ import yaml
 
 from bench.brand_checks import KEYS, check
 from bot.config import ConfigError, parse_config
+from bot.core.context import Context
+from bot.core.types import Request
 from bot.engine import Engine
 from bot.storage import open_db
 from handlers import conversation
-from handlers.context import Context
-from handlers.types import Request
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -350,7 +350,7 @@ async def wait_for_rows(nudge, status: str, count: int, timeout: float = 30) -> 
 
 async def failed_start() -> None:
     from bot.app import Application
-    from bot.platforms.base import StartupError
+    from bot.core.errors import StartupError
     from bot.platforms.slack.adapter import SlackAdapter
     from tests.fake_slack import FakeSlack
     from tests.slack.conftest import MANAGER, slack_config, slack_secrets
@@ -361,7 +361,7 @@ async def failed_start() -> None:
         config = slack_config(Path(folder), slack)
         app = Application(config, slack_secrets("http"))
         app.add_adapter(SlackAdapter(config, app.secrets))
-        from handlers.types import Request
+        from bot.core.types import Request
 
         reply = app.ctx.router.dispatch(Request(
             platform="slack", text=f'/nudge promo add "Mince pies!" in #{CUSTOMERS} in 1 '

@@ -36,12 +36,12 @@ sys.path.insert(0, str(ROOT))
 from bench.brand_replay import Clock, answer_and_send, default_dirs, run_brands  # noqa: E402
 from bench.reply_conversations import CONVERSATIONS, FRESH  # noqa: E402
 from bot.config import parse_config  # noqa: E402
+from bot.core.context import Context  # noqa: E402
+from bot.core.types import Request  # noqa: E402
 from bot.engine import Engine  # noqa: E402
 from bot.engine.language import detect_one  # noqa: E402
 from bot.engine.memory import is_fact, key, sentences  # noqa: E402
 from bot.storage import open_db  # noqa: E402
-from handlers.context import Context  # noqa: E402
-from handlers.types import Request  # noqa: E402
 
 RULES = ("fact", "cta", "offer", "urgent", "repeat", "lang")
 BRAND = Path(__file__).with_name("reply_brand.yaml")

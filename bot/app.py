@@ -15,18 +15,19 @@ from typing import Any
 
 from bot import fixed_clock
 from bot.config import Config, Secrets
+from bot.core.context import Context
+from bot.core.errors import DeliveryError, StartupError
+from bot.core.types import Post, Reply, Request
 from bot.outbox import ReplyOutbox, ReviewOutbox
-from bot.platforms.base import Adapter, DeliveryError, StartupError
+from bot.platforms.base import Adapter
 from bot.readers import ENGINE_COMMANDS, Readers, command_name, dispatch_command
 from bot.scheduling.service import SchedulerService
 from bot.scheduling.sources import build_sources
 from bot.storage import MEMORY, ProcessLock, open_db, utc_now
 from bot.tracking.server import ClickTracker
 from bot.tracking.server import serve as serve_tracked_links
-from handlers.context import Context
 from handlers.conversation import ChoiceResult
 from handlers.registry import build_router
-from handlers.types import Post, Reply, Request
 
 log = logging.getLogger(__name__)
 

@@ -176,7 +176,7 @@ def run(ctx: click.Context, console_only: bool, at: str | None) -> None:
         app.fix_clock(moment)
     if not app.adapters:
         raise click.ClickException("No platform can start; run `nudge check` to see why.")
-    from bot.platforms.base import StartupError
+    from bot.core.errors import StartupError
 
     try:
         asyncio.run(app.run())

@@ -283,7 +283,7 @@ def _suggest_thread(ctx: click.Context, source: str, use_database: bool, as_json
                     platform: str, start: datetime | None) -> None:
     from bot import replay
     from bot.cli import ConfigProblem, get_config
-    from handlers.context import Context
+    from bot.core.context import Context
     from handlers.registry import build_router
 
     config = get_config(ctx)

@@ -20,12 +20,12 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
+from bot.core.context import Context
+from bot.core.types import Post, Reply
 from bot.scheduling import ledger
 from bot.scheduling.delivery import Delivery, Outcome
 from bot.scheduling.service import SchedulerService, Wanted
 from handlers import conversation
-from handlers.context import Context
-from handlers.types import Post, Reply
 
 log = logging.getLogger(__name__)
 

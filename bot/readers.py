@@ -24,10 +24,10 @@ from typing import Any, TypeVar
 import sqlite_utils
 
 from bot.config import Config
+from bot.core.context import Context
+from bot.core.types import Reply, Request
 from bot.storage import BUSY_TIMEOUT_MS
-from handlers.context import Context
 from handlers.router import strip_prefix
-from handlers.types import Reply, Request
 
 T = TypeVar("T")
 

@@ -105,7 +105,7 @@ def _login() -> str:
 @click.pass_context
 def tests_(ctx: click.Context) -> None:
     """A/B tests of promotion and reply wordings: sends, clicks, CTR per variant, the winner."""
-    from handlers.context import Context
+    from bot.core.context import Context
     from handlers.experiments import render_tests
 
     config = get_config(ctx)

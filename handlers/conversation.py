@@ -19,14 +19,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from bot.core.context import Context
+from bot.core.types import Choice, Field, Post, Reply, Request
 from bot.engine.links import catalog_urls, untagged
 from bot.engine.types import SuggestionSet, ThreadState, not_sure, weighed
 from bot.plaintext import has_visible_text
 from bot.storage import iso, transaction
 from bot.tracking.store import LinkInfo, track_text
 from handlers import review
-from handlers.context import Context
-from handlers.types import Choice, Field, Post, Reply, Request
 
 log = logging.getLogger(__name__)
 

@@ -13,11 +13,11 @@ from dataclasses import replace
 from sqlite_utils.db import NotFoundError
 
 from bot import corrections
+from bot.core.context import Context
+from bot.core.types import Reply
 from bot.engine.types import INTENTS
 from bot.storage import iso, transaction
 from handlers import conversation
-from handlers.context import Context
-from handlers.types import Reply
 
 
 def intent_named(name: str) -> str | None:

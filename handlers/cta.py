@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from bot.config import CTA_KINDS
+from bot.core.context import Context
+from bot.core.types import Field, Reply, Request
 from bot.engine.catalog import Catalog
 from bot.engine.links import tag_url
 from bot.engine.stores import long_date
-from handlers.context import Context
 from handlers.router import Command, UsageError
-from handlers.types import Field, Reply, Request
 
 
 def run(request: Request, args: str, ctx: Context) -> Reply:

@@ -10,17 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from bot.core.context import Context
+from bot.core.types import Reply, Request
 from bot.experiments import all_tests
 from bot.platforms.errors import platform_errors_since
 from bot.redemptions import redemption_line
 from bot.results import Span, report
 from bot.storage import iso
-from handlers.context import Context
 from handlers.formatting import short
 from handlers.links import describe_wait, message_link
 from handlers.router import Command
 from handlers.stats import figures_line
-from handlers.types import Reply, Request
 
 BUYING_INTENTS = ("purchase_intent", "pricing")
 CLOSING_QUESTION = "What are you testing today?"

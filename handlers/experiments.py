@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from bot.core.context import Context
+from bot.core.types import Reply, Request
 from bot.experiments import all_tests, arm_line, verdict
-from handlers.context import Context
 from handlers.router import Command
-from handlers.types import Reply, Request
 
 HOW = ('Start one: `/nudge promo add "Wording A" | "Wording B" in #channel at ...`, or put a '
        "second reply template such as pricing.b.j2 beside pricing.j2.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from handlers.context import Context
+from bot.core.context import Context
 
 
 def local_time(ctx: Context, moment: datetime | None) -> str:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from handlers.context import Context
+from bot.core.context import Context
+from bot.core.types import Reply, Request
 from handlers.router import Command
-from handlers.types import Reply, Request
 
 
 def run(request: Request, args: str, ctx: Context) -> Reply:

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.core.context import Context
+from bot.core.types import Field, Reply
 from bot.promotions.agenda import ComingPost
 from bot.results import Figures, report, span_ending
 from bot.storage import iso
 from handlers import promo_calendar
-from handlers.context import Context
 from handlers.stats import figures_line
-from handlers.types import Field, Reply
 
 UTC_ZONE = ZoneInfo("UTC")
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from bot.core.context import Context
+from bot.core.types import Reply
 from bot.promotions.agenda import ComingPost, by_day, coming_posts
 from bot.promotions.store import Actor
-from handlers.context import Context
 from handlers.formatting import short
 from handlers.router import UsageError
-from handlers.types import Reply
 
 SPANS = {"week": 7, "fortnight": 14, "month": 31}
 HOME_DAYS = 14

@@ -11,15 +11,15 @@ next posts. A send-now asked from the command line is queued for the running Nud
 
 from __future__ import annotations
 
+from bot.core.context import Context
+from bot.core.types import Field, Reply
 from bot.promotions import changes, store
 from bot.promotions.jobs import claim_test_send
 from bot.promotions.store import Actor, Promotion, PromotionError
 from bot.scheduling.timeparse import parse_limits, parse_schedule
 from bot.storage import transaction
-from handlers.context import Context
 from handlers.formatting import local_time, short
 from handlers.router import UsageError
-from handlers.types import Field, Reply
 
 SCHEDULE_WORDS = frozenset({"at", "every", "on", "cron", "until", "times", "tz", "in"})
 NEW_SCHEDULE_WORDS = frozenset({"at", "every", "on", "cron", "in"})

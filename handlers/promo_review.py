@@ -8,12 +8,12 @@ pressed. Only an approved promotion is scheduled. Every step is audited.
 
 from __future__ import annotations
 
+from bot.core.context import Context
+from bot.core.types import Choice, Field, Reply
 from bot.promotions import changes, store
 from bot.promotions.store import Actor, Promotion
-from handlers.context import Context
 from handlers.formatting import local_time, short
 from handlers.router import UsageError
-from handlers.types import Choice, Field, Reply
 
 
 def needs_approval(ctx: Context, actor: Actor) -> bool:

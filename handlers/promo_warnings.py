@@ -13,13 +13,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from bot.core.context import Context
+from bot.core.types import Field, Reply
 from bot.promotions import store
 from bot.promotions.store import Promotion
 from bot.scheduling.moments import day_suggestion
 from bot.scheduling.triggers import upcoming
-from handlers.context import Context
 from handlers.formatting import local_time
-from handlers.types import Field, Reply
 
 WITHIN = timedelta(days=1)
 # How far ahead runs are compared: enough for a daily post's year, bounded for speed.

@@ -11,6 +11,8 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from bot.core.context import Context
+from bot.core.types import Field, Reply, Request
 from bot.promotions import images, store
 from bot.promotions.grammar import parse_add
 from bot.promotions.render import render_promotion
@@ -19,10 +21,8 @@ from bot.promotions.variants import variant_name
 from bot.scheduling.timeparse import ScheduleError, parse_schedule
 from bot.scheduling.triggers import upcoming
 from handlers import promo_calendar, promo_changes, promo_review, promo_warnings
-from handlers.context import Context
 from handlers.formatting import local_time, short
 from handlers.router import Command, UsageError, split_words
-from handlers.types import Field, Reply, Request
 
 KIND = "promotion"
 # More often than hourly, a promotion floods the channel it is meant to sell in.

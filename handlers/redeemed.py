@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.core.context import Context
+from bot.core.types import Reply, Request
 from bot.redemptions import (
     Redemption,
     RedemptionError,
@@ -12,9 +14,7 @@ from bot.redemptions import (
     parse_count,
     record,
 )
-from handlers.context import Context
 from handlers.router import Command, UsageError
-from handlers.types import Reply, Request
 
 
 def run(request: Request, args: str, ctx: Context) -> Reply:

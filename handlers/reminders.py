@@ -15,15 +15,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.core.context import Context
+from bot.core.types import Field, Reply, Request
 from bot.promotions.store import CHANNELS_ONLY, PromotionError, Target, parse_target, refuse_people
 from bot.reminders import store
 from bot.reminders.store import Reminder, ReminderError
 from bot.scheduling.timeparse import ScheduleError, parse_schedule
 from bot.scheduling.triggers import upcoming
-from handlers.context import Context
 from handlers.formatting import local_time, short
 from handlers.router import Command, UsageError, split_words
-from handlers.types import Field, Reply, Request
 
 KIND = "reminder"
 CLI = "cli"

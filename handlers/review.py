@@ -6,9 +6,9 @@ a customer's edits. (A refused send is undone by `conversation.undo_send`.)
 
 from __future__ import annotations
 
+from bot.core.context import Context
+from bot.core.types import Field, Menu, Option
 from bot.engine.types import INTENTS
-from handlers.context import Context
-from handlers.types import Field, Menu, Option
 
 
 def suggestion_text(ctx: Context, suggestion_id: int | str) -> str | None:

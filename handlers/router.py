@@ -12,8 +12,8 @@ import shlex
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from handlers.context import Context
-from handlers.types import Reply, Request
+from bot.core.context import Context
+from bot.core.types import Reply, Request
 
 log = logging.getLogger(__name__)
 

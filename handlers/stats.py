@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from bot.core.context import Context
+from bot.core.types import Reply, Request
 from bot.outcomes import tally_line
 from bot.redemptions import redemption_line
 from bot.results import Figures, Report, report, span_ending
-from handlers.context import Context
 from handlers.router import Command, UsageError
-from handlers.types import Reply, Request
 
 PERIODS = {"today": 1, "7d": 7, "30d": 30}
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from bot.core.context import Context
+from bot.core.types import Field, Reply, Request
 from bot.engine.types import ThreadState, weighed
-from handlers.context import Context
 from handlers.router import Command, UsageError
-from handlers.types import Field, Reply, Request
 
 
 def run(request: Request, args: str, ctx: Context) -> Reply:

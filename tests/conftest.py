@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from bot.config import Config, parse_config
+from bot.core.context import Context
 from bot.storage import open_db
-from handlers.context import Context
 from handlers.registry import build_router
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 from bot.app import Application
 from bot.config import Config, Secrets
+from bot.core.types import Request
 from handlers import conversation
-from handlers.types import Request
 from tests.fakes import CountingAdapter, SleepRecorder
 
 

@@ -13,8 +13,8 @@ import json
 import os
 from pathlib import Path
 
-from bot.platforms.base import DeliveryError
-from handlers.types import Post, Reply
+from bot.core.errors import DeliveryError
+from bot.core.types import Post, Reply
 
 
 class CountingAdapter:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.app import Application
-from handlers.types import Reply, Request
+from bot.core.types import Reply, Request
 
 
 def utc(*args: int) -> datetime:

@@ -9,12 +9,12 @@ import shutil
 
 import pytest
 
+from bot.core.types import Request
 from bot.engine.render import Renderer, pick_wording
 from bot.experiments import ABTest, Arm, wilson
 from bot.storage import open_db
 from bot.tracking.store import record_click
 from handlers import conversation
-from handlers.types import Request
 from prompts import REPLIES_DIR
 from tests.cli_helpers import nudge
 from tests.conftest import started_app

@@ -12,9 +12,9 @@ import sys
 from datetime import date
 
 from bot.charts import chart_png, daily_series
+from bot.core.types import Image, Post
 from bot.daily.digest_job import digest_chart
 from bot.platforms.console import ConsoleAdapter
-from handlers.types import Image, Post
 from tests.chart_helpers import png_size, seed_two_weeks
 from tests.cli_helpers import nudge
 from tests.conftest import ROOT
@@ -92,7 +92,7 @@ def test_starting_nudge_does_not_import_matplotlib():
 
 
 async def test_the_scheduled_digest_post_carries_the_chart(config, db, clock):
-    from handlers.context import Context
+    from bot.core.context import Context
     from handlers.registry import build_router
     from tests.daily_helpers import posts, start_app, utc
 

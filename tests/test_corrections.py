@@ -11,9 +11,9 @@ import sqlite3
 
 import pytest
 
+from bot.core.types import Request
 from bot.engine.types import INTENTS
 from handlers import conversation, corrections
-from handlers.types import Request
 from tests.test_console import run_console
 
 _ids = itertools.count(1)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from bot.platforms.base import DeliveryError
+from bot.core.errors import DeliveryError
 from bot.promotions.jobs import PromotionJobs
 from bot.scheduling import ledger
 from bot.scheduling.writer import BatchWriter

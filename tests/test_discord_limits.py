@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import aiohttp
 
+from bot.core.types import Field, Reply
 from bot.platforms.discord import render
-from handlers.types import Field, Reply
 from tests.discord_helpers import TOKEN, discord_config, running_nudge
 from tests.fake_discord import API, FakeDiscord
 from tests.test_discord_review import buttons, customer_asks

@@ -8,7 +8,7 @@ import threading
 
 from bot.app import Application
 from bot.config import Secrets
-from handlers.types import Request
+from bot.core.types import Request
 
 
 def command(text: str) -> Request:

@@ -10,8 +10,8 @@ import sys
 
 import pytest
 
+from bot.core.types import Request
 from handlers import conversation
-from handlers.types import Request
 from tests.conftest import ROOT
 
 _ids = itertools.count(1)

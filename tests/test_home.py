@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
+from bot.core.types import Request
 from handlers import home
 from handlers.conversation import record_message
-from handlers.types import Request
 
 
 def _customer_says(ctx, text: str, thread: str, user: str = "U1", name: str = "Alex") -> None:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import asyncio
 import itertools
 
-from bot.platforms.base import DeliveryError
+from bot.core.errors import DeliveryError
+from bot.core.types import Request
 from bot.scheduling import ledger
 from bot.storage import transaction
 from handlers import conversation
-from handlers.types import Request
 from tests.promo_helpers import add, posts, utc
 
 _ids = itertools.count(1)

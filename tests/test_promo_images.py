@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.types import Post
+from bot.core.types import Post
 from tests.discord_helpers import discord_config, running_nudge
 from tests.fake_discord import FakeDiscord, embed_errors
 from tests.fake_slack import block_errors

@@ -14,10 +14,10 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.app import Application
 from bot.config import Secrets
+from bot.core.context import Context
 from bot.promotions import active_promotion_offers
 from bot.promotions.store import Actor
 from bot.storage import open_db
-from handlers.context import Context
 from handlers.digest import delivery_problems
 from handlers.promotions import perform
 from tests.fakes import CountingAdapter

@@ -6,8 +6,8 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 
+from bot.core.types import Request
 from bot.redemptions import parse_csv
-from handlers.types import Request
 from tests.cli_helpers import nudge
 
 

@@ -19,11 +19,11 @@ import pytest
 from bot import corrections as stored_corrections
 from bot.app import Application
 from bot.config import Secrets
+from bot.core.types import Request
 from bot.engine import Engine
 from bot.engine.corpus import dev_examples
 from bot.engine.refit import is_held_back, latest_per_text, split
 from handlers import conversation, corrections
-from handlers.types import Request
 from tests.conftest import ROOT, example_config
 from tests.fakes import CountingAdapter
 

@@ -10,9 +10,9 @@ import itertools
 
 import pytest
 
-from bot.platforms.base import DeliveryError
+from bot.core.errors import DeliveryError
+from bot.core.types import Request
 from handlers import conversation
-from handlers.types import Request
 
 REFUSED = "Slack chat.postMessage failed: not_in_channel"
 _ids = itertools.count(1)

@@ -11,9 +11,9 @@ import io
 import pytest
 
 from bot.config import Secrets
-from bot.platforms.base import DeliveryError
+from bot.core.errors import DeliveryError
+from bot.core.types import Post, Request
 from bot.platforms.console import ConsoleAdapter
-from handlers.types import Post, Request
 from tests.daily_helpers import ledger_rows, posts, start_app, utc
 
 

@@ -12,11 +12,11 @@ import pytest
 import yaml
 
 from bot.config import parse_config
+from bot.core.context import Context
+from bot.core.types import Request
 from bot.engine import Engine
 from bot.storage import open_db
 from handlers import conversation
-from handlers.context import Context
-from handlers.types import Request
 
 VIENNA = ZoneInfo("Europe/Vienna")
 TUESDAY = datetime(2026, 12, 15, 11, 0, tzinfo=VIENNA)
@@ -194,3 +194,12 @@ def test_a_container_and_an_amount_pick_the_size_asked_after_the_product(chat):
     first, second = chat("how much is your chain oil?", "and the 1 l bottle?")
     assert "€6.50" in first["text"]
     assert "€29" in second["text"]
+
+
+@pytest.mark.parametrize("text", ["hola! cuánto cuesta el candado grande?",
+                                  "¡Muchas gracias, la reparación quedó perfecta!",
+                                  "hola, ¿abrís el sábado en Neubau?"])
+def test_spanish_closes_every_exclamation_it_opens(chat, text):
+    reply, = chat(text)
+    for sentence in reply["text"].split("¡")[1:]:
+        assert "!" in sentence.split("\n")[0], reply["text"]

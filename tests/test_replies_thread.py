@@ -8,10 +8,10 @@ import itertools
 
 import pytest
 
+from bot.core.types import Request
 from bot.engine import Engine
 from bot.engine.memory import key, sentences
 from handlers import conversation
-from handlers.types import Request
 from tests.conftest import example_config
 
 _ids = itertools.count(1)

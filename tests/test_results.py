@@ -12,11 +12,11 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 
+from bot.core.types import Request
 from bot.results import report, span_ending
 from bot.storage import iso
 from handlers import conversation
 from handlers.digest import CLOSING_QUESTION, build_digest
-from handlers.types import Request
 from tests.conftest import ROOT
 
 STAGE = {"pricing": "promotion", "store_visit": "information", "chit_chat": "conversation",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from bot.core.types import Reply, Request
 from handlers.registry import COMMANDS
 from handlers.router import Command, Router, UsageError, strip_prefix
-from handlers.types import Reply, Request
 
 
 def team(text: str) -> Request:

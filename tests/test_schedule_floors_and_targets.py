@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.platforms.base import DeliveryError
+from bot.core.errors import DeliveryError
+from bot.core.types import Post, Request
 from handlers import conversation
-from handlers.types import Post, Request
 from tests.promo_helpers import say
 
 

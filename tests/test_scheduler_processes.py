@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.core.context import Context
 from bot.promotions.store import Actor
 from bot.storage import open_db
-from handlers.context import Context
 from handlers.promotions import perform
 from tests.conftest import ROOT
 from tests.fakes import read_log

@@ -10,8 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 import aiohttp
 import pytest
 
+from bot.core.context import Context
 from handlers import conversation
-from handlers.context import Context
 from handlers.registry import build_router
 from tests.tracking_helpers import (
     PUBLIC_URL,

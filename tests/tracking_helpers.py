@@ -7,11 +7,11 @@ from contextlib import asynccontextmanager
 
 import aiohttp
 
+from bot.core.types import Request
 from bot.engine.links import tag_url
 from bot.storage import iso
 from bot.tracking.server import ClickTracker, serve
 from handlers import conversation
-from handlers.types import Request
 from tests.conftest import example_config
 
 PUBLIC_URL = "https://nudge.crumb.example"

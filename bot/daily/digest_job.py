@@ -24,14 +24,14 @@ from zoneinfo import ZoneInfo
 import sqlite_utils
 
 from bot.config import Config
+from bot.core.context import Context
+from bot.core.types import Image, Post, Reply
 from bot.scheduling import ledger
 from bot.scheduling.delivery import Delivery
 from bot.scheduling.service import SchedulerService, Wanted
 from bot.scheduling.triggers import DueRun, build_trigger, first_fire, plan_due, spec_text
 from bot.storage import BUSY_TIMEOUT_MS, iso
-from handlers.context import Context
 from handlers.digest import build_digest
-from handlers.types import Image, Post, Reply
 
 log = logging.getLogger(__name__)
 

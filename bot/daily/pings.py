@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 import sqlite_utils
 
 from bot.config import Config
+from bot.core.types import Post
 from bot.daily.hours import WorkingHours
 from bot.scheduling import ledger
 from bot.scheduling.delivery import Delivery
@@ -30,7 +31,6 @@ from bot.scheduling.service import SchedulerService, Wanted
 from bot.scheduling.triggers import spec_text
 from bot.storage import iso
 from handlers.links import describe_wait, message_link
-from handlers.types import Post
 
 log = logging.getLogger(__name__)
 

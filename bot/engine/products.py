@@ -271,11 +271,15 @@ class ProductDirectory:
             return ()
         before = {word for product in earlier for name in self._names_of(product)
                   for word in name if terms(word)}
-        found = []
+        found, kinship = [], []
         for product, names in self._names:
             mine = {word for name in names for word in name}
             if all(any(_same(w, m) for m in mine) for w in wanted) and mine & before:
                 found.append(product)
+                kinship.append(len(mine & before))
+        # The closest kin: "und das Kilo?" after the Espresso is the Espresso's kilo bag, not
+        # another coffee's that shares only the word "coffee".
+        found = [p for p, kin in zip(found, kinship, strict=True) if kin == max(kinship)]
         if not found and set(wanted) & set(_SIZES):
             # "and the bigger one?" when the sizes are weights: the sibling by amount.
             kin = [product for product, names in self._names

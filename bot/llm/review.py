@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 import logging
 
+from bot.core.context import Context
+from bot.core.types import Reply
 from bot.engine.types import Suggestion
 from bot.llm.drafting import LLMDrafter
-from handlers.context import Context
 from handlers.conversation import review_reply
-from handlers.types import Reply
 
 log = logging.getLogger(__name__)
 

@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING, TextIO
 
 from bot import fixed_clock
 from bot.config import Config, Secrets
+from bot.core.types import Image, Post, Reply, Request
 from bot.promotions import images
 from handlers import conversation, corrections
-from handlers.types import Image, Post, Reply, Request
 
 if TYPE_CHECKING:
     from bot.app import Application

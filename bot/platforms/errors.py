@@ -18,7 +18,7 @@ import sqlite_utils
 from bot.storage import iso, utc_now
 
 if TYPE_CHECKING:
-    from handlers.context import Context
+    from bot.core.context import Context
 
 log = logging.getLogger(__name__)
 

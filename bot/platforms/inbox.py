@@ -25,8 +25,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot.core.types import Reply
 from bot.storage import BUSY_TIMEOUT_MS, iso
-from handlers.types import Reply
 
 log = logging.getLogger(__name__)
 

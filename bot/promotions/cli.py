@@ -15,13 +15,13 @@ from datetime import timedelta
 import click
 
 from bot.cli import get_config
+from bot.core.context import Context
+from bot.core.types import Reply
 from bot.platforms.console import render
 from bot.promotions.store import Actor
 from bot.storage import open_db
-from handlers.context import Context
 from handlers.promotions import perform
 from handlers.router import UsageError
-from handlers.types import Reply
 
 ICS_DAYS = 90  # how far ahead `--ics` looks by default
 

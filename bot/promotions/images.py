@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
+from bot.core.types import Image
 from bot.promotions.store import PromotionError
 from bot.storage import iso
-from handlers.types import Image
 
 SLACK_FILE = "slack-file:"
 UPLOAD = "upload:"  # a file attached to the command (Discord), kept in the `uploads` table

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
+from bot.core.types import Post
 from bot.promotions import images
 from bot.promotions.render import cta_url, render_promotion
 from bot.promotions.store import Promotion
@@ -25,7 +26,6 @@ from bot.scheduling.table_jobs import TableJobs
 from bot.scheduling.triggers import DueRun, plan_due
 from bot.storage import iso
 from bot.tracking.store import LinkInfo, link_for_delivery
-from handlers.types import Post
 
 log = logging.getLogger(__name__)
 

@@ -16,9 +16,9 @@ import shlex
 import click
 
 from bot.cli import get_config
+from bot.core.types import Request
 from bot.promotions.cli import _actor, _default_platform, echo_handler_reply
 from handlers import reminders
-from handlers.types import Request
 
 
 def _request(config, words: list[str], user: str | None, text: str) -> Request:

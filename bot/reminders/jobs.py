@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 import sqlite_utils
 
+from bot.core.types import Post
 from bot.reminders.store import Reminder
 from bot.scheduling import ledger
 from bot.scheduling.delivery import Delivery
@@ -20,7 +21,6 @@ from bot.scheduling.service import SchedulerService
 from bot.scheduling.table_jobs import TableJobs
 from bot.scheduling.triggers import plan_due
 from bot.storage import iso
-from handlers.types import Post
 
 log = logging.getLogger(__name__)
 

@@ -14,11 +14,11 @@ from typing import Any
 
 import sqlite_utils
 
+from bot.core.types import DIRECT
 from bot.promotions.store import Target
 from bot.scheduling.table_jobs import ScheduledRow, numbered_row
 from bot.scheduling.timeparse import Schedule
 from bot.storage import iso, transaction
-from handlers.types import DIRECT
 
 ME = "me"
 MAX_TEXT = 1000

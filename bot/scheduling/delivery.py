@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
-from bot.platforms.base import DeliveryError
+from bot.core.errors import DeliveryError
+from bot.core.types import DIRECT, Field, Post, Reply
 from bot.scheduling import ledger
 from bot.scheduling.writer import BatchWriter
-from handlers.types import DIRECT, Field, Post, Reply
 
 log = logging.getLogger(__name__)
 

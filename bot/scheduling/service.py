@@ -40,11 +40,11 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.config import Config
+from bot.core.types import Field, Reply
 from bot.scheduling import ledger
 from bot.scheduling.delivery import Delivery, Notify, Publish, Sender, describe_target
 from bot.scheduling.triggers import cached_trigger
 from bot.scheduling.writer import BatchWriter
-from handlers.types import Field, Reply
 
 log = logging.getLogger(__name__)
 

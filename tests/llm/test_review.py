@@ -11,8 +11,8 @@ import asyncio
 import pytest
 
 from bot.app import Application
+from bot.core.types import Request
 from handlers import conversation
-from handlers.types import Request
 from tests.llm.conftest import NO_SECRETS, llm_config, run_console
 from tests.llm.fake_server import user_block
 

@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.platforms.base import DeliveryError
+from bot.core.errors import DeliveryError
+from bot.core.types import Post
 from bot.platforms.errors import platform_errors_since
 from handlers.digest import build_digest
-from handlers.types import Post
 from tests.slack.conftest import CUSTOMERS, MANAGER, REVIEW, said
 
 CASES = [

@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from bot.platforms.base import DeliveryError
-from handlers.types import Post
+from bot.core.errors import DeliveryError
+from bot.core.types import Post
 from tests.fakes import SleepRecorder
 from tests.slack.conftest import CUSTOMER
 

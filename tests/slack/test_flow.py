@@ -63,7 +63,7 @@ async def test_every_socket_mode_envelope_is_acknowledged(tmp_path, fake_slack, 
 
 
 async def test_digests_and_pings_reach_the_review_channel(nudge_http):
-    from handlers.types import Reply
+    from bot.core.types import Reply
 
     await nudge_http.app.notify_team(Reply("Good morning! 2 customers waiting", private=False))
     posted = (await nudge_http.fake.wait_for("chat.postMessage"))[-1].args

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.platforms.base import DeliveryError
+from bot.core.errors import DeliveryError
+from bot.core.types import Post
 from bot.platforms.slack import blocks
 from bot.platforms.slack.text import escape, unescape
-from handlers.types import Post
 from tests.slack.conftest import CUSTOMERS
 
 PIES = "https://bakery.example/img/mince-pies.jpg"

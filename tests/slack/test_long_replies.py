@@ -3,8 +3,8 @@ the team may open the Edit modal."""
 
 from __future__ import annotations
 
+from bot.core.types import Field, Reply
 from bot.platforms.slack import blocks
-from handlers.types import Field, Reply
 from tests.slack.conftest import CUSTOMER, CUSTOMERS
 
 LONG = " ".join(f"Sentence {n} of a very long answer about our bakery’s “seasonal” menu."
@@ -27,7 +27,7 @@ def test_a_long_field_is_split_over_sections_that_each_fit_and_together_say_it_a
 
 
 def test_more_than_fifty_blocks_are_cut_with_a_note_and_the_buttons_kept():
-    from handlers.types import Choice
+    from bot.core.types import Choice
 
     reply = Reply("Digest", fields=tuple(Field(f"Line {n}", "x") for n in range(80)),
                   choices=(Choice("send", "Send", "1", "primary"),))

@@ -3,10 +3,10 @@ messages; the buttons come with the last, which is the one a press redraws."""
 
 from __future__ import annotations
 
+from bot.core.types import Choice, Field, Menu, Option, Reply
 from bot.platforms.slack import blocks
 from bot.platforms.slack.listeners.common import update_review
 from bot.platforms.slack.text import unescape
-from handlers.types import Choice, Field, Menu, Option, Reply
 from tests.fake_slack_blocks import view_errors
 from tests.fakes import SleepRecorder
 from tests.slack.conftest import REVIEW

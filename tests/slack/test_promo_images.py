@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.platforms.base import DeliveryError
-from handlers.types import Post
+from bot.core.errors import DeliveryError
+from bot.core.types import Post
 from tests.slack.conftest import CUSTOMERS, MANAGER, REVIEW
 
 PIES = "https://bakery.example/img/mince-pies.jpg"

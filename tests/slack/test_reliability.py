@@ -7,9 +7,9 @@ import logging
 
 import pytest
 
+from bot.core.errors import DeliveryError, StartupError
+from bot.core.types import Post
 from bot.logs import RedactSecrets
-from bot.platforms.base import DeliveryError, StartupError
-from handlers.types import Post
 from tests import fake_slack as fake
 from tests.slack.conftest import CUSTOMERS
 

@@ -9,8 +9,8 @@ import logging
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from bot.core.types import Field, Reply
 from bot.platforms.slack.listeners.common import answer
-from handlers.types import Field, Reply
 from tests import fake_slack as fake
 from tests.slack.conftest import CUSTOMER, REVIEW, TEAM_MEMBER, said
 

@@ -11,7 +11,7 @@ import asyncio
 import pytest
 
 from bot.app import Application
-from bot.platforms.base import StartupError
+from bot.core.errors import StartupError
 from bot.platforms.slack.adapter import SlackAdapter
 from tests.promo_helpers import add, deliveries, promotion, utc
 from tests.slack.conftest import CUSTOMERS, MANAGER, slack_config, slack_secrets

@@ -24,7 +24,8 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot.config import Config, Secrets
-from bot.platforms.base import DeliveryError, StartupError, transient_status
+from bot.core.errors import DeliveryError, StartupError, transient_status
+from bot.core.types import Image, Post, Reply
 from bot.platforms.discord import approval, catch_up, commands, permissions, render, review
 from bot.platforms.discord.listening import (
     PLATFORM,
@@ -36,7 +37,6 @@ from bot.platforms.discord.listening import (
 from bot.platforms.errors import report_platform_error
 from handlers import conversation
 from handlers.review import remember_review_message
-from handlers.types import Image, Post, Reply
 
 if TYPE_CHECKING:
     from bot.app import Application

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.core.types import Field, Reply
 from bot.platforms.discord import render
 from bot.platforms.discord.listening import interaction_request
-from handlers.types import Field, Reply
 
 if TYPE_CHECKING:
     from bot.platforms.discord.adapter import DiscordAdapter

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
+from bot.core.types import Reply
 from bot.platforms.discord import attachments, render, review
 from bot.platforms.discord.listening import interaction_request, message_request
 from handlers.router import Command
-from handlers.types import Reply
 
 if TYPE_CHECKING:
     from bot.platforms.discord.adapter import DiscordAdapter

@@ -10,7 +10,7 @@ from __future__ import annotations
 import discord
 import sqlite_utils
 
-from handlers.types import Request
+from bot.core.types import Request
 
 PLATFORM = "discord"
 

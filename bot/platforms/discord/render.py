@@ -11,8 +11,8 @@ from typing import Any
 
 import discord
 
+from bot.core.types import Reply
 from bot.promotions import images
-from handlers.types import Reply
 
 CONTENT_LIMIT = 2000
 DESCRIPTION_LIMIT = 4096

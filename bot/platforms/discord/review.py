@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.core.types import Menu, Reply
 from bot.platforms.discord import render
 from bot.platforms.discord.approval import ACTIONS as APPROVAL
 from bot.platforms.discord.approval import ApprovalButton
 from bot.platforms.discord.listening import PLATFORM, is_team
 from handlers import conversation, corrections
 from handlers.review import CORRECT, suggestion_text
-from handlers.types import Menu, Reply
 
 if TYPE_CHECKING:
     from bot.platforms.discord.adapter import DiscordAdapter

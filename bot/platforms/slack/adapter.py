@@ -20,7 +20,8 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
 
 from bot.config import Config, Secrets
-from bot.platforms.base import DeliveryError, StartupError
+from bot.core.errors import DeliveryError, StartupError
+from bot.core.types import Image, Post, Reply
 from bot.platforms.inbox import Inbox
 from bot.platforms.slack import api, blocks, catch_up, listeners, problems
 from bot.platforms.slack.dedupe import RecentEvents, event_dedupe
@@ -28,11 +29,10 @@ from bot.platforms.slack.listeners.common import update_review
 from bot.platforms.slack.people import People
 from bot.platforms.slack.server import serve
 from handlers import review
-from handlers.types import Image, Post, Reply
 
 if TYPE_CHECKING:
     from bot.app import Application
-    from handlers.context import Context
+    from bot.core.context import Context
 
 log = logging.getLogger("bot.platforms.slack")
 

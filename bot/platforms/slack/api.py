@@ -22,7 +22,7 @@ from slack_sdk.web.async_internal_utils import _files_to_data
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from slack_sdk.web.internal_utils import convert_bool_to_0_or_1
 
-from bot.platforms.base import DeliveryError, transient_status
+from bot.core.errors import DeliveryError, transient_status
 
 log = logging.getLogger("bot.platforms.slack")
 

@@ -9,11 +9,11 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.core.types import Choice, Menu, Reply
 from bot.platforms.slack.text import escape, mention_users
 from bot.promotions import images
 from handlers.home import HomeSummary
 from handlers.links import message_link
-from handlers.types import Choice, Menu, Reply
 
 MAX_BLOCKS = 50
 MAX_SECTION = 3000

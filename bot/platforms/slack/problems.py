@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from bot.platforms.errors import report_platform_error
 
 if TYPE_CHECKING:
-    from handlers.context import Context
+    from bot.core.context import Context
 
 PLATFORM = "slack"
 

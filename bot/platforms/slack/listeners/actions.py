@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from bot.core.types import Field, Reply
 from bot.platforms.slack import api, blocks
 from bot.platforms.slack.listeners import common
 from bot.platforms.slack.listeners.common import choose, team_request
 from handlers import review
-from handlers.types import Field, Reply
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp

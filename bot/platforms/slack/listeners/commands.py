@@ -11,11 +11,11 @@ import logging
 from contextlib import AbstractAsyncContextManager, nullcontext
 from typing import TYPE_CHECKING
 
+from bot.core.types import Reply
 from bot.platforms.slack import api, promo
 from bot.platforms.slack.listeners.common import answer, team_request
 from bot.platforms.slack.text import command_text
 from bot.readers import READ_ONLY_COMMANDS, command_name
-from handlers.types import Reply
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp

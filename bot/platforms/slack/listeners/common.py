@@ -6,9 +6,9 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
+from bot.core.types import Reply, Request
 from bot.platforms.slack import api, blocks
 from handlers import conversation, corrections, review
-from handlers.types import Reply, Request
 
 if TYPE_CHECKING:
     from bot.platforms.slack.adapter import SlackAdapter

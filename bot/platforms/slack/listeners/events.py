@@ -10,10 +10,10 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from bot.core.types import Request
 from bot.platforms.slack.listeners.common import improve_later
 from bot.platforms.slack.text import plain
 from handlers import conversation, review
-from handlers.types import Request
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from bot.core.types import Reply
 from bot.platforms.slack import api, blocks, promo
 from bot.platforms.slack.listeners.common import choose, ephemeral_in, team_request
-from handlers.types import Reply
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp

@@ -5,13 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
+
+from bot.core.types import Reply, Request
 
 if TYPE_CHECKING:
     import sqlite_utils
 
     from bot.config import Config
-    from handlers.router import Router
+
+
+class Router(Protocol):
+    """The team's commands, as the application wires them (handlers.router.Router)."""
+
+    commands: dict[str, Any]
+
+    def help_text(self) -> str: ...
+
+    def dispatch(self, request: Request, ctx: Context) -> Reply: ...
 
 
 def _utc_now() -> datetime:
