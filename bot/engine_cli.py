@@ -183,6 +183,9 @@ def _as_json(result: SuggestionSet) -> str:
     return json.dumps(
         {
             **asdict(result.classification),
+            # Urgent when any suggestion is, not only for strongly negative wording.
+            "urgent": result.urgent,
+            "handled_as": result.handled_as or result.intent,
             "lang": result.lang,
             "wrote_in": result.wrote_in,
             "suggestions": [asdict(s) for s in result.suggestions],
@@ -199,8 +202,12 @@ def _as_text(result: SuggestionSet) -> str:
              f"reply in {result.lang}"]
     if c.not_sure:
         lines.append(f"{c.not_sure} ({weighed(c.alternatives)})")
+    if result.handled_as:
+        lines.append(f"replied to as {result.handled_as}")
     if c.urgent:
         lines.append("strongly negative: urgent")
+    elif result.urgent:
+        lines.append("urgent: a person should answer now")
     for rank, s in enumerate(result.suggestions, start=1):
         lines.append("")
         lines.append(f"{rank}. " + s.text.replace("\n", "\n   "))
