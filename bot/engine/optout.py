@@ -69,7 +69,10 @@ _CONTACT = (
     r"join (your|the)", r"keep me (posted|updated|informed)", r"let me know",
     r"(i ?d|i would) (like|love) to (get|receive|hear)",
     r"(want|like|love) to (get|receive|hear about) (your|the|updates)",
-    r"have someone (call|contact|ring)", r"put me (down|on)",
+    r"have someone (call|contact|ring)", r"put me (down|on|back)", r"keep (me|my \w+) (on|in)",
+    r"re-?(add|subscribe)\w*", r"count me in", r"(don ?t|dont|do not|never) (take|remove|delete|"
+    r"unsubscribe|drop) (me|my)", r"no me (quit|borr|elimin|saqu)\w*",
+    r"ne me (retir|desinscri|enlev|supprim)\w*", r"(lasst|lassen sie) mich (im|in|auf)",
     r"(get|be|go|join|stay) on (your|the|ur) (\w+ )?list",
     r"(like|want|love|get|receive) (\w+ )?(updates|news)",
     # German
@@ -96,6 +99,8 @@ _NEGATED_BEFORE = re.compile(
     r"(?<!\w)(do not|don ?t|dont|didn ?t|did not|never|stop\w*|quit|cease|nicht|kein\w*|nie|"
     r"mehr|plus|pas|jamais|nunca|jamas|ne|n|arret\w*|deja\w*|deje\w*|hor\w* auf)\W+"
     r"(\w+\W+){0,2}$|(?<!\w)(no|not)\W+$")
+# "Don't take me off", "no me quitéis", "ne me retirez pas": asking to stay, not to stop.
+_KEEP = re.compile(r"(?<!\w)(don ?t|dont|do not|please don ?t|never|no me|ne me)\W+$")
 _NEGATED_AFTER = re.compile(r"^\W*(\w+\W+)?(kein\w*|nicht|nichts|mehr|plus|no more|nunca|"
                             r"jamais)(?!\w)")
 
@@ -115,8 +120,11 @@ _STOP_PATTERN, _CONTACT_PATTERN = _pattern(_STOP), _pattern(_CONTACT)
 
 
 def asks_to_stop(text: str) -> bool:
-    """Whether the message asks for fewer messages, calls or offers in any way."""
-    return bool(_STOP_PATTERN.search(_plain(text)))
+    """Whether the message asks for fewer messages, calls or offers in any way ("don't take me
+    off the list" does not)."""
+    plain = _plain(text)
+    return any(not _KEEP.search(plain[: match.start()])
+               for match in _STOP_PATTERN.finditer(plain))
 
 
 def asks_to_be_contacted(text: str) -> bool:
