@@ -20,7 +20,9 @@ import unicodedata
 
 _STOP = (
     # English
-    r"stop\w*", r"unsub\w*", r"cancel\w*", r"end my", r"turn (\w+ )?off", r"block\w*",
+    r"stop\w*", r"unsub\w*", r"end my", r"turn (\w+ )?off", r"block\w*",
+    r"cancel\w* (\S+ ){0,4}(e-?mails?|newsletters?|subscriptions?|sms|texts|alerts|messages|"
+    r"mailings?|notifications|marketing|promo\w*|offers|deals)",
     r"withdraw\w*", r"remove", r"delete", r"no longer", r"enough with", r"spam\w*",
     r"didn ?t (sign|ask|subscribe|opt)", r"rather not", r"removed", r"count me out",
     r"s\W?t\W?o\W?p", r"stp", r"undo", r"end (\w+ )?(subscription|messages|emails|texts)",
