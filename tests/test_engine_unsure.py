@@ -98,3 +98,15 @@ def test_a_faint_complaint_in_second_place_does_not_outvote_clear_small_talk():
     row = probabilities(chit_chat=0.33, complaint=0.1)
     result = decide("same again?", CLASSES, row, 0.35)
     assert result.intent == "chit_chat" and result.low_confidence
+
+
+def test_words_asking_to_stop_take_an_opt_out_the_model_puts_second():
+    row = probabilities(purchase_intent=0.5, unsubscribe=0.4)
+    result = decide("enlevez-moi de la liste", CLASSES, row, 0.35)
+    assert (result.intent, result.low_confidence) == ("unsubscribe", True)
+    assert result.alternatives == (("purchase_intent", 0.5), ("unsubscribe", 0.4))
+    # Not when it is a faint third guess, nor when the message also asks to be contacted.
+    assert decide("enlevez-moi de la liste", CLASSES, probabilities(
+        purchase_intent=0.5, unsubscribe=0.2), 0.35).intent == "purchase_intent"
+    assert decide("don't text, call me back instead", CLASSES, row, 0.35).intent == \
+        "purchase_intent"

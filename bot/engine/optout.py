@@ -21,7 +21,7 @@ import unicodedata
 _STOP = (
     # English
     r"stop\w*", r"unsub\w*", r"end my", r"turn (\w+ )?off", r"block\w*",
-    r"cancel\w* (\S+ ){0,4}(e-?mails?|newsletters?|subscriptions?|sms|texts|alerts|messages|"
+    r"cancel\w* (\S+ ){0,4}(e-?mails?|newsletters?|sms|texts|alerts|messages|"
     r"mailings?|notifications|marketing|promo\w*|offers|deals)",
     r"withdraw\w*", r"remove", r"delete", r"no longer", r"enough with", r"spam\w*",
     r"didn ?t (sign|ask|subscribe|opt)", r"rather not", r"removed", r"count me out",
@@ -66,7 +66,7 @@ _STOP = (
 _CONTACT = (
     # English
     r"(call|ring|phone|email|e-mail|mail|text|message|contact|dm|ping|notify|tell|remind) (me|us)",
-    r"(give|drop) me a (call|ring|line|bell|email|text)", r"get (back )?in touch", r"call back",
+    r"(give|drop) me an? (call|ring|line|bell|email|text)", r"get (back )?in touch", r"call back",
     r"send (me|us|over)", r"(add|put|sign|subscribe) (me|us|my \w+)", r"sign up",
     r"join (your|the)", r"keep me (posted|updated|informed)", r"let me know",
     r"(i ?d|i would) (like|love) to (get|receive|hear)",
@@ -80,7 +80,8 @@ _CONTACT = (
     # German
     r"ruf\w* (sie |ihr )?mich", r"(schick|send|mail)\w* (sie |ihr )?mir",
     r"meldet? (euch |sich )?bei mir", r"melden sie sich",
-    r"(nehmt|nehmen sie) mich (\w+ )?(in|auf)", r"tragt mich (bitte )?ein",
+    r"(nehmt|nehmen sie|setzt|setzen sie) (mich|meine \w+) (\S+ ){0,4}(in|auf)",
+    r"meld\w* (\w+ ){0,5}an(?!\w)", r"tragt mich (bitte )?ein",
     r"trag\w* mich (bitte )?(in|ein)", r"kontaktier\w* (sie |ihr )?mich", r"zuruckruf\w*",
     r"anmeld\w*", r"informiert mich", r"bescheid", r"gern \w+ angebote", r"hatte gern",
     r"(auf|in) (eure|ihre|die|den) (mailing ?liste|liste|verteiler|newsletter)",
@@ -88,10 +89,12 @@ _CONTACT = (
     r"llam(a|ad|e|en)me", r"(envia|enviad|envie|mand[ae]|mandad|pasa|pasad)(me|dme|nme)",
     r"me (mandais|enviais|pasais|podeis (enviar|mandar|pasar|llamar|contactar))",
     r"contact(a|ad|e|en)me", r"apunta(me|dme)", r"(anade|anadid)me", r"suscrib(o|irme)",
+    r"(anad|pon)\w* (me|mi|nos)", r"pon(ed|ga|gan)?me", r"apuntar(me|nos)",
     r"avisa(me|dme)", r"escribi?d?me", r"(quiero|me gustaria) recibir", r"que alguien me llame",
     # French
     r"rappele[rz]?[- ]moi", r"appele[rz]?[- ]moi", r"envoye[rz]?[- ]moi", r"m ?envoyer",
-    r"inscri(vez|s|re)[- ]moi", r"ajoute[rz]?[- ]moi", r"contacte[rz]?[- ]moi", r"me contacter",
+    r"inscri(vez|s|re)[- ]moi", r"ajoute[rz]?[- ]moi", r"ajoute[rz]? (mon|ma|mes)",
+    r"etre sur (la|votre|vos) (\w+ )?liste", r"contacte[rz]?[- ]moi", r"me contacter",
     r"m ?abonner", r"me rappeler", r"m ?appeler", r"tene[rz]?[- ]moi au courant",
     r"prevene[rz]?[- ]moi", r"ecrive[rz]?[- ]moi", r"recevoir (vos|les)", r"me transmett\w*",
 )
