@@ -108,5 +108,5 @@ def test_words_asking_to_stop_take_an_opt_out_the_model_puts_second():
     # Not when it is a faint third guess, nor when the message also asks to be contacted.
     assert decide("enlevez-moi de la liste", CLASSES, probabilities(
         purchase_intent=0.5, unsubscribe=0.2), 0.35).intent == "purchase_intent"
-    assert decide("don't text, call me back instead", CLASSES, row, 0.35).intent == \
+    assert decide("stop the texts and ring me instead", CLASSES, row, 0.35).intent == \
         "purchase_intent"
