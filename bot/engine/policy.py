@@ -192,7 +192,8 @@ def _opted_out_buyer(s: Situation, why: str) -> list[Plan]:
     return [
         Plan(0, f"{why}, but {stopped}: help personally, no sales link or offer"
                 f"{_answered(s)}", contact, **known),
-        Plan(1, f"{why}, opted out: answer without any link", **known),
+        Plan(1, f"{why}, {'may have ' if s.classification.unsure_opt_out else ''}opted out: "
+                "answer without any link", **known),
     ]
 
 
