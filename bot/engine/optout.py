@@ -55,7 +55,7 @@ _STOP = (
     r"(dejar|dejo) de", r"anul\w*", r"quit(a|ad|en|eis)\w*", r"salir de", r"ya no", r"paren de",
     r"no me manden",
     # Italian and Portuguese, which customers write too
-    r"togli\w*", r"cancella\w*", r"parem de", r"descadastr\w*",
+    r"togli\w*", r"cancellate(mi)?", r"cancellami", r"parem de", r"descadastr\w*",
     # French
     r"desinscri\w*", r"desabonn\w*", r"arret\w* (de|d|les|la|vos|ces)", r"annul\w*", r"retir\w*",
     r"supprim\w*", r"resili\w*", r"sortir de", r"plus d", r"n en \w+ plus", r"consentement",
