@@ -69,7 +69,11 @@ def test_a_clear_opt_out_with_no_stop_word_stands_but_a_close_one_is_asked():
     assert clear.intent == "unsubscribe"
     close = probabilities(unsubscribe=0.45, purchase_intent=0.3)
     asked = decide("that's enough thanks", CLASSES, close, 0.35)
-    assert (asked.intent, asked.unsure_opt_out) == ("purchase_intent", True)
+    # Nobody knows what they want: the unsure reply asks, sells nothing, records nothing.
+    assert (asked.intent, asked.unsure_opt_out) == ("chit_chat", True)
+    assert asked.alternatives == (("unsubscribe", 0.45), ("purchase_intent", 0.3))
+    sure_other = probabilities(unsubscribe=0.5, purchase_intent=0.4)
+    assert decide("that's enough thanks", CLASSES, sure_other, 0.35).intent == "purchase_intent"
 
 
 def test_angry_emoji_alone_are_an_urgent_complaint_whatever_the_model_says():

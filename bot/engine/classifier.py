@@ -136,7 +136,8 @@ def decide(text: str, classes: tuple[str, ...], row: np.ndarray,
         return Classification(FALLBACK_INTENT, 0.0, STAGES[FALLBACK_INTENT], True)
     if angry_emoji_only(text):
         return Classification("complaint", 1.0, STAGES["complaint"], urgent=True)
-    return _opt_out_checked(text, classes, row, _decided(text, classes, row, threshold))
+    return _opt_out_checked(text, classes, row, _decided(text, classes, row, threshold),
+                            threshold)
 
 
 def _decided(text: str, classes: tuple[str, ...], row: np.ndarray,
@@ -159,13 +160,15 @@ def _decided(text: str, classes: tuple[str, ...], row: np.ndarray,
 
 
 def _opt_out_checked(text: str, classes: tuple[str, ...], row: np.ndarray,
-                     decided: Classification) -> Classification:
+                     decided: Classification, threshold: float) -> Classification:
     """An opt-out is stored at once and silences offers for good, so an unsubscribe stands only
     when the customer asks to stop. A message asking to be contacted, sent something or added
     to a list ("email me the menu", "add me to your newsletter") with no words asking to stop,
     or one with both or neither that the model does not read clearly (unsure, or unsubscribe
-    less than OPT_OUT_MARGIN ahead), gets the likeliest other intent instead, flagged
-    `unsure_opt_out`: nothing is recorded, nothing is sold, and the review asks the team.
+    less than OPT_OUT_MARGIN ahead), is flagged `unsure_opt_out`: nothing is recorded, nothing
+    is sold, and the review asks the team. Its reply is made for the likeliest other intent
+    when the message asks for contact or that intent is itself sure; otherwise, as for any
+    unsure guess, small talk that asks what they need (or a complaint, if that is the other).
     "STOP TEXTING ME", however angry, stays an opt-out."""
     unsubscribe = float(row[classes.index("unsubscribe")])
     if decided.intent != "unsubscribe":
@@ -178,7 +181,9 @@ def _opt_out_checked(text: str, classes: tuple[str, ...], row: np.ndarray,
     if (stop and not contact) or (stop == contact and not unclear):
         return decided
     alternatives = (("unsubscribe", _rounded(unsubscribe)), (second, _rounded(second_p)))
-    return Classification(second, _rounded(second_p), STAGES[second], True, alternatives,
+    acted = second if contact or second_p >= threshold or second == "complaint" \
+        else FALLBACK_INTENT
+    return Classification(acted, _rounded(second_p), STAGES[acted], True, alternatives,
                           decided.urgent, unsure_opt_out=True)
 
 
