@@ -46,6 +46,7 @@ _STOP = (
     r"kein interesse", r"kundig\w*", r"schluss mit", r"aufhor\w*", r"streich\w*", r"raus",
     r"widerruf\w*", r"(meld|bestell|stell)\w*\W(.{0,40}\W)?ab", r"mich aus",
     r"kein\w* (\S+ ){0,4}mehr",
+    r"aus (der|dem|eurer|eurem|ihrer|ihrem) \S*(liste|verteiler|newsletter)",
     # Spanish
     r"de baja", r"dejad? de", r"deje de", r"dejen de", r"no me \w+ mas",
     r"no (quiero|deseo) (recibir )?mas",
