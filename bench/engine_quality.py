@@ -6,6 +6,8 @@ Reports, for each evaluation set that is present:
 - the real-world file `../shared/eval/realworld-dev.jsonl` (outside-written customer messages;
   measuring only, never trained on; or --realworld PATH, or $NUDGE_REALWORLD),
 - 5-fold cross-validation on the training files,
+- `contact_vs_optout.jsonl` (held out): requests to be contacted, sent something or added to a
+  list, none of which may be stored as an opt-out, beside real opt-outs in en/de/es/fr,
 per-intent precision, recall and F1, macro-F1, the confusion matrix, complaint and unsubscribe
 recall, accuracy on non-English lines, and calibration (how many guesses reach the confidence
 threshold, and how often those are right). Figures are given for the model's own best guess
@@ -16,12 +18,14 @@ With --compare it also cross-validates alternative models on the training files.
     .venv/bin/python bench/engine_quality.py [--realworld PATH] [--compare]
 
 Targets (issue 11): real-world macro-F1 >= 0.85, complaint recall >= 0.85, at most 1 opt-out
-missed, non-English accuracy >= 0.75; dev macro-F1 >= 0.95.
+missed, non-English accuracy >= 0.75; dev macro-F1 >= 0.95. Issue 20: real-world macro-F1 >= 0.88
+and complaint recall >= 0.90; no contact request read as an opt-out.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -37,6 +41,7 @@ from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_
 from bot.config import EngineSettings  # noqa: E402
 from bot.engine.classifier import decide  # noqa: E402
 from bot.engine.corpus import (  # noqa: E402
+    CONTACT_OPTOUT_FILE,
     INTENTS_DIR,
     MULTILINGUAL_TEST_FILE,
     Example,
@@ -153,6 +158,32 @@ def evaluate(name: str, examples: list[Example], probabilities: np.ndarray,
                    int(unsubscribe.sum()), non_english, coverage, accuracy_above)
 
 
+def contact_or_opt_out(model, threshold: float) -> int | None:
+    """Contact requests against opt-outs: how many requests to be contacted would be stored as
+    an opt-out (target 0), how many opt-outs are caught, and how many of each are left to the
+    team ("Not sure: unsubscribe or ...?"). Returns the first count, None without the file."""
+    path = INTENTS_DIR / CONTACT_OPTOUT_FILE
+    if not path.exists():
+        return None
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    probabilities = model.probabilities([row["text"] for row in rows])
+    used = [decide(row["text"], model.classes, p, threshold)
+            for row, p in zip(rows, probabilities, strict=True)]
+    contact = [c for row, c in zip(rows, used, strict=True) if row["kind"] == "contact"]
+    opt_out = [c for row, c in zip(rows, used, strict=True) if row["kind"] == "opt_out"]
+    as_opt_out = sum(c.intent == "unsubscribe" for c in contact)
+    model_said = sum(model.classes[int(p.argmax())] == "unsubscribe" for row, p
+                     in zip(rows, probabilities, strict=True) if row["kind"] == "contact")
+    print(f"\n=== {CONTACT_OPTOUT_FILE}: {len(rows)} messages (en, de, es, fr) ===")
+    print(f"contact requests read as opt-outs: {as_opt_out} of {len(contact)} (target 0); "
+          f"the model's best guess was unsubscribe for {model_said}, "
+          f"{sum(c.unsure_opt_out for c in contact)} left to the team")
+    print(f"opt-outs caught: {sum(c.intent == 'unsubscribe' for c in opt_out)} of {len(opt_out)}"
+          f"; {sum(c.unsure_opt_out for c in opt_out)} left to the team (not recorded)")
+    return as_opt_out
+
+
 def cross_validated(examples: list[Example], settings: ModelSettings,
                     pipeline=None) -> tuple[np.ndarray, tuple[str, ...]]:
     """Out-of-fold probabilities for every training example (5 stratified folds)."""
@@ -244,15 +275,17 @@ def summary(rows: list[Figures]) -> None:
               f"{f.non_english:>20}{f.coverage:>10.1%}{f.accuracy_above:>10.1%}")
 
 
-def targets(rows: list[Figures]) -> bool:
+def targets(rows: list[Figures], contact_as_opt_out: int | None = None) -> bool:
     by_name = {f.name: f for f in rows}
     checks = [("dev macro-F1 >= 0.95", by_name["dev.jsonl"].used_f1 >= 0.95)]
+    if contact_as_opt_out is not None:
+        checks.append(("no contact request read as an opt-out", contact_as_opt_out == 0))
     real = by_name.get("realworld-dev.jsonl")
     if real is not None:
         foreign = float(real.non_english.split()[0]) if real.non_english != "-" else 0.0
         checks += [
-            ("real-world macro-F1 >= 0.85", real.used_f1 >= 0.85),
-            ("real-world complaint recall >= 0.85", real.complaint_recall >= 0.85),
+            ("real-world macro-F1 >= 0.88", real.used_f1 >= 0.88),
+            ("real-world complaint recall >= 0.90", real.complaint_recall >= 0.90),
             ("real-world opt-outs missed <= 1", real.unsubscribe_missed <= 1),
             ("real-world non-English accuracy >= 0.75", foreign >= 0.75),
         ]
@@ -289,12 +322,13 @@ def main() -> int:
     for name, held_out in sets:
         probabilities = model.probabilities([e.text for e in held_out])
         rows.append(evaluate(name, held_out, probabilities, model.classes, threshold))
+    contact_as_opt_out = contact_or_opt_out(model, threshold)
     if not args.no_cv:
         probabilities, classes = cross_validated(examples, ModelSettings())
         rows.append(evaluate("5-fold CV on training", examples, probabilities, classes,
                              threshold))
     summary(rows)
-    met = targets(rows)
+    met = targets(rows, contact_as_opt_out)
     if args.compare:
         compare(examples, threshold)
     return 0 if met else 1

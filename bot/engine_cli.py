@@ -193,8 +193,12 @@ def _as_text(result: SuggestionSet) -> str:
              f"reply in {result.lang}"]
     if c.not_sure:
         lines.append(f"{c.not_sure} ({weighed(c.alternatives)})")
+    if result.handled_as:
+        lines.append(f"replied to as {result.handled_as}")
     if c.urgent:
         lines.append("strongly negative: urgent")
+    elif result.urgent:
+        lines.append("urgent: a person should answer now")
     for rank, s in enumerate(result.suggestions, start=1):
         lines.append("")
         lines.append(f"{rank}. " + s.text.replace("\n", "\n   "))

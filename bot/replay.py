@@ -200,6 +200,9 @@ def suggestion_dict(result: SuggestionSet) -> dict:
     """What `nudge suggest --json` prints for one message."""
     return {
         **asdict(result.classification),
+        # Urgent when any suggestion is, not only for strongly negative wording.
+        "urgent": result.urgent,
+        "handled_as": result.handled_as or result.intent,
         "lang": result.lang,
         "wrote_in": result.wrote_in,
         "suggestions": [asdict(s) for s in result.suggestions],

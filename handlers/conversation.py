@@ -22,7 +22,7 @@ from typing import Any
 from bot.core.context import Context
 from bot.core.types import Choice, Field, Post, Reply, Request
 from bot.engine.links import catalog_urls, untagged
-from bot.engine.types import SuggestionSet, ThreadState, not_sure, weighed
+from bot.engine.types import SuggestionSet, ThreadState, handled_as_in, not_sure, weighed
 from bot.plaintext import has_visible_text
 from bot.storage import iso, transaction
 from bot.tracking.store import LinkInfo, track_text
@@ -294,6 +294,9 @@ def _intent_line(s: dict, message: dict) -> str:
     """"pricing (promotion, 92%)"; when the engine was unsure, the two intents to pick from:
     "Not sure: complaint or order_support? (complaint 31%, order_support 28%)"."""
     line = f"{s['intent']} ({s['stage']}, {s['confidence']:.0%})"
+    handled = handled_as_in(s["rationale"])
+    if handled:
+        line += f", replied to as {handled}"
     alternatives = json.loads(message.get("alternatives") or "[]")
     if not_sure(alternatives):
         line += f". {not_sure(alternatives)} ({weighed(alternatives)})"

@@ -26,6 +26,8 @@ def run(request: Request, args: str, ctx: Context) -> Reply:
         fields.append(Field(label, s.text))
         fields.append(Field("Why", f"{s.rationale} [{link}]"))
     header = f"Intent: {c.intent} ({c.stage}, {c.confidence:.0%}{unsure})"
+    if result.handled_as:
+        header += f", replied to as {result.handled_as}"
     if c.not_sure:
         header += f". {c.not_sure} ({weighed(c.alternatives)})"
     return Reply(header, fields=tuple(fields))

@@ -13,7 +13,9 @@ from collections import Counter
 import pytest
 
 from bot.engine.corpus import (
+    CONTACT_OPTOUT_FILE,
     DEV_FILE,
+    HELD_OUT_FILES,
     INTENTS_DIR,
     MULTILINGUAL_TEST_FILE,
     TRAIN_FILES,
@@ -43,6 +45,49 @@ def training_texts_by_file() -> dict[str, set[str]]:
 def test_the_held_out_sets_are_not_training_files():
     assert DEV_FILE not in TRAIN_FILES and MULTILINGUAL_TEST_FILE not in TRAIN_FILES
     assert all(name.startswith("train") for name in TRAIN_FILES)
+    assert CONTACT_OPTOUT_FILE in HELD_OUT_FILES
+    assert INTENTS_DIR / CONTACT_OPTOUT_FILE not in training_files()
+
+
+def test_training_skips_a_contact_or_opt_out_test_line_repeated_in_a_training_file(tmp_path):
+    (tmp_path / "train.jsonl").write_text(
+        json.dumps({"text": "Email me the menu, please!", "intent": "product_question"}) + "\n"
+        + json.dumps({"text": "stop texting me", "intent": "unsubscribe"}) + "\n")
+    (tmp_path / "train_more.jsonl").write_text(
+        json.dumps({"text": "please stop texting me", "intent": "unsubscribe"}) + "\n")
+    (tmp_path / CONTACT_OPTOUT_FILE).write_text(
+        json.dumps({"text": "email me the menu please", "intent": "product_question",
+                    "kind": "contact"}) + "\n"
+        + json.dumps({"text": "Please stop texting me!", "intent": "unsubscribe",
+                      "kind": "opt_out"}) + "\n")
+    trained = training_examples(tmp_path)
+    assert [e.text for e in trained] == ["stop texting me"]
+
+
+def test_no_contact_or_opt_out_test_line_appears_in_training_or_the_other_test_sets():
+    test_texts = {same_text_key(e.text): e.text
+                  for e in read_examples(INTENTS_DIR / CONTACT_OPTOUT_FILE)}
+    held = dict(training_texts_by_file(),
+                **{name: {same_text_key(e.text) for e in read_examples(INTENTS_DIR / name)}
+                   for name in (DEV_FILE, MULTILINGUAL_TEST_FILE)})
+    for name, texts in held.items():
+        leaked = sorted(test_texts[key] for key in texts & test_texts.keys())
+        assert leaked == [], f"{name} repeats lines of {CONTACT_OPTOUT_FILE}"
+
+
+def test_the_contact_and_opt_out_test_set_has_enough_of_each_in_four_languages():
+    rows = [json.loads(line) for line in
+            (INTENTS_DIR / CONTACT_OPTOUT_FILE).read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    contact = [row for row in rows if row["kind"] == "contact"]
+    opt_out = [row for row in rows if row["kind"] == "opt_out"]
+    assert len(contact) >= 40 and len(opt_out) >= 20 and len(contact) + len(opt_out) == len(rows)
+    # A request to be contacted or added to a list is never labelled an opt-out.
+    assert {row["intent"] for row in contact} <= {"purchase_intent", "product_question",
+                                                  "chit_chat"}
+    assert {row["intent"] for row in opt_out} == {"unsubscribe"}
+    for kind in (contact, opt_out):
+        assert {row["lang"] for row in kind} == {"en", "de", "es", "fr"}
 
 
 def test_training_never_reads_the_test_set_even_when_a_training_file_repeats_a_line(tmp_path):
@@ -93,7 +138,8 @@ def test_the_multilingual_training_file_covers_every_intent_in_every_language():
 
 
 @pytest.mark.parametrize("name", ["train_realworld_wording.jsonl", "train_multilingual.jsonl",
-                                  MULTILINGUAL_TEST_FILE])
+                                  "train_contact_optout.jsonl", "train_intent_boundaries.jsonl",
+                                  MULTILINGUAL_TEST_FILE, CONTACT_OPTOUT_FILE])
 def test_a_new_corpus_file_has_no_line_twice(name):
     keys = Counter(same_text_key(e.text) for e in read_examples(INTENTS_DIR / name))
     assert [key for key, n in keys.items() if n > 1] == []

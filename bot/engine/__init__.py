@@ -137,7 +137,9 @@ class Engine:
             state=state,
             day=day,
             config=view.config,
-            catalog=Catalog(view.config, day, promotions=not state.opted_out),
+            # An opt-out the team is asked to confirm sells nothing meanwhile.
+            catalog=Catalog(view.config, day, promotions=not (
+                state.opted_out or classification.unsure_opt_out)),
             knowledge=view.knowledge,
             stores=view.stores,
             products=view.products,
@@ -170,7 +172,8 @@ class Engine:
                 suggestions.append(suggestion)
             if len(suggestions) == self.config.engine.max_suggestions:
                 break
-        return SuggestionSet(classification, suggestions, lang=lang, wrote_in=wrote_in)
+        return SuggestionSet(classification, suggestions, lang=lang, wrote_in=wrote_in,
+                             handled_as=intent if intent != classification.intent else "")
 
     def _render(self, intent: str, chosen: Plan, platform: str, lang: str, notes: list[str],
                 said: set[str], thread_key: str, view: _View) -> tuple[Suggestion, int]:

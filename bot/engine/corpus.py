@@ -3,7 +3,8 @@
 The files in TRAIN_FILES teach the model: `train.jsonl`, the hand-written `train_extra.jsonl`,
 `train_realworld_wording.jsonl` (how real customers write: typos, sarcasm, opt-outs worded as
 "cancel", questions to the bot) and `train_multilingual.jsonl` (Spanish, French, German).
-`dev.jsonl` and `multilingual_test.jsonl` are held out to measure it and are never trained on.
+`dev.jsonl`, `multilingual_test.jsonl` and `contact_vs_optout.jsonl` are held out to measure it
+and are never trained on.
 A line may carry a `"lang"` key ("es", "fr", "de"; absent means English or unknown).
 """
 
@@ -24,7 +25,10 @@ DEV_FILE = "dev.jsonl"
 # Every intent in es, fr and de, written apart from the training lines: a test set, never trained
 # on.
 MULTILINGUAL_TEST_FILE = "multilingual_test.jsonl"
-HELD_OUT_FILES = (DEV_FILE, MULTILINGUAL_TEST_FILE)
+# Requests to be contacted or added to a list (never an opt-out) beside real opt-outs, in en, de,
+# es and fr; each line's "kind" is "contact" or "opt_out". A test set, never trained on.
+CONTACT_OPTOUT_FILE = "contact_vs_optout.jsonl"
+HELD_OUT_FILES = (DEV_FILE, MULTILINGUAL_TEST_FILE, CONTACT_OPTOUT_FILE)
 # Marks that tokens() keeps as words but that never make two texts different ("¿qué?" = "qué").
 _PUNCTUATION_TOKENS = ("?", "!", "¿", "¡")
 

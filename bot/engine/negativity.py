@@ -51,7 +51,11 @@ STRONG_WORDS = {
 }
 NEGATIONS = {"not", "no", "never", "isnt", "wasnt", "arent", "nicht", "kein", "keine", "pas",
              "ni", "nada", "nunca", "sin", "without", "ohne", "jamais"}
-ANGRY_EMOJI = set("😡🤬😠👎😤💢🖕")
+ANGRY_EMOJI = set("😡🤬😠👎😤💢🖕💩👿😾🤮🤢")
+# Angry emoji with at most this many words beside them ("😡", "👎👎 again") are a complaint.
+WORDS_BESIDE_ANGRY_EMOJI = 2
+# Skin tones, variation selectors and joiners carry no meaning of their own.
+_EMOJI_MODIFIERS = re.compile("[\U0001F3FB-\U0001F3FF\uFE0E\uFE0F\u200D]")
 # A strong word does not count from this praise probability up; shouting counts from this
 # complaint probability up.
 PRAISE_CANCELS_STRONG_WORD = 0.5
@@ -89,6 +93,19 @@ def shouting(text: str) -> int:
     signs += int("!!" in text or "?!" in text or "!?" in text)
     signs += int(any(c in ANGRY_EMOJI for c in text))
     return signs
+
+
+def angry_emoji_only(text: str) -> bool:
+    """Angry emoji alone or nearly alone (😡, 🤬🤬, "👎 again", "💩"): a customer this upset
+    needs a person, whatever the model makes of so few characters. Any other emoji beside them
+    (😂👎) leaves the message to the model."""
+    text = _EMOJI_MODIFIERS.sub("", text)
+    if not any(c in ANGRY_EMOJI for c in text):
+        return False
+    rest = "".join(c for c in text if c not in ANGRY_EMOJI)
+    if any(unicodedata.category(c) == "So" for c in rest):
+        return False
+    return len(_WORD.findall(rest)) <= WORDS_BESIDE_ANGRY_EMOJI
 
 
 def strongly_negative(text: str, complaint_probability: float,

@@ -23,9 +23,9 @@ from bot.engine.days import DaysAsked, days_asked
 from bot.engine.knowledge import Knowledge, concept_terms
 from bot.engine.products import ProductDirectory
 from bot.engine.questions import BOOKING, BUYING, CONTACT_ME, Asked, analyse, fold
-from bot.engine.sensitive import sensitive_topic
+from bot.engine.sensitive import sensitive_topic, wording
 from bot.engine.stores import StoreDirectory, StoreHours, store_hours
-from bot.engine.types import Classification, ThreadState
+from bot.engine.types import Classification, ThreadState, handled_note
 from bot.engine.words import Words, english
 from bot.translations import variants
 
@@ -249,10 +249,13 @@ def _call_back(s: Situation) -> list[Plan]:
 def _opted_out_buyer(s: Situation, why: str) -> list[Plan]:
     contact = s.catalog.first("contact")
     known = _knowledge(s)
+    stopped = "may have asked to stop" if s.classification.unsure_opt_out \
+        else "opted out of marketing"
     return [
-        Plan(0, f"{why}, but opted out of marketing: help personally, no sales link or offer"
+        Plan(0, f"{why}, but {stopped}: help personally, no sales link or offer"
                 f"{_answered(s)}", contact, **known),
-        Plan(1, f"{why}, opted out: answer without any link", **known),
+        Plan(1, f"{why}, {'may have ' if s.classification.unsure_opt_out else ''}opted out: "
+                "answer without any link", **known),
     ]
 
 
@@ -418,14 +421,15 @@ def sensitive(s: Situation) -> list[Plan]:
            "no sales link")
     # On allergies, the brand's own FAQ words (its list of allergens, its warning about
     # traces) may go with the holding reply; nothing else is stated.
-    said = tuple(item for item in s.answers.items if item["type"] == "faq") \
+    faq_words = tuple(item for item in s.answers.items if item["type"] == "faq") \
         if topic == "allergy" else ()
-    if said:
+    if faq_words:
         why += "; the FAQ's allergen answer, in the brand's own words"
+    shown = wording(topic)  # the holding reply's wording (a threat is answered as legal)
     return [
-        Plan(0, why, urgent=True, topic=topic, answers=said),
-        Plan(1, f"{why}; contact link", contact, urgent=True, topic=topic, answers=said),
-        Plan(2, why, urgent=True, topic=topic, answers=said),
+        Plan(0, why, urgent=True, topic=shown, answers=faq_words),
+        Plan(1, f"{why}; contact link", contact, urgent=True, topic=shown, answers=faq_words),
+        Plan(2, why, urgent=True, topic=shown, answers=faq_words),
     ]
 
 
@@ -591,6 +595,9 @@ def plan(s: Situation) -> list[Plan]:
     allowed = ALLOWED_KINDS[intent]
     plans = [p for p in plans if p.cta is None or (p.cta.kind in allowed
                                                    and s.catalog.usable(p.cta))]
+    if intent != c.intent:
+        plans = [replace(p, rationale=f"{handled_note(c.intent, intent)}: {p.rationale}")
+                 for p in plans]
     if c.not_sure:
         plans = [replace(p, rationale=f"{c.not_sure} {p.rationale}") for p in plans]
     if c.urgent:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 INTENTS = (
@@ -41,11 +42,20 @@ class Classification:
     alternatives: tuple[tuple[str, float], ...] = ()
     # Strongly negative wording, whatever the intent: a person should look now.
     urgent: bool = False
+    # Unsubscribe was likely, but the customer may be asking to be contacted instead: no
+    # opt-out is recorded and nothing is sold until the team says (bot.engine.optout).
+    unsure_opt_out: bool = False
 
     @property
     def not_sure(self) -> str:
         """"Not sure: complaint or order_support?" when unsure between two intents, else ""."""
-        return not_sure(self.alternatives)
+        line = not_sure(self.alternatives)
+        return f"{line} {OPT_OUT_QUESTION}" if self.unsure_opt_out and line else line
+
+
+# What the team is asked when an opt-out is not clear (with "Not sure: unsubscribe or ...?").
+OPT_OUT_QUESTION = ("Record an opt-out only if they asked to stop (Wrong intent? → "
+                    "unsubscribe); no opt-out recorded, no offer suggested meanwhile.")
 
 
 def not_sure(alternatives) -> str:
@@ -54,6 +64,22 @@ def not_sure(alternatives) -> str:
     if len(names) < 2:
         return ""
     return f"Not sure: {names[0]} or {names[1]}?"
+
+
+def handled_note(intent: str, handled_as: str) -> str:
+    """The start of a reply's "why" when the reply was made for something other than the
+    intent ("replied to as sensitive, not order_support"), so the review's Intent and Why lines
+    tell the same story."""
+    return f"replied to as {handled_as}, not {intent}"
+
+
+def handled_as_in(rationale: str) -> str:
+    """What handled_note put at the start of a rationale ("sensitive"), else ""."""
+    found = _HANDLED.search(rationale or "")
+    return found.group(1) if found else ""
+
+
+_HANDLED = re.compile(r"replied to as (\w+), not \w+")
 
 
 def weighed(alternatives) -> str:
@@ -113,6 +139,16 @@ class SuggestionSet:
     lang: str = "en"
     wrote_in: str = ""
 
+    # The reply the suggestions were made for, when it is not the intent ("sensitive" for an
+    # allergy or an injury, "product_question" for a visit question the FAQ answers).
+    handled_as: str = ""
+
     @property
     def intent(self) -> str:
         return self.classification.intent
+
+    @property
+    def urgent(self) -> bool:
+        """Whether a person should answer now: strongly negative wording, or any suggestion
+        flagged urgent (a complaint, a sensitive question, a thread still urgent)."""
+        return self.classification.urgent or any(s.urgent for s in self.suggestions)
