@@ -203,3 +203,9 @@ def test_spanish_closes_every_exclamation_it_opens(chat, text):
     reply, = chat(text)
     for sentence in reply["text"].split("¡")[1:]:
         assert "!" in sentence.split("\n")[0], reply["text"]
+
+
+def test_a_date_follow_up_after_any_hours_question_is_about_hours(chat):
+    _, second = chat("are you open on the 31st? I need a new lock", "ok and on saturday then?")
+    assert second["intent"] == "store_visit"
+    assert "10:00-14:00" in second["text"]

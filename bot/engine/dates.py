@@ -69,7 +69,7 @@ _HOLIDAYS = [
     (r"new year(?:'?s)? eve|nye|noche ?vieja|(?:saint|st|san) s[iy]lvest(?:re|er)|s[iy]lvester"
      r"|reveillon (?:du|de) (?:la )?(?:nouvel an|jour de l'?an|31|fin d'annee"
      r"|(?:saint|st) s[iy]lvestre)"
-     r"|veille du jour de l'?an|vispera de ano nuevo", (12, 31)),
+     r"|veille du jour de l'?an|vispera de ano nuevo|hogmanay", (12, 31)),
     (r"new year(?:'?s)?(?: day)?|ano nuevo|jour de l'?an|premier de l'?an|nouvel an"
      r"|neujahr(?:stag)?", (1, 1)),
     (r"noche de reyes|vispera de reyes", (1, 5)),

@@ -22,7 +22,17 @@ from bot.engine.catalog import SALES_KINDS, Catalog
 from bot.engine.days import DaysAsked, days_asked
 from bot.engine.knowledge import Knowledge, concept_terms
 from bot.engine.products import ProductDirectory
-from bot.engine.questions import BOOKING, BUYING, CONTACT_ME, Asked, analyse, fold
+from bot.engine.questions import (
+    BOOKING,
+    BUYING,
+    CONTACT_ME,
+    HOURS,
+    OPEN_DE,
+    OPENS,
+    Asked,
+    analyse,
+    fold,
+)
 from bot.engine.sensitive import sensitive_topic, wording
 from bot.engine.stores import StoreDirectory, StoreHours, store_hours
 from bot.engine.types import Classification, ThreadState, handled_note
@@ -522,8 +532,10 @@ def route(s: Situation) -> str:
             and s.state.previous_intent in ("purchase_intent", "pricing", "product_question"):
         intent = s.state.previous_intent  # "and a christmas tree too": more of the same
     answered = bool(s.answers)
+    opens = intent != "order_support" or bool(OPENS.search(fold(s.text))
+                                               or OPEN_DE.search(fold(s.text)))
     if intent in ("purchase_intent", "product_question", "chit_chat", "order_support") \
-            and s.answers.hours and not answered and not s.asked.price \
+            and opens and s.answers.hours and not s.asked.price \
             and days_asked(s.text, s.day).named:
         return "store_visit"  # "are you open on the 31st? we'd like to come by": hours first
     if intent in ("complaint", "unsubscribe", "order_support", "praise"):
@@ -550,7 +562,9 @@ def _goes_on_from(s: Situation) -> str:
     if before in ("pricing", "product_question", "purchase_intent") and (
             s.asked.products or s.asked.categories):
         return "pricing" if s.asked.price and s.asked.products else before
-    if before == "store_visit" and (days_asked(s.text, s.day).named or s.stores.named(s.text)):
+    asked_hours = before == "store_visit" or bool(
+        s.state.earlier_texts and HOURS.search(fold(s.state.earlier_texts[-1])))
+    if asked_hours and (days_asked(s.text, s.day).named or s.stores.named(s.text)):
         return "store_visit"
     return ""
 

@@ -63,8 +63,12 @@ HOURS = _any(
     r"wann", r"wo (seid|sind|ist)", r"adresse",
 )
 # "Hat die Buchhandlung am 6. Januar auf?", "habt ihr morgen auf": German asks with "auf".
-_OPEN_DE = re.compile(r"(?<![a-z])(?:hat|habt|haben|ist)(?: [\w'.-]+){0,8} (?:auf|offen)"
+OPEN_DE = re.compile(r"(?<![a-z])(?:hat|habt|haben|ist)(?: [\w'.-]+){0,8} (?:auf|offen)"
                       r"(?![a-z])|(?<![a-z])aufhaben(?![a-z])")
+# Asking whether a shop is open (not where it is, not where an order is).
+OPENS = _any(r"open(ing)?", r"close[sd]?", r"closing", r"abr[ei]n?", r"abris", r"abiert[oa]s?",
+             r"cierra[n]?", r"cerrad[oa]s?", r"ouvert(e|s)?", r"ouvrez", r"ouvre", r"ferme[sz]?",
+             r"offen", r"geoffnet", r"geschlossen", r"auf\s*\?", r"aufhaben")
 # Asking to book a table, a seat, an appointment or a class: not buying a product, so no
 # shop-wide discount goes with it.
 BOOKING = _any(
@@ -99,7 +103,8 @@ QUESTION_START = _any(
 )
 # How a message that goes on from the last one starts: "and the 1st?", "¿y la pequeña?",
 # "et en poche ?", "und am 2.1.?", "what about Sunday".
-_GOES_ON = re.compile(r"^\W*(?:and|n|also|plus|what about|how about|y|e|et|und|sinon|et sinon"
+_GOES_ON = re.compile(r"^\W*(?:(?:ok|okay|ah|oh|hm+|vale|bueno|d'accord|gut|alles klar)\W+)?"
+                      r"(?:and|n|also|plus|what about|how about|y|e|et|und|sinon|et sinon"
                       r"|y que tal|que tal|und was ist mit|und wie ist es mit|aber|or|o|ou"
                       r"|oder)(?![a-z])")
 FOLLOW_UP_WORDS = 7
@@ -198,7 +203,7 @@ def analyse(text: str, products: ProductDirectory, knowledge: Knowledge,
         named = products.named(part)
         # Asked as a question, matched as one (the FAQ's entries are questions too).
         faq = knowledge.best(f"{part}?" if asked else part, faq_only=True)
-        hours = bool(HOURS.search(part) or _OPEN_DE.search(part))
+        hours = bool(HOURS.search(part) or OPEN_DE.search(part))
         price = bool(PRICE.search(part))
         found.append(Clause(
             text=part, price=price, stock=bool(STOCK.search(part)) and not hours,
