@@ -150,6 +150,11 @@ class MeaningScorer:
         return [float(v) for v in best]
 
 
+def _each(texts) -> list[str]:
+    """concept_terms of each text, one after the other."""
+    return [term for text in texts if text for term in concept_terms(text)]
+
+
 @dataclass(frozen=True)
 class Entry:
     """One thing the brand knows: an FAQ answer, or a product."""
@@ -162,14 +167,14 @@ class Entry:
         return f'FAQ "{self.faq.question}"' if self.faq else f'product "{self.product.name}"'
 
     def words(self) -> list[str]:
-        """Its stems in every language it is written in, the question or name counted twice."""
+        """Its stems in every language it is written in, the question or name counted twice.
+        Each wording is read alone: together they could pass the length a message is cut to."""
         if self.faq is not None:
-            asked = " ".join(variants(self.faq.question))
-            return concept_terms(asked) * 2 + concept_terms(" ".join(variants(self.faq.answer)))
+            asked = _each(variants(self.faq.question))
+            return asked * 2 + _each(variants(self.faq.answer))
         p = self.product
-        names = " ".join([*variants(p.name), *p.aliases])
-        about = " ".join([p.category, *variants(p.description)])
-        return concept_terms(names) * 2 + concept_terms(about)
+        names = _each([*variants(p.name), *p.aliases])
+        return names * 2 + _each([p.category, *variants(p.description)])
 
     def sentences(self) -> list[str]:
         """What a customer's question is compared with by meaning: one sentence a language."""

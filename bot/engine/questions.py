@@ -122,7 +122,8 @@ _JOIN = re.compile(r",?\s+(?:and|also|plus|oh and|y|et|und|aussi|tambien|auch)\s
                    r"(?=(?:" + QUESTION_START.pattern + r"))")
 # Words that say nothing about what is asked (bot.engine.products.ASKING_WORDS): what is left
 # after them is the subject.
-_GENERIC = set(terms(ASKING_WORDS))
+# Word by word: terms() reads a message, and cuts one longer than a message may be.
+_GENERIC = {term for word in ASKING_WORDS.split() for term in terms(word)}
 # The same words as products.words() reads them, for picking a product's sibling.
 _GENERIC_FOLDED = frozenset(fold(word) for word in ASKING_WORDS.split())
 
