@@ -27,6 +27,7 @@ from handlers import conversation, corrections
 from handlers.types import Request
 from tests.conftest import ROOT, example_config
 from tests.fakes import CountingAdapter
+from tests.test_engine_cli import nudge
 
 SLANG = ROOT / "bench" / "data" / "neighbourhood_slang.jsonl"
 GUARD_S = 300  # only reached when a refit hangs
@@ -194,6 +195,31 @@ async def test_importing_opt_outs_relabelled_as_small_talk_cannot_teach_nudge_to
     assert app.ctx.engine.classifier.model is in_use
     for text in ("please stop messaging me", "remove me from your list", "leave me alone"):
         assert app.ctx.engine.classify_many([text])[0].intent == "unsubscribe", text
+
+
+async def test_nudge_classify_uses_the_refit_model_the_bot_uses_and_says_so(
+        tmp_path, db, clock, config_file):
+    app = make_app(tmp_path, db, clock, refit_after=0)
+    app.ctx.engine.warm()
+    lesson = misread(app.ctx.engine, 20)
+    for number, (text, intent) in enumerate(lesson):
+        stored_corrections.record(db, stored_corrections.Correction(
+            text=text, to_intent=intent, user_id="U0MANAGER",
+            created_at=f"2026-11-23T09:00:{number:02d}+00:00"))
+    await asyncio.wait_for(app.refitter.refit(), GUARD_S)
+    row = db["model_refits"].get(1)
+    assert row["status"] == "accepted", row["detail"]
+    trained = [(t, i) for t, i in lesson if not is_held_back(t)]
+    bot_reads = [c.intent for c in app.ctx.engine.classify_many([t for t, _ in trained])]
+
+    result = nudge(config_file, "classify",
+                   stdin="".join(json.dumps({"text": t}) + "\n" for t, _ in trained))
+
+    assert result.returncode == 0, result.stderr.decode()
+    assert [json.loads(line)["intent"] for line in result.stdout.splitlines()] == bot_reads
+    assert sum(got == i for got, (_, i) in zip(bot_reads, trained, strict=True)) > 0
+    assert f"classify: using the model refit on the team's corrections (refit #1 of " \
+           f"{row['finished_at'][:16]}, corrections up to #20" in result.stderr.decode()
 
 
 @pytest.mark.parametrize("value", [-1, 10_001, "often"])
