@@ -16,13 +16,11 @@ from datetime import datetime
 
 import sqlite_utils
 
-from bot.engine.types import INTENTS
+from bot.engine.types import GUARDED, INTENTS
 from bot.storage import iso, transaction
 
 MAX_TEXT = 20_000
-# Corrections into or out of these decide whether an opt-out is honoured and a complaint reaches
-# a person: in chat only a manager makes them, and an import counts them apart.
-GUARDED = ("unsubscribe", "complaint")
+# GUARDED: corrections into or out of these need a manager in chat; an import counts them apart.
 EXPORTED = ("text", "from_intent", "to_intent", "platform", "user_id", "created_at")
 
 

@@ -3,15 +3,15 @@
 After every `engine.refit_after` new corrections (and at start when some are not in the model
 yet) a child process (`python -m bot.engine.refit`, like bot.engine.warm) trains a candidate on
 the shipped training data plus the corrections. It is judged on data the corrections cannot
-touch: it must not lose any line of guard.jsonl (opt-outs and complaints in four languages)
-that the model in use gets right, and it must score no worse on dev.jsonl, give or take
-DEV_TOLERANCE. A held-back share of the corrections (one in HOLD_BACK_EVERY, chosen by a hash
-of the words, so the split never changes) is measured too: dev plus that share must not get
-worse either, but it never accepts a candidate on its own. Otherwise a few hundred poisoned
-corrections, say opt-outs relabelled as small talk, would both teach the candidate and vouch
-for it. Either way the attempt is recorded in `model_refits`.
-Nothing of this runs on the event loop: the child does the training and the measuring, and
-the accepted model file is loaded in a worker thread.
+touch: it must not lose any line of guard.jsonl (opt-outs and complaints in four languages),
+nor any opt-out or complaint of dev.jsonl, that the model in use gets right; and it must score
+no worse on dev.jsonl, give or take DEV_TOLERANCE. A held-back share of the corrections (one in
+HOLD_BACK_EVERY, chosen by a hash of the words, so the split never changes) is measured too:
+dev plus that share must not get worse either, but it never accepts a candidate on its own:
+otherwise a few hundred poisoned corrections, say opt-outs relabelled as small talk, would
+both teach the candidate and vouch for it. Either way the attempt is recorded in
+`model_refits`. Nothing of this runs on the event loop: the child does the training and the
+measuring, and the accepted model file is loaded in a worker thread.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from bot.engine.corpus import (
 )
 from bot.engine.embedding import embedder
 from bot.engine.model import IntentModel, load_or_train, train
+from bot.engine.types import GUARDED
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +148,7 @@ def refit(current: IntentModel, corrections: list[Example],
     base = training_examples() if base is None else base
     dev = dev_examples() if dev is None else dev
     guard = guard_examples() if guard is None else guard
+    guard = guard + [e for e in dev if e.intent in GUARDED]  # dev's opt-outs and complaints too
     to_train, held = split(latest_per_text((c.text, c.intent) for c in corrections),
                            dev + guard)
     candidate = train(base + to_train, embedding_dir=embedding_dir)
