@@ -21,8 +21,14 @@ from bot import corrections as stored_corrections
 from bot.app import Application
 from bot.config import Secrets
 from bot.engine import Engine
-from bot.engine.corpus import dev_examples
-from bot.engine.refit import DEV_TOLERANCE, is_held_back, latest_per_text, split
+from bot.engine.corpus import Example, dev_examples
+from bot.engine.refit import (
+    DEV_TOLERANCE,
+    Outcome,
+    is_held_back,
+    latest_per_text,
+    split,
+)
 from handlers import conversation, corrections
 from handlers.types import Request
 from tests.conftest import ROOT, example_config
@@ -69,6 +75,21 @@ def test_the_held_back_share_is_a_fifth_chosen_by_the_words_and_never_a_dev_line
     to_train, held = split(examples, dev)
     assert [e.text for e in to_train + held] == ["some new words"]  # the latest word wins
     assert (to_train + held)[0].intent == "complaint"
+
+
+@pytest.mark.parametrize(("dev", "held", "lost", "accepted"), [
+    ((0.980, 0.973), (0.0, 1.0), (), False),  # the poisoned share vouches for itself: no
+    ((0.980, 0.990), (0.5, 0.9), (Example("opt me out", "unsubscribe"),), False),  # guard lost
+    ((0.980, 0.978), (0.0, 0.7), (), True),  # a borderline dev line for what the team taught
+    ((0.980, 0.978), (0.5, 0.3), (), False),  # worse on dev and on the held-back share
+    ((0.980, 0.980), (0.0, 0.0), (), True),
+])
+def test_the_held_back_share_never_accepts_a_refit_alone(dev, held, lost, accepted):
+    outcome = Outcome(old_score=dev[0], new_score=dev[1], trained_on=80, held_back=20,
+                      model=None, old_held_score=held[0], new_held_score=held[1],
+                      guard_lost=lost, guard_size=220, dev_size=452)
+    assert outcome.accepted is accepted
+    assert ("loses 1 of 220 guard lines: 'opt me out'" in outcome.verdict()) == bool(lost)
 
 
 async def test_twenty_corrections_refit_in_a_child_process_while_chat_goes_on(tmp_path, db,
