@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +16,7 @@ from click.testing import CliRunner
 from bot import corrections
 from bot.cli import cli
 from bot.storage import open_db
-from tests.conftest import example_config
+from tests.conftest import ROOT, example_config
 
 MADE = [
     corrections.Correction("what's the damage on a large sourdough", "pricing", "chit_chat",
@@ -154,3 +158,30 @@ def test_list_shows_the_newest_corrections(tmp_path, nudge):
     listed = nudge(config, "list").output.splitlines()
     assert listed[0] == "2 corrections; the newest 2:"
     assert "discord:1234  chit_chat → unsubscribe  allow the texts bruv" in listed[1]
+
+
+@pytest.mark.parametrize(("answer", "stored"), [("y", 2), ("n", 0)])
+def test_at_a_terminal_import_asks_before_it_changes_anything(tmp_path, answer, stored):
+    config = install(tmp_path, "shop")
+    exported = tmp_path / "corrections.jsonl"
+    exported.write_text("".join(json.dumps({
+        "text": c.text, "from_intent": c.from_intent, "to_intent": c.to_intent,
+        "platform": c.platform, "user_id": c.user_id, "created_at": c.created_at}) + "\n"
+        for c in MADE))
+    terminal, typist = pty.openpty()  # a real terminal on standard input, as a person has
+    os.write(typist, f"{answer}\n".encode())
+    env = {k: v for k, v in os.environ.items() if k != "NUDGE_CONFIG"}
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "--config", str(config), "corrections", "import",
+             str(exported)], stdin=terminal, capture_output=True, text=True, timeout=120,
+            env=env, cwd=ROOT)
+    finally:
+        os.close(terminal)
+        os.close(typist)
+    assert result.returncode == 0, result.stderr
+    assert "1  chit_chat → unsubscribe  (guarded)" in result.stdout
+    assert "Import them? [y/N]" in result.stdout
+    assert result.stdout.rstrip().endswith(
+        "Imported 2 corrections." if stored else "Nothing was imported.")
+    assert database(config)["corrections"].count == stored
