@@ -7,8 +7,9 @@ intent, written for this benchmark (none is in the training, dev or real-world f
 seed, 8 messages of each intent are held back as the test set; the others, shuffled, are the
 team's corrections in the order they are made. After N corrections the model is refit exactly
 as the running bot does (bot.engine.refit.refit: shipped training data plus the corrections'
-training share, measured against the model in use on dev.jsonl plus the held-back fifth, and
-kept only when no worse), then scored on the held-back register messages and on dev.jsonl.
+training share, kept only when it loses no opt-out or complaint of the guard list and dev.jsonl
+and scores no worse on dev, the held-back fifth never deciding alone), then scored on the
+held-back register messages and on dev.jsonl.
 
     .venv/bin/python bench/feedback_learning.py [--seeds 3]
 
@@ -72,9 +73,7 @@ def run_seed(seed: int, shipped: IntentModel, base: list[Example], dev: list[Exa
         started = time.perf_counter()
         outcome = refit(current, pool[:step], base, dev)
         seconds = time.perf_counter() - started
-        verdict = (f"{'kept' if outcome.accepted else 'refused'} "
-                   f"({outcome.old_score:.3f} -> {outcome.new_score:.3f} on dev + "
-                   f"{outcome.held_back} held back)")
+        verdict = f"{'kept' if outcome.accepted else 'refused'} ({outcome.verdict()})"
         if outcome.accepted:
             current = outcome.model
         rows.append((step, accuracy(current, test), accuracy(current, dev), verdict, seconds))

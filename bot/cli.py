@@ -207,6 +207,26 @@ def _register_commands() -> None:
     cli.add_command(discord_cli.discord_invite)
     cli.add_command(discord_cli.discord_sync)
     cli.add_command(slack_manifest)
+    for command in cli.commands.values():
+        if command.name != "init":  # the one command that reads no config
+            _accept_config_after(command)
+
+
+def _remember_config(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.find_root().obj["config_path"] = value
+
+
+def _accept_config_after(command: click.Command) -> None:
+    """`nudge check --config FILE` as well as `nudge --config FILE check`: people type the
+    option where they think of it. Added to every command and subcommand; after the command
+    it wins over one before it."""
+    command.params.append(click.Option(
+        ["--config", "-c"], type=click.Path(dir_okay=False), expose_value=False,
+        callback=_remember_config, metavar="FILE",
+        help="Config file (also accepted before the command)."))
+    for sub in getattr(command, "commands", {}).values():
+        _accept_config_after(sub)
 
 
 _register_commands()

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlite_utils
 
-from bot.engine.types import INTENTS
+from bot.engine.types import GUARDED, INTENTS
 from bot.storage import iso, transaction
 
 MAX_TEXT = 20_000
+# GUARDED: corrections into or out of these need a manager in chat; an import counts them apart.
 EXPORTED = ("text", "from_intent", "to_intent", "platform", "user_id", "created_at")
 
 
@@ -73,6 +75,7 @@ def export_lines(db: sqlite_utils.Database) -> Iterator[str]:
         yield json.dumps({key: row[key] for key in EXPORTED}, ensure_ascii=False)
 
 
+
 def parse_line(line: str, number: int) -> Correction:
     """One exported line back as a Correction; CorrectionError names what is wrong."""
     try:
@@ -105,14 +108,47 @@ def parse_line(line: str, number: int) -> Correction:
                       created_at=iso(moment))
 
 
+def guarded(was: str | None, now_is: str) -> bool:
+    """Whether correcting `was` to `now_is` moves a message into or out of a guarded intent."""
+    return was != now_is and (was in GUARDED or now_is in GUARDED)
+
+
+def read_lines(lines: Iterable[str]) -> list[Correction]:
+    """Every correction in the lines; CorrectionError at the first bad one."""
+    return [parse_line(line, number) for number, line in enumerate(lines, start=1)
+            if line.strip()]
+
+
+def not_stored(db: sqlite_utils.Database, wanted: list[Correction]) -> list[Correction]:
+    """The corrections an import would add: not stored yet, and each once."""
+    seen = {row[0] for row in db.execute("select fingerprint from corrections")}
+    fresh = []
+    for correction in wanted:
+        print_ = fingerprint(correction)
+        if print_ not in seen:
+            seen.add(print_)
+            fresh.append(correction)
+    return fresh
+
+
+def changes(wanted: list[Correction]) -> Counter[tuple[str | None, str]]:
+    """How many corrections go from which intent to which (None: not said)."""
+    return Counter((c.from_intent, c.to_intent) for c in wanted)
+
+
 def import_lines(db: sqlite_utils.Database, lines: Iterable[str]) -> tuple[int, int]:
     """Read every line first (a bad one stores nothing), then store them in one transaction;
     (added, already there)."""
-    corrections = [parse_line(line, number) for number, line in enumerate(lines, start=1)
-                   if line.strip()]
+    wanted = read_lines(lines)
+    added = store(db, wanted)
+    return added, len(wanted) - added
+
+
+def store(db: sqlite_utils.Database, wanted: list[Correction]) -> int:
+    """Store imported corrections in one transaction; how many were new."""
     added = 0
     with transaction(db):
-        for correction in corrections:
+        for correction in wanted:
             if record(db, correction, source="import") is not None:
                 added += 1
-    return added, len(corrections) - added
+    return added

@@ -6,6 +6,9 @@ UTF-8, not JSON, nested too deeply, a lone surrogate, a number too large, NaN or
 an "error" key instead; the run goes on and the exit code is 1 at the end. Every output line is
 strict JSON, which any parser reads.
 
+Both use the intent model the bot uses: the newest one refit on the team's corrections when
+there is one (stderr says so), else the shipped one.
+
 suggest answers one message, or plays a whole conversation with --thread (bot/replay.py).
 """
 
@@ -32,10 +35,44 @@ log = logging.getLogger(__name__)
 
 
 def _engine(ctx: click.Context):
+    """The engine as `nudge run` has it: with the newest model refit on the team's corrections
+    (as the bot loads it at warm-up), so a before/after check sees what the bot sees. Which
+    model it is goes to stderr (the shipped one only with --verbose)."""
     from bot.cli import get_config  # here, not at the top: bot.cli imports this module
     from bot.engine import Engine
 
-    return Engine(get_config(ctx))
+    config = get_config(ctx)
+    engine = Engine(config)
+    refit = _use_refit_model(config, engine)
+    if refit is not None:
+        click.echo(f"{ctx.command.name}: using the model refit on the team's corrections "
+                   f"(refit #{refit['id']} of {refit['finished_at'][:16]}, corrections up to "
+                   f"#{refit['last_correction_id']}; dev {refit['new_score']:.3f})", err=True)
+    else:
+        log.info("%s: using the shipped intent model (no refit on the team's corrections is in "
+                 "use)", ctx.command.name)
+    return engine
+
+
+def _use_refit_model(config, engine) -> dict | None:
+    """Load the newest accepted refit into `engine`, as the bot's warm-up does; its
+    `model_refits` row, or None (no database yet, no refit, or its file is gone)."""
+    from pathlib import Path
+
+    from bot.app import load_refitter
+    from bot.storage import MEMORY, open_db, utc_now
+
+    path = config.storage.path
+    if str(path) == MEMORY or not Path(path).exists():
+        return None  # nothing was ever learnt here; do not create a database to find out
+    db = open_db(path)
+    try:
+        refitter = load_refitter(db, engine, config, utc_now)
+        if refitter is None or not refitter.restore():
+            return None
+        return refitter.active()
+    finally:
+        db.conn.close()
 
 
 def _model_problem(error: EmbeddingModelError) -> click.ClickException:

@@ -449,7 +449,7 @@ def _corrections_and_refits(db: sqlite_utils.Database) -> None:
                 "last_correction_id": int,  # corrections up to this id were considered
                 "trained_on": int,  # corrections trained on (the rest were held back)
                 "held_back": int,
-                "old_score": float,  # accuracy on dev.jsonl + the held-back corrections
+                "old_score": float,  # accuracy on dev.jsonl (detail: the full verdict)
                 "new_score": float,
                 "status": str,  # accepted, refused, failed
                 "model_key": str,

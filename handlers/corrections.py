@@ -4,6 +4,11 @@ The review is redrawn at once with suggestions made for the chosen intent, and t
 is stored (who, when, from, to, the words, the suggestion and conversation it belongs to), to
 teach this install's model (bot/engine/refit.py). Adapters check that the person is on the
 team before calling `on_correct`, as they do for the review's buttons.
+
+A correction into or out of `unsubscribe` or `complaint` also needs a manager (`team.managers`,
+as for promotions; an empty list means everyone on the team is one): those corrections decide
+whether a customer's "stop messaging me" is honoured and whether a complaint reaches a person,
+and enough of them would teach the model to read opt-outs as small talk.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ def intent_named(name: str) -> str | None:
 
 
 def on_correct(ctx: Context, suggestion_id: int | str, intent: str, platform: str,
-               user: str) -> Reply:
+               user: str, roles: tuple[str, ...] = ()) -> Reply:
     """Store the correction and return the review redrawn with suggestions for `intent`."""
     chosen = intent_named(intent)
     if chosen is None:
@@ -37,6 +42,13 @@ def on_correct(ctx: Context, suggestion_id: int | str, intent: str, platform: st
         shown = ctx.db["suggestions"].get(int(suggestion_id))
     except (TypeError, ValueError, NotFoundError):  # a malformed id, or a stale button
         return Reply.error("That suggestion no longer exists.")
+    if corrections.guarded(shown["intent"], chosen) and \
+            not ctx.config.team.may_manage(platform, user, roles):
+        return Reply.error(
+            f"Only the managers (`team.managers` in Nudge's config) can correct a message "
+            f"from {shown['intent']} to {chosen}: corrections into or out of unsubscribe and "
+            "complaint decide whether an opt-out is honoured and a complaint reaches a person, "
+            "and they teach Nudge's model. Nothing was changed; ask a manager to do it.")
     message = ctx.db["messages"].get(shown["message_id"])
     conversation_row = ctx.db["conversations"].get(shown["conversation_id"])
     correction = corrections.Correction(

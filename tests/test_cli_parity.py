@@ -76,8 +76,8 @@ def test_reminders_from_the_terminal(nudge, config):
 
 
 @pytest.mark.parametrize(("args", "says", "code"), [
-    (("remind", "me", "Call", "at", "2030-12-01", "9:00"), "does not know who \"me\" is", 1),
-    (("remind", "#team", "Stock take", "at", "yesterday", "9am"), "is in the past", 1),
+    (("remind", "me", "Call", "at", "2030-12-01", "9:00"), "does not know who \"me\" is", 2),
+    (("remind", "#team", "Stock take", "at", "yesterday", "9am"), "is in the past", 2),
     (("remind", "--user", "nobody", "me", "x", "at", "2030-12-01", "9:00"), "--user takes", 2),
 ])
 def test_terminal_reminders_refuse_clearly(nudge, config, args, says, code):

@@ -15,11 +15,13 @@ import pytest
 from bot.engine.corpus import (
     CONTACT_OPTOUT_FILE,
     DEV_FILE,
+    GUARD_FILE,
     HELD_OUT_FILES,
     INTENTS_DIR,
     MULTILINGUAL_TEST_FILE,
     TRAIN_FILES,
     dev_examples,
+    guard_examples,
     multilingual_test_examples,
     read_examples,
     same_text_key,
@@ -148,3 +150,36 @@ def test_a_new_corpus_file_has_no_line_twice(name):
 def test_the_real_world_wording_file_covers_every_intent():
     counts = Counter(e.intent for e in read_examples(INTENTS_DIR / "train_realworld_wording.jsonl"))
     assert set(counts) == set(INTENTS) and min(counts.values()) >= 60
+
+
+def test_the_guard_list_is_never_trained_on_even_when_a_training_file_repeats_a_line(tmp_path):
+    assert GUARD_FILE in HELD_OUT_FILES and GUARD_FILE not in TRAIN_FILES
+    assert INTENTS_DIR / GUARD_FILE not in training_files()
+    (tmp_path / "train.jsonl").write_text(
+        json.dumps({"text": "Stop messaging me!", "intent": "chit_chat"}) + "\n"
+        + json.dumps({"text": "what time do you open", "intent": "store_visit"}) + "\n")
+    (tmp_path / DEV_FILE).write_text("")
+    (tmp_path / GUARD_FILE).write_text(
+        json.dumps({"text": "stop messaging me", "intent": "unsubscribe"}) + "\n")
+    assert [e.text for e in training_examples(tmp_path)] == ["what time do you open"]
+
+
+def test_no_guard_line_appears_in_training_dev_or_the_multilingual_test_set():
+    guard = {same_text_key(e.text): e.text for e in guard_examples()}
+    others = dict(training_texts_by_file(),
+                  **{name: {same_text_key(e.text) for e in read_examples(INTENTS_DIR / name)}
+                     for name in (DEV_FILE, MULTILINGUAL_TEST_FILE)})
+    for name, texts in others.items():
+        assert sorted(guard[key] for key in texts & guard.keys()) == [], \
+            f"{name} repeats lines of {GUARD_FILE}"
+
+
+def test_the_guard_list_holds_opt_outs_and_complaints_in_four_languages_each_once():
+    examples = guard_examples()
+    counts = Counter((e.lang or "en", e.intent) for e in examples)
+    assert {intent for _, intent in counts} == {"unsubscribe", "complaint"}
+    for lang in ("en", *LANGUAGES):
+        for intent in ("unsubscribe", "complaint"):
+            assert counts[(lang, intent)] >= 12, f"{lang}/{intent}: {counts[(lang, intent)]}"
+    keys = Counter(same_text_key(e.text) for e in examples)
+    assert [key for key, n in keys.items() if n > 1] == []

@@ -10,14 +10,17 @@ import itertools
 import sqlite3
 
 import pytest
+import yaml
 
 from bot.core.types import Request
 from bot.engine.types import INTENTS
 from handlers import conversation, corrections
+from tests.conftest import example_config
 from tests.test_console import run_console
 
 _ids = itertools.count(1)
 PRICE_QUESTION = "how much is a sourdough loaf?"
+MANAGER = "U0MANAGER"  # in the example config's team.managers; "UTEAM" is on the team only
 
 
 @pytest.fixture
@@ -48,10 +51,10 @@ def test_a_correction_resuggests_for_the_chosen_intent_and_is_stored(chat, clock
     shown = review.meta["suggestion_id"]
     assert field(review, "Intent").startswith("pricing")
 
-    redrawn = corrections.on_correct(chat, shown, "complaint", "slack", "UTEAM")
+    redrawn = corrections.on_correct(chat, shown, "complaint", "slack", MANAGER)
 
     assert redrawn.ok and field(redrawn, "Intent").startswith("complaint")
-    assert field(redrawn, "Corrected") == "pricing → complaint by UTEAM"
+    assert field(redrawn, "Corrected") == f"pricing → complaint by {MANAGER}"
     assert field(redrawn, "Suggested reply") != field(review, "Suggested reply")
     assert "Link" not in {f.label for f in redrawn.fields}  # a complaint gets no sales link
     assert field(redrawn, "Urgent") == "needs a person now"
@@ -66,7 +69,7 @@ def test_a_correction_resuggests_for_the_chosen_intent_and_is_stored(chat, clock
     row = stored[0]
     assert (row["text"], row["from_intent"], row["to_intent"]) == (PRICE_QUESTION, "pricing",
                                                                    "complaint")
-    assert (row["platform"], row["user_id"], row["source"]) == ("slack", "UTEAM", "review")
+    assert (row["platform"], row["user_id"], row["source"]) == ("slack", MANAGER, "review")
     assert row["created_at"] == "2026-11-23T10:00:00+00:00"
     assert row["suggestion_id"] == shown
     assert row["conversation_id"] == review.meta["conversation_id"]
@@ -91,11 +94,39 @@ def test_after_a_correction_another_cycles_through_the_new_suggestions_only(chat
 def test_correcting_to_unsubscribe_records_the_opt_out_and_correcting_back_withdraws_it(chat):
     review = customer_says(chat, "lovely weather today")
     redrawn = corrections.on_correct(chat, review.meta["suggestion_id"], "unsubscribe",
-                                     "slack", "UTEAM")
+                                     "slack", MANAGER)
     assert chat.db["opt_outs"].count == 1
-    corrections.on_correct(chat, redrawn.meta["suggestion_id"], "chit_chat", "slack", "UTEAM")
+    corrections.on_correct(chat, redrawn.meta["suggestion_id"], "chit_chat", "slack", MANAGER)
     assert chat.db["opt_outs"].count == 0
     assert [r["to_intent"] for r in chat.db["corrections"].rows] == ["unsubscribe", "chit_chat"]
+
+
+@pytest.mark.parametrize(("text", "was", "to"), [
+    ("please stop messaging me", "unsubscribe", "chit_chat"),  # an opt-out unheard
+    (PRICE_QUESTION, "pricing", "unsubscribe"),
+    ("the loaf was stale and your staff were rude", "complaint", "praise"),
+    (PRICE_QUESTION, "pricing", "complaint"),
+])
+def test_only_a_manager_corrects_into_or_out_of_unsubscribe_and_complaint(chat, text, was, to):
+    review = customer_says(chat, text)
+    assert field(review, "Intent").startswith(was)
+    opted_out = chat.db["opt_outs"].count
+
+    refused = corrections.on_correct(chat, review.meta["suggestion_id"], to, "slack", "UTEAM")
+
+    assert not refused.ok and "Only the managers" in refused.text and "team.managers" in \
+        refused.text and f"from {was} to {to}" in refused.text
+    assert chat.db["corrections"].count == 0 and chat.db["opt_outs"].count == opted_out
+    assert chat.db["suggestions"].count_where("status = 'replaced'") == 0
+    assert corrections.on_correct(chat, review.meta["suggestion_id"], to, "slack", MANAGER).ok
+    assert [r["user_id"] for r in chat.db["corrections"].rows] == [MANAGER]
+
+
+def test_other_corrections_stay_open_to_the_whole_team(chat):
+    review = customer_says(chat, PRICE_QUESTION)
+    assert corrections.on_correct(chat, review.meta["suggestion_id"], "store_visit", "slack",
+                                  "UTEAM").ok
+    assert [r["to_intent"] for r in chat.db["corrections"].rows] == ["store_visit"]
 
 
 def test_an_unknown_intent_or_suggestion_gets_a_calm_answer_and_nothing_is_stored(chat):
@@ -127,3 +158,17 @@ def test_intent_in_the_console_redraws_the_review_and_stores_the_correction(conf
     rows = sqlite3.connect(config.storage.path).execute(
         "select text, from_intent, to_intent, platform, user_id from corrections").fetchall()
     assert rows == [(PRICE_QUESTION, "pricing", "store_visit", "console", "team")]
+
+
+def test_in_the_console_a_guarded_correction_needs_the_console_to_be_a_manager(tmp_path):
+    config = example_config(tmp_path, team={"managers": ["slack:U0MANAGER"]})
+    config_file = tmp_path / "config.yaml"
+    config_file.write_text(yaml.safe_dump(config.model_dump(mode="json")))
+    result = run_console(config_file, f"{PRICE_QUESTION}\n/intent complaint\n"
+                                      "/intent store visit\n")
+    assert result.returncode == 0, result.stderr
+    assert "Only the managers (`team.managers` in Nudge's config) can correct a message from " \
+        "pricing to complaint" in result.stdout
+    rows = sqlite3.connect(config.storage.path).execute(
+        "select from_intent, to_intent from corrections").fetchall()
+    assert rows == [("pricing", "store_visit")]  # the unguarded one, by the same person

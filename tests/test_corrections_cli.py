@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +16,7 @@ from click.testing import CliRunner
 from bot import corrections
 from bot.cli import cli
 from bot.storage import open_db
-from tests.conftest import example_config
+from tests.conftest import ROOT, example_config
 
 MADE = [
     corrections.Correction("what's the damage on a large sourdough", "pricing", "chit_chat",
@@ -61,11 +65,11 @@ def test_export_then_import_into_another_install_round_trips_and_skips_duplicate
                         "user_id": "U0TEAM", "created_at": "2026-11-23T10:00:00+00:00"}
     assert len(lines) == 2
 
-    imported = nudge(second, "import", str(exported))
+    imported = nudge(second, "import", "--yes", str(exported))
     assert imported.exit_code == 0, imported.output
-    assert imported.output.strip() == "Imported 2 corrections."
-    again = nudge(second, "import", str(exported))
-    assert again.output.strip() == "Imported 0 corrections (2 already there)."
+    assert imported.output.splitlines()[-1] == "Imported 2 corrections."
+    again = nudge(second, "import", "--yes", str(exported))
+    assert again.output.strip() == f"{exported}: 2 corrections, 0 new (2 already there)."
     rows = list(database(second)["corrections"].rows_where(order_by="id"))
     assert [(r["text"], r["from_intent"], r["to_intent"], r["platform"], r["user_id"],
              r["created_at"], r["source"]) for r in rows] == [
@@ -106,6 +110,45 @@ def test_a_missing_or_binary_file_exits_2(tmp_path, nudge):
     assert result.exit_code == 2 and "not UTF-8 text" in result.output
 
 
+def test_import_shows_what_it_would_change_and_changes_nothing_without_yes(tmp_path, nudge):
+    config = install(tmp_path, "shop")
+    corrections.record(database(config), MADE[0])
+    poisoned = tmp_path / "poisoned.jsonl"
+    lines = [corrections.Correction(f"stop messaging me {n}", "chit_chat", "unsubscribe",
+                                    "slack", "UX", f"2026-11-23T11:00:{n:02d}+00:00")
+             for n in range(30)]
+    lines += [corrections.Correction("so rude!", "praise", "complaint", "slack", "UX",
+                                     "2026-11-23T12:00:00+00:00"), MADE[0]]
+    lines.append(corrections.Correction("how much for two", "pricing", None, "", "",
+                                        "2026-11-23T12:01:00+00:00"))
+    poisoned.write_text("".join(json.dumps({
+        "text": c.text, "from_intent": c.from_intent, "to_intent": c.to_intent,
+        "platform": c.platform, "user_id": c.user_id, "created_at": c.created_at}) + "\n"
+        for c in lines))
+
+    shown = nudge(config, "import", str(poisoned))
+
+    assert shown.exit_code == 0, shown.output
+    assert shown.output.splitlines() == [
+        f"{poisoned}: 33 corrections, 32 new (1 already there):",
+        "     30  unsubscribe → chit_chat  (guarded)",
+        "      1  complaint → praise  (guarded)",
+        "      1  ? → pricing",
+        "31 of them move messages into or out of unsubscribe or complaint: they teach Nudge "
+        "which messages are opt-outs and complaints (in chat only a manager may make them). "
+        "A refit that would lose an opt-out or complaint it reads today is refused.",
+        "Nothing was imported: run it again with --yes to import them.",
+    ]
+    assert database(config)["corrections"].count == 1
+    from_stdin = CliRunner().invoke(cli, ["--config", str(config), "corrections", "import",
+                                          "-"], input=poisoned.read_text())
+    assert "Nothing was imported" in from_stdin.output
+    assert database(config)["corrections"].count == 1
+    done = nudge(config, "import", "-y", str(poisoned))
+    assert done.exit_code == 0 and done.output.splitlines()[-1] == "Imported 32 corrections."
+    assert database(config)["corrections"].count == 33
+
+
 def test_list_shows_the_newest_corrections(tmp_path, nudge):
     config = install(tmp_path, "shop")
     assert "No corrections yet" in nudge(config, "list").output
@@ -115,3 +158,30 @@ def test_list_shows_the_newest_corrections(tmp_path, nudge):
     listed = nudge(config, "list").output.splitlines()
     assert listed[0] == "2 corrections; the newest 2:"
     assert "discord:1234  chit_chat → unsubscribe  allow the texts bruv" in listed[1]
+
+
+@pytest.mark.parametrize(("answer", "stored"), [("y", 2), ("n", 0)])
+def test_at_a_terminal_import_asks_before_it_changes_anything(tmp_path, answer, stored):
+    config = install(tmp_path, "shop")
+    exported = tmp_path / "corrections.jsonl"
+    exported.write_text("".join(json.dumps({
+        "text": c.text, "from_intent": c.from_intent, "to_intent": c.to_intent,
+        "platform": c.platform, "user_id": c.user_id, "created_at": c.created_at}) + "\n"
+        for c in MADE))
+    terminal, typist = pty.openpty()  # a real terminal on standard input, as a person has
+    os.write(typist, f"{answer}\n".encode())
+    env = {k: v for k, v in os.environ.items() if k != "NUDGE_CONFIG"}
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "--config", str(config), "corrections", "import",
+             str(exported)], stdin=terminal, capture_output=True, text=True, timeout=120,
+            env=env, cwd=ROOT)
+    finally:
+        os.close(terminal)
+        os.close(typist)
+    assert result.returncode == 0, result.stderr
+    assert "1  chit_chat → unsubscribe  (guarded)" in result.stdout
+    assert "Import them? [y/N]" in result.stdout
+    assert result.stdout.rstrip().endswith(
+        "Imported 2 corrections." if stored else "Nothing was imported.")
+    assert database(config)["corrections"].count == stored

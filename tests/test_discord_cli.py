@@ -87,7 +87,7 @@ async def test_sync_registers_the_commands_globally(tmp_path):
 def test_sync_needs_the_token(config_file):
     result = nudge("--config", str(config_file), "discord-sync", "--global")
 
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "DISCORD_TOKEN is not set" in result.stderr
 
 

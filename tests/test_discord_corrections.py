@@ -3,6 +3,7 @@ the local fake Discord, which refuses components beyond Discord's documented lim
 
 from __future__ import annotations
 
+from bot.config import Team
 from tests.discord_helpers import discord_config, running_nudge
 from tests.fake_discord import EPHEMERAL, FakeDiscord
 from tests.test_discord_review import customer_asks, field
@@ -30,7 +31,10 @@ async def test_every_review_has_a_wrong_intent_menu_within_discords_limits(tmp_p
 async def test_choosing_an_intent_redraws_the_review_and_stores_the_correction(tmp_path,
                                                                                clock):
     async with FakeDiscord() as fake:
-        config = discord_config(tmp_path, fake)
+        # A correction to complaint needs a manager: alice is one by her role, which reaches
+        # the check.
+        config = discord_config(tmp_path, fake).model_copy(
+            update={"team": Team(managers=["discord:role:Staff"])})
         async with running_nudge(config, clock):
             _, review = await customer_asks(fake, PRICE_QUESTION)
         menu_id = select(review)["custom_id"]

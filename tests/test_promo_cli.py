@@ -50,9 +50,9 @@ def test_a_platform_can_be_chosen_for_channels_without_a_prefix(promo_cli, confi
     (("show", "7"), "There is no promotion #7"),
     (("cancel", "seven"), '"seven" is not a promotion number'),
 ])
-def test_a_request_that_cannot_be_done_exits_1_with_the_reason(promo_cli, config, args, says):
+def test_a_request_that_cannot_be_done_exits_2_with_the_reason(promo_cli, config, args, says):
     result = promo_cli(*args)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert says in result.stderr
     assert "Traceback" not in result.output
     assert rows(config, "select count(*) from promotions") == [(0,)]

@@ -4,7 +4,8 @@ The files in TRAIN_FILES teach the model: `train.jsonl`, the hand-written `train
 `train_realworld_wording.jsonl` (how real customers write: typos, sarcasm, opt-outs worded as
 "cancel", questions to the bot) and `train_multilingual.jsonl` (Spanish, French, German).
 `dev.jsonl`, `multilingual_test.jsonl` and `contact_vs_optout.jsonl` are held out to measure it
-and are never trained on.
+and are never trained on. `guard.jsonl` is held out too: opt-outs and complaints in en/de/es/fr
+that a model refit on the team's corrections must never lose (bot/engine/refit.py).
 A line may carry a `"lang"` key ("es", "fr", "de"; absent means English or unknown).
 """
 
@@ -28,7 +29,9 @@ MULTILINGUAL_TEST_FILE = "multilingual_test.jsonl"
 # Requests to be contacted or added to a list (never an opt-out) beside real opt-outs, in en, de,
 # es and fr; each line's "kind" is "contact" or "opt_out". A test set, never trained on.
 CONTACT_OPTOUT_FILE = "contact_vs_optout.jsonl"
-HELD_OUT_FILES = (DEV_FILE, MULTILINGUAL_TEST_FILE, CONTACT_OPTOUT_FILE)
+# Opt-outs and complaints no refit may lose: never trained on, so corrections cannot reach it.
+GUARD_FILE = "guard.jsonl"
+HELD_OUT_FILES = (DEV_FILE, MULTILINGUAL_TEST_FILE, CONTACT_OPTOUT_FILE, GUARD_FILE)
 # Marks that tokens() keeps as words but that never make two texts different ("¿qué?" = "qué").
 _PUNCTUATION_TOKENS = ("?", "!", "¿", "¡")
 
@@ -99,6 +102,11 @@ def training_files(directory: Path = INTENTS_DIR) -> list[Path]:
 
 def dev_examples(directory: Path = INTENTS_DIR) -> list[Example]:
     return read_examples(directory / DEV_FILE)
+
+
+def guard_examples(directory: Path = INTENTS_DIR) -> list[Example]:
+    """The opt-out and complaint lines a refit must keep (see bot/engine/refit.py)."""
+    return read_examples(directory / GUARD_FILE)
 
 
 def multilingual_test_examples(directory: Path = INTENTS_DIR) -> list[Example]:

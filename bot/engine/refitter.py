@@ -156,7 +156,7 @@ class Refitter:
             "held_back": answer.get("held_back"), "old_score": answer.get("old_score"),
             "new_score": answer.get("new_score"), "status": status,
             "model_key": answer.get("key"), "model_path": answer.get("path"),
-            "detail": answer.get("error"),
+            "detail": answer.get("error") or answer.get("verdict"),
         })
         if status == "failed":
             self._failed_at = up_to
@@ -164,8 +164,7 @@ class Refitter:
                         answer["error"])
             return answer
         self._failed_at = -1
-        log.info("refit on %d corrections: %.3f before, %.3f after: %s", len(rows),
-                 answer["old_score"], answer["new_score"], status)
+        log.info("refit on %d corrections: %s: %s", len(rows), answer.get("verdict"), status)
         if status == "accepted":
             await self._swap_in(answer, previous=active)
         return answer

@@ -17,6 +17,10 @@ INTENTS = (
     "unsubscribe",
 )
 
+# An opt-out honoured, a complaint seen by a person: what the team's corrections must not undo.
+# Corrections into or out of these need a manager, and no refit may lose a line of them.
+GUARDED = ("unsubscribe", "complaint")
+
 # The integrated strategy: inform, converse, promote. Unsubscribe is its own case.
 STAGES = {
     "product_question": "information",

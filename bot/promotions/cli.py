@@ -2,8 +2,9 @@
 
 The same actions and messages as `/nudge promo` in chat, acting as a local administrator (who
 can open the database file can change it anyway); changes are audited as platform "cli". A
-running `nudge run` picks them up within half a minute. Bad input exits non-zero with the
-reason on stderr: 2 for a misused command, 1 for a request that cannot be done.
+running `nudge run` picks them up within half a minute. Bad input (a misused command, or a
+request that cannot be done: a date in the past, an unknown promotion) exits 2 with the reason
+on stderr, as every `nudge` command does.
 """
 
 from __future__ import annotations
@@ -54,10 +55,16 @@ def _run(click_ctx: click.Context, action: str, words: list[str],
         extras={"platforms": _started_platforms(config)})
 
 
+class Refused(click.ClickException):
+    """A request the handler refused: "Error: <why>" on stderr and exit code 2."""
+
+    exit_code = 2
+
+
 def echo_handler_reply(config, handle: Callable[[Context], Reply],
                        extras: dict | None = None) -> None:
     """Run a chat handler against the local database and print its reply as the console
-    would: a misused command exits 2, a request that cannot be done exits 1."""
+    would: a misused command or a refused request exits 2."""
     db = open_db(config.storage.path)
     try:
         reply = handle(Context(config=config, db=db, extras=extras or {}))
@@ -66,7 +73,7 @@ def echo_handler_reply(config, handle: Callable[[Context], Reply],
     finally:
         db.conn.close()
     if not reply.ok:
-        raise click.ClickException(reply.text)
+        raise Refused(reply.text)
     click.echo(render(reply))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.slack.conftest import CUSTOMER, said
+from tests.slack.conftest import CUSTOMER, MANAGER, said
 
 
 def _select(review: dict) -> dict:
@@ -27,17 +27,17 @@ async def test_every_review_has_a_wrong_intent_menu_within_slacks_limits(nudge_h
 
 async def test_choosing_an_intent_redraws_the_review_for_it_and_stores_who_chose(nudge):
     review = await nudge.review_of("how much is a sourdough loaf?")
-    await nudge.choose(_option(review, "complaint"), review["ts"])
+    await nudge.choose(_option(review, "complaint"), review["ts"], user=MANAGER)
 
     update = (await nudge.fake.wait_for("chat.update"))[-1].args
     assert update["ts"] == review["ts"] and update["channel"] == "C0REVIEW"
     shown = said(update)
     assert "Intent*\ncomplaint" in shown
-    assert "pricing → complaint by <@U0TEAM>" in shown
+    assert f"pricing → complaint by <@{MANAGER}>" in shown
     assert _select(update)  # the menu stays, to correct again
     rows = nudge.db.execute(
         "select text, from_intent, to_intent, platform, user_id from corrections").fetchall()
-    assert rows == [("how much is a sourdough loaf?", "pricing", "complaint", "slack", "U0TEAM")]
+    assert rows == [("how much is a sourdough loaf?", "pricing", "complaint", "slack", MANAGER)]
     assert len(nudge.fake.calls_to("chat.postMessage")) == 1  # nothing reached the customer
 
 
@@ -47,4 +47,16 @@ async def test_a_customer_cannot_correct_an_intent(nudge_http):
     answer = (await nudge_http.fake.wait_for_response())[-1]
     assert answer["response_type"] == "ephemeral" and "Only the team" in answer["text"]
     assert nudge_http.db.execute("select count(*) from corrections").fetchone() == (0,)
+    assert not nudge_http.fake.calls_to("chat.update")
+
+
+async def test_a_team_member_who_is_not_a_manager_cannot_unhear_an_opt_out(nudge_http):
+    review = await nudge_http.review_of("please stop messaging me")
+    assert "Intent*\nunsubscribe" in said(review)
+    await nudge_http.choose(_option(review, "chit_chat"), review["ts"])  # U0TEAM
+    answer = (await nudge_http.fake.wait_for_response())[-1]
+    assert answer["response_type"] == "ephemeral"
+    assert "Only the managers" in answer["text"] and "unsubscribe to chit_chat" in answer["text"]
+    assert nudge_http.db.execute("select count(*) from corrections").fetchone() == (0,)
+    assert nudge_http.db.execute("select count(*) from opt_outs").fetchone() == (1,)
     assert not nudge_http.fake.calls_to("chat.update")

@@ -44,13 +44,13 @@ def discord_invite(client_id: str) -> None:
 @click.pass_context
 def discord_sync(ctx: click.Context, everywhere: bool, guilds: tuple[int, ...]) -> None:
     """Register the /nudge app commands with Discord, from the handler registry."""
-    from bot.cli import get_config
+    from bot.cli import ConfigProblem, get_config
     from bot.config import Secrets
 
     config = get_config(ctx)
     token = Secrets.from_env().discord_token
     if token is None:
-        raise click.ClickException("DISCORD_TOKEN is not set.")
+        raise ConfigProblem("Error: DISCORD_TOKEN is not set.")  # exit 2, as any setup problem
     targets = list(guilds) or ([] if everywhere else list(config.platforms.discord.guilds))
     if not everywhere and not targets:
         raise click.UsageError(

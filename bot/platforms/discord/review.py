@@ -22,7 +22,7 @@ from bot.core.types import Menu, Reply
 from bot.platforms.discord import render
 from bot.platforms.discord.approval import ACTIONS as APPROVAL
 from bot.platforms.discord.approval import ApprovalButton
-from bot.platforms.discord.listening import PLATFORM, is_team
+from bot.platforms.discord.listening import PLATFORM, is_team, role_names
 from handlers import conversation, corrections
 from handlers.review import CORRECT, suggestion_text
 
@@ -206,7 +206,7 @@ async def correct(adapter: DiscordAdapter, interaction: discord.Interaction, val
     await interaction.response.defer()
     try:
         review = corrections.on_correct(adapter.app.ctx, value, intent, PLATFORM,
-                                        str(interaction.user.id))
+                                        str(interaction.user.id), role_names(interaction.user))
     except Exception:
         log.exception("correcting the intent of suggestion %s failed", value)
         await interaction.followup.send(
