@@ -89,7 +89,8 @@ def test_an_unclear_opt_out_asks_the_team_records_nothing_and_sells_nothing(chat
     assert rows and all(r["cta_kind"] not in {"buy", "offer"} and r["offer_id"] is None
                         for r in rows)
     # The team reads it as an opt-out after all: choosing unsubscribe records it.
-    corrections.on_correct(chat, review.meta["suggestion_id"], "unsubscribe", "slack", "UTEAM")
+    corrections.on_correct(chat, review.meta["suggestion_id"], "unsubscribe", "slack",
+                           "U0MANAGER")  # into unsubscribe: a manager's call
     assert chat.db["opt_outs"].get("slack:U1")["message"] == "keep my email on your list please"
 
 
