@@ -75,6 +75,8 @@ SHOP = {
          "price": 39.9},
         {"name": {"de": "E-Bike leihen (halber Tag)", "en": "E-bike rental (half day)"},
          "price": 25},
+        {"name": {"de": "E-Bike leihen (ganzer Tag)", "en": "E-bike rental (full day)"},
+         "price": 40},
         {"name": {"de": "Faltbares E-Bike", "en": "Folding e-bike"},
          "aliases": {"de": ["E-Bike"], "en": ["e-bike"]}, "price": 1290},
         {"name": {"de": "Kettenöl 100 ml", "en": "Chain oil 100 ml"},
@@ -209,3 +211,9 @@ def test_a_date_follow_up_after_any_hours_question_is_about_hours(chat):
     _, second = chat("are you open on the 31st? I need a new lock", "ok and on saturday then?")
     assert second["intent"] == "store_visit"
     assert "10:00-14:00" in second["text"]
+
+
+def test_half_and_whole_days_pick_the_rental_asked_for_in_any_language(chat):
+    first, second = chat("Was kostet ein E-Bike für einen halben Tag?", "und für einen ganzen Tag?")
+    assert "25 €" in first["text"] and "40 €" not in first["text"]
+    assert "40 €" in second["text"] and "25 €" not in second["text"]

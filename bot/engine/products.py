@@ -92,9 +92,20 @@ _UNITS = {"g": 1, "gr": 1, "kg": 1000, "ml": 1, "cl": 10, "l": 1000, "cm": 1, "m
           "mm": 0.1, "inch": 2.54, "zoll": 2.54, "pouce": 2.54, "oz": 28.35, "lb": 453.6}
 
 
+# How long a rental or a service lasts, in the four languages: "for half a day", "medio día",
+# "einen halben Tag", "une demi-journée"; "a whole day", "día entero", "ganzen Tag", "1 día".
+_HALF_DAY = re.compile(r"(?<![\w])(?:half[- ](?:a[- ])?day|medio d[ií]a|media jornada"
+                       r"|halbe[nrs]? tag|halbtags|demi[- ]journ[ée]e)(?![\w])", re.IGNORECASE)
+_FULL_DAY = re.compile(r"(?<![\w])(?:(?:a |one )?(?:full|whole) day|all day|(?:un |el )?d[ií]a "
+                       r"(?:entero|completo)|(?:einen |den )?ganze[nrs]? tag|ganztags"
+                       r"|journ[ée]e (?:enti[èe]re|compl[èe]te)|toute la journ[ée]e"
+                       r"|1 (?:day|d[ií]a|tag|jour))(?![\w])", re.IGNORECASE)
+
+
 def words(text: str) -> list[str]:
     """The words as compared: folded, sizes as one word per tier, "10kg" as "10 kg", "a kilo"
-    as "1 kg"."""
+    as "1 kg", half and whole days as one word each."""
+    text = _FULL_DAY.sub(" fullday ", _HALF_DAY.sub(" halfday ", text))
     text = _KILO.sub("kg", _ONE_KILO.sub(r"1 \2", _HALF_KILO.sub("500 g", text)))
     found = (fold(word) for word in _WORD.findall(_AMOUNT.sub(" ", text)))
     return [_SIZE_OF.get(word, word) for word in found]
