@@ -217,3 +217,13 @@ def test_half_and_whole_days_pick_the_rental_asked_for_in_any_language(chat):
     first, second = chat("Was kostet ein E-Bike für einen halben Tag?", "und für einen ganzen Tag?")
     assert "25 €" in first["text"] and "40 €" not in first["text"]
     assert "40 €" in second["text"] and "25 €" not in second["text"]
+
+
+def test_a_question_about_a_policy_the_faq_answers_gets_the_answer_not_the_order_desk(chat):
+    reply, = chat("Wie lange dauert bei euch eine Reparatur, falls ich mein Rad bringe?")
+    assert "2 bis 3 Werktage" in reply["text"]
+
+
+def test_a_pet_sick_after_food_bought_here_is_urgent_in_german(chat):
+    reply, = chat("Seit wir das Futter bei euch gekauft haben, erbricht unser Hund ständig")
+    assert reply["urgent"] and reply["cta_kind"] in (None, "contact")

@@ -33,8 +33,9 @@ _CONCEPTS = {
     "pet": "dog dogs doggy doggie puppy puppies pup pups pet pets cat cats perro perros mascota "
            "mascotas chien chiens animaux animal hund hunde haustier haustiere",
     "deliver": "deliver delivers delivery deliveries delivering ship ships shipping shipped "
-               "post postage courier dispatch envio envios domicilio reparto livraison livrer "
-               "livrez lieferung liefern liefert lieferservice versand",
+               "post postage courier dispatch envio envios domicilio reparto entrega entregas "
+               "llevar llevais traer livraison livrer livrez apporter lieferung liefern liefert "
+               "lieferservice versand bringen bringt",
     "vegan": "vegan vegans vegetarian veggie plant plantbased vegano vegana vegetariano vegetal "
              "vegetalien vegetarien vegane vegetarisch",
     "gluten": "gluten glutenfree gf coeliac celiac celiaco coeliaque zoliakie glutenfrei "
@@ -239,17 +240,20 @@ class Knowledge:
         by_meaning = self.meaning(text)
         return [max(w, _meaning_as_score(m)) for w, m in zip(by_words, by_meaning, strict=True)]
 
-    def product_by_meaning(self, text: str, floor: float) -> Product | None:
-        """The product `text` means, by meaning alone, when it is at least `floor` sure: words
-        shared by chance ("bonsai tree" and "Christmas tree") never count here."""
+    def products_by_meaning(self, text: str, floor: float,
+                            margin: float = 0.05) -> tuple[Product, ...]:
+        """The products `text` means, by meaning alone, when the best is at least `floor` sure
+        (with those within `margin` of it: the sizes of one thing score alike). Words shared
+        by chance ("bonsai tree" and "Christmas tree") never count here."""
         if self.meaning is None:
-            return None
+            return ()
         scores = [_meaning_as_score(m) if e.product is not None else 0.0
                   for e, m in zip(self.entries, self.meaning(text), strict=True)]
-        best = max(range(len(scores)), key=lambda i: scores[i], default=None)
-        if best is None or scores[best] < floor:
-            return None
-        return self.entries[best].product
+        best = max(scores, default=0.0)
+        if best < floor:
+            return ()
+        return tuple(e.product for e, score in zip(self.entries, scores, strict=True)
+                     if e.product is not None and score >= best - margin)
 
     def best(self, text: str, *, faq_only: bool = False) -> Match | None:
         """The best entry scoring at least the threshold; the first one wins a tie."""

@@ -405,6 +405,15 @@ def order_support(s: Situation) -> list[Plan]:
     contact = s.catalog.first("contact")
     known = _knowledge(s)
     why = "order or account problem: help and route to the order desk, never a sales link"
+    if any(c.question and c.faq for c in s.asked.clauses) and not _MY_ORDER.search(
+            fold(s.text)):
+        # "Can I return opened food?": a policy the FAQ answers, not a problem with an order.
+        policy = f"a question about a policy the FAQ answers{_answered(s)}: the answer, no apology"
+        return [
+            Plan(3, f"{policy}; contact link", contact, **known),
+            Plan(0, why + _answered(s), contact, **known),
+            Plan(2, "order problem: ask for the order number, no link", **known),
+        ]
     return [
         Plan(0, why + _answered(s), contact, **known),
         Plan(1, "order problem: ask for the order number, contact link", contact, **known),
@@ -551,6 +560,13 @@ def route(s: Situation) -> str:
             not s.asked.faq:
         return "pricing"
     return intent
+
+
+# A customer's own order, parcel or booking: the order desk, not the FAQ, answers that.
+_MY_ORDER = re.compile(
+    r"(?<![a-z])(?:(?:my|our) (?:order|parcel|package|delivery|booking)|mi pedido|mi paquete"
+    r"|mi reserva|ma commande|mon colis|ma reservation|meine bestellung|mein paket"
+    r"|meine lieferung|meine buchung)(?![a-z])|#\s*\d+|\d{4,}")
 
 
 def _goes_on_from(s: Situation) -> str:

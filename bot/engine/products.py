@@ -88,7 +88,7 @@ _ONE_KILO = re.compile(r"(?<![\w])(an? |one |un |une |uno |una |ein |eine |einen
                        r"el |le )(kilo|kg)(?![\w])", re.IGNORECASE)
 _KILO = re.compile(r"(?<![\w])kilo(s|gramm?s?|grammes?|gramos?)?(?![\w])", re.IGNORECASE)
 # Units a product's size is given in, as grams, millilitres or centimetres.
-_UNITS = {"g": 1, "gr": 1, "kg": 1000, "ml": 1, "cl": 10, "l": 1000, "cm": 1, "m": 100,
+UNITS = {"g": 1, "gr": 1, "kg": 1000, "ml": 1, "cl": 10, "l": 1000, "cm": 1, "m": 100,
           "mm": 0.1, "inch": 2.54, "zoll": 2.54, "pouce": 2.54, "oz": 28.35, "lb": 453.6}
 
 
@@ -115,8 +115,8 @@ def amount(name: str) -> float | None:
     """How much a product holds, from the size in its name ("Guji 1 kg" is 1000), if any."""
     found = words(name)
     for number, unit in zip(found, found[1:], strict=False):
-        if number.replace(",", "").isdigit() and unit in _UNITS:
-            return float(number) * _UNITS[unit]
+        if number.replace(",", "").isdigit() and unit in UNITS:
+            return float(number) * UNITS[unit]
     return None
 
 
@@ -276,7 +276,7 @@ class ProductDirectory:
         from bot.engine.faq import terms  # here: faq imports this module
 
         wanted = [word for word in words(text)
-                  if (terms(word) or word.isdigit() or word in _UNITS)
+                  if (terms(word) or word.isdigit() or word in UNITS)
                   and word not in ignore and word not in _NOT_A_NAME]
         if not wanted or not earlier:
             return ()

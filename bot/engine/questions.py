@@ -17,7 +17,14 @@ from bot.config import Product
 from bot.engine.dates import date_dots
 from bot.engine.faq import terms
 from bot.engine.knowledge import Knowledge, Match
-from bot.engine.products import ASKING_WORDS, ProductDirectory
+from bot.engine.products import (
+    ASKING_WORDS,
+    CONTAINER_WORDS,
+    UNITS,
+    ProductDirectory,
+    by_size,
+    words,
+)
 
 
 def fold(text: str) -> str:
@@ -124,6 +131,7 @@ _JOIN = re.compile(r",?\s+(?:and|also|plus|oh and|y|et|und|aussi|tambien|auch)\s
 # after them is the subject.
 # Word by word: terms() reads a message, and cuts one longer than a message may be.
 _GENERIC = {term for word in ASKING_WORDS.split() for term in terms(word)}
+_AMOUNT_WORDS = {term for word in [*CONTAINER_WORDS.split(), *UNITS] for term in terms(word)}
 # The same words as products.words() reads them, for picking a product's sibling.
 _GENERIC_FOLDED = frozenset(fold(word) for word in ASKING_WORDS.split())
 
@@ -225,11 +233,13 @@ def analyse(text: str, products: ProductDirectory, knowledge: Knowledge,
     named_products = _unique(p for c in found for p in c.products)
     categories = tuple(dict.fromkeys(c for clause in found for c in clause.categories))
     from_earlier = False
-    if not named_products and not categories and earlier:
+    if not named_products and not categories and earlier \
+            and any(c.price or c.stock for c in found):
         previous = products.named(earlier[-1])
-        if previous and any(c.price or c.stock for c in found):
-            named_products, categories = previous.products, previous.categories
-            from_earlier = True
+        named_products, categories = previous.products, previous.categories
+        if not previous:  # "Was kostet das?" after booking a trim named in other words
+            named_products = _meant(earlier[-1], knowledge)
+        from_earlier = bool(named_products or categories)
     matches = _unique_matches(c.faq for c in found if c.faq is not None)
     return Asked(tuple(found), named_products, categories, from_earlier, matches, follow_up)
 
@@ -241,11 +251,25 @@ PRODUCT_BY_MEANING = 0.5
 def _product_by_meaning(clause: Clause, knowledge: Knowledge) -> Clause:
     """A product named in words none of its names use ("les pneus d'hiver" for the "Winter
     tyre"), found by meaning when the clause asks about something and names nothing."""
-    if clause.products or clause.categories or clause.faq or not clause.subject_words \
+    if clause.products or clause.categories or clause.faq or not _content(clause) \
             or not (clause.price or clause.stock or clause.question):
         return clause
-    product = knowledge.product_by_meaning(clause.text, PRODUCT_BY_MEANING)
-    return replace(clause, products=(product,)) if product is not None else clause
+    found = knowledge.products_by_meaning(clause.text, PRODUCT_BY_MEANING)
+    found = by_size(found, words(clause.text))
+    return replace(clause, products=found) if 0 < len(found) <= 3 else clause
+
+
+def _meant(text: str, knowledge: Knowledge) -> tuple[Product, ...]:
+    """The products a whole earlier message means, by meaning, sizes picked by its words."""
+    found = by_size(knowledge.products_by_meaning(text, PRODUCT_BY_MEANING), words(text))
+    return found if len(found) <= 3 else ()
+
+
+def _content(clause: Clause) -> list[str]:
+    """What a clause is about beyond amounts and packaging ("the 10 kg sack" says nothing of
+    which product)."""
+    return [word for word in clause.subject_words
+            if not word.isdigit() and word not in _AMOUNT_WORDS]
 
 
 def _with_thread_faq(clause: Clause, knowledge: Knowledge, before: str) -> Clause:
