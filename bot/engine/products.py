@@ -102,9 +102,14 @@ _FULL_DAY = re.compile(r"(?<![\w])(?:(?:a |one )?(?:full|whole) day|all day|(?:u
                        r"|1 (?:day|d[ií]a|tag|jour))(?![\w])", re.IGNORECASE)
 
 
+# "E-Bike", "e-book", "T-Shirt", "U-Schloss": one word, not a letter and another word.
+_LETTER_PREFIX = re.compile(r"(?<![\w-])([^\W\d_])[-‐]([^\W\d_]{2,})")
+
+
 def words(text: str) -> list[str]:
     """The words as compared: folded, sizes as one word per tier, "10kg" as "10 kg", "a kilo"
-    as "1 kg", half and whole days as one word each."""
+    as "1 kg", half and whole days as one word each, "e-bike" as "ebike"."""
+    text = _LETTER_PREFIX.sub(r"\1\2", text)
     text = _FULL_DAY.sub(" fullday ", _HALF_DAY.sub(" halfday ", text))
     text = _KILO.sub("kg", _ONE_KILO.sub(r"1 \2", _HALF_KILO.sub("500 g", text)))
     found = (fold(word) for word in _WORD.findall(_AMOUNT.sub(" ", text)))
