@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from bot.cli import get_config
-from bot.redemptions import parse_csv, record
+from bot.redemptions import fingerprint, imported_before, parse_csv, record
 from bot.results import report, span_ending
 from bot.storage import open_db
 from handlers.stats import PERIODS, render_report
@@ -102,7 +102,8 @@ def import_(ctx: click.Context, file: Path) -> None:
     """Import FILE.csv: one redemption per row of date (YYYY-MM-DD), code, optional amount.
 
     Nothing is imported when a row is wrong: each bad row is listed (exit code 2), so the file
-    can be fixed and imported again without counting anything twice.
+    can be fixed and imported again without counting anything twice. A file with the same
+    rows as one imported before (the same export, downloaded again) is refused (exit code 2).
     """
     config = get_config(ctx)
     try:
@@ -122,7 +123,15 @@ def import_(ctx: click.Context, file: Path) -> None:
         ctx.exit(2)
     db = open_db(config.storage.path)
     try:
-        record(db, items, source=file.name, by=f"cli:{_login()}", now=datetime.now(UTC))
+        print_ = fingerprint(items)
+        earlier = imported_before(db, print_)
+        if earlier is not None:
+            click.echo(f"{file.name} has the same redemptions as {earlier[0]}, already imported "
+                       f"on {earlier[1][:10]}. Nothing imported: each sale counts once.",
+                       err=True)
+            ctx.exit(2)
+        record(db, items, source=file.name, by=f"cli:{_login()}", now=datetime.now(UTC),
+               print_=print_)
     finally:
         db.conn.close()
     codes = Counter(item.code for item in items)
