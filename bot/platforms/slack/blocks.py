@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.platforms.slack.text import escape, mention_users
+from bot.platforms.slack.text import escape, mention_users, quote
 from bot.promotions import images
 from handlers.home import HomeSummary
 from handlers.links import message_link
@@ -90,7 +90,12 @@ def _rendered(reply: Reply) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
                                     if piece]
     for item in reply.fields:
         label = f"*{escape(item.label)}*\n"
-        pieces = escaped_pieces(item.value, first_room=MAX_SECTION - len(label) - 40)
+        value = quote(escape(item.value)) if item.quoted else item.value
+        pieces = escaped_pieces(value, first_room=MAX_SECTION - len(label) - 40,
+                                escaped=item.quoted)
+        if item.quoted:  # a piece that starts mid-line carries on the quote
+            pieces = [p if n == 0 or p.startswith("&gt;") else "&gt; " + p
+                      for n, p in enumerate(pieces)]
         if item.label in ("Handled", "Corrected"):
             pieces = [mention_users(piece) for piece in pieces]
         # A long value (a whole reply) goes on over several sections: the team sees it all.
