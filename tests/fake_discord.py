@@ -14,7 +14,7 @@ import itertools
 import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -300,6 +300,9 @@ class FakeDiscord:
         self.heartbeats = 0
         self.attach_files = True  # False: the bot lacks Attach Files (403, code 50013)
         self.cdn: dict[str, Attachment] = {}  # files people attached, by CDN path
+        self.cdn_hits: list[str] = []  # the CDN paths asked for, in order
+        # A test's own answer for CDN requests (a body bigger than declared, a redirect).
+        self.cdn_handler: Callable[[web.Request], Awaitable[web.StreamResponse]] | None = None
         self.url = ""
         self._failures: list[tuple[str, re.Pattern[str], int, dict, dict, int]] = []
         self._sockets: dict[web.WebSocketResponse, itertools.count] = {}
@@ -632,6 +635,9 @@ class FakeDiscord:
             finally:
                 await self._changed_now()
         if request.method == "GET" and request.path.startswith("/attachments/"):
+            self.cdn_hits.append(request.path)
+            if self.cdn_handler is not None:
+                return await self.cdn_handler(request)
             file = self.cdn.get(request.path)
             if file is None:
                 return web.Response(status=404, text="Not Found")
