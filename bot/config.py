@@ -686,11 +686,26 @@ def _check_expansion(root: yaml.Node, filename: str) -> None:
         stack.extend((child, False) for child in children if id(child) not in size)
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML's safe loader, except that a date no calendar has (2026-02-30) stays the text it
+    was written as: the settings check then names its key, which YAML's error cannot."""
+
+
+def _timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
 def load_yaml(text: str, filename: str = DEFAULT_CONFIG_NAME) -> Any:
     """The YAML document in `text`, refused with one line if it is deep, huge or malformed."""
     try:
         _check_depth(text, filename)
-        loader = yaml.SafeLoader(text)
+        loader = _Loader(text)
         try:
             root = loader.get_single_node()
             if root is None:
