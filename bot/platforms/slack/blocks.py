@@ -19,6 +19,7 @@ MAX_BLOCKS = 50
 MAX_SECTION = 3000
 MAX_BUTTON_LABEL = 75
 MAX_FALLBACK = 3000
+MAX_ALT_TEXT = 2000  # an image block's alt_text
 MAX_TEXT = 40_000  # a message's `text`; Slack answers msg_too_long beyond
 # All the text of one message's blocks: beyond, Slack answers msg_blocks_too_long (a limit it
 # documents without a figure; see tests/fake_slack_blocks.py for where 12,000 comes from).
