@@ -3,7 +3,8 @@
 The redirect runs as Nudge runs it (bot.tracking.server on aiohttp, a real SQLite file in WAL
 mode) in its own process; this process sends GET /r/<token> at a fixed rate, open loop (each
 request is timed from the moment it was due, so a slow server cannot hide its queue), every
-request with its own user agent so each one is counted and written as a click: the worst case.
+request from its own client (an X-Forwarded-For address of its own, the bench standing in for a
+trusted proxy) so each one is counted and written as a click: the worst case.
 
 Prints p50/p99/max at 500 requests/s (goal: p99 ≤ 5 ms), then steps the rate up and prints the
 highest rate whose p99 stays ≤ 20 ms. Both processes share this machine's cores, so the figures
@@ -48,11 +49,14 @@ def make_links(path: Path) -> list[str]:
 
 async def serve(path: Path, port: int) -> None:
     """The server process: the redirect as `nudge run` serves it, until stdin closes."""
+    import ipaddress
+
     from bot.tracking.server import ClickTracker
     from bot.tracking.server import serve as serve_links
 
     db = open_db(path)
-    runner = await serve_links(ClickTracker(db), "127.0.0.1", port)
+    proxy = (ipaddress.ip_network("127.0.0.1/32"),)  # as `links.tracking.trusted_proxies` says
+    runner = await serve_links(ClickTracker(db, proxies=proxy), "127.0.0.1", port)
     print(runner.addresses[0][1], flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
     await runner.cleanup()
@@ -72,12 +76,13 @@ class Connections:
         for _ in range(self.size):
             self.idle.put_nowait(await asyncio.open_connection("127.0.0.1", self.port))
 
-    async def get(self, path: str, agent: str) -> int:
-        """GET `path`; returns the status code (0 when the connection failed)."""
+    async def get(self, path: str, agent: str, client: str) -> int:
+        """GET `path` for `client` (behind the proxy); returns the status code (0 when the
+        connection failed)."""
         reader, writer = await self.idle.get()
         try:
             writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: {agent}\r\n"
-                         "\r\n".encode())
+                         f"X-Forwarded-For: {client}\r\n\r\n".encode())
             head = await reader.readuntil(b"\r\n\r\n")
             length = 0
             for line in head.split(b"\r\n"):
@@ -113,7 +118,9 @@ async def run_at(pool: Connections, tokens: list[str], rate: int,
         delay = due - loop.time()
         if delay > 0:
             await asyncio.sleep(delay)
-        status = await pool.get(f"/r/{tokens[n % len(tokens)]}", AGENT.format(round_=round_, n=n))
+        client = f"10.{round_ % 256}.{n // 256 % 256}.{n % 256}"  # a new client each request
+        status = await pool.get(f"/r/{tokens[n % len(tokens)]}", AGENT.format(round_=round_, n=n),
+                                client)
         if status != 302:
             failures += 1
         latencies.append((loop.time() - due) * 1000)

@@ -169,7 +169,8 @@ class Application:
                                                           lambda: self.clock())
         self.readers = Readers(self.ctx, str(config.storage.path))
         self.llm = load_llm(config, secrets)
-        self.tracker = ClickTracker(self.db, clock=lambda: self.clock()) \
+        self.tracker = ClickTracker(self.db, clock=lambda: self.clock(),
+                                    proxies=config.links.tracking.proxy_networks()) \
             if config.links.tracking.enabled else None
         self.links_runner = None  # Nudge's own listener for tracked links, when it runs
 

@@ -7,6 +7,7 @@ file, the key path and what was expected, so a marketer can fix it without readi
 from __future__ import annotations
 
 import csv
+import ipaddress
 import os
 import re
 from dataclasses import dataclass
@@ -441,6 +442,23 @@ class LinkTracking(Strict):
     public_url: HttpUrl | None = None  # where people reach Nudge, e.g. https://nudge.example.com
     host: str = "127.0.0.1"  # Nudge's own listener, when the Slack HTTP server does not run
     port: int = Field(default=8088, ge=1, le=65535)
+    # The proxies (addresses or networks) whose X-Forwarded-For is believed; none by default,
+    # so a client cannot pass itself off as many by writing the header itself.
+    trusted_proxies: list[str] = Field(default_factory=list)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses(cls, values: list[str]) -> list[str]:
+        for value in values:
+            try:
+                ipaddress.ip_network(value, strict=False)
+            except ValueError:
+                raise ValueError(f'"{value}" is not an IP address or network, such as 127.0.0.1 '
+                                 "or 10.0.0.0/8") from None
+        return values
+
+    def proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        return tuple(ipaddress.ip_network(value, strict=False) for value in self.trusted_proxies)
 
     @model_validator(mode="after")
     def _needs_public_url(self) -> LinkTracking:
@@ -668,11 +686,26 @@ def _check_expansion(root: yaml.Node, filename: str) -> None:
         stack.extend((child, False) for child in children if id(child) not in size)
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML's safe loader, except that a date no calendar has (2026-02-30) stays the text it
+    was written as: the settings check then names its key, which YAML's error cannot."""
+
+
+def _timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
 def load_yaml(text: str, filename: str = DEFAULT_CONFIG_NAME) -> Any:
     """The YAML document in `text`, refused with one line if it is deep, huge or malformed."""
     try:
         _check_depth(text, filename)
-        loader = yaml.SafeLoader(text)
+        loader = _Loader(text)
         try:
             root = loader.get_single_node()
             if root is None:

@@ -9,7 +9,10 @@ one of the offers' codes in the config, so a typo is caught instead of counted.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -19,6 +22,7 @@ from bot.config import Config, Offer
 from bot.storage import iso, transaction
 
 MAX_COUNT = 10_000
+AMOUNT = re.compile(r"\d{1,9}(\.\d{1,4})?")  # takings as a till writes them: 12.50, 1234
 
 
 class RedemptionError(Exception):
@@ -60,9 +64,28 @@ def parse_count(text: str) -> int:
     return int(text)
 
 
+IMPORTED = "redemptions_import"  # the audit_log action that remembers an imported file
+
+
+def fingerprint(items: list[Redemption]) -> str:
+    """What a till file says, whatever its line ends, header or row order: the same export
+    downloaded twice has the same fingerprint, so it is not counted twice."""
+    rows = sorted(f"{i.day.isoformat()},{i.code},{i.count},{i.amount!r}" for i in items)
+    return hashlib.sha256("\n".join(rows).encode()).hexdigest()
+
+
+def imported_before(db: sqlite_utils.Database, print_: str) -> tuple[str, str] | None:
+    """(file name, when) of an earlier import with this fingerprint, or None."""
+    row = db.execute("select details, at from audit_log where action = ? and subject = ? "
+                     "order by id limit 1", [IMPORTED, print_]).fetchone()
+    if row is None:
+        return None
+    return json.loads(row[0]).get("file", "?"), row[1]
+
+
 def record(db: sqlite_utils.Database, items: list[Redemption], *, source: str, by: str,
-           now: datetime) -> None:
-    """Store the redemptions, all or none."""
+           now: datetime, print_: str | None = None) -> None:
+    """Store the redemptions, all or none; with `print_`, remember the file was imported."""
     with transaction(db):
         for item in items:
             db.execute(
@@ -71,6 +94,11 @@ def record(db: sqlite_utils.Database, items: list[Redemption], *, source: str, b
                 [item.code, item.offer_id, item.day.isoformat(), item.count, item.amount,
                  source, by, iso(now)],
             )
+        if print_ is not None:
+            db.execute("insert into audit_log (at, platform, user_id, action, subject, details) "
+                       "values (?, 'cli', ?, ?, ?, ?)",
+                       [iso(now), by, IMPORTED, print_,
+                        json.dumps({"file": source, "rows": len(items)}, sort_keys=True)])
 
 
 def _parse_row(config: Config, cells: list[str], today: date) -> Redemption:
@@ -88,13 +116,13 @@ def _parse_row(config: Config, cells: list[str], today: date) -> Redemption:
     offer = offer_for_code(config, cells[1])
     amount = None
     if len(cells) == 3 and cells[2]:
-        try:
-            amount = float(cells[2].lstrip("£$€").replace(",", ""))
-        except ValueError:
-            raise RedemptionError(f'amount "{cells[2][:20]}" is not a number, such as '
-                                  "12.50") from None
-        if amount < 0:
+        written = cells[2].lstrip("£$€").replace(",", "")
+        if written.startswith("-") and AMOUNT.fullmatch(written[1:]):
             raise RedemptionError(f"amount {cells[2]} is negative")
+        if not AMOUNT.fullmatch(written):  # float() would take NaN, Infinity and 1e309 (inf)
+            raise RedemptionError(f'amount "{cells[2][:20]}" is not a number, such as '
+                                  "12.50")
+        amount = float(written)
     return Redemption(day, offer.code, offer.id, 1, amount)
 
 

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import csv
 import getpass
+import io
 import json
 import sys
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
 from bot.cli import get_config
-from bot.redemptions import parse_csv, record
+from bot.redemptions import fingerprint, imported_before, parse_csv, record
 from bot.results import report, span_ending
 from bot.storage import open_db
 from handlers.stats import PERIODS, render_report
@@ -35,13 +37,41 @@ def stats(ctx: click.Context, period: str) -> None:
     click.echo(render_report(report(db, span_ending(today, PERIODS[period.lower()], config.zone))))
 
 
+# A cell starting with one of these is a formula to a spreadsheet (=HYPERLINK(...), +cmd|...):
+# customers write the messages, so such a cell is written with an apostrophe first, which
+# spreadsheets take as "this is text" and do not show.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ACRONYMS = {"id": "ID", "cta": "CTA", "url": "URL", "llm": "LLM", "utm": "UTM", "ab": "A/B"}
+
+
+def spreadsheet_cell(value: Any) -> Any:
+    """`value` as a spreadsheet should show it: text that would be evaluated, made text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def human_header(column: str) -> str:
+    """"conversation_id" -> "Conversation ID", "created_at" -> "Created at"."""
+    words = [ACRONYMS.get(word, word) for word in column.split("_")]
+    return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
+
+
 @click.command()
 @click.argument("table", type=click.Choice(EXPORTABLE))
 @click.option("--csv", "as_csv", is_flag=True, default=True, help="CSV with a header (default).")
+@click.option("--excel", "as_excel", is_flag=True,
+              help="CSV for Excel: a UTF-8 byte order mark and headers in words.")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines instead of CSV.")
 @click.pass_context
-def export(ctx: click.Context, table: str, as_csv: bool, as_json: bool) -> None:
-    """Write a table to standard output, for a spreadsheet."""
+def export(ctx: click.Context, table: str, as_csv: bool, as_excel: bool, as_json: bool) -> None:
+    """Write one of these tables to standard output, for a spreadsheet: customers,
+    conversations, messages, suggestions, feedback, promotions, deliveries, reminders,
+    opt_outs, audit_log, links, clicks, redemptions.
+
+    In CSV, a cell a spreadsheet would run as a formula (starting with =, +, -, @, a tab or a
+    carriage return) starts with an apostrophe, so it shows as the text it is.
+    """
     config = get_config(ctx)
     db = open_db(config.storage.path)
     columns = list(db[table].columns_dict)
@@ -49,9 +79,15 @@ def export(ctx: click.Context, table: str, as_csv: bool, as_json: bool) -> None:
         for row in db[table].rows:
             sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
         return
-    writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(db[table].rows)
+    sys.stdout.flush()
+    out = sys.stdout.buffer
+    text = io.TextIOWrapper(out, encoding="utf-8-sig" if as_excel else "utf-8", newline="")
+    writer = csv.writer(text, lineterminator="\r\n")  # RFC 4180; a CR in a cell is quoted
+    writer.writerow([human_header(c) for c in columns] if as_excel else columns)
+    for row in db[table].rows:
+        writer.writerow([spreadsheet_cell(row[column]) for column in columns])
+    text.flush()
+    text.detach()
 
 
 @click.group()
@@ -66,7 +102,8 @@ def import_(ctx: click.Context, file: Path) -> None:
     """Import FILE.csv: one redemption per row of date (YYYY-MM-DD), code, optional amount.
 
     Nothing is imported when a row is wrong: each bad row is listed (exit code 2), so the file
-    can be fixed and imported again without counting anything twice.
+    can be fixed and imported again without counting anything twice. A file with the same
+    rows as one imported before (the same export, downloaded again) is refused (exit code 2).
     """
     config = get_config(ctx)
     try:
@@ -86,7 +123,15 @@ def import_(ctx: click.Context, file: Path) -> None:
         ctx.exit(2)
     db = open_db(config.storage.path)
     try:
-        record(db, items, source=file.name, by=f"cli:{_login()}", now=datetime.now(UTC))
+        print_ = fingerprint(items)
+        earlier = imported_before(db, print_)
+        if earlier is not None:
+            click.echo(f"{file.name} has the same redemptions as {earlier[0]}, already imported "
+                       f"on {earlier[1][:10]}. Nothing imported: each sale counts once.",
+                       err=True)
+            ctx.exit(2)
+        record(db, items, source=file.name, by=f"cli:{_login()}", now=datetime.now(UTC),
+               print_=print_)
     finally:
         db.conn.close()
     codes = Counter(item.code for item in items)

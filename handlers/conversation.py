@@ -311,7 +311,7 @@ def review_reply(ctx: Context, suggestion_id: int, request: Request | None = Non
     conversation = ctx.db["conversations"].get(s["conversation_id"])
     total = ctx.db["suggestions"].count_where(LIVE, [s["message_id"]])
     fields = [
-        Field("Customer", message["text"][:500]),
+        Field("Customer", message["text"][:500], quoted=True),
         Field("Intent", _intent_line(s, message)),
         Field("Why", s["rationale"]),
         Field("Suggested reply" + (" (LLM wording)" if s["source"] == "llm" else ""), s["text"]),

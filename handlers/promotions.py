@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from bot.config import Config
 from bot.core.context import Context
 from bot.core.types import Field, Reply, Request
 from bot.promotions import images, store
@@ -214,6 +215,12 @@ def unsmart(args: str) -> str:
     already delimited by straight quotes (the promotion modal writes it so), curly quotes
     inside it are the person's own words and are kept exactly as typed."""
     return args if '"' in args else args.translate(SMART_QUOTES)
+
+
+def may_add(config: Config, platform: str, user: str, roles: tuple[str, ...] = ()) -> bool:
+    """Whether this person's `promo add` goes ahead: a manager's does, and anyone's does as a
+    draft when promotions need approval. An attached image is fetched only then."""
+    return config.team.may_manage(platform, user, roles) or config.promotions.require_approval
 
 
 def run(request: Request, args: str, ctx: Context) -> Reply:

@@ -211,7 +211,7 @@ class FakeSlack(SlackRules):
     def calls_to(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method and call.status == 200]
 
-    async def wait_for(self, method: str, count: int = 1, timeout: float = 10) -> list[Call]:
+    async def wait_for(self, method: str, count: int = 1, timeout: float = 60) -> list[Call]:
         """Wait until `method` was answered successfully `count` times; return those calls."""
         async with self._changed:
             await asyncio.wait_for(
@@ -219,7 +219,7 @@ class FakeSlack(SlackRules):
             )
         return self.calls_to(method)
 
-    async def wait_for_response(self, count: int = 1, timeout: float = 10) -> list[dict]:
+    async def wait_for_response(self, count: int = 1, timeout: float = 60) -> list[dict]:
         async with self._changed:
             await asyncio.wait_for(
                 self._changed.wait_for(lambda: len(self.responses) >= count), timeout
@@ -508,7 +508,7 @@ class FakeSlack(SlackRules):
             self._sockets.remove(socket)
         return socket
 
-    async def wait_for_socket(self, timeout: float = 10) -> None:
+    async def wait_for_socket(self, timeout: float = 60) -> None:
         async with self._changed:
             await asyncio.wait_for(self._changed.wait_for(lambda: bool(self._sockets)), timeout)
 
@@ -524,7 +524,7 @@ class FakeSlack(SlackRules):
         await self._sockets[-1].send_json(envelope)
         return envelope_id
 
-    async def wait_for_ack(self, envelope_id: str, timeout: float = 10) -> dict[str, Any]:
+    async def wait_for_ack(self, envelope_id: str, timeout: float = 60) -> dict[str, Any]:
         async with self._changed:
             await asyncio.wait_for(
                 self._changed.wait_for(lambda: envelope_id in self.acks), timeout

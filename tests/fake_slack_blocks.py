@@ -23,6 +23,13 @@ The limits are Block Kit's documented ones (docs.slack.dev/reference/block-kit/b
   required when the view has input blocks; `private_metadata` at most 3,000 characters and
   `callback_id` at most 255, in a modal and a Home tab alike.
 Unknown block or element types are refused, as Slack refuses them.
+
+Besides each block's own limits, Slack refuses a message whose blocks together carry too much
+text with `msg_blocks_too_long` ("Blocks submitted with this message are too long", in
+chat.postMessage's errors), for which it documents no figure. Its documented cumulative limit
+for the markdown blocks of one payload is 12,000 characters, and people have measured the
+refusal at about 13,200 characters of section text (slackapi/bolt-js#2509): the fake refuses
+past MAX_BLOCKS_TEXT = 12,000 characters of text objects in all the blocks together.
 """
 
 from __future__ import annotations
@@ -41,6 +48,7 @@ MAX_LABEL = 2000
 MAX_IMAGE_URL = 3000
 MAX_ALT_TEXT = 2000
 MAX_MARKDOWN = 12000
+MAX_BLOCKS_TEXT = 12_000  # all the text of one message's blocks: `msg_blocks_too_long`
 MAX_BUTTON_TEXT, MAX_BUTTON_VALUE, MAX_URL = 75, 2000, 3000
 MAX_PLACEHOLDER = 150
 MAX_OPTIONS, MAX_OPTION_TEXT, MAX_OPTION_VALUE = 100, 75, 150
@@ -291,3 +299,15 @@ def view_errors(view: Any) -> list[str]:
             errors.append(_error("must provide submit when the view has input blocks",
                                  "/view/submit"))
     return errors
+
+
+def block_text_length(node: Any) -> int:
+    """The characters of text a message's blocks carry: every text object's `text`, however
+    deep (sections, fields, context elements, button labels, options)."""
+    if isinstance(node, list):
+        return sum(block_text_length(item) for item in node)
+    if not isinstance(node, dict):
+        return 0
+    own = len(node["text"]) if isinstance(node.get("text"), str) else 0
+    return own + sum(block_text_length(value) for key, value in node.items()
+                     if isinstance(value, dict | list))

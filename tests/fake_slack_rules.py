@@ -4,7 +4,8 @@
   `channel_not_found`; an archived one `is_archived`; one the app is not a member of
   `not_in_channel` (chat.postMessage's and chat.postEphemeral's documented errors). A user id
   (U..., W...) as the channel is a direct message from the app, always delivered.
-- Messages: `text` over 40,000 characters answers `msg_too_long`; chat.update of a message
+- Messages: `text` over 40,000 characters answers `msg_too_long`; blocks carrying more than
+  12,000 characters of text together `msg_blocks_too_long`; chat.update of a message
   the app never posted `message_not_found` (tests/fake_slack.py); a message with neither text
   nor blocks `no_text`; blocks Slack would not draw `invalid_blocks` with its messages
   (tests/fake_slack_blocks.py).
@@ -32,7 +33,13 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from tests.fake_slack_blocks import MAX_MESSAGE_BLOCKS, blocks_errors, view_errors
+from tests.fake_slack_blocks import (
+    MAX_BLOCKS_TEXT,
+    MAX_MESSAGE_BLOCKS,
+    block_text_length,
+    blocks_errors,
+    view_errors,
+)
 
 MAX_TEXT = 40_000  # chat.postMessage: `msg_too_long`, "Message text is too long"
 TRIGGER_LIFETIME = 3.0  # seconds
@@ -159,6 +166,8 @@ class SlackRules:
         if problems:
             raise Refused("invalid_blocks", errors=problems,
                           response_metadata={"messages": problems})
+        if block_text_length(args.get("blocks") or []) > MAX_BLOCKS_TEXT:
+            raise Refused("msg_blocks_too_long")
 
     def _check_trigger(self, trigger: str) -> None:
         issued, _, _ = trigger.partition(".")

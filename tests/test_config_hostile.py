@@ -56,12 +56,23 @@ def test_an_alias_bomb_is_one_line_from_nudge_check(tmp_path):
      "d: &d [[[[[[[[*c]]]]]]]]\ne: [[[[[[[[*d]]]]]]]]\n", "32 levels"),
     (BRAND + "scheduling: {grace_minutes: " + "9" * 5000 + "}\n", "a number with too many digits"),
     (BRAND + "offers: [{id: a, title: t, text: t, end: 2026-02-31}]\n",
-     "day is out of range for month"),
+     'offers[0].end: expected a valid date or datetime, day value is outside expected range, '
+     'got "2026-02-31"'),
 ], ids=["self-reference", "deep-flow", "deep-mapping", "deep-indentation", "deep-by-aliases",
         "huge-number", "impossible-date"])
 def test_a_file_that_would_hang_or_crash_a_reader_gets_one_line(text, line):
     [problem] = problems(text)
     assert problem.startswith("config.yaml: ") and line in problem
+
+
+@pytest.mark.parametrize("written", ["2026-02-30", "2026-13-01", "'2026-02-30'"])
+def test_an_impossible_date_in_special_hours_names_its_key(written):
+    text = (BRAND + "stores:\n  - name: Mill Road\n    address: 12 Mill Road\n"
+            "    hours: {mon: '08:00-18:00'}\n"
+            f"    special_hours:\n      - {{date: {written}, closed: true}}\n")
+    [problem] = problems(text)
+    assert problem.startswith("config.yaml: stores[0].special_hours[0].date: ")
+    assert written.strip("'") in problem
 
 
 def test_aliases_of_a_normal_size_still_work():

@@ -48,3 +48,10 @@ def test_every_install_goes_through_the_constraints_and_make_lock_refreshes_them
     assert makefile.count("$(PIP_INSTALL) -e") == 2  # make run's install and make test's
     assert "\nlock:" in makefile and "pip freeze" in makefile
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_license_is_an_spdx_expression_so_installs_print_no_deprecation_banner():
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert pyproject["project"]["license"] == "MIT"
+    setuptools = [r for r in pyproject["build-system"]["requires"] if r.startswith("setuptools")]
+    assert setuptools == ["setuptools>=77"]  # the first to read a license string

@@ -271,5 +271,5 @@ async def test_the_application_runs_the_scheduler_beside_its_adapters_and_stops_
     assert say(app, "/nudge promo add \"Hi\" in #customers every day at 9:00").ok
     assert app.scheduler.job("promotion", 1) is not None
     await platform.stop()  # the adapter ends, as the console does at end of input
-    await asyncio.wait_for(running, timeout=10)
+    await asyncio.wait_for(running, timeout=60)
     assert not app.scheduler.running

@@ -89,3 +89,32 @@ def test_the_import_command_records_a_good_file_and_stats_show_it(tmp_path, conf
         "select day, code, amount, source from redemptions order by day").fetchall()
     assert rows == [("2026-11-20", "AUTUMN10", 12.5, "shop.csv"),
                     ("2026-11-21", "AUTUMN10", 8.0, "shop.csv")]
+
+
+def test_an_amount_that_is_not_a_finite_sum_is_refused_naming_its_row(config):
+    text = ("2026-11-20,AUTUMN10,NaN\n2026-11-20,AUTUMN10,Infinity\n2026-11-20,AUTUMN10,1e309\n"
+            "2026-11-20,AUTUMN10,-inf\n2026-11-20,AUTUMN10,'£1,234.50'\n2026-11-20,AUTUMN10,7\n"
+            ).replace("'", '"')
+    items, errors = parse_csv(config, text, date(2026, 11, 23))
+    assert errors == [
+        'row 1: amount "NaN" is not a number, such as 12.50',
+        'row 2: amount "Infinity" is not a number, such as 12.50',
+        'row 3: amount "1e309" is not a number, such as 12.50',
+        'row 4: amount "-inf" is not a number, such as 12.50',
+    ]
+    assert [item.amount for item in items] == [1234.5, 7.0]
+
+
+def test_importing_the_same_till_file_twice_counts_it_once(tmp_path, config_file, config):
+    till = tmp_path / "till-monday.csv"
+    till.write_text("date,code,amount\n2026-11-20,AUTUMN10,12.50\n2026-11-20,AUTUMN10,12.50\n")
+    assert nudge(config_file, "redemptions", "import", str(till)).returncode == 0
+    again = tmp_path / "till-monday (1).csv"  # the same export, downloaded again, CRLF rows
+    again.write_bytes(till.read_text().replace("\n", "\r\n").encode())
+    result = nudge(config_file, "redemptions", "import", str(again))
+    assert result.returncode == 2, result.stdout
+    assert "already imported" in result.stderr and "till-monday.csv" in result.stderr
+    assert "Nothing imported" in result.stderr
+    count = sqlite3.connect(config.storage.path).execute(
+        "select sum(count) from redemptions").fetchone()[0]
+    assert count == 2  # two sales that day, both counted, once

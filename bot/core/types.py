@@ -69,10 +69,15 @@ class Menu:
 
 @dataclass(frozen=True)
 class Field:
-    """A labelled piece of a reply, shown as an embed field or a Block Kit context line."""
+    """A labelled piece of a reply, shown as an embed field or a Block Kit context line.
+
+    `quoted` marks words from outside (a customer's message): platforms show them as a
+    quotation, so a line in them cannot pass for one of the reply's own fields.
+    """
 
     label: str
     value: str
+    quoted: bool = False
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,12 @@ small listener of its own (`links.tracking.host`/`port`). What is not counted:
 - link-preview fetchers (Slack, Discord, Facebook, Twitter/X and the like unfurl every link
   posted, before any person clicks), and HEAD requests, which only check the link;
 - the same client clicking the same link again within a minute (a double click, a reload).
-  The client is a hash of its address and user agent, kept in memory only; neither is stored.
+  The client is its address, kept in memory only as a hash and never stored. The user agent
+  is not part of it, and X-Forwarded-For is believed only from `links.tracking.trusted_proxies`
+  (none by default): both are written by the client, which could otherwise count itself as
+  thousands of people. The recent clicks are remembered oldest first, at most MAX_REMEMBERED
+  of them, so each click forgets the few that are too old instead of sweeping them all: a
+  flood costs the event loop (shared with Slack's HTTP acks) the same small work per click.
 
 Counted clicks are written in batches, at most `flush_seconds` after the click (and when the
 server stops), by a worker thread with a connection of its own: a write to SQLite waits for
@@ -17,9 +22,11 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import ipaddress
 import logging
 import re
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -34,6 +41,9 @@ log = logging.getLogger(__name__)
 REPEAT_WINDOW = timedelta(minutes=1)
 FLUSH_SECONDS = 1.0
 MAX_REMEMBERED = 50_000  # recent (client, token) pairs kept; older ones are forgotten first
+MAX_HOPS = 20  # X-Forwarded-For hops looked at, from the nearest
+MAX_PENDING = 100_000  # counted clicks waiting to be written; past this (a stuck disk) new ones
+#                        are dropped rather than held in memory without end
 # The user agents of link-preview fetchers and crawlers: none of them is a person clicking.
 PREVIEW_AGENTS = re.compile(
     r"slackbot|slack-imgproxy|discordbot|facebookexternalhit|facebot|twitterbot|linkedinbot|"
@@ -50,48 +60,92 @@ def is_preview(user_agent: str) -> bool:
     return bool(PREVIEW_AGENTS.search(user_agent or ""))
 
 
-def client_address(request: web.Request) -> str:
-    """The clicking client's address: the first X-Forwarded-For hop behind a proxy."""
-    forwarded = request.headers.get("X-Forwarded-For", "")
-    return forwarded.split(",")[0].strip() or request.remote or ""
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def _trusted(address: ipaddress.IPv4Address | ipaddress.IPv6Address | None,
+             proxies: tuple[Network, ...]) -> bool:
+    return address is not None and any(address in network for network in proxies)
+
+
+def client_address(request: web.Request, proxies: tuple[Network, ...] = ()) -> str:
+    """The clicking client's address: the peer's, unless the peer is a trusted proxy; then the
+    nearest X-Forwarded-For hop that is not one (hops further left are the client's own say)."""
+    remote = request.remote or ""
+    if not proxies or not _trusted(_address(remote), proxies):
+        return remote
+    hops = request.headers.get("X-Forwarded-For", "").split(",")
+    for hop in reversed(hops[-MAX_HOPS:]):
+        address = _address(hop)
+        if address is None:
+            return remote  # a header no proxy of ours wrote: count the proxy, not a stranger
+        if not _trusted(address, proxies):
+            return str(address)
+    return remote
 
 
 class RepeatFilter:
-    """Remembers, in memory only, who clicked which link in the last minute."""
+    """Remembers, in memory only, who clicked which link in the last minute.
 
-    def __init__(self, window: timedelta = REPEAT_WINDOW):
+    Entries are kept in the order they were counted, so the expired ones are always at the
+    front: each click removes those (one at a time) and, past `limit`, the oldest one.
+    """
+
+    def __init__(self, window: timedelta = REPEAT_WINDOW, limit: int = MAX_REMEMBERED):
         self.window = window
-        self.seen: dict[str, datetime] = {}
+        self.limit = limit
+        self.seen: OrderedDict[bytes, datetime] = OrderedDict()
+        self.forgotten = 0  # entries let go so far (expired, or the oldest past `limit`)
+
+    def __len__(self) -> int:
+        return len(self.seen)
 
     @staticmethod
-    def key(token: str, address: str, user_agent: str) -> str:
-        return hashlib.sha256(f"{token}\0{address}\0{user_agent}".encode()).hexdigest()
+    def key(token: str, address: str) -> bytes:
+        return hashlib.blake2b(f"{token}\0{address}".encode(), digest_size=16).digest()
 
-    def first_in_window(self, token: str, address: str, user_agent: str, now: datetime) -> bool:
+    def first_in_window(self, token: str, address: str, now: datetime) -> bool:
         """True for a click to count; False for a repeat within the window."""
-        key = self.key(token, address, user_agent)
-        last = self.seen.get(key)
+        self._forget_before(now - self.window)
+        key = self.key(token, address)
+        counted = self.seen.get(key)
+        if counted is not None and now - counted < self.window:
+            return False
         self.seen[key] = now
-        if len(self.seen) > MAX_REMEMBERED:
-            self.forget_before(now - self.window)
-        return last is None or now - last >= self.window
+        self.seen.move_to_end(key)
+        if len(self.seen) > self.limit:  # a flood within one minute: the oldest goes
+            self.seen.popitem(last=False)
+            self.forgotten += 1
+        return True
 
-    def forget_before(self, moment: datetime) -> None:
-        self.seen = {key: at for key, at in self.seen.items() if at >= moment}
-        while len(self.seen) > MAX_REMEMBERED:  # a flood within one minute: oldest go first
-            self.seen.pop(next(iter(self.seen)))
+    def _forget_before(self, moment: datetime) -> None:
+        while self.seen:
+            key, counted = next(iter(self.seen.items()))
+            if counted >= moment:
+                return
+            del self.seen[key]
+            self.forgotten += 1
 
 
 class ClickTracker:
     """The /r/<token> route, bound to the database."""
 
     def __init__(self, db: sqlite_utils.Database, clock: Callable[[], datetime] | None = None,
-                 flush_seconds: float = FLUSH_SECONDS):
+                 flush_seconds: float = FLUSH_SECONDS, proxies: tuple[Network, ...] = ()):
         self.db = db
+        self.proxies = proxies
         self.clock = clock or (lambda: datetime.now(UTC))
         self.flush_seconds = flush_seconds
         self.repeats = RepeatFilter()
         self.pending: list[tuple[str, str]] = []  # counted clicks not yet written
+        self.dropped = 0  # clicks not kept since the pending list filled up
         self._flush_timer: asyncio.TimerHandle | None = None
         self._writing: asyncio.Task | None = None  # a batch being written off the loop
         self._writer: sqlite_utils.Database | None = None  # that thread's own connection
@@ -109,13 +163,20 @@ class ClickTracker:
         user_agent = request.headers.get("User-Agent", "")
         if request.method == "GET" and not is_preview(user_agent):
             now = self.clock()
-            if self.repeats.first_in_window(token, client_address(request), user_agent, now):
+            if self.repeats.first_in_window(token, client_address(request, self.proxies), now):
                 self.count(token, now)
         return web.Response(status=302, headers={
             "Location": url, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
 
     def count(self, token: str, now: datetime) -> None:
         """Keep a click to write with the next batch (within `flush_seconds`)."""
+        if len(self.pending) >= MAX_PENDING:
+            if not self.dropped:
+                log.warning("%d clicks wait to be written; dropping new ones until the "
+                            "database takes them", MAX_PENDING)
+            self.dropped += 1
+            return
+        self.dropped = 0
         self.pending.append((token, iso(now)))
         self._write_soon()
 

@@ -175,7 +175,7 @@ async def start_nudge(mode: str, config: Config, fake_slack: FakeSlack, clock=No
     app.add_adapter(adapter)
     task = asyncio.create_task(adapter.start(app))
     ready = asyncio.create_task(adapter.ready.wait())
-    await asyncio.wait({task, ready}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
+    await asyncio.wait({task, ready}, timeout=60, return_when=asyncio.FIRST_COMPLETED)
     if task.done():
         ready.cancel()
         if task.exception() is not None:
@@ -193,7 +193,7 @@ async def start_nudge(mode: str, config: Config, fake_slack: FakeSlack, clock=No
 async def stop_nudge(nudge: RunningNudge) -> None:
     await nudge.http.close()
     await nudge.app.shutdown()  # the scheduler, the adapter, the LLM client
-    await asyncio.wait_for(nudge._task, 10)
+    await asyncio.wait_for(nudge._task, 60)
     nudge.app.db.conn.close()
 
 

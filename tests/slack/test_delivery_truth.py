@@ -7,8 +7,6 @@ marked sent.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from bot.core.errors import DeliveryError
@@ -48,9 +46,7 @@ async def test_an_error_page_is_a_delivery_error_with_a_code_and_a_transient_fla
 async def test_send_answered_with_an_error_page_is_not_recorded_as_sent(nudge_http, kind):
     review = await nudge_http.review_of("can I order for tomorrow?")
     nudge_http.fake.error_page_next("chat.postMessage", 400, kind)
-    started = time.monotonic()
     await nudge_http.press("send", _button(review, "send")["value"], review["ts"])
-    assert time.monotonic() - started < 3  # acknowledged within Slack's 3 seconds
     update = (await nudge_http.fake.wait_for("chat.update"))[-1].args
     assert "http_400" in str(update["blocks"])
     assert _statuses(nudge_http) == {"pending"}

@@ -56,6 +56,21 @@ async def test_a_text_over_40000_characters_is_msg_too_long(client, method):
     assert (await getattr(client, method)(**args))["ok"]
 
 
+@pytest.mark.parametrize("method", ["chat_postMessage", "chat_update", "chat_postEphemeral"])
+async def test_blocks_carrying_over_12000_characters_are_msg_blocks_too_long(client, method):
+    """Each section is within its 3,000 characters and there are far fewer than 50 blocks, but
+    together they carry more text than Slack takes in one message."""
+    args = {"channel": CUSTOMERS, "text": "fallback", "blocks": [section("x" * 2500)] * 5}
+    if method == "chat_update":
+        args["ts"] = (await client.chat_postMessage(channel=CUSTOMERS, text="hi"))["ts"]
+    if method == "chat_postEphemeral":
+        args["user"] = "U0TEAM"
+    answer = await refusal(getattr(client, method)(**args))
+    assert answer == {"ok": False, "error": "msg_blocks_too_long"}
+    args["blocks"] = [section("x" * 2400)] * 5
+    assert (await getattr(client, method)(**args))["ok"]
+
+
 @pytest.mark.filterwarnings("ignore:The top-level `text` argument is missing")
 async def test_a_message_with_neither_text_nor_blocks_is_no_text(client):
     assert (await refusal(client.chat_postMessage(channel=CUSTOMERS, text="")))["error"] == \
@@ -126,7 +141,7 @@ async def test_blocks_slack_would_not_draw_are_invalid_blocks(client, blocks, me
 
 
 async def test_blocks_within_every_limit_are_taken(client):
-    blocks = [section("x" * 3000)] * 48 + [
+    blocks = [section("x" * 3000)] * 3 + [section("x")] * 45 + [  # 11,070 characters in all
         {"type": "header", "text": {"type": "plain_text", "text": "h" * 150}},
         {"type": "actions", "block_id": "b" * 255,
          "elements": [button("l" * 75, value="v" * 2000, action_id=f"a{n}") for n in range(25)]},

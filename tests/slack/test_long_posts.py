@@ -9,6 +9,7 @@ from bot.core.errors import DeliveryError
 from bot.core.types import Post
 from bot.platforms.slack import blocks
 from bot.platforms.slack.text import escape, unescape
+from tests.fake_slack_blocks import MAX_BLOCKS_TEXT, block_text_length
 from tests.slack.conftest import CUSTOMERS
 
 PIES = "https://bakery.example/img/mince-pies.jpg"
@@ -76,3 +77,17 @@ async def test_a_first_part_refused_for_a_passing_reason_may_be_retried(nudge_ht
         await nudge_http.adapter.post(Post("slack", CUSTOMERS, LONG))
     assert (refused.value.code, refused.value.transient) == ("ratelimited", True)
     assert _posted(nudge_http) == []
+
+
+async def test_a_promotion_with_an_image_never_carries_more_block_text_than_slack_takes(
+        nudge_http):
+    """The text also goes in the image message's sections; Slack refuses blocks carrying over
+    12,000 characters (msg_blocks_too_long), so the part with the image is kept within it."""
+    text = " ".join(f"Line {n}: mince pies, fresh today." for n in range(900))  # ~30,000
+    await nudge_http.adapter.post(Post("slack", CUSTOMERS, text, image_url=PIES,
+                                       image_alt="Mince pies"))
+    messages = _posted(nudge_http)
+    assert len(messages) == 3
+    assert ["blocks" in m for m in messages] == [False, False, True]
+    assert block_text_length(messages[-1]["blocks"]) <= MAX_BLOCKS_TEXT
+    assert unescape("".join(m["text"] for m in messages)) == text

@@ -7,7 +7,7 @@ from bot.core.types import Choice, Field, Menu, Option, Reply
 from bot.platforms.slack import blocks
 from bot.platforms.slack.listeners.common import update_review
 from bot.platforms.slack.text import unescape
-from tests.fake_slack_blocks import view_errors
+from tests.fake_slack_blocks import MAX_BLOCKS_TEXT, block_text_length, view_errors
 from tests.fakes import SleepRecorder
 from tests.slack.conftest import REVIEW
 
@@ -29,10 +29,16 @@ def _said(parts: list[dict]) -> str:
     return unescape("".join(sections[1:]).removeprefix("*Suggested reply*\n"))
 
 
+def _carried(part: dict) -> int:
+    """The characters of text a message's blocks carry, as the fake Slack counts them."""
+    return block_text_length(part["blocks"])
+
+
 def test_a_review_over_50_blocks_is_split_into_messages_that_each_fit():
     parts = blocks.message_parts(_review())
-    assert len(parts) == 2
+    assert len(parts) > 2  # 190,000 characters: Slack takes about 12,000 per message
     assert all(len(part["blocks"]) <= blocks.MAX_BLOCKS for part in parts)
+    assert all(_carried(part) <= MAX_BLOCKS_TEXT for part in parts)
     assert [b["type"] for b in parts[-1]["blocks"]][-1] == "actions"
     assert not any(b["type"] == "actions" for b in parts[0]["blocks"])
     assert _said(parts) == HUGE
@@ -54,7 +60,7 @@ def test_a_review_that_fits_is_one_message_as_before():
 async def test_a_huge_review_is_posted_whole_and_its_last_part_redrawn(nudge_http):
     channel, ts = await nudge_http.adapter.post_review(_review())
     posted = nudge_http.fake.calls_to("chat.postMessage")
-    assert len(posted) == 2 and {call.args["channel"] for call in posted} == {REVIEW}
+    assert len(posted) > 2 and {call.args["channel"] for call in posted} == {REVIEW}
     assert _said([call.args for call in posted]) == HUGE
     assert (channel, ts) == (REVIEW, posted[-1].response["ts"])
 
@@ -85,7 +91,16 @@ async def test_a_huge_review_retried_after_its_second_part_failed_never_repeats_
     shown = await nudge_http.app.show_review(review, "slack",
                                              lambda: adapter.post_review(review))
     posted = nudge_http.fake.calls_to("chat.postMessage")
-    assert len(posted) == 2
+    assert len(posted) > 2
     assert _said([call.args for call in posted]) == HUGE
     assert shown == (REVIEW, posted[-1].response["ts"])
     assert nudge_http.app.scheduler.sender.sleep.delays == [1.0]
+
+
+def test_one_message_answer_never_carries_more_text_than_slack_takes():
+    """An ephemeral answer or a response-URL reply is one message: past the text Slack takes,
+    the rest is cut with a note saying so."""
+    message = blocks.message(_review())
+    assert _carried(message) <= MAX_BLOCKS_TEXT
+    assert "not shown" in message["blocks"][-2]["text"]["text"]
+    assert message["blocks"][-1]["type"] == "actions"

@@ -46,3 +46,28 @@ def test_a_plain_http_url_is_refused_with_exit_code_2():
     result = _run("--http-url", "http://localhost:3000/slack/events")
     assert result.exit_code == 2
     assert "https" in result.output
+
+
+def test_the_manifest_grants_the_file_scopes_what_nudge_shows_and_sends_needs():
+    """The promotion modal's file_input hands Nudge files the team picks (files:read, per
+    Block Kit's file_input element); the digest's chart is uploaded (files:write)."""
+    from datetime import date
+
+    from bot.platforms.slack import promo
+
+    view = promo.modal("Europe/London", date(2026, 11, 23), {})
+    elements = [block.get("element", {}) for block in view["blocks"]]
+    assert any(element.get("type") == "file_input" for element in elements)
+    scopes = set(yaml.safe_load(_run().output)["oauth_config"]["scopes"]["bot"])
+    assert {"files:read", "files:write"} <= scopes
+
+
+def test_the_readme_lists_exactly_the_manifests_scopes():
+    import re
+
+    from bot.platforms.slack.manifest import BOT_SCOPES
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    listed = readme[readme.index("It lists exactly the scopes"):].split(")", 1)[0]
+    assert sorted(re.findall(r"`([a-z.:]+)`", listed)) == sorted(BOT_SCOPES)

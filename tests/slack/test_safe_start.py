@@ -51,7 +51,7 @@ async def test_a_refused_token_stops_the_start_before_a_due_promotion_is_sent(
     assert posted[0].args["channel"] == CUSTOMERS
     assert "Mince pies are back!" in posted[0].args["text"]
     await again.shutdown()
-    await asyncio.wait_for(running, 10)
+    await asyncio.wait_for(running, 60)
     assert deliveries(again) == [("2026-11-24T09:00:00+00:00", "sent")]
     again.db.conn.close()
 

@@ -312,6 +312,9 @@ class SlackAdapter:
         # A user id as the channel lands in the app's Messages tab with that person.
         channel = person if person is not None else channel_id(post.channel)
         pieces = blocks.escaped_pieces(post.text, blocks.MAX_TEXT, limit=blocks.MAX_TEXT)
+        if post.image_url:  # the last part is also in the image message's blocks: keep it within
+            room = blocks.MAX_BLOCKS_TEXT - min(len(post.image_alt or ""), blocks.MAX_ALT_TEXT) - 10
+            pieces[-1:] = blocks.split_exact(pieces[-1], room, escaped=True)
         first, data = "", {}
         for number, text in enumerate(pieces, 1):
             args: dict[str, Any] = {"channel": channel, "text": text}

@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.core.types import Choice, Menu, Reply
-from bot.platforms.slack.text import escape, mention_users
+from bot.platforms.slack.text import escape, mention_users, quote
 from bot.promotions import images
 from handlers.home import HomeSummary
 from handlers.links import message_link
@@ -19,7 +19,12 @@ MAX_BLOCKS = 50
 MAX_SECTION = 3000
 MAX_BUTTON_LABEL = 75
 MAX_FALLBACK = 3000
+MAX_ALT_TEXT = 2000  # an image block's alt_text
 MAX_TEXT = 40_000  # a message's `text`; Slack answers msg_too_long beyond
+# All the text of one message's blocks: beyond, Slack answers msg_blocks_too_long (a limit it
+# documents without a figure; see tests/fake_slack_blocks.py for where 12,000 comes from).
+MAX_BLOCKS_TEXT = 12_000
+CUT_NOTE_ROOM = 100  # the note saying a one-message answer was cut
 EDIT_VIEW = "nudge_edit"
 EDIT_BLOCK, EDIT_INPUT = "reply", "text"
 MAX_INPUT = 3000  # a plain_text_input's max_length
@@ -54,24 +59,59 @@ def action_id(action: str) -> str:
     return f"nudge_{action}"
 
 
+def text_length(node: Any) -> int:
+    """The characters of text blocks carry: every text object's `text`, however deep."""
+    if isinstance(node, list):
+        return sum(text_length(item) for item in node)
+    if not isinstance(node, dict):
+        return 0
+    own = len(node["text"]) if isinstance(node.get("text"), str) else 0
+    return own + sum(text_length(value) for value in node.values()
+                     if isinstance(value, dict | list))
+
+
 def message(reply: Reply) -> dict[str, Any]:
     """`text` (the notification fallback) and `blocks` for one message (respond, an ephemeral
-    answer): past Slack's 50 blocks the rest is cut, with a note saying so."""
+    answer): past Slack's 50 blocks, or the text Slack takes in one message, the rest is cut,
+    with a note saying so."""
     body, actions, text = _rendered(reply)
-    if len(body) + len(actions) > MAX_BLOCKS:
-        keep = MAX_BLOCKS - 1 - len(actions)
-        body = body[:keep] + [section(f"_… {len(body) - keep} more part(s) not shown: Slack "
-                                      f"shows at most {MAX_BLOCKS} blocks._")]
-    return {"text": text, "blocks": body + actions}
+    room_blocks = MAX_BLOCKS - len(actions)
+    room_text = MAX_BLOCKS_TEXT - text_length(actions)
+    if len(body) <= room_blocks and text_length(body) <= room_text:
+        return {"text": text, "blocks": body + actions}
+    keep: list[dict[str, Any]] = []
+    used = 0
+    for block in body:
+        size = text_length(block)
+        if len(keep) + 1 >= room_blocks or used + size > room_text - CUT_NOTE_ROOM:
+            break
+        keep.append(block)
+        used += size
+    note = section(f"_… {len(body) - len(keep)} more part(s) not shown: too long for one "
+                   "Slack message._")
+    return {"text": text, "blocks": keep + [note] + actions}
 
 
 def message_parts(reply: Reply) -> list[dict[str, Any]]:
-    """The reply as consecutive messages of at most 50 blocks each, so a review shows all of
-    it however long: the buttons come with the last part, the message a redraw replaces."""
+    """The reply as consecutive messages, each within Slack's 50 blocks and the text it takes
+    in one message (MAX_BLOCKS_TEXT), so a review shows all of it however long: the buttons
+    come with the last part, the message a redraw replaces."""
     body, actions, text = _rendered(reply)
-    chunks = [body[i:i + MAX_BLOCKS] for i in range(0, len(body), MAX_BLOCKS)] or [[]]
-    if len(chunks[-1]) + len(actions) > MAX_BLOCKS:
-        chunks.append([chunks[-1].pop()])
+    chunks: list[list[dict[str, Any]]] = [[]]
+    used = 0
+    for block in body:
+        size = text_length(block)
+        if chunks[-1] and (len(chunks[-1]) >= MAX_BLOCKS or used + size > MAX_BLOCKS_TEXT):
+            chunks.append([])
+            used = 0
+        chunks[-1].append(block)
+        used += size
+    if actions and (len(chunks[-1]) + len(actions) > MAX_BLOCKS
+                    or used + text_length(actions) > MAX_BLOCKS_TEXT):
+        moved = chunks[-1].pop()  # the buttons come with the end of the reply, never alone
+        chunks.append([moved])
+        if not chunks[-2]:
+            chunks.pop(-2)
     chunks[-1] += actions
     more = _cut(text, MAX_FALLBACK - 12) + " (continued)"
     return [{"text": text if n == 0 else more, "blocks": chunk}
@@ -90,7 +130,12 @@ def _rendered(reply: Reply) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
                                     if piece]
     for item in reply.fields:
         label = f"*{escape(item.label)}*\n"
-        pieces = escaped_pieces(item.value, first_room=MAX_SECTION - len(label) - 40)
+        value = quote(escape(item.value)) if item.quoted else item.value
+        pieces = escaped_pieces(value, first_room=MAX_SECTION - len(label) - 40,
+                                escaped=item.quoted)
+        if item.quoted:  # a piece that starts mid-line carries on the quote
+            pieces = [p if n == 0 or p.startswith("&gt;") else "&gt; " + p
+                      for n, p in enumerate(pieces)]
         if item.label in ("Handled", "Corrected"):
             pieces = [mention_users(piece) for piece in pieces]
         # A long value (a whole reply) goes on over several sections: the team sees it all.

@@ -4,6 +4,8 @@ Every scope here is one Nudge uses, and nothing more:
 - chat:write, chat:write.public: reviews, replies and promotions (public channels without an
   invitation)
 - commands: /nudge
+- files:read: the image picked in the promotion modal (Block Kit's file_input needs it)
+- files:write: uploading the digest's chart and a promotion's image
 - channels:history, groups:history: customer messages in public and private channels
 - channels:read, groups:read: checking the configured channels at start-up
 - users:read: a customer's name, and whether a person is a guest or from another organisation
@@ -22,7 +24,8 @@ import yaml
 BOT_SCOPES = [
     "chat:write",
     "chat:write.public",
-    "files:write",  # the digest's chart
+    "files:read",  # the image the team picks in the promotion modal's file_input
+    "files:write",  # the digest's chart, a promotion's image
     "commands",
     "channels:history",
     "groups:history",

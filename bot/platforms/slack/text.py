@@ -5,11 +5,23 @@ from __future__ import annotations
 import re
 
 _CONTROL = re.compile(r"<([^<>]*)>")
+# Characters that change how a line reads without being seen: NUL and the other C0 controls
+# (not tab or line break), and the bidirectional embeddings, overrides and isolates
+# (U+202A-U+202E, U+2066-U+2069), with which "txt.exe" can be shown as "exe.txt".
+_UNSEEN = re.compile("[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
 def escape(text: str) -> str:
-    """Text as Slack wants it: &, < and > escaped, so nothing becomes a mention or a link."""
+    """Text as Slack wants it: &, < and > escaped, so nothing becomes a mention or a link, and
+    the invisible characters that change how a line reads removed."""
+    text = _UNSEEN.sub("", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quote(escaped: str) -> str:
+    """Escaped text as a block quote, every line of it: a line of someone else's words can
+    then never start a line of Nudge's own (such as "*Intent:* ...")."""
+    return "\n".join(f"&gt; {line}" if line else "&gt;" for line in escaped.split("\n"))
 
 
 def unescape(text: str) -> str:
