@@ -100,6 +100,7 @@ class SlackAdapter:
         self.heavy_commands = asyncio.Semaphore(HEAVY_COMMANDS_AT_ONCE)
         self._review_parts_shown: dict[Any, int] = {}  # suggestion id -> parts posted
         self.inbox_options: dict[str, Any] = {}  # tests shorten the inbox's waits
+        self.in_hand: set[str] = set()  # customer messages being handled right now
 
     # ---- life cycle -------------------------------------------------------------------------
 
