@@ -56,6 +56,7 @@ class Inbox:
         self.failing = False  # the last write failed; the team was told
         self.outages = 0  # how many times the team was told
         self._active: set[str] = set()  # keys being handled right now
+        self._held: set[str] = set()  # keys a catch-up handles in order: the loop leaves them
         self._executor = ThreadPoolExecutor(1, thread_name_prefix=f"{platform}-inbox")
         self._conn: sqlite3.Connection | None = None
         self._task: asyncio.Task | None = None
@@ -89,6 +90,19 @@ class Inbox:
             "values (?, ?, ?, ?, 'new', 0) on conflict (platform, event_key) do nothing",
             [self.platform, key, body, at])
 
+    def _insert_many(self, rows: list[tuple[str, str]], at: str) -> None:
+        db = self._db()
+        db.execute("begin immediate")
+        try:
+            db.executemany(
+                "insert into inbox (platform, event_key, body, received_at, status, attempts) "
+                "values (?, ?, ?, ?, 'new', 0) on conflict (platform, event_key) do nothing",
+                [(self.platform, key, body, at) for key, body in rows])
+        except BaseException:
+            db.execute("rollback")
+            raise
+        db.execute("commit")
+
     def _mark(self, key: str, status: str) -> None:
         self._db().execute("update inbox set status = ? where platform = ? and event_key = ?",
                            [status, self.platform, key])
@@ -120,6 +134,35 @@ class Inbox:
             self._failed(error)
             return False
         return True
+
+    async def catch_up(self, items: list[tuple[str, dict[str, Any]]]) -> int:
+        """Keep messages read back from history (oldest first) in one write, then handle them
+        one at a time in that order; how many were kept (0 when the disk refused them: they
+        are still in the platform's history for the next start). A stop in the middle leaves
+        the rest `new`, for the next start's first round."""
+        if not items:
+            return 0
+        rows = [(key, json.dumps(body)) for key, body in items]
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                await self._run(self._insert_many, rows, iso(self.clock()))
+                break
+            except sqlite3.Error as error:
+                log.warning("could not keep %d messages read back from %s's history (%s)%s",
+                            len(rows), self.platform, error,
+                            "; trying again" if attempt < MAX_ATTEMPTS else "")
+                if attempt == MAX_ATTEMPTS:
+                    return 0
+                await asyncio.sleep(self.retry_seconds)
+        keys = [key for key, _ in items]
+        self._held.update(keys)
+        try:
+            for key, body in items:
+                self._held.discard(key)
+                await self.handle(key, body)
+        finally:
+            self._held.difference_update(keys)
+        return len(items)
 
     async def handle(self, key: str, body: dict[str, Any]) -> None:
         """Handle a kept message once; done when the handler returns, else tried again."""
@@ -207,7 +250,7 @@ class Inbox:
             log.warning("could not read the inbox: %s", error)
             return
         for key, body in waiting:
-            if key not in self._active:
+            if key not in self._active and key not in self._held:
                 self._spawn(self.handle(key, json.loads(body)))
 
     async def _write_unsaved(self) -> None:
