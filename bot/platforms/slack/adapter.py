@@ -125,7 +125,7 @@ class SlackAdapter:
         self.inbox = Inbox(
             self.config.storage.path, self.platform,
             functools.partial(listeners.events.handle_body, self), self.notify_team,
-            **self.inbox_options,
+            on_recovered=self._catch_up_after_outage, **self.inbox_options,
         )
         try:
             await self._identify()
@@ -152,6 +152,14 @@ class SlackAdapter:
             log.exception("Slack: could not read back the messages written while away")
         finally:
             self._jobs.discard(asyncio.current_task())
+
+    async def _catch_up_after_outage(self) -> None:
+        """The database accepts messages again: read back what Slack stopped retrying while
+        it refused them (Slack retries an event for about five minutes)."""
+        if self.catching_up is not None and not self.catching_up.done():
+            return
+        self.catching_up = asyncio.current_task()
+        await self._catch_up()
 
     async def _identify(self) -> None:
         try:
@@ -193,11 +201,14 @@ class SlackAdapter:
 
     async def keep_before_ack(self, body: dict, next) -> BoltResponse | None:
         """A bolt middleware: a customer message is written to the inbox before bolt
-        acknowledges it. One the disk refused is acknowledged without being handled now: the
-        inbox holds it in memory and handles it once written."""
+        acknowledges it. One the disk refused is not acknowledged (an error status in HTTP
+        mode, no ack in Socket Mode): Slack delivers it again, a store that survives a kill,
+        where this process's memory would not."""
         key = listeners.events.inbox_key(self, body)
         if key is not None and not await self.inbox.keep(key, body):
-            return BoltResponse(status=200, body="")
+            if body.get("event_id"):
+                self.recent_events.forget(body["event_id"])  # its retry is not a repeat
+            return BoltResponse(status=503, body="")
         return await next()
 
     async def _connect_socket_mode(self) -> None:
