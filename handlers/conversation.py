@@ -545,6 +545,27 @@ def undo_send(ctx: Context, result: ChoiceResult, problem: str, *,
     return replace(shown, fields=tuple(fields))
 
 
+def partly_sent(ctx: Context, result: ChoiceResult, problem: str) -> Reply:
+    """The platform took the first messages of a long reply and refused the rest: the customer
+    has part of it, so it is not "not sent". The conversation stays answered; the attempt's
+    feedback row becomes `send_partial` (or `edit_partial`) with why; the suggestion goes back
+    to pending with its buttons, and Send again posts only the rest (the outbox goes on after
+    the messages that went out)."""
+    claim = result.claim
+    if claim is None:
+        raise ValueError("partly_sent needs the result of a Send or Edit")
+    with transaction(ctx.db):
+        ctx.db.execute("update suggestions set status = 'pending' where id = ? and "
+                       "status in ('sending', 'sent')", [claim.suggestion_id])
+        ctx.db.execute("update feedback set action = ?, problem = ? where id = ?",
+                       [f"{claim.action}_partial", problem[:500], claim.feedback_id])
+    shown = review_reply(ctx, claim.suggestion_id)
+    again = "Send again" if claim.action == "send" else "send the same edit again"
+    fields = [*shown.fields, Field("Partly sent", f"{problem}; {again} to post the rest (what "
+                                                  "went out is not posted twice).")]
+    return replace(shown, fields=tuple(fields))
+
+
 def confirm_send(ctx: Context, result: ChoiceResult) -> None:
     """The platform confirmed the post of a Send or Edit: the suggestion is now "sent"."""
     if result.claim is not None:
@@ -570,6 +591,8 @@ async def deliver_choice(ctx: Context, result: ChoiceResult,
                       exc_info=error)
         problem = str(error) if hasattr(error, "transient") else \
             f"unexpected error ({type(error).__name__})"
+        if getattr(error, "parts_sent", 0):
+            return partly_sent(ctx, result, problem), True
         return undo_send(ctx, result, problem, transient=transient), True
     confirm_send(ctx, result)
     return result.review, False

@@ -319,13 +319,17 @@ class SlackAdapter:
         the post names a person; return the ts of its first message. A text longer than one
         Slack message (40,000 characters) goes out whole, as consecutive messages (in the
         same thread when there is one); a promotion's image comes with the last. A part refused
-        after the first went out is a lasting error: retrying would post the first ones twice."""
+        after the first went out is a lasting error: retrying would post the first ones twice;
+        the error says how many went out (`parts_sent`), and a post with `skip_parts` goes on
+        after them."""
         person = post.direct_user
         # A user id as the channel lands in the app's Messages tab with that person.
         channel = person if person is not None else channel_id(post.channel)
         pieces = blocks.escaped_pieces(post.text, blocks.MAX_TEXT, limit=blocks.MAX_TEXT)
         first, data = "", {}
         for number, text in enumerate(pieces, 1):
+            if number <= post.skip_parts:
+                continue
             args: dict[str, Any] = {"channel": channel, "text": text}
             if post.thread and person is None:
                 args["thread_ts"] = post.thread
@@ -334,12 +338,14 @@ class SlackAdapter:
             try:
                 data = await self._post_message(args, person=person is not None)
             except DeliveryError as error:
-                if not first:
+                if number == post.skip_parts + 1:  # nothing out in this attempt: may retry
+                    error.parts_sent = post.skip_parts
                     raise
                 # Part of it is out: another attempt would repeat those parts to the reader.
                 raise DeliveryError(f"Slack posted {number - 1} of {len(pieces)} parts, then "
                                     f"refused the rest: {error}", transient=False,
-                                    code=error.code, status=error.status) from None
+                                    code=error.code, status=error.status,
+                                    parts_sent=number - 1) from None
             first = first or str(data.get("ts") or "")
         if post.image is not None:
             await self.upload_image(str(data.get("channel") or channel), post.image)
