@@ -55,7 +55,7 @@ class Inbox:
         self.write_timeout_ms = write_timeout_ms
         self.clock = clock
         self.on_recovered = on_recovered
-        self.refused = 0  # messages not acknowledged because the disk refused them
+        self.refused = 0  # messages not acknowledged in this outage: the disk refused them
         self.failing = False  # the last write failed; the team was told
         self.outages = 0  # how many times the team was told
         self._active: set[str] = set()  # keys being handled right now
@@ -138,6 +138,7 @@ class Inbox:
             self.failing = False
             log.warning("the database accepts customer messages again (%d were refused and "
                         "left to the platform's retries)", self.refused)
+            self.refused = 0
             if self.on_recovered is not None:
                 self._spawn(self.on_recovered())
         return True
