@@ -367,6 +367,7 @@ async def full_disk_and_kill(slack, count: int) -> None:
             in_history(slack, acked | refused)  # Slack keeps them in the channel either way
             nudge.send_signal(signal.SIGKILL)
             nudge.wait()
+            volatile = acked - stored_keys(db_path)  # acknowledged, held only in memory
             filler.unlink()
             nudge = start_nudge(config, WARM_CACHE)
             await wait_until_up(session, base, nudge)
@@ -380,8 +381,9 @@ async def full_disk_and_kill(slack, count: int) -> None:
             await until(lambda: everything <= reviewed_keys(db_path), 300)
             stop(nudge)
         reviewed = reviewed_keys(db_path)
-        print(f"   while full: {len(acked)} acknowledged, {len(refused)} refused (503); after "
-              f"the kill and the restart, Slack's retry taken for {len(taken)}")
+        print(f"   while full: {len(acked)} acknowledged, {len(refused)} refused (503); "
+              f"acknowledged but not on disk at the kill: {len(volatile)}; after the restart, "
+              f"Slack's retry taken for {len(taken)}")
         print(f"   acknowledged and lost or unreviewed: {len(acked - reviewed)}; of all "
               f"{len(everything)}, {len(everything & reviewed)} reviewed, "
               f"{len(everything - reviewed)} not")
