@@ -14,8 +14,14 @@ Application against the wire-level fake Slack from the tests, on 127.0.0.1:
    conversations in the database), and on a cold first start (no trained model yet).
 6. Slack answering 503 pages to every post for a while: reviews shown once Slack is back, with
    and without a stop and a start in the middle of the retries (the outbox).
+7. SIGKILL while messages are stored but their reviews not yet shown, then a restart:
+   acknowledged messages never reviewed.
+8. 300 messages written while Nudge was stopped (over the old 200 cap): how many the next
+   start reads back and reviews.
+9. A full disk during a burst, a SIGKILL, then space returns and Slack retries what was not
+   acknowledged: acknowledged messages lost or unreviewed.
 
-    .venv/bin/python bench/delivery_faults.py [--runs 10] [--burst 120]
+    .venv/bin/python bench/delivery_faults.py [--runs 10] [--burst 120] [--only 7 --only 9]
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import aiohttp
@@ -74,20 +81,22 @@ class Sender:
     def __init__(self, session: aiohttp.ClientSession, url: str):
         self.session, self.url = session, url
 
-    async def message(self, n: int, run: int = 0) -> tuple[str, float | None]:
-        """A customer message; returns (its key, ack latency in ms or None if not acked)."""
+    async def message(self, n: int, run: int = 0, retry: int = 0) -> tuple[str, float | None]:
+        """A customer message; returns (its key, ack latency in ms or None if not acked).
+        `retry`: Slack's retry number of the same event (its X-Slack-Retry-Num)."""
         ts = f"17{run:02d}{n:06d}.000001"
         event = fake.message_event(CUSTOMER_LINES[n % len(CUSTOMER_LINES)], user=CUSTOMER,
                                    channel=CUSTOMERS, ts=ts, event_id=f"EvF{run:02d}{n:07d}")
-        return f"{CUSTOMERS}:{ts}", await self._post(json.dumps(event), "application/json")
+        return f"{CUSTOMERS}:{ts}", await self._post(json.dumps(event), "application/json",
+                                                     retry=retry)
 
     async def command(self, text: str, response_url: str) -> float | None:
         body = fake.form_body(fake.slash_command(text, user=TEAM, channel=REVIEW,
                                                  response_url=response_url))
         return await self._post(body, "application/x-www-form-urlencoded")
 
-    async def _post(self, body: str, content_type: str) -> float | None:
-        headers = fake.signed_headers(body, content_type=content_type)
+    async def _post(self, body: str, content_type: str, retry: int = 0) -> float | None:
+        headers = fake.signed_headers(body, content_type=content_type, retry_num=retry or None)
         started = time.perf_counter()
         try:
             async with self.session.post(self.url, data=body.encode(), headers=headers) as reply:
@@ -126,12 +135,12 @@ def inbox_waiting(db_path: Path) -> int:
         conn.close()
 
 
-async def until(check, timeout: float) -> bool:
+async def until(check, timeout: float, every: float = 0.2) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():
             return True
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(every)
     return False
 
 
@@ -228,6 +237,159 @@ async def full_disk(slack, count: int) -> None:
 
 def warnings(slack) -> list:
     return [c for c in slack.calls_to("chat.postMessage") if "cannot store" in str(c.args)]
+
+
+# ---- 7, 8, 9: reviews after a kill, a long outage, a full disk and a kill ----------------------
+
+def reviewed_keys(db_path: Path) -> set[str]:
+    """Messages whose review was shown (a suggestion of theirs remembers where)."""
+    conn = sqlite3.connect(db_path)
+    try:
+        return {k for (k,) in conn.execute(
+            "select m.event_key from messages m where exists (select 1 from suggestions s "
+            "where s.message_id = m.id and s.review_ref is not null)")}
+    finally:
+        conn.close()
+
+
+def unreviewed_of(db_path: Path, prefix: str) -> bool:
+    """Whether a message whose key starts with `prefix` is stored and not reviewed."""
+    return any(key.startswith(prefix) for key in message_keys(db_path) - reviewed_keys(db_path))
+
+
+def in_history(slack, keys: set[str]) -> None:
+    """What Slack keeps in the channel for each message sent (the catch-up reads it)."""
+    for key in sorted(keys):
+        ts = key.partition(":")[2]
+        slack.written(CUSTOMERS, CUSTOMER_LINES[0], user=CUSTOMER, ts=ts)
+
+
+async def kill_before_review(slack, runs: int, count: int) -> None:
+    print(f"7. SIGKILL while messages are stored and not yet reviewed, {runs} runs of "
+          f"{count} messages, then one restart")
+    with tempfile.TemporaryDirectory() as folder:
+        port = free_port()
+        config = write_config(Path(folder), slack.api_url, port)
+        db_path = Path(folder) / "nudge.db"
+        base = f"http://127.0.0.1:{port}"
+        acked_all: set[str] = set()
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as session:
+            sender = Sender(session, f"{base}/slack/events")
+            for run in range(1, runs + 1):
+                nudge = start_nudge(config, WARM_CACHE)
+                await wait_until_up(session, base, nudge)
+                sending = asyncio.create_task(burst(sender, count, 40 + run, rate=100))
+                # The kill comes once some message of this burst is stored and not reviewed.
+                await until(partial(unreviewed_of, db_path, f"{CUSTOMERS}:17{40 + run:02d}"),
+                            60, every=0.02)
+                nudge.send_signal(signal.SIGKILL)
+                nudge.wait()
+                results = await asyncio.gather(*(await sending))
+                acked = {key for key, ms in results if ms is not None}
+                in_history(slack, acked)
+                stored = acked & message_keys(db_path)
+                waiting = len(stored - reviewed_keys(db_path))
+                acked_all |= acked
+                print(f"   run {run:2}: {len(acked):4} acknowledged, {len(stored):4} stored as "
+                      f"messages, {waiting} of them not yet reviewed at the kill")
+            nudge = start_nudge(config, WARM_CACHE)
+            await wait_until_up(session, base, nudge)
+            await until(lambda: acked_all <= reviewed_keys(db_path), 300)
+            stop(nudge)
+        unreviewed = acked_all - reviewed_keys(db_path)
+        lost = acked_all - message_keys(db_path)
+        print(f"   after one restart: {len(acked_all)} acknowledged, {len(unreviewed)} "
+              f"unreviewed, {len(lost)} lost")
+
+
+async def long_outage(slack, missed: int) -> None:
+    print(f"8. {missed} messages written while Nudge was stopped, then a start")
+    with tempfile.TemporaryDirectory() as folder:
+        port = free_port()
+        config = write_config(Path(folder), slack.api_url, port)
+        db_path = Path(folder) / "nudge.db"
+        base = f"http://127.0.0.1:{port}"
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as session:
+            sender = Sender(session, f"{base}/slack/events")
+            nudge = start_nudge(config, WARM_CACHE)
+            await wait_until_up(session, base, nudge)
+            first, _ = await sender.message(0, 60)  # the channel is known: stored before
+            in_history(slack, {first})
+            await until(lambda: first in reviewed_keys(db_path), 60)
+            stop(nudge)
+            written = {f"{CUSTOMERS}:17{61:02d}{n:06d}.000001" for n in range(missed)}
+            in_history(slack, written)
+            reads_before = len(slack.calls_to("conversations.history"))
+            started = time.monotonic()
+            nudge = start_nudge(config, WARM_CACHE)
+            await wait_until_up(session, base, nudge)
+            await until(lambda: written <= reviewed_keys(db_path), 600)
+            took = time.monotonic() - started
+            stop(nudge)
+        reads = len(slack.calls_to("conversations.history")) - reads_before
+        handled = written & message_keys(db_path)
+        reviewed = written & reviewed_keys(db_path)
+        print(f"   {len(handled)} of {missed} read back and stored, {len(reviewed)} reviewed, "
+              f"{missed - len(reviewed)} unreviewed or lost; {reads} history pages, {took:.0f} s")
+
+
+async def full_disk_and_kill(slack, count: int) -> None:
+    print(f"9. Full disk during a burst of {count} messages, SIGKILL, space returns, restart, "
+          "Slack retries what was not acknowledged")
+    if os.geteuid() != 0:
+        print("   skipped: mounting a small tmpfs needs root")
+        return
+    mount = Path(tempfile.mkdtemp(prefix="nudge-full-kill-"))
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)], check=True)
+    try:
+        port = free_port()
+        config = write_config(mount, slack.api_url, port)
+        db_path = mount / "nudge.db"
+        base = f"http://127.0.0.1:{port}"
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as session:
+            sender = Sender(session, f"{base}/slack/events")
+            nudge = start_nudge(config, WARM_CACHE)
+            await wait_until_up(session, base, nudge)
+            first, _ = await sender.message(0, 70)  # before the disk fills: a known channel
+            in_history(slack, {first})
+            await until(lambda: first in reviewed_keys(db_path), 60)
+            filler = mount / "filler"
+            with filler.open("wb") as file:  # fill every byte left
+                try:
+                    while True:
+                        file.write(b"\0" * 65536)
+                        file.flush()
+                except OSError:
+                    pass
+            results = await asyncio.gather(*(await burst(sender, count, 71, rate=100)))
+            acked = {key for key, ms in results if ms is not None}
+            refused = {key for key, ms in results if ms is None}
+            in_history(slack, acked | refused)  # Slack keeps them in the channel either way
+            nudge.send_signal(signal.SIGKILL)
+            nudge.wait()
+            volatile = acked - stored_keys(db_path)  # acknowledged, held only in memory
+            filler.unlink()
+            nudge = start_nudge(config, WARM_CACHE)
+            await wait_until_up(session, base, nudge)
+            # Slack's first retry of each event it got no 200 for.
+            retried = await asyncio.gather(*(sender.message(n, 71, retry=1)
+                                             for n in range(count)
+                                             if f"{CUSTOMERS}:17{71:02d}{n:06d}.000001"
+                                             in refused))
+            taken = {key for key, ms in retried if ms is not None}
+            everything = acked | refused
+            await until(lambda: everything <= reviewed_keys(db_path), 300)
+            stop(nudge)
+        reviewed = reviewed_keys(db_path)
+        print(f"   while full: {len(acked)} acknowledged, {len(refused)} refused (503); "
+              f"acknowledged but not on disk at the kill: {len(volatile)}; after the restart, "
+              f"Slack's retry taken for {len(taken)}")
+        print(f"   acknowledged and lost or unreviewed: {len(acked - reviewed)}; of all "
+              f"{len(everything)}, {len(everything & reviewed)} reviewed, "
+              f"{len(everything - reviewed)} not")
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+        mount.rmdir()
 
 
 # ---- 3 and 4: in-process, against the fake --------------------------------------------------
@@ -488,7 +650,7 @@ async def ack_latency(slack, digests: int, messages: int, command: str = "digest
               f"{command_ms if command_ms is None else round(command_ms)} ms")
 
 
-async def main(runs: int, count: int) -> None:
+async def main(runs: int, count: int, only: set[int]) -> None:
     if not (WARM_CACHE / "done").exists():
         WARM_CACHE.mkdir(exist_ok=True)
         subprocess.run([sys.executable, "-c", "from bot.config import load_config;"
@@ -501,12 +663,15 @@ async def main(runs: int, count: int) -> None:
     slack_thread = FakeSlackThread()
     slack = slack_thread.start()
     try:
-        await sigkill(slack, runs, count)
-        await full_disk(slack, count)
-        await error_pages(12)
-        await failed_start()
-        await ack_latency(slack, 200, 60)
-        await slack_outage(10)
+        scenarios = {
+            1: lambda: sigkill(slack, runs, count), 2: lambda: full_disk(slack, count),
+            3: lambda: error_pages(12), 4: failed_start, 5: lambda: ack_latency(slack, 200, 60),
+            6: lambda: slack_outage(10), 7: lambda: kill_before_review(slack, 5, count),
+            8: lambda: long_outage(slack, 300), 9: lambda: full_disk_and_kill(slack, 100),
+        }
+        for number, scenario in scenarios.items():
+            if not only or number in only:
+                await scenario()
     finally:
         slack_thread.stop()
         shutil.rmtree(WARM_CACHE / "tmp", ignore_errors=True)
@@ -516,5 +681,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--burst", type=int, default=120)
+    parser.add_argument("--only", type=int, action="append", default=[],
+                        help="run only this scenario (repeatable)")
     args = parser.parse_args()
-    asyncio.run(main(args.runs, args.burst))
+    asyncio.run(main(args.runs, args.burst, set(args.only)))

@@ -115,13 +115,14 @@ class ReplyOutbox(_NoJobs):
         key = ledger.DeliveryKey(self.kind, str(result.claim.suggestion_id),
                                  datetime.fromisoformat(result.claim.at), result.post.platform,
                                  result.post.channel)
+        result = _resumed(self.ctx, result)
         payload = _payload(result)
         delivery_id = await service.writer.write(
             lambda db: ledger.claim(db, key, service.clock(), payload=payload))
         if delivery_id is None:  # cannot happen for a fresh claim; stay truthful if it does
             return await conversation.deliver_choice(self.ctx, result, self.publish)
         outcome = await service.sender.deliver(self._delivery(delivery_id, key, result.post))
-        return _settle(self.ctx, result, outcome)
+        return _settle(self.ctx, result, outcome, delivery_id)
 
     def delivery_for(self, delivery_id: int, key: ledger.DeliveryKey) -> Delivery | None:
         row = ledger.get(self.ctx.db, delivery_id)
@@ -130,7 +131,7 @@ class ReplyOutbox(_NoJobs):
             return None
 
         async def settle_and_redraw(outcome: Outcome) -> None:
-            shown, _ = _settle(self.ctx, result, outcome)
+            shown, _ = _settle(self.ctx, result, outcome, delivery_id)
             try:
                 await self.redraw(key.platform, result.claim.suggestion_id, shown)
             except Exception as error:  # the outcome is stored; the picture is a bonus
@@ -145,13 +146,41 @@ class ReplyOutbox(_NoJobs):
         return Delivery(delivery_id, key, post, self.describe(key.ref_id), report=False)
 
 
-def _settle(ctx: Context, result: conversation.ChoiceResult,
-            outcome: Outcome) -> tuple[Reply, bool]:
+def _settle(ctx: Context, result: conversation.ChoiceResult, outcome: Outcome,
+            delivery_id: int) -> tuple[Reply, bool]:
     if outcome.status == "sent":
         conversation.confirm_send(ctx, result)
         return result.review, False
+    if outcome.parts_sent:  # the customer has the first part(s): never "not sent"
+        ledger.partly_sent(ctx.db, delivery_id, outcome.parts_sent)
+        return conversation.partly_sent(ctx, result, outcome.reason), True
     return conversation.undo_send(ctx, result, outcome.reason,
                                   transient=outcome.transient), True
+
+
+def _resumed(ctx: Context, result: conversation.ChoiceResult) -> conversation.ChoiceResult:
+    """Send again after a partial send: the same text as then, from the part that was refused
+    (a new press may carry a new tracked link; the customer already has the old one's start).
+    An Edit resumes only the same edited words; different ones are a new reply."""
+    rows = ledger.find(ctx.db, ReplyOutbox.kind, result.claim.suggestion_id, status="partial")
+    if not rows:
+        return result
+    try:
+        data = json.loads(rows[-1]["payload"] or "")
+        parts, before, post = int(data["parts_sent"]), data["claim"], Post(**data["post"])
+    except (ValueError, TypeError, KeyError):
+        return result
+    if before.get("action") != result.claim.action or (
+            result.claim.action == "edit"
+            and _edit_text(ctx, before.get("feedback_id")) != _edit_text(
+                ctx, result.claim.feedback_id)):
+        return result
+    return dataclasses.replace(result, post=dataclasses.replace(post, skip_parts=parts))
+
+
+def _edit_text(ctx: Context, feedback_id: int | None) -> str | None:
+    row = ctx.db.execute("select text from feedback where id = ?", [feedback_id]).fetchone()
+    return row[0] if row else None
 
 
 def _is_status(ctx: Context, suggestion_id: int, status: str) -> bool:

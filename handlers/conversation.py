@@ -244,8 +244,8 @@ def on_message(request: Request, ctx: Context) -> Reply | None:
     nothing to answer, and it must not reset a thread's state.
     """
     recorded = _to_suggest(request, ctx)
-    if recorded is None:
-        return None
+    if not isinstance(recorded, Recorded):
+        return recorded
     return _review_of(request, ctx, recorded, ctx.engine.suggest(
         request.text, platform=request.platform, state=thread_state(ctx, recorded),
         now=ctx.now()))
@@ -257,22 +257,56 @@ async def on_message_off_loop(request: Request, ctx: Context,
     writer), the engine's work runs through `run` (a worker thread), so acknowledgements of
     other deliveries are not held up while it thinks."""
     recorded = _to_suggest(request, ctx)
-    if recorded is None:
-        return None
+    if not isinstance(recorded, Recorded):
+        return recorded
     state, now = thread_state(ctx, recorded), ctx.now()
     result = await run(lambda: ctx.engine.suggest(request.text, platform=request.platform,
                                                   state=state, now=now))
     return _review_of(request, ctx, recorded, result)
 
 
-def _to_suggest(request: Request, ctx: Context) -> Recorded | None:
-    """Store the message; the record when a suggestion should follow, else None."""
+def _to_suggest(request: Request, ctx: Context) -> Recorded | Reply | None:
+    """Store the message; the record when a suggestion should follow, the review when only
+    showing it is left to do, else None (nothing to review, or deliberately skipped)."""
     if not has_visible_text(request.text):
         return None
     recorded = record_message(request, ctx)
-    if recorded is None or request.is_team or ctx.engine is None:
+    if request.is_team:
         return None
-    return recorded
+    if recorded is None:
+        return unfinished(request, ctx)
+    return recorded if ctx.engine is not None else None
+
+
+def unfinished(request: Request, ctx: Context) -> Recorded | Reply | None:
+    """What is left to do for a customer message stored before: a process killed between
+    storing it and showing its review leaves it stored, and its redelivery (the inbox's replay
+    at the next start, Slack's retry, the catch-up) must finish the work, not skip it.
+
+    The record when no suggestion was stored; the review of the stored ones when none was
+    shown nor handed to the outbox (which resumes its own); None when the review was shown or
+    answered, or the message is not a customer's."""
+    if ctx.engine is None or not request.message_id:
+        return None
+    row = ctx.db.execute(
+        "select m.id, m.conversation_id, m.author_role, c.customer_id from messages m "
+        "join conversations c on c.id = m.conversation_id where m.platform = ? and "
+        "m.event_key = ?", [request.platform, request.message_id]).fetchone()
+    if row is None or row[2] != "customer":
+        return None
+    message_id, conversation_id, _, customer_id = row
+    suggestions = ctx.db.execute(
+        f"select id, status, review_ref from suggestions where {LIVE} order by rank",
+        [message_id]).fetchall()
+    if not suggestions:
+        return Recorded(conversation_id, message_id, customer_id or "")
+    if any(ref or status != "pending" for _, status, ref in suggestions):
+        return None
+    ids = [str(suggestion_id) for suggestion_id, _, _ in suggestions]
+    handed = ctx.db.execute(
+        f"select 1 from deliveries where kind = 'review' and ref_id in ({_marks(ids)}) "
+        "limit 1", ids).fetchone()
+    return None if handed else review_reply(ctx, suggestions[0][0], request=request)
 
 
 def _review_of(request: Request, ctx: Context, recorded: Recorded,
@@ -514,6 +548,27 @@ def undo_send(ctx: Context, result: ChoiceResult, problem: str, *,
     return replace(shown, fields=tuple(fields))
 
 
+def partly_sent(ctx: Context, result: ChoiceResult, problem: str) -> Reply:
+    """The platform took the first messages of a long reply and refused the rest: the customer
+    has part of it, so it is not "not sent". The conversation stays answered; the attempt's
+    feedback row becomes `send_partial` (or `edit_partial`) with why; the suggestion goes back
+    to pending with its buttons, and Send again posts only the rest (the outbox goes on after
+    the messages that went out)."""
+    claim = result.claim
+    if claim is None:
+        raise ValueError("partly_sent needs the result of a Send or Edit")
+    with transaction(ctx.db):
+        ctx.db.execute("update suggestions set status = 'pending' where id = ? and "
+                       "status in ('sending', 'sent')", [claim.suggestion_id])
+        ctx.db.execute("update feedback set action = ?, problem = ? where id = ?",
+                       [f"{claim.action}_partial", problem[:500], claim.feedback_id])
+    shown = review_reply(ctx, claim.suggestion_id)
+    again = "Send again" if claim.action == "send" else "send the same edit again"
+    fields = [*shown.fields, Field("Partly sent", f"{problem}; {again} to post the rest (what "
+                                                  "went out is not posted twice).")]
+    return replace(shown, fields=tuple(fields))
+
+
 def confirm_send(ctx: Context, result: ChoiceResult) -> None:
     """The platform confirmed the post of a Send or Edit: the suggestion is now "sent"."""
     if result.claim is not None:
@@ -539,6 +594,8 @@ async def deliver_choice(ctx: Context, result: ChoiceResult,
                       exc_info=error)
         problem = str(error) if hasattr(error, "transient") else \
             f"unexpected error ({type(error).__name__})"
+        if getattr(error, "parts_sent", 0):
+            return partly_sent(ctx, result, problem), True
         return undo_send(ctx, result, problem, transient=transient), True
     confirm_send(ctx, result)
     return result.review, False

@@ -306,7 +306,7 @@ class FakeDiscord:
         # A test's own answer for CDN requests (a body bigger than declared, a redirect).
         self.cdn_handler: Callable[[web.Request], Awaitable[web.StreamResponse]] | None = None
         self.url = ""
-        self._failures: list[tuple[str, re.Pattern[str], int, dict, dict, int]] = []
+        self._failures: list[tuple[str, re.Pattern[str], int, dict, dict, int, int]] = []
         self._sockets: dict[web.WebSocketResponse, itertools.count] = {}
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
@@ -512,10 +512,11 @@ class FakeDiscord:
                    **rate_limit_headers(0, retry_after)}, times)
 
     def fail(self, method: str, path: str, status: int, body: dict | None = None,
-             headers: dict | None = None, times: int = 1_000_000) -> None:
-        """Answer requests matching `method` and the `path` pattern with an error."""
+             headers: dict | None = None, times: int = 1_000_000, after: int = 0) -> None:
+        """Answer requests matching `method` and the `path` pattern with an error (once
+        `after` of them went through)."""
         self._failures.append((method, re.compile(path), status, body or {},
-                               headers or {}, times))
+                               headers or {}, times, after))
 
     # Waiting for the bot
 
@@ -660,9 +661,13 @@ class FakeDiscord:
             await self._changed_now()
 
     def _answer(self, call: Call) -> web.Response:
-        for index, (method, pattern, status, body, headers, times) in enumerate(self._failures):
+        for index, failure in enumerate(self._failures):
+            method, pattern, status, body, headers, times, after = failure
             if method == call.method and pattern.search(call.path) and times > 0:
-                self._failures[index] = (method, pattern, status, body, headers, times - 1)
+                if after > 0:  # this one goes through
+                    self._failures[index] = (*failure[:6], after - 1)
+                    break
+                self._failures[index] = (method, pattern, status, body, headers, times - 1, 0)
                 return _json(body, status, headers)
         if not call.path.startswith(API + "/"):
             return self._not_found()

@@ -63,3 +63,18 @@ async def test_a_first_start_does_not_review_the_past(tmp_path, clock):
             await caught_up(nudge)
             assert stored(nudge) == []
             assert fake.calls_to("GET", rf"/channels/{fake.customers}/messages") == []
+
+
+async def test_a_long_outage_is_read_back_whole_oldest_first(tmp_path, clock):
+    async with FakeDiscord() as fake:
+        config = discord_config(tmp_path, fake)
+        async with running_nudge(config, clock):
+            await fake.say(fake.carol, fake.customers, "Hi! Do you sell gift cards?")
+            await fake.wait_for(lambda: review_count(fake) == 1)
+        for n in range(250):
+            await fake.say(fake.carol, fake.customers, f"question {n}: do you have oat milk?")
+
+        async with running_nudge(config, clock) as nudge:
+            await asyncio.wait_for(asyncio.shield(nudge.adapter.catching_up), 600)
+            texts = stored(nudge)
+            assert texts[1:] == [f"question {n}: do you have oat milk?" for n in range(250)]

@@ -195,3 +195,25 @@ async def test_a_refused_direct_message_is_permanent_and_recorded(tmp_path, cloc
         [problem] = recorded_problems(nudge.db)
         assert (problem.channel, problem.problem) == (f"@{fake.carol.id}",
                                                       "direct_message_refused")
+
+
+async def test_a_long_post_refused_after_its_first_part_is_not_retried_and_resumes(
+        tmp_path, clock):
+    """Discord took the first part and then failed for a passing reason: a retry would post
+    the first part twice, so the error is lasting and says how many went out; a post that
+    skips them sends only the rest."""
+    async with FakeDiscord() as fake, running_nudge(discord_config(tmp_path, fake), clock) as nudge:
+        text = "\n".join(f"Line {n}: fresh bread, warm croissants and more." for n in range(90))
+        fake.fail("POST", rf"/channels/{fake.general}/messages", 503,
+                  {"message": "Service Unavailable"}, times=1, after=1)
+        with pytest.raises(DeliveryError) as refused:
+            await nudge.app.publish(Post("discord", str(fake.general), text))
+        assert (refused.value.transient, refused.value.parts_sent) == (False, 1)
+        posted = fake.calls_to("POST", rf"/channels/{fake.general}/messages")
+        assert len(posted) == 2  # the first part, and the refused second
+
+        await nudge.app.publish(Post("discord", str(fake.general), text, skip_parts=1))
+        posted = fake.calls_to("POST", rf"/channels/{fake.general}/messages")
+        contents = [call.body["content"] for call in posted]
+        assert len(contents) == 4 and contents[2] == contents[1]  # the refused one, again
+        assert "\n".join([contents[0], *contents[2:]]) == text

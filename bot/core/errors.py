@@ -7,15 +7,18 @@ class DeliveryError(Exception):
     """A post could not be made. `transient` errors (rate limits, time-outs) may be retried.
 
     `code` is the platform's short reason ("channel_not_found", "50035", "http_502"), for logs
-    and tests; `status` the HTTP status when there was an answer at all.
+    and tests; `status` the HTTP status when there was an answer at all. `parts_sent`: a long
+    text goes out as several messages, and this many of them reached the channel before the
+    refusal (counting those a resumed post skipped): the post is partly sent, not unsent.
     """
 
     def __init__(self, message: str, *, transient: bool, code: str = "",
-                 status: int | None = None):
+                 status: int | None = None, parts_sent: int = 0):
         super().__init__(message)
         self.transient = transient
         self.code = code or "error"
         self.status = status
+        self.parts_sent = parts_sent
 
 
 def transient_status(status: int | None) -> bool:

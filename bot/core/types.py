@@ -124,6 +124,9 @@ class Post:
     # (see bot/promotions/images.py), and what it shows, for screen readers.
     image_url: str = ""
     image_alt: str = ""
+    # A long text goes out as several messages; a post resumed after a partial send skips the
+    # parts that already reached the channel.
+    skip_parts: int = 0
 
     @classmethod
     def direct(cls, platform: str, user: str, text: str) -> Post:

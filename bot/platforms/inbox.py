@@ -8,9 +8,11 @@ reviewed). Whatever is still `new` is handled again: at the next start, or by th
 when handling failed.
 
 When the write itself fails (disk full, the database locked past the busy timeout) the message
-is kept in memory, acknowledged anyway (a redelivery would fail the same way), written by the
-retry loop as soon as the disk allows, then handled. The team is told once per outage, in the
-review channel and in the log.
+is not acknowledged: the adapter answers Slack with an error, and Slack delivers it again (a
+few times over about five minutes), which is a better store than this process's memory, gone
+with a kill. The team is told once per outage, in the review channel and in the log; once a
+write succeeds again, `on_recovered` runs (the adapter reads back the channels' history, for
+what Slack stopped retrying meanwhile).
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ import asyncio
 import json
 import logging
 import sqlite3
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -44,7 +45,8 @@ class Inbox:
     def __init__(self, path: str, platform: str, handler: Handler, notify: Notify, *,
                  retry_seconds: float = RETRY_SECONDS,
                  write_timeout_ms: int = WRITE_TIMEOUT_MS,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)):
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 on_recovered: Callable[[], Awaitable[None]] | None = None):
         self.path = path
         self.platform = platform
         self.handler = handler
@@ -52,10 +54,12 @@ class Inbox:
         self.retry_seconds = retry_seconds
         self.write_timeout_ms = write_timeout_ms
         self.clock = clock
-        self.unsaved: OrderedDict[str, dict[str, Any]] = OrderedDict()  # key -> event body
+        self.on_recovered = on_recovered
+        self.refused = 0  # messages not acknowledged in this outage: the disk refused them
         self.failing = False  # the last write failed; the team was told
         self.outages = 0  # how many times the team was told
         self._active: set[str] = set()  # keys being handled right now
+        self._held: set[str] = set()  # keys a catch-up handles in order: the loop leaves them
         self._executor = ThreadPoolExecutor(1, thread_name_prefix=f"{platform}-inbox")
         self._conn: sqlite3.Connection | None = None
         self._task: asyncio.Task | None = None
@@ -89,6 +93,19 @@ class Inbox:
             "values (?, ?, ?, ?, 'new', 0) on conflict (platform, event_key) do nothing",
             [self.platform, key, body, at])
 
+    def _insert_many(self, rows: list[tuple[str, str]], at: str) -> None:
+        db = self._db()
+        db.execute("begin immediate")
+        try:
+            db.executemany(
+                "insert into inbox (platform, event_key, body, received_at, status, attempts) "
+                "values (?, ?, ?, ?, 'new', 0) on conflict (platform, event_key) do nothing",
+                [(self.platform, key, body, at) for key, body in rows])
+        except BaseException:
+            db.execute("rollback")
+            raise
+        db.execute("commit")
+
     def _mark(self, key: str, status: str) -> None:
         self._db().execute("update inbox set status = ? where platform = ? and event_key = ?",
                            [status, self.platform, key])
@@ -110,16 +127,50 @@ class Inbox:
 
     async def keep(self, key: str, body: dict[str, Any]) -> bool:
         """Write the message before it is acknowledged. True once it is on disk; False when
-        the disk refused it and it is held in memory until the retry loop writes it."""
-        if key in self.unsaved:
-            return False
+        the disk refused it: then it must not be acknowledged (nothing holds it)."""
         try:
             await self._run(self._insert, key, json.dumps(body), iso(self.clock()))
         except sqlite3.Error as error:
-            self.unsaved[key] = body
+            self.refused += 1
             self._failed(error)
             return False
+        if self.failing:
+            self.failing = False
+            log.warning("the database accepts customer messages again (%d were refused and "
+                        "left to the platform's retries)", self.refused)
+            self.refused = 0
+            if self.on_recovered is not None:
+                self._spawn(self.on_recovered())
         return True
+
+    async def catch_up(self, items: list[tuple[str, dict[str, Any]]]) -> int:
+        """Keep messages read back from history (oldest first) in one write, then handle them
+        one at a time in that order; how many were kept (0 when the disk refused them: they
+        are still in the platform's history for the next start). A stop in the middle leaves
+        the rest `new`, for the next start's first round."""
+        if not items:
+            return 0
+        rows = [(key, json.dumps(body)) for key, body in items]
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                await self._run(self._insert_many, rows, iso(self.clock()))
+                break
+            except sqlite3.Error as error:
+                log.warning("could not keep %d messages read back from %s's history (%s)%s",
+                            len(rows), self.platform, error,
+                            "; trying again" if attempt < MAX_ATTEMPTS else "")
+                if attempt == MAX_ATTEMPTS:
+                    return 0
+                await asyncio.sleep(self.retry_seconds)
+        keys = [key for key, _ in items]
+        self._held.update(keys)
+        try:
+            for key, body in items:
+                self._held.discard(key)
+                await self.handle(key, body)
+        finally:
+            self._held.difference_update(keys)
+        return len(items)
 
     async def handle(self, key: str, body: dict[str, Any]) -> None:
         """Handle a kept message once; done when the handler returns, else tried again."""
@@ -162,17 +213,17 @@ class Inbox:
             return
         self.failing = True
         self.outages += 1
-        log.error("could not store a customer message (%s); keeping messages in memory and "
-                  "trying again every %.0f s until the disk accepts them", error,
-                  self.retry_seconds)
+        log.error("could not store a customer message (%s); messages are not acknowledged, "
+                  "so the platform delivers them again, until the disk accepts them", error)
         self._spawn(self._tell_team(str(error)))
 
     async def _tell_team(self, problem: str) -> None:
         try:
             await self.notify(Reply(
-                f"Nudge cannot store customer messages right now ({problem}). They are kept "
-                "in memory and written as soon as the database accepts them; please free "
-                "disk space or close what holds the database.",
+                f"Nudge cannot store customer messages right now ({problem}). They are not "
+                "acknowledged, so Slack delivers them again for a few minutes, and the "
+                "channels are read back once the database accepts them; please free disk "
+                "space or close what holds the database.",
                 private=False, ok=False, meta={"problem": "inbox_write_failed"}))
         except Exception:
             log.exception("could not tell the team that messages cannot be stored")
@@ -198,8 +249,7 @@ class Inbox:
             await asyncio.sleep(self.retry_seconds)
 
     async def retry_once(self) -> None:
-        """Write what is held in memory, then handle what is waiting on disk."""
-        await self._write_unsaved()
+        """Handle what is waiting on disk (left by a failure, or by a previous run)."""
         before = iso(self.clock() - timedelta(seconds=self.retry_seconds))
         try:
             waiting = await self._run(self._waiting, before)
@@ -207,23 +257,8 @@ class Inbox:
             log.warning("could not read the inbox: %s", error)
             return
         for key, body in waiting:
-            if key not in self._active:
+            if key not in self._active and key not in self._held:
                 self._spawn(self.handle(key, json.loads(body)))
-
-    async def _write_unsaved(self) -> None:
-        written = 0
-        for key, body in list(self.unsaved.items()):
-            try:
-                await self._run(self._insert, key, json.dumps(body), iso(self.clock()))
-            except sqlite3.Error:
-                return
-            del self.unsaved[key]
-            written += 1
-            self._spawn(self.handle(key, body))
-        if self.failing and not self.unsaved:
-            self.failing = False
-            log.warning("the database accepts customer messages again; %d held in memory were "
-                        "written", written)
 
     async def finish(self, timeout: float) -> None:
         """Wait (at most `timeout` seconds) for the handling the retry loop started."""
@@ -236,9 +271,6 @@ class Inbox:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
         await self.finish(timeout)
-        if self.unsaved:
-            log.error("%d customer messages could not be stored before stopping: %s",
-                      len(self.unsaved), ", ".join(self.unsaved))
         await self._run(self._close)
         self._executor.shutdown(wait=False)
 

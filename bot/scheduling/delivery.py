@@ -37,6 +37,7 @@ class Outcome:
     reason: str = ""
     transient: bool = False  # failed only after every retry of a passing error
     answer: object = None  # what the platform answered: a message id, (channel, ts) ...
+    parts_sent: int = 0  # a long text's messages that went out before a refusal
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,8 @@ class Sender:
                     continue
                 reason = str(error) if not error.transient else (
                     f"{error} (gave up after {attempt} attempts)")
-                return await self._failed(delivery, Outcome("failed", reason, error.transient))
+                return await self._failed(delivery, Outcome("failed", reason, error.transient,
+                                                            parts_sent=error.parts_sent))
             except Exception as error:
                 # An adapter bug, not a platform answer: still a failure the team must see.
                 log.exception("%s to %s failed unexpectedly", delivery.label,

@@ -12,6 +12,8 @@ of a row:
                                `retry_at` (by this process, or by the next one after a restart)
     missed                  -> the run passed while Nudge was down, beyond the grace period
     unconfirmed             -> Nudge stopped in the middle of a send: a person should check
+    partial                 -> a long reply's first messages went out, then the platform
+                               refused the rest (the payload says how many went out)
 
 A claimed row left behind by a crash is therefore never blindly resent: with attempts = 0 no
 send was started and it is safe to send; otherwise the post may or may not have gone out. A
@@ -23,6 +25,7 @@ group them (see BatchWriter) or wrap them in `transaction()`.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -107,6 +110,18 @@ def finish(db: sqlite_utils.Database, delivery_id: int, status: str, now: dateti
         "update deliveries set status = ?, finished_at = ?, error = ? where id = ?",
         [status, iso(now), error[:MAX_ERROR] or None, delivery_id],
     )
+
+
+def partly_sent(db: sqlite_utils.Database, delivery_id: int, parts_sent: int) -> None:
+    """A long text whose first `parts_sent` messages went out before a refusal: neither sent
+    nor failed; the count goes into the payload, for a retry that goes on after them."""
+    row = db.execute("select payload from deliveries where id = ?", [delivery_id]).fetchone()
+    try:
+        payload = json.loads(row[0]) if row and row[0] else {}
+    except ValueError:
+        payload = {}
+    db.execute("update deliveries set status = 'partial', payload = ? where id = ?",
+               [json.dumps({**payload, "parts_sent": parts_sent}), delivery_id])
 
 
 def defer(db: sqlite_utils.Database, delivery_id: int, retry_at: datetime, error: str) -> None:

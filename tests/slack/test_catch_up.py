@@ -88,3 +88,67 @@ async def test_a_channel_nudge_was_removed_from_is_reported_not_fatal(
         assert ("not_in_channel",) in problems
     finally:
         await stop_nudge(nudge)
+
+
+async def test_three_hundred_missed_messages_are_all_handled_oldest_first(
+        tmp_path, fake_slack, clock):
+    nudge = await started_again(tmp_path, fake_slack, clock)
+    await nudge.review_of("Hi, do you sell gift cards?", ts=FIRST)
+    await stop_nudge(nudge)
+    missed = [f"{1790001000 + n}.000100" for n in range(300)]
+    for n, ts in enumerate(missed):
+        fake_slack.written(CUSTOMERS, f"question number {n}: do you have oat milk?",
+                           user=CUSTOMER, ts=ts)
+    reviews_before = len(fake_slack.calls_to("chat.postMessage"))
+
+    nudge = await start_nudge("http", slack_config(tmp_path, fake_slack), fake_slack, clock)
+    try:
+        # 300 suggestions, one after the other, take a while on a busy machine.
+        await asyncio.wait_for(asyncio.shield(nudge.adapter.catching_up), 600)
+        await nudge.settle()
+        handled = [key.partition(":")[2] for (key,) in nudge.db.execute(
+            "select event_key from messages order by id")]
+        assert handled == [FIRST, *missed]  # every one, the oldest first
+        reviews = fake_slack.calls_to("chat.postMessage")[reviews_before:]
+        assert len(reviews) == 300
+        assert nudge.db.execute("select count(*) from inbox where status != 'done'"
+                                ).fetchone()[0] == 0
+    finally:
+        await stop_nudge(nudge)
+
+
+async def test_a_stop_during_the_catch_up_goes_on_from_there_at_the_next_start(
+        tmp_path, fake_slack, clock):
+    """A live message stored during the catch-up is newer than every missed one: the next
+    start must still handle the missed ones left, not read only after the live one."""
+    nudge = await started_again(tmp_path, fake_slack, clock)
+    await nudge.review_of("Hi, do you sell gift cards?", ts=FIRST)
+    await stop_nudge(nudge)
+    missed = [f"{1790001000 + n}.000100" for n in range(120)]
+    for n, ts in enumerate(missed):
+        fake_slack.written(CUSTOMERS, f"question number {n}: do you have oat milk?",
+                           user=CUSTOMER, ts=ts)
+
+    config = slack_config(tmp_path, fake_slack)
+    nudge = await start_nudge("http", config, fake_slack, clock)
+    while nudge.db.execute("select count(*) from messages").fetchone()[0] < 20:
+        await asyncio.sleep(0.05)
+    await nudge.say("a live question, written now", ts="1790009000.000100")
+    await stop_nudge(nudge)  # the catch-up is cut short
+
+    nudge = await start_nudge("http", config, fake_slack, clock)
+    try:
+        await asyncio.wait_for(asyncio.shield(nudge.adapter.catching_up), 600)
+        for _ in range(600):
+            done = nudge.db.execute("select count(*) from inbox where status = 'new'"
+                                    ).fetchone()[0] == 0
+            if done:
+                break
+            await nudge.settle()
+        nudge_count = nudge.db.execute(
+            "select count(*) from messages m where exists (select 1 from suggestions s "
+            "where s.message_id = m.id and s.review_ref is not null)").fetchone()[0]
+        assert nudge_count == 1 + 120 + 1  # every one reviewed, none twice stored
+        assert nudge.db.execute("select count(*) from messages").fetchone()[0] == 122
+    finally:
+        await stop_nudge(nudge)

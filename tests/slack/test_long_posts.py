@@ -91,3 +91,39 @@ async def test_a_promotion_with_an_image_never_carries_more_block_text_than_slac
     assert ["blocks" in m for m in messages] == [False, False, True]
     assert block_text_length(messages[-1]["blocks"]) <= MAX_BLOCKS_TEXT
     assert unescape("".join(m["text"] for m in messages)) == text
+
+
+def _send_button(review: dict) -> dict:
+    buttons = [b for b in review["blocks"] if b["type"] == "actions"][0]["elements"]
+    return next(b for b in buttons if b["action_id"] == "nudge_send")
+
+
+async def test_a_reply_sent_in_part_is_recorded_so_and_send_again_posts_only_the_rest(
+        nudge_http):
+    """55,000 characters: Slack takes the first 40,000 and refuses the second post."""
+    review = await nudge_http.review_of("what is on your seasonal menu?")
+    value = _send_button(review)["value"]
+    text = " ".join(f"Sentence {n} about our seasonal menu." for n in range(1600))[:55_000]
+    nudge_http.db.execute("update suggestions set text = ? where id = ?", [text, value])
+    nudge_http.fake.fail_next("chat.postMessage", "msg_too_long", after=1)
+    await nudge_http.press("send", value, review["ts"])
+    update = (await nudge_http.fake.wait_for("chat.update"))[-1].args
+    shown = str(update["blocks"])
+    assert "Partly sent" in shown and "Not sent" not in shown
+    assert [b for b in update["blocks"] if b["type"] == "actions"]  # Send again is possible
+    [(action, problem)] = nudge_http.db.execute(
+        "select action, problem from feedback").fetchall()
+    assert action == "send_partial" and "1 of 2 parts" in problem
+    to_customer = [c.args["text"] for c in nudge_http.fake.calls_to("chat.postMessage")
+                   if c.args["channel"] == CUSTOMERS and c.response.get("ok")]
+    assert len(to_customer) == 1
+
+    await nudge_http.press("send", value, review["ts"])
+    await nudge_http.fake.wait_for("chat.update", 2)
+    to_customer = [c.args["text"] for c in nudge_http.fake.calls_to("chat.postMessage")
+                   if c.args["channel"] == CUSTOMERS and c.response.get("ok")]
+    assert len(to_customer) == 2  # the second part only, not the first again
+    assert unescape("".join(to_customer)) == text
+    status = nudge_http.db.execute("select status from suggestions where id = ?",
+                                   [value]).fetchone()[0]
+    assert status == "sent"

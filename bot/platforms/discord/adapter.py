@@ -329,14 +329,24 @@ class DiscordAdapter:
         ) if answer.isdigit() else None
         first: discord.Message | None = None
         image = render.image_embed(post.image_url)
+        chunks = render.split_text(post.text)
+        done = skipped = min(post.skip_parts, len(chunks))  # out before: never posted twice
         try:
-            for chunk in render.split_text(post.text):
-                extra = {"embed": image} if image is not None and first is None else {}
-                sent = await target.send(chunk, reference=reference if first is None else None,
+            for chunk in chunks[done:]:
+                extra = {"embed": image} if image is not None and done == 0 else {}
+                sent = await target.send(chunk, reference=reference if done == 0 else None,
                                          allowed_mentions=self.mentions, **extra)
                 first = first or sent
+                done += 1
         except Exception as error:
-            raise self.delivery_error(error, channel_id, "post", permissions.TO_POST) from None
+            problem = self.delivery_error(error, channel_id, "post", permissions.TO_POST)
+            if done == skipped:  # nothing out in this attempt: may be retried
+                problem.parts_sent = skipped
+                raise problem from None
+            # Part of it is out: a retry would repeat those parts to the reader.
+            raise DeliveryError(f"Discord posted {done} of {len(chunks)} parts, then refused "
+                                f"the rest: {problem}", transient=False, code=problem.code,
+                                status=problem.status, parts_sent=done) from None
         if post.image is not None:
             await self.attach_image(target, channel_id, post.image)
         return str(first.id)

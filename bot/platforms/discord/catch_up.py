@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("bot.platforms.discord")
 
-MOST_PER_CHANNEL = 200  # a long outage is reported by count, not replayed without end
+MANY = 200  # past this many in one channel, the log says so
 
 
 def last_seen(db) -> list[tuple[int, int]]:
@@ -64,8 +64,10 @@ async def catch_up(adapter: DiscordAdapter) -> int:
 async def _channel(adapter: DiscordAdapter, channel, newest: int) -> int:
     handled = read = 0
     members: dict[int, discord.Member | None] = {}
-    async for message in channel.history(after=discord.Object(id=newest),
-                                         limit=MOST_PER_CHANNEL, oldest_first=True):
+    # All of it, oldest first: the newest stored id moves up with each one handled, so a stop
+    # midway goes on from there at the next connection.
+    async for message in channel.history(after=discord.Object(id=newest), limit=None,
+                                         oldest_first=True):
         read += 1
         if not _missed_customer_message(adapter, message):
             continue
@@ -78,10 +80,9 @@ async def _channel(adapter: DiscordAdapter, channel, newest: int) -> int:
             log.exception("Discord: could not handle missed message %s", message.id)
             continue
         handled += 1
-    if read == MOST_PER_CHANNEL:
-        log.warning("Discord: #%s had at least %d messages while Nudge was away; older ones "
-                    "were handled, newer ones may remain: read the channel", channel,
-                    MOST_PER_CHANNEL)
+    if read > MANY:
+        log.warning("Discord: #%s had %d messages while Nudge was away; all were read, "
+                    "oldest first", channel, read)
     return handled
 
 

@@ -100,6 +100,7 @@ class SlackAdapter:
         self.heavy_commands = asyncio.Semaphore(HEAVY_COMMANDS_AT_ONCE)
         self._review_parts_shown: dict[Any, int] = {}  # suggestion id -> parts posted
         self.inbox_options: dict[str, Any] = {}  # tests shorten the inbox's waits
+        self.in_hand: set[str] = set()  # customer messages being handled right now
 
     # ---- life cycle -------------------------------------------------------------------------
 
@@ -124,7 +125,7 @@ class SlackAdapter:
         self.inbox = Inbox(
             self.config.storage.path, self.platform,
             functools.partial(listeners.events.handle_body, self), self.notify_team,
-            **self.inbox_options,
+            on_recovered=self._catch_up_after_outage, **self.inbox_options,
         )
         try:
             await self._identify()
@@ -151,6 +152,14 @@ class SlackAdapter:
             log.exception("Slack: could not read back the messages written while away")
         finally:
             self._jobs.discard(asyncio.current_task())
+
+    async def _catch_up_after_outage(self) -> None:
+        """The database accepts messages again: read back what Slack stopped retrying while
+        it refused them (Slack retries an event for about five minutes)."""
+        if self.catching_up is not None and not self.catching_up.done():
+            return
+        self.catching_up = asyncio.current_task()
+        await self._catch_up()
 
     async def _identify(self) -> None:
         try:
@@ -192,11 +201,14 @@ class SlackAdapter:
 
     async def keep_before_ack(self, body: dict, next) -> BoltResponse | None:
         """A bolt middleware: a customer message is written to the inbox before bolt
-        acknowledges it. One the disk refused is acknowledged without being handled now: the
-        inbox holds it in memory and handles it once written."""
+        acknowledges it. One the disk refused is not acknowledged (an error status in HTTP
+        mode, no ack in Socket Mode): Slack delivers it again, a store that survives a kill,
+        where this process's memory would not."""
         key = listeners.events.inbox_key(self, body)
         if key is not None and not await self.inbox.keep(key, body):
-            return BoltResponse(status=200, body="")
+            if body.get("event_id"):
+                self.recent_events.forget(body["event_id"])  # its retry is not a repeat
+            return BoltResponse(status=503, body="")
         return await next()
 
     async def _connect_socket_mode(self) -> None:
@@ -307,7 +319,9 @@ class SlackAdapter:
         the post names a person; return the ts of its first message. A text longer than one
         Slack message (40,000 characters) goes out whole, as consecutive messages (in the
         same thread when there is one); a promotion's image comes with the last. A part refused
-        after the first went out is a lasting error: retrying would post the first ones twice."""
+        after the first went out is a lasting error: retrying would post the first ones twice;
+        the error says how many went out (`parts_sent`), and a post with `skip_parts` goes on
+        after them."""
         person = post.direct_user
         # A user id as the channel lands in the app's Messages tab with that person.
         channel = person if person is not None else channel_id(post.channel)
@@ -317,6 +331,8 @@ class SlackAdapter:
             pieces[-1:] = blocks.split_exact(pieces[-1], room, escaped=True)
         first, data = "", {}
         for number, text in enumerate(pieces, 1):
+            if number <= post.skip_parts:
+                continue
             args: dict[str, Any] = {"channel": channel, "text": text}
             if post.thread and person is None:
                 args["thread_ts"] = post.thread
@@ -325,12 +341,14 @@ class SlackAdapter:
             try:
                 data = await self._post_message(args, person=person is not None)
             except DeliveryError as error:
-                if not first:
+                if number == post.skip_parts + 1:  # nothing out in this attempt: may retry
+                    error.parts_sent = post.skip_parts
                     raise
                 # Part of it is out: another attempt would repeat those parts to the reader.
                 raise DeliveryError(f"Slack posted {number - 1} of {len(pieces)} parts, then "
                                     f"refused the rest: {error}", transient=False,
-                                    code=error.code, status=error.status) from None
+                                    code=error.code, status=error.status,
+                                    parts_sent=number - 1) from None
             first = first or str(data.get("ts") or "")
         if post.image is not None:
             await self.upload_image(str(data.get("channel") or channel), post.image)

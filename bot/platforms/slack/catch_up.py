@@ -7,6 +7,11 @@ after the newest one it has (conversations.history), and the replies in the thre
 that were active lately (conversations.replies), and handles what it missed, oldest first, as
 if it had just arrived. A message it already has is recognised by its ts and skipped. Channels
 where it has never stored anything are left alone: a first start does not review the past.
+
+The whole missed range is read (Slack pages history newest first, so a cap on reading would
+drop the oldest), then every missed message is written to the inbox, oldest first, before any
+is handled: a stop in the middle leaves the rest `new` there, and the next start goes on from
+them, even though a live message stored meanwhile moved "the newest stored" past them.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.platforms.slack import api, problems
-from bot.platforms.slack.listeners.events import WRITTEN, handle_message
+from bot.platforms.slack.listeners.events import WRITTEN, message_key
 from bot.storage import iso
 
 if TYPE_CHECKING:
@@ -24,7 +29,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("bot.platforms.slack")
 
-MOST_PER_CHANNEL = 200  # a long outage is reported by count, not replayed without end
+MANY = 200  # past this many in one channel, the log says how long the catch-up will take
 PAGE = 200  # conversations.history and .replies take at most 999; Slack advises 200
 THREADS_PER_CHANNEL = 50  # threads re-read per channel, the most recently active first
 THREAD_DAYS = 7  # a thread quiet for longer is not re-read
@@ -65,14 +70,14 @@ async def catch_up(adapter: SlackAdapter) -> int:
             if not problems.report(adapter.ctx, error.code, channel, needed=error.needed):
                 log.warning("Slack: could not read back #%s (%s)", channel, error.code)
             continue
-        for event in missed:
-            try:
-                await handle_message(adapter, {**event, "channel": channel},
-                                     adapter.workspace)
-            except Exception:  # one bad message must not stop the others
-                log.exception("Slack: could not handle missed message %s", event.get("ts"))
-                continue
-            handled += 1
+        if len(missed) > MANY:
+            log.warning("Slack: %d messages in #%s while Nudge was away; all are handled, "
+                        "oldest first", len(missed), channel)
+        handled += await adapter.inbox.catch_up([
+            (message_key(channel, event["ts"]),
+             {"type": "event_callback", "team_id": adapter.workspace,
+              "event": {**event, "type": "message", "channel": channel}})
+            for event in missed])
     if handled:
         log.info("Slack: handled %d message(s) written while Nudge was away", handled)
     return handled
@@ -81,7 +86,7 @@ async def catch_up(adapter: SlackAdapter) -> int:
 async def _missed_in(adapter: SlackAdapter, channel: str, newest: str,
                      threads: list[tuple[str, str]]) -> list[dict[str, Any]]:
     """What people wrote after `newest` in the channel and after each thread's newest,
-    oldest first, at most MOST_PER_CHANNEL."""
+    oldest first, all of it."""
     found: dict[str, dict[str, Any]] = {}
     for message in await _read(adapter, "conversations.history", channel=channel,
                                oldest=newest):
@@ -93,19 +98,15 @@ async def _missed_in(adapter: SlackAdapter, channel: str, newest: str,
                                    ts=thread, oldest=thread_newest):
             if message["ts"] > thread_newest:
                 found.setdefault(message["ts"], message)
-    written = [m for ts, m in sorted(found.items()) if m.get("subtype") in WRITTEN]
-    if len(written) > MOST_PER_CHANNEL:
-        log.warning("Slack: %d messages in #%s while Nudge was away; the %d oldest are "
-                    "handled, read the channel for the rest", len(written), channel,
-                    MOST_PER_CHANNEL)
-    return written[:MOST_PER_CHANNEL]
+    return [m for ts, m in sorted(found.items(), key=lambda item: float(item[0]))
+            if m.get("subtype") in WRITTEN]
 
 
 async def _read(adapter: SlackAdapter, method: str, **args: Any) -> list[dict[str, Any]]:
-    """Every page of a history method, up to MOST_PER_CHANNEL messages after `oldest`."""
+    """Every page of a history method after `oldest` (history comes newest first)."""
     messages: list[dict[str, Any]] = []
     cursor = ""
-    while len(messages) < MOST_PER_CHANNEL:
+    while True:
         page = await api.call_or_raise(adapter.client, method, limit=PAGE, inclusive=False,
                                        **args, **({"cursor": cursor} if cursor else {}))
         messages.extend(m for m in page.get("messages") or [] if m.get("ts"))

@@ -37,6 +37,10 @@ class RecentEvents:
         self._seen[key] = now
         return True
 
+    def forget(self, key: str) -> None:
+        """Forget `key`: an event that was not acknowledged must be taken when it comes again."""
+        self._seen.pop(key, None)
+
 
 def event_dedupe(recent: RecentEvents):
     """A bolt middleware that acknowledges a repeated event without handling it again."""

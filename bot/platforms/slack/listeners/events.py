@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from bot.core.types import Request
+from bot.core.types import Reply, Request
 from bot.platforms.slack.listeners.common import improve_later
 from bot.platforms.slack.text import plain
 from handlers import conversation, review
@@ -96,11 +96,20 @@ async def handle_message(adapter: SlackAdapter, event: dict, workspace: str) -> 
         thread=event.get("thread_ts") or ts, message_id=message_key(channel, ts),
         user_name=name, role=role,
     )
-    await adapter.app.engine_ready()  # the warm-up runs in a thread; the loop stays free
-    reply = await conversation.on_message_off_loop(request, adapter.ctx,
-                                                   adapter.app.run_engine)
-    if reply is None:
-        return
+    if request.message_id in adapter.in_hand:
+        return  # the inbox and the catch-up can both bring it: one of them reviews it
+    adapter.in_hand.add(request.message_id)
+    try:
+        await adapter.app.engine_ready()  # the warm-up runs in a thread; the loop stays free
+        reply = await conversation.on_message_off_loop(request, adapter.ctx,
+                                                       adapter.app.run_engine)
+        if reply is not None:
+            await _show(adapter, reply)
+    finally:
+        adapter.in_hand.discard(request.message_id)
+
+
+async def _show(adapter: SlackAdapter, reply: Reply) -> None:
     # Through the outbox: retried while Slack fails for a passing reason; a review that
     # cannot be shown is reported, and the customer stays in the digest's waiting list.
     shown = await adapter.app.show_review(reply, "slack", lambda: adapter.post_review(reply))
