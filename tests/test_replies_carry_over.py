@@ -174,11 +174,17 @@ def test_a_question_is_read_with_the_previous_message_when_it_says_little_alone(
     assert "leave the bike with us" in second["text"]
 
 
-def test_an_allergy_question_is_urgent_and_gets_only_the_brands_own_faq_words(chat):
+def test_an_allergy_question_the_faq_answers_gets_the_brands_own_words_and_no_sale(chat):
     reply, = chat("Is there anything with nuts in your chain oil? My son has a nut allergy")
+    assert "we cannot rule out traces" in reply["text"]
+    assert reply["cta_kind"] in (None, "contact") and reply["offer_id"] is None
+    assert not reply["urgent"]  # answered in the brand's words; a person confirms
+
+
+def test_an_allergy_question_nothing_answers_goes_to_a_person_at_once(chat):
+    reply, = chat("does the saddle cover contain latex? I'm allergic")
     assert reply["urgent"]
     assert reply["cta_kind"] in (None, "contact") and reply["offer_id"] is None
-    assert "we cannot rule out traces" in reply["text"]
 
 
 

@@ -401,9 +401,16 @@ def store_visit(s: Situation) -> list[Plan]:
     ]
 
 
+# What an FAQ answer about allergens talks about (bot.engine.knowledge's concept groups), and
+# how closely it must match the question to stand in for a person.
+_ALLERGENS = frozenset({"#allergen", "#gluten", "#dairy"})
+SURE_ALLERGEN_ANSWER = 0.75
+
+
 def order_support(s: Situation) -> list[Plan]:
     contact = s.catalog.first("contact")
-    known = _knowledge(s)
+    # A story about a broken parcel names products; it asks nothing about them.
+    known = _talk_knowledge(s)
     why = "order or account problem: help and route to the order desk, never a sales link"
     if any(c.question and c.faq for c in s.asked.clauses) and not _MY_ORDER.search(
             fold(s.text)):
@@ -440,15 +447,21 @@ def sensitive(s: Situation) -> list[Plan]:
            "no sales link")
     # On allergies, the brand's own FAQ words (its list of allergens, its warning about
     # traces) may go with the holding reply; nothing else is stated.
-    faq_words = tuple(item for item in s.answers.items if item["type"] == "faq") \
-        if topic == "allergy" else ()
+    sure = [m.entry.faq.answer for m in s.asked.faq if m.score >= SURE_ALLERGEN_ANSWER
+            and _ALLERGENS & set(concept_terms(" ".join(variants(m.entry.faq.answer))))]
+    faq_words = tuple(item for item in s.answers.items if item["type"] == "faq"
+                      and item["text"] in sure) if topic == "allergy" else ()
+    # An allergen question your FAQ answers (with its own warning) is answered in your words
+    # and a person confirms; without an answer, someone must look at once.
+    urgent = not faq_words
     if faq_words:
-        why += "; the FAQ's allergen answer, in the brand's own words"
+        why = (f"sensitive ({topic}): the FAQ's allergen answer in the brand's own words, a "
+               "person to confirm, no sales link")
     shown = wording(topic)  # the holding reply's wording (a threat is answered as legal)
     return [
-        Plan(0, why, urgent=True, topic=shown, answers=faq_words),
-        Plan(1, f"{why}; contact link", contact, urgent=True, topic=shown, answers=faq_words),
-        Plan(2, why, urgent=True, topic=shown, answers=faq_words),
+        Plan(0, why, urgent=urgent, topic=shown, answers=faq_words),
+        Plan(1, f"{why}; contact link", contact, urgent=urgent, topic=shown, answers=faq_words),
+        Plan(2, why, urgent=urgent, topic=shown, answers=faq_words),
     ]
 
 

@@ -106,6 +106,15 @@ _FULL_DAY = re.compile(r"(?<![\w])(?:(?:a |one )?(?:full|whole) day|all day|(?:u
 _LETTER_PREFIX = re.compile(r"(?<![\w-])([^\W\d_])[-‐]([^\W\d_]{2,})")
 
 
+# Numbers from two to twelve in words ("for two", "pour nous deux", "für vier"): kits and
+# tables for a number of people name it in digits. "One" is left alone: it is also "a".
+_NUMBERS = {word: str(n) for n, names in enumerate([
+    "", "", "two deux zwei dos", "three trois drei tres", "four quatre vier cuatro",
+    "five cinq funf cinco", "six sechs seis", "seven sept sieben siete",
+    "eight huit acht ocho", "nine neuf neun nueve", "ten dix zehn diez",
+    "eleven onze elf", "twelve douze zwolf doce"]) for word in names.split()}
+
+
 def words(text: str) -> list[str]:
     """The words as compared: folded, sizes as one word per tier, "10kg" as "10 kg", "a kilo"
     as "1 kg", half and whole days as one word each, "e-bike" as "ebike"."""
@@ -113,7 +122,7 @@ def words(text: str) -> list[str]:
     text = _FULL_DAY.sub(" fullday ", _HALF_DAY.sub(" halfday ", text))
     text = _KILO.sub("kg", _ONE_KILO.sub(r"1 \2", _HALF_KILO.sub("500 g", text)))
     found = (fold(word) for word in _WORD.findall(_AMOUNT.sub(" ", text)))
-    return [_SIZE_OF.get(word, word) for word in found]
+    return [_SIZE_OF.get(word, _NUMBERS.get(word, word)) for word in found]
 
 
 def amount(name: str) -> float | None:

@@ -42,8 +42,10 @@ PRICE = _any(
     r"how much", r"price[sd]?", r"set (me|us) back", r"what'?s the damage", r"going rate",
     r"pricing", r"cost(s|ing)?", r"charge", r"what do .{1,30} go for",
     r"cheap(est)?", r"expensive", r"[£$€]", r"rate", r"fee",
-    r"cuanto( cuesta| cuestan| vale| valen| es)?", r"precios?", r"cuesta[n]?", r"vale[n]?",
-    r"combien", r"prix", r"coute(nt)?", r"tarifs?",
+    r"cuanto(?! (se )?(tarda|tardan|tardais|tardas|tiempo|dura|duran|falta|queda))"
+    r"( cuesta| cuestan| vale| valen| es)?", r"precios?", r"cuesta[n]?", r"vale[n]?",
+    r"combien(?! de (temps|jours|semaines|heures|minutes|personnes))", r"prix", r"coute(nt)?",
+    r"tarifs?",
     r"wie ?viel", r"was kostet", r"kostet", r"kosten", r"preise?",
     r"quanto( costa| custa)?", r"costa(no)?", r"custa", r"prezzo", r"preco", r"hoeveel",
     r"kost", r"prijs",
@@ -57,6 +59,9 @@ STOCK = _any(
     r"tiene[ns]?", r"hay", r"queda[n]?", r"disponible[s]?", r"agotad[oa]s?",
     r"avez[- ]vous", r"vous avez", r"il reste", r"en stock", r"epuise",
     r"habt ihr", r"haben sie", r"gibt es", r"noch da", r"vorratig", r"ausverkauft",
+    # "Is the new volume in yet?": arrived, in four languages.
+    r"arrived", r"come in", r"arrive[es]?", r"arrivee?s", r"llegad[oa]s?", r"llego", r"llegaron",
+    r"angekommen", r"eingetroffen", r"wieder da",
 )
 HOURS = _any(
     r"open(ing)?", r"close[sd]?", r"closing", r"hours", r"what time", r"when do you",
@@ -252,7 +257,7 @@ def _product_by_meaning(clause: Clause, knowledge: Knowledge) -> Clause:
     """A product named in words none of its names use ("les pneus d'hiver" for the "Winter
     tyre"), found by meaning when the clause asks about something and names nothing."""
     if clause.products or clause.categories or clause.faq or not _content(clause) \
-            or not (clause.price or clause.stock or clause.question):
+            or not (clause.price or clause.stock):
         return clause
     found = knowledge.products_by_meaning(clause.text, PRODUCT_BY_MEANING)
     found = by_size(found, words(clause.text))
