@@ -152,6 +152,10 @@ PROMISES: dict[str, tuple[str, ...]] = {
         r"\bmention (?:this|the|our) (?:chat|message|conversation|post|ad|text)\b",
         r"\b(?:show|present|bring|flash)\w* (?:us |the team |staff |it )?(?:this|the|a|your) "
         r"(?:message|chat|text|screenshot|screen|post|conversation|phone)\b",
+        r"\b(?:say|whisper|tell (?:us|the team|staff))\b[^.!?]{0,40}\b(?:at|to) the (?:till|"
+        r"counter|register|cashier|door)\b", r"\bsag\w*\b[^.!?]{0,40}\b(?:an der (?:kasse|theke)|"
+        r"am tresen)\b", r"\bd(?:i|ile|iles|ecid)\b[^.!?]{0,40}\ben (?:la )?(?:caja|mostrador|"
+        r"barra)\b", r"\bdi(?:s|tes)\b[^.!?]{0,40}\b(?:au comptoir|en caisse|[àa] la caisse)\b",
         r"\bscreen ?(?:shots?|grabs?)\b", r"\bqr\b", r"\bscan\w*",
         r"\b(?:reply|respond|answer|text)(?: back)? (?:with |to us with )?[\"'“‘]?"
         r"(?-i:[A-Z]{2,})\b",
@@ -172,9 +176,11 @@ PROMISES: dict[str, tuple[str, ...]] = {
     ),
     # How long a delivery or a collection takes, which only the shop can say.
     "a delivery or collection time": (
-        r"\b(?:within|in (?:about |under |less than )?|takes?|taking|take about) (?:an?|one|two|"
+        r"\b(?:within|in(?: about| under| less than)?|takes?|taking|take about) (?:an?|one|two|"
         r"three|few|a few|a couple of|the|\d+) (?:working |business )?(?:hours?|days?|weeks?)\b",
-        r"\bwithin the (?:hour|day|week)\b", r"\bready (?:to|for) (?:collect\w*|pick(?:ing)?[- ]?up"
+        r"\bwithin the (?:hour|day|week)\b",
+        r"\bready (?:(?:in|within) (?:an?|one|two|the|under|less|about|a few|\d)|by|from)\b",
+        r"\bready (?:to|for) (?:collect\w*|pick(?:ing)?[- ]?up"
         r"|pickup|collection)\b", r"\bsame (?:afternoon|morning|evening|day)\b",
         r"\bnext (?:morning|afternoon|working day|business day)\b", r"\bovernight\b",
         r"\b(?:arrive|arrives|arriving|delivered|dispatched)\b[^.!?]{0,25}\b(?:within|by|in \d)",

@@ -250,6 +250,7 @@ def _spelled_email(text: str, known_raw: str) -> str | None:
 
 
 def _phone_digits(text: str) -> set[str]:
+    text = re.sub(r"\s?\(0\)\s?", " ", text)  # "+44 (0)1223": the 0 is dialled only at home
     return {re.sub(r"\D", "", m.group(0)) for m in _PHONE.finditer(text)
             if not _NOT_PHONE.fullmatch(m.group(0).strip("() "))
             and len(re.sub(r"\D", "", m.group(0))) >= 7}
