@@ -115,7 +115,9 @@ _SPELLED_AT = (r"\s*[\[({<]\s*(?:at|@|arroba|arobase|ät)\s*[\])}>]\s*"
 _SPELLED_DOT = (r"\s*[\[({<]\s*(?:\.|dot|punto|point|punkt)\s*[\])}>]\s*"
                 r"|\s+(?:dot|d0t|punto|punkt|point)\s+")
 _EMAIL_IN_WORDS = re.compile(
-    rf"([\w+-]+(?:\.[\w+-]+)*)({_SPELLED_AT})([\w-]+)((?:(?:{_SPELLED_DOT}|\.)[\w-]+)+)",
+    # Starts only where a word starts: a run of "1-1-1..." is read once, not once per digit.
+    rf"(?<![\w+.-])([\w+-]+(?:\.[\w+-]+)*)({_SPELLED_AT})"
+    rf"([\w-]+)((?:(?:{_SPELLED_DOT}|\.)[\w-]+)+)",
     re.IGNORECASE,
 )
 _STRONG_AT = re.compile(r"[\[({<@]|arroba|arobase", re.IGNORECASE)
