@@ -4,8 +4,12 @@ The model only words the reply. Anything it states that could mislead a customer
 in the facts the engine decided (or in the engine's own reply); otherwise the whole draft is
 dropped and the template reply stays. That covers prices, percentages, numbers (in digits or in
 words, fractions included), codes (in capitals or introduced by "code", "use", "enter"...),
-dates, days, hours and holidays, promises (something free, a discount, a multi-buy deal, a
-refund, price matching, shipping, a guarantee, a rush) and links: any domain or link-like text
+dates, days, hours and holidays, money in any currency ("10 CHF" where the facts say "10%"),
+promises (something free, a discount, a multi-buy deal, a refund, price matching, shipping, a
+guarantee, a rush, a loyalty reward, a way to redeem such as a secret word, "show this message",
+a QR code or "reply YES", a delivery or collection time), email addresses and phone numbers the
+facts do not give (an address spelled "hello at shop dot example" included, even on the shop's
+own domain: the mailbox is invented), and links: any domain or link-like text
 but the decided catalog link and the links the engine's reply already carries is refused,
 however it is disguised ("crumb-deals dot com", "evil[.]ru", a zero-width character inside,
 an ideographic full stop). Checks read the draft as a person sees it (bot.plaintext.visible);
