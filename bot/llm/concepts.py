@@ -143,15 +143,25 @@ PROMISES: dict[str, tuple[str, ...]] = {
         r"\btarjeta regalo\b", r"\bbon d'achat\b", r"\bcarte (?:cadeau|de fid[ée]lit[ée])\b",
         r"\bgutschein\w*", r"\btreuepunkt\w*", r"\bbonuskarte\b",
         r"\bfidelidad\b", r"\bfid[ée]lit[ée]\b", r"\bun vale\b", r"\btreue(?:karte|programm)\b",
+        r"\bcollect\w* (?:\w+ )?(?:stamps|points)\b", r"\b(?:stamps?|points?) (?:with|on|per|for) "
+        r"(?:every|each)\b", r"\bearn\w* (?:\w+ )?(?:points|stamps|rewards)\b",
+        r"\bsammel\w* (?:\w+ )?(?:punkte|stempel)\b", r"\btampons?\b", r"\bsellos?\b",
     ),
     # How to claim something: a word to say, a message to show, a code to scan. A model invents
     # these readily ("show this message in store for a treat"); only the facts can set them.
     "a way to redeem": (
         r"\bsecret (?:word|phrase|code|password|menu|handshake)s?\b", r"\bpass ?words?\b",
+        r"\b(?:magic|special|secret|safe) (?:words?|phrases?)\b",
+        r"\btell (?:the|our|any) (?:barista|staff|cashier|server|person at)\b",
+        r"\b(?:show|present)\w*\b[^.!?]{0,30}\b(?:at|to) the (?:till|counter|register|cashier)\b",
+        r"\b(?:send|text|env[íi]a|manda|envoie|envoyez|schick|sende)\w* (?:us |nous |uns )?"
+        r"[\"'«„]?(?-i:[A-ZÁÉÍÓÚÑÄÖÜ]{2,})\b(?![\"'»“]?\s*(?:to|a|à|an)\s+\d)",
+        r"\b(?:came|come|found us|heard about us) (?:from|via|through) (?:slack|discord|this chat|"
+        r"here)\b",
         r"\bpass ?phrases?\b", r"\bcode ?words?\b", r"\bmagic words?\b",
         r"\bmention (?:this|the|our) (?:chat|message|conversation|post|ad|text)\b",
-        r"\b(?:show|present|bring|flash)\w* (?:us |the team |staff |it )?(?:this|the|a|your) "
-        r"(?:message|chat|text|screenshot|screen|post|conversation|phone)\b",
+        r"\b(?:show|present|bring|flash|hold up)\w*(?: \w+){0,2} (?:this|the|a|your|that) "
+        r"(?:message|chat|text|dm|screenshot|screen|post|conversation|phone|email|app)\b",
         r"\b(?:say|whisper|tell (?:us|the team|staff))\b[^.!?]{0,40}\b(?:at|to) the (?:till|"
         r"counter|register|cashier|door)\b", r"\bsag\w*\b[^.!?]{0,40}\b(?:an der (?:kasse|theke)|"
         r"am tresen)\b", r"\bd(?:i|ile|iles|ecid)\b[^.!?]{0,40}\ben (?:la )?(?:caja|mostrador|"
@@ -161,16 +171,18 @@ PROMISES: dict[str, tuple[str, ...]] = {
         r"(?-i:[A-Z]{2,})\b",
         r"\bgeheim\w*", r"\bpasswort\w*", r"\bkennwort\w*", r"\bcodewort\w*",
         r"\bzauberwort\w*", r"\bbildschirmfoto\w*", r"\bzeig\w* (?:\w+ )?(?:diese|die|deine) "
-        r"(?:nachricht|chat|screenshot|bildschirm)", r"\berw[äa]hn\w* (?:\w+ )?(?:diesen|den) chat",
+        r"(?:nachricht|chat|screenshot|bildschirm|handy|display)",
+        r"\berw[äa]hn\w* (?:\w+ )?(?:diesen|den) chat",
         r"\bantworte\w* (?:\w+ )?mit [„\"'‚]?(?-i:[A-ZÄÖÜ]{2,})\b",
         r"\bpalabras? (?:secreta|clave|m[áa]gica)s?\b", r"\bcontrase[ñn]as?\b",
         r"\bcapturas? de pantalla\b", r"\bpantallazos?\b", r"\bescane\w*",
-        r"\b(?:ense[ñn]|muestr|present)\w* (?:\w+ )?(?:este|el|tu) (?:mensaje|chat)\b",
+        r"\b(?:ense[ñn]|muestr|present)\w* (?:\w+ )?(?:este|el|tu|la) (?:mensaje|chat|pantalla|"
+        r"m[óo]vil|captura)\b",
         r"\bmenciona\w* (?:este|el) (?:chat|mensaje)\b",
         r"\bresponde\w* (?:con )?[«\"']?(?-i:[A-ZÁÉÍÓÚÑ]{2,})\b",
         r"\bmots? (?:de passe|secrets?|magiques?|cl[ée]s?)\b", r"\bcaptures? d'[ée]cran\b",
-        r"\bscann\w*", r"\b(?:montr|pr[ée]sent)\w* (?:\w+ )?(?:ce|le|ton|votre) "
-        r"(?:message|chat|[ée]cran)\b",
+        r"\bscann\w*", r"\b(?:montr|pr[ée]sent)\w* (?:\w+ )?(?:ce|le|ton|votre|l') ?"
+        r"(?:message|chat|[ée]cran|t[ée]l[ée]phone|portable)\b",
         r"\bmentionne\w* (?:cette|la|ce) (?:conversation|discussion|chat|message)\b",
         r"\br[ée]ponds?\w* [«\"']?\s?(?-i:[A-ZÉ]{2,})\b",
     ),
@@ -182,7 +194,12 @@ PROMISES: dict[str, tuple[str, ...]] = {
         r"\bready (?:(?:in|within) (?:an?|one|two|the|under|less|about|a few|\d)|by|from)\b",
         r"\bready (?:to|for) (?:collect\w*|pick(?:ing)?[- ]?up"
         r"|pickup|collection)\b", r"\bsame (?:afternoon|morning|evening|day)\b",
-        r"\bnext (?:morning|afternoon|working day|business day)\b", r"\bovernight\b",
+        r"\b(?:next|following) (?:morning|afternoon|evening|day|working day|business day)\b",
+        r"\bovernight\b", r"\b(?:an?|one|two|\d+) (?:hours?|days?) after (?:you )?order",
+        r"\bwill be with you\b", r"\byou'?ll (?:have|receive|get) (?:it|them|"
+        r"your (?:order|box|parcel))\b", r"\b(?:lo|la|los|las) (?:tendr[áa]s|recibir[áa]s)\b",
+        r"\bllegar[áa]n?\b", r"\btu (?:l'|les )auras\b", r"\barrivera\b", r"\blivr[ée]e?s? sous\b",
+        r"\bam selben tag\b", r"\bhast du (?:es|sie|deine)\b", r"\bwird (?:\w+ )?geliefert\b",
         r"\b(?:arrive|arrives|arriving|delivered|dispatched)\b[^.!?]{0,25}\b(?:within|by|in \d)",
         r"\binnerhalb (?:von )?(?:einer|eines|zwei|drei|\d+|weniger|k[üu]rzester)\b",
         r"\b(?:lieferung|versand|zustellung|abholung)\w* dauer\w*", r"\babholbereit\b",

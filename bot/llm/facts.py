@@ -108,7 +108,8 @@ _MONEY_AFTER = re.compile(
     rf"\b({_AMOUNT})\s?(?:([{_SYMBOLS}])|(pounds?|quid|dollars?|d[óo]lares|euros?|{_CODES}|"
     r"pence|p|cents?|libras?|livres?|francs?|franken|fr|sfr|kr|kronor|kroner|kronen?|krone|"
     r"coronas?|couronnes?|yen|yuan|rupees?|rupias?|roupies?|pesos?|reais|z[łl]oty|"
-    r"rand|lira|liras|lire|rubles?|roubles?|rubel|won|baht|dirhams?|shekels?)\b)",
+    r"rand|lira|liras|lire|rubles?|roubles?|rubel|won|baht|dirhams?|shekels?|"
+    r"bucks|balles|pavos|pelas|m[äa]use|kr[öo]ten)\b)",
     re.IGNORECASE,
 )
 _PERCENT = re.compile(

@@ -115,9 +115,9 @@ _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 # "pedidos arroba tienda punto es", "info (at) shop (dot) com". Even on the shop's own domain
 # the mailbox is invented unless the facts give it.
 _SPELLED_AT = (r"\s*[\[({<]\s*(?:at|@|arroba|arobase|ät)\s*[\])}>]\s*"
-               r"|\s+(?:at|arroba|arobase|ät|chez)\s+")
+               r"|\s+(?:at|arroba|arobase|ät|chez|@)\s+")
 _SPELLED_DOT = (r"\s*[\[({<]\s*(?:\.|dot|punto|point|punkt)\s*[\])}>]\s*"
-                r"|\s+(?:dot|d0t|punto|punkt|point)\s+")
+                r"|\s+(?:dot|d0t|punto|punkt|point)\s+|\s+\.\s*")
 _EMAIL_IN_WORDS = re.compile(
     # Starts only where a word starts: a run of "1-1-1..." is read once, not once per digit.
     rf"(?<![\w+.-])([\w+-]+(?:\.[\w+-]+)*)({_SPELLED_AT})"

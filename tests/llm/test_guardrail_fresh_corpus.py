@@ -71,6 +71,8 @@ def test_amounts_keep_their_currency():
     f"{OFFER} Show your phone to the team.", f"{OFFER} Text BOX to us.",
     f"{OFFER} Escanea el código de la tienda.", f"{OFFER} Donne le mot de passe au comptoir.",
     f"{OFFER} Zeig diese Nachricht im Laden.", f"{OFFER} Réponds OUI pour réserver.",
+    f"{OFFER} Just flash this DM at the counter.", f"{OFFER} Envía HOLA y te guardamos una caja.",
+    f"{OFFER} Tell the barista you came from Slack.", f"{OFFER} Muestra la pantalla en caja.",
 ])
 def test_invented_ways_to_redeem_are_refused(text):
     assert "a way to redeem" in verdict("offer", text).reason
@@ -81,6 +83,9 @@ def test_invented_ways_to_redeem_are_refused(text):
     "Danke! Schick uns deine Bestellnummer; die Lieferung dauert nicht lange.",
     "¡Gracias! Envíanos tu número de pedido; llega en unas horas.",
     "Merci ! Envoie ton numéro de commande ; c'est prêt dans l'heure.",
+    "Thanks! Send your order number and email. Orders go out the following morning.",
+    "Thanks! Send your order number and email. Pickup is usually an hour after ordering.",
+    "Danke! Schick uns die Bestellnummer; abholen kannst du sie am selben Tag.",
 ])
 def test_invented_delivery_or_collection_times_are_refused(text):
     assert "delivery or collection time" in verdict("order", text).reason
