@@ -433,8 +433,12 @@ def fuzz_drafts(count: int, rng: random.Random) -> tuple[Tally, list[str]]:
         "a." * 20_000, "a" * 50_000 + ".com", "x-" * 20_000 + "y", "code " * 10_000,
         "use " * 10_000 + "AUTUMN10", ("1" * 300 + " ") * 50, "[.]" * 20_000, "@" * 30_000)]
     rates = []
+    # The fresh corpus was written after the outside audit without reading the first one.
+    fresh_adversarial, fresh_faithful = load("fresh_adversarial"), load("fresh_faithful")
     for name, drafts, want_rejected in (("corpus adversarial", adversarial, True),
                                         ("corpus faithful", faithful, False),
+                                        ("fresh adversarial", fresh_adversarial, True),
+                                        ("fresh faithful", fresh_faithful, False),
                                         ("generated adversarial", generated, True),
                                         ("harmless variants", variants, False)):
         count_rejected = rejected(tally, drafts)

@@ -142,6 +142,74 @@ PROMISES: dict[str, tuple[str, ...]] = {
         r"\bbonus\b", r"\bcashback\b", r"\bcup[oó]n\w*", r"\bvale (?:de|regalo)\b",
         r"\btarjeta regalo\b", r"\bbon d'achat\b", r"\bcarte (?:cadeau|de fid[ée]lit[ée])\b",
         r"\bgutschein\w*", r"\btreuepunkt\w*", r"\bbonuskarte\b",
+        r"\bfidelidad\b", r"\bfid[ée]lit[ée]\b", r"\bun vale\b", r"\btreue(?:karte|programm)\b",
+        r"\bcollect\w* (?:\w+ )?(?:stamps|points)\b", r"\b(?:stamps?|points?) (?:with|on|per|for) "
+        r"(?:every|each)\b", r"\bearn\w* (?:\w+ )?(?:points|stamps|rewards)\b",
+        r"\bsammel\w* (?:\w+ )?(?:punkte|stempel)\b", r"\btampons?\b", r"\bsellos?\b",
+    ),
+    # How to claim something: a word to say, a message to show, a code to scan. A model invents
+    # these readily ("show this message in store for a treat"); only the facts can set them.
+    "a way to redeem": (
+        r"\bsecret (?:word|phrase|code|password|menu|handshake)s?\b", r"\bpass ?words?\b",
+        r"\b(?:magic|special|secret|safe) (?:words?|phrases?)\b",
+        r"\btell (?:the|our|any) (?:barista|staff|cashier|server|person at)\b",
+        r"\b(?:show|present)\w*\b[^.!?]{0,30}\b(?:at|to) the (?:till|counter|register|cashier)\b",
+        r"\b(?:send|text|env[íi]a|manda|envoie|envoyez|schick|sende)\w* (?:us |nous |uns )?"
+        r"[\"'«„]?(?-i:[A-ZÁÉÍÓÚÑÄÖÜ]{2,})\b(?![\"'»“]?\s*(?:to|a|à|an)\s+\d)",
+        r"\b(?:came|come|found us|heard about us) (?:from|via|through) (?:slack|discord|this chat|"
+        r"here)\b",
+        r"\bpass ?phrases?\b", r"\bcode ?words?\b", r"\bmagic words?\b",
+        r"\bmention (?:this|the|our) (?:chat|message|conversation|post|ad|text)\b",
+        r"\b(?:show|present|bring|flash|hold up)\w*(?: \w+){0,2} (?:this|the|a|your|that) "
+        r"(?:message|chat|text|dm|screenshot|screen|post|conversation|phone|email|app)\b",
+        r"\b(?:say|whisper|tell (?:us|the team|staff))\b[^.!?]{0,40}\b(?:at|to) the (?:till|"
+        r"counter|register|cashier|door)\b", r"\bsag\w*\b[^.!?]{0,40}\b(?:an der (?:kasse|theke)|"
+        r"am tresen)\b", r"\bd(?:i|ile|iles|ecid)\b[^.!?]{0,40}\ben (?:la )?(?:caja|mostrador|"
+        r"barra)\b", r"\bdi(?:s|tes)\b[^.!?]{0,40}\b(?:au comptoir|en caisse|[àa] la caisse)\b",
+        r"\bscreen ?(?:shots?|grabs?)\b", r"\bqr\b", r"\bscan\w*",
+        r"\b(?:reply|respond|answer|text)(?: back)? (?:with |to us with )?[\"'“‘]?"
+        r"(?-i:[A-Z]{2,})\b",
+        r"\bgeheim\w*", r"\bpasswort\w*", r"\bkennwort\w*", r"\bcodewort\w*",
+        r"\bzauberwort\w*", r"\bbildschirmfoto\w*", r"\bzeig\w* (?:\w+ )?(?:diese|die|deine) "
+        r"(?:nachricht|chat|screenshot|bildschirm|handy|display)",
+        r"\berw[äa]hn\w* (?:\w+ )?(?:diesen|den) chat",
+        r"\bantworte\w* (?:\w+ )?mit [„\"'‚]?(?-i:[A-ZÄÖÜ]{2,})\b",
+        r"\bpalabras? (?:secreta|clave|m[áa]gica)s?\b", r"\bcontrase[ñn]as?\b",
+        r"\bcapturas? de pantalla\b", r"\bpantallazos?\b", r"\bescane\w*",
+        r"\b(?:ense[ñn]|muestr|present)\w* (?:\w+ )?(?:este|el|tu|la) (?:mensaje|chat|pantalla|"
+        r"m[óo]vil|captura)\b",
+        r"\bmenciona\w* (?:este|el) (?:chat|mensaje)\b",
+        r"\bresponde\w* (?:con )?[«\"']?(?-i:[A-ZÁÉÍÓÚÑ]{2,})\b",
+        r"\bmots? (?:de passe|secrets?|magiques?|cl[ée]s?)\b", r"\bcaptures? d'[ée]cran\b",
+        r"\bscann\w*", r"\b(?:montr|pr[ée]sent)\w* (?:\w+ )?(?:ce|le|ton|votre|l') ?"
+        r"(?:message|chat|[ée]cran|t[ée]l[ée]phone|portable)\b",
+        r"\bmentionne\w* (?:cette|la|ce) (?:conversation|discussion|chat|message)\b",
+        r"\br[ée]ponds?\w* [«\"']?\s?(?-i:[A-ZÉ]{2,})\b",
+    ),
+    # How long a delivery or a collection takes, which only the shop can say.
+    "a delivery or collection time": (
+        r"\b(?:within|in(?: about| under| less than)?|takes?|taking|take about) (?:an?|one|two|"
+        r"three|few|a few|a couple of|the|\d+) (?:working |business )?(?:hours?|days?|weeks?)\b",
+        r"\bwithin the (?:hour|day|week)\b",
+        r"\bready (?:(?:in|within) (?:an?|one|two|the|under|less|about|a few|\d)|by|from)\b",
+        r"\bready (?:to|for) (?:collect\w*|pick(?:ing)?[- ]?up"
+        r"|pickup|collection)\b", r"\bsame (?:afternoon|morning|evening|day)\b",
+        r"\b(?:next|following) (?:morning|afternoon|evening|day|working day|business day)\b",
+        r"\bovernight\b", r"\b(?:an?|one|two|\d+) (?:hours?|days?) after (?:you )?order",
+        r"\bwill be with you\b", r"\byou'?ll (?:have|receive|get) (?:it|them|"
+        r"your (?:order|box|parcel))\b", r"\b(?:lo|la|los|las) (?:tendr[áa]s|recibir[áa]s)\b",
+        r"\bllegar[áa]n?\b", r"\btu (?:l'|les )auras\b", r"\barrivera\b", r"\blivr[ée]e?s? sous\b",
+        r"\bam selben tag\b", r"\bhast du (?:es|sie|deine)\b", r"\bwird (?:\w+ )?geliefert\b",
+        r"\b(?:arrive|arrives|arriving|delivered|dispatched)\b[^.!?]{0,25}\b(?:within|by|in \d)",
+        r"\binnerhalb (?:von )?(?:einer|eines|zwei|drei|\d+|weniger|k[üu]rzester)\b",
+        r"\b(?:lieferung|versand|zustellung|abholung)\w* dauer\w*", r"\babholbereit\b",
+        r"\bdauert\b[^.!?]{0,30}\b(?:stunden?|tage?n?|werktage?n?|wochen?)\b",
+        r"\b(?:liegen|sind|ist) [^.!?]{0,25}\bbereit\b",
+        r"\ben (?:una|un|dos|tres|\d+|menos de|pocas?|unas?) (?:horas?|d[íi]as?|semanas?)\b",
+        r"\blist[oa]s? para recoger\b", r"\bsuele\w* (?:llegar|tardar)\b", r"\btarda\w* ",
+        r"\bdans l'heure\b", r"\b(?:en|sous|dans) (?:une|un|deux|trois|\d+|quelques|moins d'une"
+        r"|moins de) (?:heures?|jours?|semaines?)\b", r"\bpr[êe]te?s? (?:[àa]|dans)\b",
+        r"\b(?:livraison|retrait|exp[ée]dition) prend\b", r"\bprend\w* [^.!?]{0,25}\bheures\b",
     ),
 }
 

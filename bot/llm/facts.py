@@ -94,10 +94,22 @@ _DAY_MONTH = re.compile(rf"\b(\d{{1,2}}){_ORD}\s*(?:of\s+|de\s+)?({_ANY_MONTH})\
 _WORD_DAY_MONTH = re.compile(
     rf"\b(?:the\s+)?({'|'.join(_ORDINAL_WORDS)})(?:[- ](first|second|third|fourth|fifth|sixth|"
     rf"seventh|eighth|ninth))?\s+(?:of\s+|de\s+)?({_ANY_MONTH})\b", re.IGNORECASE)
-_MONEY_BEFORE = re.compile(rf"([£$€¥])\s?({_AMOUNT})(k\b)?", re.IGNORECASE)
+# Any currency counts, not only the brand's: "10 CHF" where the facts say "10%" is a price
+# the facts never gave. Symbols may come after the amount ("10 €"), codes before it ("CHF 10").
+_SYMBOLS = "£$€¥₹₩₽₺₪฿₫₱₴₦"
+_CODES = (r"usd|gbp|eur|chf|sek|nok|dkk|isk|pln|czk|huf|ron|bgn|jpy|cny|rmb|inr|aud|cad|"
+          r"nzd|hkd|sgd|zar|brl|mxn|ars|clp|cop|rub|uah|aed|sar|ils|krw|thb|idr|php|vnd")
+_MONEY_BEFORE = re.compile(
+    rf"(?:(?:\b(?:us|au|ca|nz|hk|s|r))?([{_SYMBOLS}])|\b({_CODES}|kr|fr|sfr)\.?)"
+    rf"\s?({_AMOUNT})(k\b)?",
+    re.IGNORECASE,
+)
 _MONEY_AFTER = re.compile(
-    rf"\b({_AMOUNT})\s?(pounds?|quid|dollars?|d[óo]lares|euros?|eur|usd|gbp|pence|p|cents?|"
-    r"libras?|livres?)\b",
+    rf"\b({_AMOUNT})\s?(?:([{_SYMBOLS}])|(pounds?|quid|dollars?|d[óo]lares|euros?|{_CODES}|"
+    r"pence|p|cents?|libras?|livres?|francs?|franken|fr|sfr|kr|kronor|kroner|kronen?|krone|"
+    r"coronas?|couronnes?|yen|yuan|rupees?|rupias?|roupies?|pesos?|reais|z[łl]oty|"
+    r"rand|lira|liras|lire|rubles?|roubles?|rubel|won|baht|dirhams?|shekels?|"
+    r"bucks|balles|pavos|pelas|m[äa]use|kr[öo]ten)\b)",
     re.IGNORECASE,
 )
 _PERCENT = re.compile(
@@ -136,6 +148,10 @@ def _decimal(text: str) -> Decimal | None:
         return None
 
 
+_OTHER_CURRENCIES = {"¥": "JPY", "yen": "JPY", "fr": "CHF", "sfr": "CHF", "franken": "CHF",
+                     "franc": "CHF", "francs": "CHF", "dólares": "USD", "dolares": "USD"}
+
+
 def _currency(unit: str) -> str:
     unit = unit.lower()
     if unit in ("£", "pound", "pounds", "quid", "gbp", "pence", "p"):
@@ -144,9 +160,9 @@ def _currency(unit: str) -> str:
         return "USD"
     if unit in ("€", "euro", "euros", "eur"):
         return "EUR"
-    if unit == "¥":
-        return "JPY"
-    return "CENTS"
+    if unit in ("p", "pence", "cent", "cents"):
+        return "CENTS"
+    return _OTHER_CURRENCIES.get(unit, unit.upper())
 
 
 def _minutes(hour: int, minute: int, ampm: str | None) -> int:
@@ -228,11 +244,14 @@ def extract(text: str, *, trusted: bool = False) -> Claims:
         scan.note("date", options, m)
     for pattern in (_MONEY_BEFORE, _MONEY_AFTER):
         for m in scan.take(pattern):
-            unit, amount = (m[1], m[2]) if pattern is _MONEY_BEFORE else (m[2], m[1])
+            if pattern is _MONEY_BEFORE:
+                unit, amount = m[1] or m[2], m[3]
+            else:
+                unit, amount = m[2] or m[3], m[1]
             value = _decimal(amount)
             if value is None:
                 continue
-            if pattern is _MONEY_BEFORE and m[3]:
+            if pattern is _MONEY_BEFORE and m[4]:
                 value *= 1000
             if unit.lower() in ("p", "pence", "cent", "cents"):
                 value /= 100

@@ -4,8 +4,12 @@ The model only words the reply. Anything it states that could mislead a customer
 in the facts the engine decided (or in the engine's own reply); otherwise the whole draft is
 dropped and the template reply stays. That covers prices, percentages, numbers (in digits or in
 words, fractions included), codes (in capitals or introduced by "code", "use", "enter"...),
-dates, days, hours and holidays, promises (something free, a discount, a multi-buy deal, a
-refund, price matching, shipping, a guarantee, a rush) and links: any domain or link-like text
+dates, days, hours and holidays, money in any currency ("10 CHF" where the facts say "10%"),
+promises (something free, a discount, a multi-buy deal, a refund, price matching, shipping, a
+guarantee, a rush, a loyalty reward, a way to redeem such as a secret word, "show this message",
+a QR code or "reply YES", a delivery or collection time), email addresses and phone numbers the
+facts do not give (an address spelled "hello at shop dot example" included, even on the shop's
+own domain: the mailbox is invented), and links: any domain or link-like text
 but the decided catalog link and the links the engine's reply already carries is refused,
 however it is disguised ("crumb-deals dot com", "evil[.]ru", a zero-width character inside,
 an ideographic full stop). Checks read the draft as a person sees it (bot.plaintext.visible);
@@ -107,6 +111,24 @@ _PLAIN_WORDS = frozenset(
     """.split()  # noqa: SIM905 (a word list reads best as words)
 )
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+# An address written out so no email check sees it: "hello at crumbandco dot example",
+# "pedidos arroba tienda punto es", "info (at) shop (dot) com". Even on the shop's own domain
+# the mailbox is invented unless the facts give it.
+_SPELLED_AT = (r"\s*[\[({<]\s*(?:at|@|arroba|arobase|ät)\s*[\])}>]\s*"
+               r"|\s+(?:at|arroba|arobase|ät|chez|@)\s+")
+_SPELLED_DOT = (r"\s*[\[({<]\s*(?:\.|dot|punto|point|punkt)\s*[\])}>]\s*"
+                r"|\s+(?:dot|d0t|punto|punkt|point)\s+|\s+\.\s*")
+_EMAIL_IN_WORDS = re.compile(
+    # Starts only where a word starts: a run of "1-1-1..." is read once, not once per digit.
+    rf"(?<![\w+.-])([\w+-]+(?:\.[\w+-]+)*)({_SPELLED_AT})"
+    rf"([\w-]+)((?:(?:{_SPELLED_DOT}|\.)[\w-]+)+)",
+    re.IGNORECASE,
+)
+_STRONG_AT = re.compile(r"[\[({<@]|arroba|arobase", re.IGNORECASE)
+# A phone number: seven digits or more in groups ("01223 000002", "+44 (0)1223 000001").
+_PHONE = re.compile(r"(?<![\w:.,/-])\+?\(?\d[\d ()./-]{5,}\d(?![\w:%])")
+_NOT_PHONE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|"
+                        r"\d{1,4}(?:[.:]\d{2})?\s*[-–/]\s*\d{1,4}(?:[.:]\d{2})?")
 _MARKDOWN_LINK = re.compile(r"\[([^\]\n]{0,200})\]\(\s*([^)\s]+)\s*\)")
 _SLACK_LINK = re.compile(r"<((?:https?|mailto):[^|>\s]+)(?:\|([^>\n]*))?>")
 _MENTION = re.compile(r"@(?:everyone|here|channel)\b|<[@!#][^>\s]*>")
@@ -216,6 +238,38 @@ def _disguised_link(text: str, allowed_hosts: set[str]) -> str | None:
         link = _split_trailing(match.group(0))[0]
         if _host(link) not in allowed_hosts or "/" in link.split("://")[-1]:
             return link
+    return None
+
+
+def _spelled_email(text: str, known_raw: str) -> str | None:
+    """An email address written in words that the facts do not give, if any."""
+    known = known_raw.lower()
+    for match in _EMAIL_IN_WORDS.finditer(text):
+        local, at, domain, rest = match.groups()
+        # "see you at crumbandco.example" is a sentence; "at" with a spelled dot is an address.
+        if not _STRONG_AT.search(at) and not re.search(_SPELLED_DOT, rest, re.IGNORECASE):
+            continue
+        address = f"{local}@{domain}{re.sub(_SPELLED_DOT, '.', rest, flags=re.IGNORECASE)}"
+        if address.lower() not in known:
+            return address
+    return None
+
+
+def _phone_digits(text: str) -> set[str]:
+    text = re.sub(r"\s?\(0\)\s?", " ", text)  # "+44 (0)1223": the 0 is dialled only at home
+    return {re.sub(r"\D", "", m.group(0)) for m in _PHONE.finditer(text)
+            if not _NOT_PHONE.fullmatch(m.group(0).strip("() "))
+            and len(re.sub(r"\D", "", m.group(0))) >= 7}
+
+
+def _unknown_phone(text: str, known_raw: str) -> str | None:
+    """A phone number the facts do not give; a known one in national form ("01223 ...") is fine."""
+    known = _phone_digits(known_raw)
+    for digits in sorted(_phone_digits(text)):
+        national = digits.lstrip("0")
+        if digits in known or any(k.endswith(national) and len(national) >= 7 for k in known):
+            continue
+        return digits
     return None
 
 
@@ -366,6 +420,12 @@ def check_draft(draft: str, suggestion: Suggestion, *, context: Iterable[str] = 
     for handle in _HANDLE.findall(checked):
         if f"@{handle.lower()}" not in known_raw.lower():
             return Verdict(None, f"a social media handle not in the facts: @{handle}")
+    address = _spelled_email(checked, known_raw)
+    if address:
+        return Verdict(None, f"an email address not in the facts: {address}")
+    phone = _unknown_phone(checked, known_raw)
+    if phone:
+        return Verdict(None, f"a phone number not in the facts: {phone}")
     echo = _PROMPT_ECHO.search(checked)
     if echo:
         return Verdict(None, f"the answer echoes the prompt: {echo.group(0)}")
