@@ -445,18 +445,19 @@ def sensitive(s: Situation) -> list[Plan]:
     contact = s.catalog.first("contact")
     why = (f"sensitive ({topic}): a person must answer (urgent); safe holding reply, "
            "no sales link")
-    # On allergies, the brand's own FAQ words (its list of allergens, its warning about
-    # traces) may go with the holding reply; nothing else is stated.
-    sure = [m.entry.faq.answer for m in s.asked.faq if m.score >= SURE_ALLERGEN_ANSWER
+    # The brand's own FAQ words (its allergens, its warning about traces) go with the holding
+    # reply. An allergen answer that matches the question closely is answered in those words
+    # and a person confirms; otherwise someone must look at once.
+    faq_words = tuple(item for item in s.answers.items if item["type"] == "faq") \
+        if topic == "allergy" else ()
+    sure = [m for m in s.asked.faq if m.score >= SURE_ALLERGEN_ANSWER
             and _ALLERGENS & set(concept_terms(" ".join(variants(m.entry.faq.answer))))]
-    faq_words = tuple(item for item in s.answers.items if item["type"] == "faq"
-                      and item["text"] in sure) if topic == "allergy" else ()
-    # An allergen question your FAQ answers (with its own warning) is answered in your words
-    # and a person confirms; without an answer, someone must look at once.
-    urgent = not faq_words
-    if faq_words:
+    urgent = not (faq_words and sure)
+    if not urgent:
         why = (f"sensitive ({topic}): the FAQ's allergen answer in the brand's own words, a "
                "person to confirm, no sales link")
+    elif faq_words:
+        why += "; the FAQ's answer in the brand's own words"
     shown = wording(topic)  # the holding reply's wording (a threat is answered as legal)
     return [
         Plan(0, why, urgent=urgent, topic=shown, answers=faq_words),

@@ -248,7 +248,8 @@ class ProductDirectory:
             return products
         from bot.engine.faq import terms  # here: faq imports this module
 
-        said = {word for word in found if word not in _NOT_A_NAME and terms(word)}
+        said = {word for word in found
+                if word not in _NOT_A_NAME and (terms(word) or word.isdigit())}
         if not said:
             return products
 
