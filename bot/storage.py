@@ -471,6 +471,23 @@ def _outbox(db: sqlite_utils.Database) -> None:
     db["deliveries"].create_index(["status"], if_not_exists=True)
 
 
+def _hot_query_indexes(db: sqlite_utils.Database) -> None:
+    # What each customer message, review and Send looks up, so that none of them reads a whole
+    # table that grows with every message (issue 26: `suggestions` and `feedback` had no index
+    # at all, and each message cost more than the one before). tests/test_query_plans.py
+    # fails on any hot query that scans a growing table.
+    for table, columns in (
+        ("suggestions", ["message_id", "rank"]),  # a message's alternatives, its review
+        ("suggestions", ["conversation_id", "status"]),  # what was said in a thread
+        ("feedback", ["suggestion_id"]),  # the edited wording of a sent reply
+        ("corrections", ["message_id"]),  # the review's "corrected" line
+        ("conversations", ["status", "last_customer_message_at"]),  # who is waiting
+        ("opt_outs", ["platform", "user_id"]),  # may this person be messaged
+        ("links", ["delivery_id"]),  # a promotion post's tracked link
+    ):
+        db[table].create_index(columns, if_not_exists=True)
+
+
 # Append new migrations; never edit one that has shipped.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_core,
@@ -485,6 +502,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _promotion_uploads,
     _corrections_and_refits,
     _outbox,
+    _hot_query_indexes,
 ]
 
 

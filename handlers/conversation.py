@@ -408,10 +408,11 @@ def on_choice(ctx: Context, action: str, suggestion_id: int | str, platform: str
                 "and status = 'pending'", [s["message_id"], s["id"]],
             )
         )
-        ctx.db.execute(
-            f"update suggestions set status = 'dismissed' where id in ({_marks(dismissed)})",
-            list(dismissed),
-        )
+        if dismissed:  # (an empty `in ()` reads the whole table)
+            ctx.db.execute(
+                f"update suggestions set status = 'dismissed' where id in ({_marks(dismissed)})",
+                list(dismissed),
+            )
         # "sending" until the platform confirms the post (confirm_send), never "sent" before.
         ctx.db.execute("update suggestions set status = 'sending' where id = ?", [s["id"]])
         cadence = ", customer_messages_since_cta = 0, last_cta_at = ?" if asked else ""
