@@ -3,8 +3,8 @@
 Starts the real `nudge run` in Slack HTTP mode against the fake Slack (the helpers of
 bench/slack_http.py), then for `--minutes` posts signed requests to 127.0.0.1 at `--rate` per
 second, open loop: customer messages (some in earlier threads), `/nudge help`, Send presses on
-the reviews Nudge posted, and every minute a `/nudge digest`; a promotion posts every minute and a
-"wrong intent?" correction every 15 s makes the model refit every few minutes. Each minute it
+the reviews Nudge posted, and every minute a `/nudge digest`; a promotion posts every two minutes
+and a "wrong intent?" correction every 15 s makes the model refit every few minutes. Each minute it
 prints the acks finished that minute (p50/p99/max; Slack allows 3,000 ms), the RSS of the nudge
 process, the database and WAL sizes and the reviews still pending. At the end it checks that
 every customer message was reviewed once, every command answered once, every Send posted once.
@@ -24,9 +24,12 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import aiohttp
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -48,6 +51,7 @@ from bench.slack_http import (  # noqa: E402
 from tests import fake_slack as fake  # noqa: E402
 
 CORRECTION_EVERY_S = 15
+PROMOTION_EVERY_MIN = 2
 DIGEST_EVERY_S = 60
 DRAIN_S = 120  # after the load, how long the reviews and answers may take to catch up
 MB = 1024 * 1024
@@ -244,6 +248,24 @@ async def load(soak: Soak, rate: float, minutes: float, pid: int, db: Path) -> N
         printed += 1
 
 
+async def plan_promotions(soak: Soak, minutes: float) -> int:
+    """One promotion to the customers' channel every PROMOTION_EVERY_MIN minutes of the run
+    (promotions repeat at most hourly, so each is its own, at a set time)."""
+    zone = ZoneInfo(yaml.safe_load((ROOT / "config.example.yaml").read_text())["timezone"])
+    start = datetime.now(zone).replace(second=0, microsecond=0)
+    planned = 0
+    for n in range(1, int(minutes // PROMOTION_EVERY_MIN) + 1):
+        at = start + timedelta(minutes=n * PROMOTION_EVERY_MIN + 1)
+        await soak.one(soak._command(f'promo add "Fresh loaves out of the oven! ({n})" '
+                                     f"in #{CUSTOMERS} at {at:%Y-%m-%dT%H:%M}"))
+        planned += 1
+    seen = len(soak.command_keys)
+    await drain(soak, lambda: len(soak.slack.responses) >= seen)
+    for answer in soak.slack.responses[-planned:][:1]:
+        print("promotion:", answer.get("text", "")[:120])
+    return planned
+
+
 async def drain(soak: Soak, done) -> bool:
     deadline = time.monotonic() + DRAIN_S
     while time.monotonic() < deadline:
@@ -310,18 +332,14 @@ async def main(minutes: float, rate: float) -> int:
                     base = f"http://127.0.0.1:{port}"
                     await wait_until_up(session, base, nudge, log_path)
                     soak = Soak(session, f"{base}/slack/events", slack)
-                    promo = soak._command(f'promo add "Fresh loaves out of the oven!" '
-                                          f"in #{CUSTOMERS} every minute")
-                    await soak.one(promo)
-                    await drain(soak, lambda: slack.responses)
-                    print("promotion:", slack.responses[0].get("text", "")[:100] if
-                          slack.responses else "no answer")
                     for n in range(20):  # warm-up: the engine loaded, its caches filled
                         await soak.one(soak._message(10 ** 7 + n) if n % 2 else
                                        soak._command("help"))
                     await drain(soak, lambda: soak.messages == len(soak.reviews))
+                    planned = await plan_promotions(soak, minutes)
                     print(f"Soak: {minutes:g} min at {rate:g} requests/s, nudge pid {nudge.pid}, "
-                          f"load average {os.getloadavg()[0]:.2f} at start", flush=True)
+                          f"{planned} promotions planned, load average "
+                          f"{os.getloadavg()[0]:.2f} at start", flush=True)
                     await load(soak, rate, minutes, nudge.pid, db_path)
                     drained = await drain(soak, lambda: soak.messages <= len(soak.reviews) and (
                         len({r.get("_key") for r in slack.responses}

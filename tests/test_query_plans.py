@@ -111,6 +111,7 @@ async def inbox_keep_and_done(app, thread: str) -> None:
     await inbox.handle(key, {"text": "hi"})
     await inbox._run(inbox._count_attempt, key)
     await inbox._run(inbox._waiting, app.ctx.now().isoformat())
+    await inbox.prune()
 
 
 # Everything that runs per customer message, per press or per delivery. Add new ones here.
