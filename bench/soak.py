@@ -82,6 +82,7 @@ class Soak:
         self.command_keys: list[str] = []  # response URL keys handed to acknowledged commands
         self.presses = 0
         self.corrections = 0
+        self.corrected: set[str] = set()  # reviews corrected: never pressed (a few per run)
         self.reviews: list[tuple[str, dict]] = []  # (review ts, blocks) Nudge posted
         self.review_cursor = 0  # how far into slack.calls the reviews were collected
         self.unpressed = 0  # index into self.reviews of the next review to press Send on
@@ -135,6 +136,8 @@ class Soak:
             return None
         ts, blocks = self.reviews[self.unpressed]
         self.unpressed += 1
+        if ts in self.corrected:  # redrawn with new suggestions: this Send is stale
+            return None
         value = _element(blocks, "nudge_send")["value"]
         return self._interaction("press", fake.button_press(
             "nudge_send", value, user=TEAM, channel=REVIEW, message_ts=ts,
@@ -151,6 +154,7 @@ class Soak:
             return None
         option = menu["options"][self.corrections % len(menu["options"])]
         self.corrections += 1
+        self.corrected.add(ts)
         return self._interaction("correction", fake.select_choice(
             "nudge_intent", option["value"], option["text"]["text"], user=TEAM, channel=REVIEW,
             message_ts=ts, response_url=self.slack.response_url()))

@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Awaitable, Callable
 
 import pytest
+import sqlite_utils
 
 from bot.platforms.inbox import Inbox
 from bot.scheduling import ledger
@@ -166,12 +167,8 @@ def test_the_check_fails_on_a_scan_of_a_growing_table(db):
 
 def test_a_database_from_before_the_indexes_gets_them_when_opened(tmp_path):
     path = tmp_path / "old.db"
-    old = open_db(":memory:")  # the migrations of the previous version, onto a file
-    old.conn.close()
     conn = sqlite3.connect(path, isolation_level=None)
-    import sqlite_utils
-
-    before = sqlite_utils.Database(conn)
+    before = sqlite_utils.Database(conn)  # built by the previous version's migrations
     previous = MIGRATIONS[:-1]
     for number, migration in enumerate(previous, start=1):
         migration(before)
