@@ -113,3 +113,22 @@ async def test_the_inbox_forgets_handled_messages_after_a_while(tmp_path):
     assert left == {"old-unhandled": "new", "old-4": "failed", "recent": "done"}
     await inbox.stop()
     db.conn.close()
+
+
+def test_the_engine_remembers_the_vectors_of_the_last_texts_only(monkeypatch):
+    """Every customer message is embedded to be classified; its vector is remembered (training
+    reuses them), but only the last MAX_REMEMBERED_VECTORS texts: not every message ever read."""
+    import numpy as np
+
+    from bot.engine import model
+    from bot.engine.embedding import embedder
+
+    monkeypatch.setattr(model, "MAX_REMEMBERED_VECTORS", 3)
+    monkeypatch.setattr(model, "_memo", model.OrderedDict())
+    directory = str(embedder().directory)
+    texts = [f"do you have loaf number {n}?" for n in range(8)]
+    block = model._embedding_block(texts, directory, 1.0)
+    assert len(model._memo) == 3
+    again = model._embedding_block(texts[:1], directory, 1.0)  # forgotten: embedded again
+    assert np.allclose(again[0], block[0], atol=1e-5)
+    assert len(model._memo) == 3
