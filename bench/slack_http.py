@@ -27,6 +27,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import IO
 
 import aiohttp
 import yaml
@@ -93,8 +94,12 @@ class FakeSlackThread:
         self.thread.join(10)
 
 
-def write_config(folder: Path, api_url: str, port: int) -> Path:
+def write_config(folder: Path, api_url: str, port: int, **sections: dict) -> Path:
+    """The example config in HTTP mode against the fake Slack; `sections` are merged over it
+    (such as engine={"refit_after": 15})."""
     raw = yaml.safe_load((ROOT / "config.example.yaml").read_text())
+    for name, values in sections.items():
+        raw[name] = {**(raw.get(name) or {}), **values}
     raw["storage"] = {"path": str(folder / "nudge.db")}
     raw["platforms"] = {"slack": {
         "mode": "http", "http": {"host": "127.0.0.1", "port": port, "path": "/slack/events"},
@@ -106,20 +111,22 @@ def write_config(folder: Path, api_url: str, port: int) -> Path:
     return path
 
 
-def start_nudge(config: Path) -> subprocess.Popen:
+def start_nudge(config: Path, log: IO[bytes]) -> subprocess.Popen:
+    """`nudge run` with its stderr to `log`, an open file: a pipe nobody reads would block
+    Nudge once its logging filled it."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("SLACK_", "DISCORD_", "NUDGE_"))}
     env.update(SLACK_BOT_TOKEN=fake.BOT_TOKEN, SLACK_SIGNING_SECRET=fake.SIGNING_SECRET)
     return subprocess.Popen([sys.executable, "-m", "bot", "--config", str(config), "run"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
 
 
-async def wait_until_up(session: aiohttp.ClientSession, base: str, nudge: subprocess.Popen
-                        ) -> None:
+async def wait_until_up(session: aiohttp.ClientSession, base: str, nudge: subprocess.Popen,
+                        log: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if nudge.poll() is not None:
-            raise SystemExit("nudge run exited: " + nudge.stderr.read().decode()[-2000:])
+            raise SystemExit("nudge run exited: " + log.read_text(errors="replace")[-2000:])
         try:
             async with session.get(f"{base}/healthz") as response:
                 if response.status == 200:
@@ -190,14 +197,16 @@ async def main(rates: list[int], seconds: float, trials: int) -> None:
     slack = slack_thread.start()
     port = free_port()
     with tempfile.TemporaryDirectory() as folder:
-        nudge = start_nudge(write_config(Path(folder), slack.api_url, port))
+        log_path = Path(folder) / "nudge.log"
+        log = open(log_path, "wb")  # noqa: SIM115 (closed in finally)
+        nudge = start_nudge(write_config(Path(folder), slack.api_url, port), log)
         connector = aiohttp.TCPConnector(limit=0)
         timeout = aiohttp.ClientTimeout(total=10)
         best = None
         try:
             async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
                 base = f"http://127.0.0.1:{port}"
-                await wait_until_up(session, base, nudge)
+                await wait_until_up(session, base, nudge, log_path)
                 load = Load(session, f"{base}/slack/events", slack.response_url)
                 await load.run_rate(20, 1)  # warm-up: engine loaded, caches filled
                 await asyncio.sleep(1)
@@ -226,6 +235,7 @@ async def main(rates: list[int], seconds: float, trials: int) -> None:
                         break  # far past the target: higher rates say nothing more
         finally:
             stop(nudge)
+            log.close()
             slack_thread.stop()
         reviews = len(slack.calls_to("chat.postMessage"))
         responses = len(slack.responses)

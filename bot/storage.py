@@ -22,6 +22,17 @@ import sqlite_utils
 
 BUSY_TIMEOUT_MS = 5000
 MEMORY = ":memory:"
+# The write-ahead log is copied into the database every this many pages (SQLite's own default,
+# set here so that a build compiled otherwise cannot leave it growing), and cut back to this
+# size when it starts over: one big transaction must not leave a huge file for good.
+WAL_AUTOCHECKPOINT_PAGES = 1000
+WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024
+# In WAL mode, NORMAL commits without waiting for the disk (a commit survives Nudge crashing,
+# not the machine losing power before the next sync): one disk sync per write on the event
+# loop was most of what a customer message cost on a busy disk (issue 26). The inbox, whose
+# write is what a platform's acknowledgement stands on, keeps FULL on its own connection; its
+# sync also flushes every write made before it.
+MAIN_SYNCHRONOUS = "NORMAL"
 
 
 class DatabaseProblem(Exception):
@@ -471,6 +482,28 @@ def _outbox(db: sqlite_utils.Database) -> None:
     db["deliveries"].create_index(["status"], if_not_exists=True)
 
 
+def _hot_query_indexes(db: sqlite_utils.Database) -> None:
+    # What each customer message, review and Send looks up, so that none of them reads a whole
+    # table that grows with every message (issue 26: `suggestions` and `feedback` had no index
+    # at all, and each message cost more than the one before). tests/test_query_plans.py
+    # fails on any hot query that scans a growing table.
+    for table, columns in (
+        ("suggestions", ["message_id", "rank"]),  # a message's alternatives, its review
+        ("suggestions", ["conversation_id", "status"]),  # what was said in a thread
+        ("feedback", ["suggestion_id"]),  # the edited wording of a sent reply
+        ("corrections", ["message_id"]),  # the review's "corrected" line
+        ("conversations", ["status", "last_customer_message_at"]),  # who is waiting
+        ("opt_outs", ["platform", "user_id"]),  # may this person be messaged
+        ("links", ["delivery_id"]),  # a promotion post's tracked link
+        ("inbox", ["status", "received_at"]),  # handled messages old enough to forget
+    ):
+        db[table].create_index(columns, if_not_exists=True)
+    # The inbox's retry loop looks for messages not handled yet every two seconds: only those
+    # are in this index, however many the inbox has handled.
+    db.execute("create index if not exists idx_inbox_waiting on inbox (platform, id) "
+               "where status = 'new'")
+
+
 # Append new migrations; never edit one that has shipped.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_core,
@@ -485,6 +518,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _promotion_uploads,
     _corrections_and_refits,
     _outbox,
+    _hot_query_indexes,
 ]
 
 
@@ -599,6 +633,9 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
         db.execute("PRAGMA foreign_keys = ON")
         if str(path) != MEMORY:
             db.enable_wal()
+            db.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
+            db.execute(f"PRAGMA synchronous = {MAIN_SYNCHRONOUS}")
+            db.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT_BYTES}")
         migrate(db)
         _check_schema(db, path)
     except sqlite3.Error as error:

@@ -16,6 +16,7 @@ import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -185,47 +186,41 @@ def said_in_thread(ctx: Context, conversation_id: int) -> tuple[tuple[str, ...],
     return said, offers
 
 
+SUGGESTION_COLUMNS = ("message_id", "conversation_id", "rank", "intent", "stage", "confidence",
+                      "text", "cta_id", "cta_url", "cta_kind", "cta_label", "facts", "offer_id",
+                      "rationale", "urgent", "source", "variant", "status", "created_at")
+
+
 def store_suggestions(ctx: Context, recorded: Recorded, result: SuggestionSet) -> list[int]:
+    """The classification on the message and its suggestions, in one transaction: one commit
+    per customer message instead of one per row (each commit waits for the disk)."""
     now = iso(ctx.now())
     c = result.classification
-    ctx.db.execute(
-        "update messages set intent = ?, stage = ?, confidence = ?, alternatives = ? "
-        "where id = ?",
-        [c.intent, c.stage, c.confidence,
-         json.dumps([list(pair) for pair in c.alternatives]) if c.alternatives else None,
-         recorded.message_id],
-    )
+    insert = (f"insert into suggestions ({', '.join(SUGGESTION_COLUMNS)}) "
+              f"values ({', '.join('?' * len(SUGGESTION_COLUMNS))})")
     ids = []
-    for rank, suggestion in enumerate(result.suggestions):
-        ids.append(
-            ctx.db["suggestions"].insert(
-                {
-                    "message_id": recorded.message_id,
-                    "conversation_id": recorded.conversation_id,
-                    "rank": rank,
-                    "intent": c.intent,
-                    "stage": c.stage,
-                    "confidence": round(c.confidence, 4),
-                    "text": suggestion.text,
-                    "cta_id": suggestion.cta_id,
-                    "cta_url": suggestion.cta_url,
-                    "cta_kind": suggestion.cta_kind,
-                    "cta_label": suggestion.cta_label,
-                    "facts": json.dumps(list(suggestion.facts), ensure_ascii=False),
-                    "offer_id": suggestion.offer_id,
-                    "rationale": suggestion.rationale,
-                    "urgent": int(suggestion.urgent),
-                    "source": suggestion.source,
-                    "variant": suggestion.variant,
-                    "status": "pending",
-                    "created_at": now,
-                }
-            ).last_pk
-        )
-    if any(s.urgent for s in result.suggestions):
+    # (a correction stores the new suggestions within its own transaction)
+    with nullcontext() if ctx.db.conn.in_transaction else transaction(ctx.db):
         ctx.db.execute(
-            "update conversations set urgent = 1 where id = ?", [recorded.conversation_id]
+            "update messages set intent = ?, stage = ?, confidence = ?, alternatives = ? "
+            "where id = ?",
+            [c.intent, c.stage, c.confidence,
+             json.dumps([list(pair) for pair in c.alternatives]) if c.alternatives else None,
+             recorded.message_id],
         )
+        for rank, suggestion in enumerate(result.suggestions):
+            ids.append(ctx.db.execute(insert, [
+                recorded.message_id, recorded.conversation_id, rank, c.intent, c.stage,
+                round(c.confidence, 4), suggestion.text, suggestion.cta_id, suggestion.cta_url,
+                suggestion.cta_kind, suggestion.cta_label,
+                json.dumps(list(suggestion.facts), ensure_ascii=False), suggestion.offer_id,
+                suggestion.rationale, int(suggestion.urgent), suggestion.source,
+                suggestion.variant, "pending", now,
+            ]).lastrowid)
+        if any(s.urgent for s in result.suggestions):
+            ctx.db.execute(
+                "update conversations set urgent = 1 where id = ?", [recorded.conversation_id]
+            )
     return ids
 
 
@@ -445,10 +440,11 @@ def on_choice(ctx: Context, action: str, suggestion_id: int | str, platform: str
                 "and status = 'pending'", [s["message_id"], s["id"]],
             )
         )
-        ctx.db.execute(
-            f"update suggestions set status = 'dismissed' where id in ({_marks(dismissed)})",
-            list(dismissed),
-        )
+        if dismissed:  # (an empty `in ()` reads the whole table)
+            ctx.db.execute(
+                f"update suggestions set status = 'dismissed' where id in ({_marks(dismissed)})",
+                list(dismissed),
+            )
         # "sending" until the platform confirms the post (confirm_send), never "sent" before.
         ctx.db.execute("update suggestions set status = 'sending' where id = ?", [s["id"]])
         cadence = ", customer_messages_since_cta = 0, last_cta_at = ?" if asked else ""

@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from collections import Counter
+from collections import Counter, OrderedDict
 
 import numpy as np
 import pytest
@@ -127,7 +127,7 @@ def test_the_model_is_cached_and_reloaded_without_retraining(sample, tmp_path, m
 def test_training_again_in_a_new_process_reuses_the_kept_vectors(sample, tmp_path, monkeypatch):
     train(sample, cache_dir=tmp_path)
     assert vectors_path(embedder(), tmp_path).exists()
-    monkeypatch.setattr("bot.engine.model._memo", {})  # as in a fresh process
+    monkeypatch.setattr("bot.engine.model._memo", OrderedDict())  # as in a fresh process
     monkeypatch.setattr(Embedder, "embed", lambda self, texts: pytest.fail(f"embedded {texts}"))
     again = train(sample, cache_dir=tmp_path)
     assert again.classes and again.embedding_dim == 512

@@ -50,3 +50,21 @@ def test_redelivered_messages_are_kept_once(tmp_path):
     with pytest.raises(sqlite3.IntegrityError):
         db["messages"].insert({"platform": "slack", "event_key": "Ev1", "text": "hi"})
     assert db["messages"].count == 1
+
+
+def test_the_loop_commits_without_waiting_for_the_disk_but_the_inbox_does(tmp_path):
+    """Issue 26: a disk sync per write on the event loop; the inbox's write, which the
+    platform's acknowledgement stands on, still waits for the disk (and flushes the rest)."""
+    from bot.platforms.inbox import Inbox
+
+    async def ignore(*args):
+        return None
+
+    path = tmp_path / "nudge.db"
+    db = open_db(path)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    inbox = Inbox(str(path), "slack", handler=ignore, notify=ignore)
+    assert inbox._db().execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    inbox._close()
+    db.conn.close()

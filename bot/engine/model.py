@@ -18,6 +18,7 @@ import logging
 import os
 import tempfile
 import zipfile
+from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -218,7 +219,12 @@ def _char_analyzer(text: str) -> list[str]:
     return char_features(normalise(text))
 
 
-_memo: dict[tuple[str, str], np.ndarray] = {}
+# Sentence vectors by (model directory, text): training and cross-validation embed each text
+# once. Every customer message the running engine classifies passes through here too, so the
+# memo keeps only the texts used last (room for the shipped training set and the corrections):
+# a Nudge running for months does not hold a vector for every message it ever read.
+MAX_REMEMBERED_VECTORS = 20_000
+_memo: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
 VECTORS_PREFIX = "embeddings-"
 
 
@@ -239,7 +245,15 @@ def recall_vectors(vectors: Embedder, cache_dir: Path) -> None:
         return
     directory = str(vectors.directory)
     for text, row in zip(texts, rows, strict=True):
-        _memo.setdefault((directory, text), row)
+        if (directory, text) not in _memo:
+            _remember((directory, text), row)
+
+
+def _remember(key: tuple[str, str], row: np.ndarray) -> None:
+    _memo[key] = row
+    _memo.move_to_end(key)
+    while len(_memo) > MAX_REMEMBERED_VECTORS:
+        _memo.popitem(last=False)
 
 
 def keep_vectors(vectors: Embedder, cache_dir: Path, texts: list[str]) -> None:
@@ -273,11 +287,13 @@ def _embedding_block(texts, directory: str, weight: float) -> np.ndarray:
     cross-validation embeds each training text once, not once per fold."""
     vectors = embedder(directory)
     readable = [for_embedding(text) for text in texts]
-    todo = [t for t in dict.fromkeys(readable) if (directory, t) not in _memo]
+    rows = {t: _memo.get((directory, t)) for t in readable}
+    todo = [t for t, row in rows.items() if row is None]
     if todo:
-        for text, row in zip(todo, vectors.embed(todo), strict=True):
-            _memo[(directory, text)] = row
-    return np.vstack([_memo[(directory, t)] for t in readable]) * weight \
+        rows.update(zip(todo, vectors.embed(todo), strict=True))
+    for text, row in rows.items():
+        _remember((directory, text), row)
+    return np.vstack([rows[t] for t in readable]) * weight \
         if len(texts) else np.empty((0, vectors.dim))
 
 

@@ -32,6 +32,10 @@ from bot.storage import BUSY_TIMEOUT_MS, iso
 log = logging.getLogger(__name__)
 
 RETRY_SECONDS = 2.0
+# Handled messages are kept this long (to drop a late redelivery, and to look back on), then
+# deleted, checked every PRUNE_SECONDS: the table does not grow with every message for good.
+KEEP_HANDLED = timedelta(days=2)
+PRUNE_SECONDS = 600.0
 MAX_ATTEMPTS = 5
 # Shorter than the database's usual wait: the acknowledgement waits for this write, and Slack
 # gives three seconds.
@@ -85,6 +89,9 @@ class Inbox:
             self._conn = sqlite3.connect(self.path, timeout=self.write_timeout_ms / 1000,
                                          isolation_level=None, check_same_thread=False)
             self._conn.execute(f"PRAGMA busy_timeout = {int(self.write_timeout_ms)}")
+            # On disk, not only in the operating system's cache, before the acknowledgement
+            # (the main connection commits without syncing: see bot/storage.py).
+            self._conn.execute("PRAGMA synchronous = FULL")
         return self._conn
 
     def _insert(self, key: str, body: str, at: str) -> None:
@@ -107,8 +114,16 @@ class Inbox:
         db.execute("commit")
 
     def _mark(self, key: str, status: str) -> None:
-        self._db().execute("update inbox set status = ? where platform = ? and event_key = ?",
-                           [status, self.platform, key])
+        # Without waiting for the disk: a mark lost with the power only means the message is
+        # handled again, which is harmless (messages are unique); the keep before the
+        # acknowledgement is the write that must be on disk.
+        db = self._db()
+        db.execute("PRAGMA synchronous = NORMAL")
+        try:
+            db.execute("update inbox set status = ? where platform = ? and event_key = ?",
+                       [status, self.platform, key])
+        finally:
+            db.execute("PRAGMA synchronous = FULL")
 
     def _count_attempt(self, key: str) -> int:
         db = self._db()
@@ -117,6 +132,10 @@ class Inbox:
         row = db.execute("select attempts from inbox where platform = ? and event_key = ?",
                          [self.platform, key]).fetchone()
         return row[0] if row else 0
+
+    def _prune(self, before: str) -> int:
+        return self._db().execute(
+            "delete from inbox where status = 'done' and received_at < ?", [before]).rowcount
 
     def _waiting(self, before: str) -> list[tuple[str, str]]:
         return self._db().execute(
@@ -241,12 +260,24 @@ class Inbox:
             self._task = asyncio.create_task(self._loop(), name=f"{self.platform}-inbox")
 
     async def _loop(self) -> None:
+        pruned_at = float("-inf")
         while True:
             try:
                 await self.retry_once()
+                if asyncio.get_running_loop().time() - pruned_at >= PRUNE_SECONDS:
+                    pruned_at = asyncio.get_running_loop().time()
+                    await self.prune()
             except Exception:  # the loop must outlive any one failure
                 log.exception("the inbox retry round failed; trying again")
             await asyncio.sleep(self.retry_seconds)
+
+    async def prune(self) -> int:
+        """Delete the messages handled more than KEEP_HANDLED ago; how many were deleted."""
+        try:
+            return await self._run(self._prune, iso(self.clock() - KEEP_HANDLED))
+        except sqlite3.Error as error:
+            log.warning("could not delete old handled messages from the inbox: %s", error)
+            return 0
 
     async def retry_once(self) -> None:
         """Handle what is waiting on disk (left by a failure, or by a previous run)."""

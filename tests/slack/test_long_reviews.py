@@ -3,7 +3,11 @@ messages; the buttons come with the last, which is the one a press redraws."""
 
 from __future__ import annotations
 
+import pytest
+
+from bot.core.errors import DeliveryError
 from bot.core.types import Choice, Field, Menu, Option, Reply
+from bot.platforms.slack import adapter as slack_adapter
 from bot.platforms.slack import blocks
 from bot.platforms.slack.listeners.common import update_review
 from bot.platforms.slack.text import unescape
@@ -104,3 +108,16 @@ def test_one_message_answer_never_carries_more_text_than_slack_takes():
     assert _carried(message) <= MAX_BLOCKS_TEXT
     assert "not shown" in message["blocks"][-2]["text"]["text"]
     assert message["blocks"][-1]["type"] == "actions"
+
+
+async def test_reviews_cut_off_for_good_are_forgotten_past_a_bound(nudge_http, monkeypatch):
+    """A review whose second part was refused for good is never retried, so its note of the
+    parts shown is never taken back: only the latest few are kept (issue 26)."""
+    monkeypatch.setattr(slack_adapter, "MAX_PARTIAL_REVIEWS", 2)
+    for suggestion_id in range(1, 6):
+        nudge_http.fake.fail_next("chat.postMessage", "channel_not_found", after=1)
+        review = Reply("New customer message", fields=(Field("Suggested reply", HUGE),),
+                       choices=CHOICES, meta={"suggestion_id": suggestion_id})
+        with pytest.raises(DeliveryError):
+            await nudge_http.adapter.post_review(review)
+    assert nudge_http.adapter._review_parts_shown == {4: 1, 5: 1}

@@ -132,7 +132,7 @@ class DiscordAdapter:
         self.app: Application | None = None
         self.ready = asyncio.Event()
         self.drafts: set[asyncio.Task] = set()  # LLM wordings on their way to a review
-        self.review_versions: dict[int, int] = {}  # review message id -> presses handled
+        self.review_versions = review.PressCounts()  # review message id -> presses handled
         self.catching_up: asyncio.Task | None = None  # see catch_up.py
 
     # Life cycle

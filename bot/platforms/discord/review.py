@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -38,6 +39,30 @@ STYLES = {
     "default": discord.ButtonStyle.secondary,
 }
 EDIT_MODAL = re.compile(r"nudge:edited:(?P<value>\d+)")
+MAX_COUNTED_REVIEWS = 10_000
+
+
+class PressCounts:
+    """Presses handled per review message, so an LLM draft still on its way never replaces
+    what a press showed. Only the reviews pressed last are kept (a draft takes seconds; a
+    review pressed 10,000 presses ago has none on its way): a long-running Nudge does not
+    remember every review it ever showed. A forgotten count reads 0, so a draft that saw a
+    press is still dropped."""
+
+    def __init__(self, size: int = MAX_COUNTED_REVIEWS):
+        self.size = size
+        self._counts: OrderedDict[int, int] = OrderedDict()
+
+    def pressed(self, message_id: int) -> None:
+        self._counts[message_id] = self._counts.pop(message_id, 0) + 1
+        while len(self._counts) > self.size:
+            self._counts.popitem(last=False)
+
+    def get(self, message_id: int, default: int = 0) -> int:
+        return self._counts.get(message_id, default)
+
+    def __len__(self) -> int:
+        return len(self._counts)
 EDIT_INPUT = "reply"
 BUTTON_LABEL_LIMIT = 80
 # A string select: at most 25 options, 100 characters per label, value and placeholder (150).
@@ -168,8 +193,7 @@ async def press(adapter: DiscordAdapter, interaction: discord.Interaction, actio
         return
     if interaction.message is not None:
         # A draft still on its way must not replace what this press shows.
-        versions = adapter.review_versions
-        versions[interaction.message.id] = versions.get(interaction.message.id, 0) + 1
+        adapter.review_versions.pressed(interaction.message.id)
     await interaction.response.defer()  # the review message is edited below
     try:
         result = conversation.on_choice(adapter.app.ctx, action, value, PLATFORM,
@@ -201,8 +225,7 @@ async def correct(adapter: DiscordAdapter, interaction: discord.Interaction, val
         await interaction.response.send_message(NOT_TEAM, ephemeral=True)
         return
     if interaction.message is not None:
-        versions = adapter.review_versions
-        versions[interaction.message.id] = versions.get(interaction.message.id, 0) + 1
+        adapter.review_versions.pressed(interaction.message.id)
     await interaction.response.defer()
     try:
         review = corrections.on_correct(adapter.app.ctx, value, intent, PLATFORM,

@@ -39,6 +39,9 @@ log = logging.getLogger("bot.platforms.slack")
 STOP_GRACE_SECONDS = 5
 HEAVY_COMMANDS_AT_ONCE = 4  # see listeners.commands.slot_for
 MAX_CACHED_PERMALINKS = 2000
+# Reviews cut off after some of their parts were posted, waiting for the outbox's retry; one
+# whose retries all failed is never popped, so the oldest are forgotten past this many.
+MAX_PARTIAL_REVIEWS = 1000
 
 
 def connection_mode(config: Config, secrets: Secrets) -> str:
@@ -409,6 +412,8 @@ class SlackAdapter:
             except DeliveryError:
                 if suggestion_id and number:
                     self._review_parts_shown[suggestion_id] = number
+                    while len(self._review_parts_shown) > MAX_PARTIAL_REVIEWS:
+                        self._review_parts_shown.pop(next(iter(self._review_parts_shown)))
                 raise
         channel, ts = data.get("channel") or self.review_channel, str(data.get("ts") or "")
         if suggestion_id:
