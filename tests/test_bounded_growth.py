@@ -26,15 +26,13 @@ def test_slack_event_ids_are_forgotten_past_their_count_and_their_age():
     assert len(recent._seen) == 1
 
 
-def test_the_click_repeat_filter_forgets(monkeypatch):
-    monkeypatch.setattr(tracking_server, "MAX_REMEMBERED", 50)
-    repeats = tracking_server.RepeatFilter(window=timedelta(minutes=1))
+def test_the_click_repeat_filter_forgets():
+    repeats = tracking_server.RepeatFilter(window=timedelta(minutes=1), limit=50)
     start = datetime(2026, 12, 1, tzinfo=UTC)
     for n in range(500):
-        repeats.first_in_window(f"tok{n}", "203.0.113.9", "agent", start + timedelta(seconds=n))
+        repeats.first_in_window(f"tok{n}", "203.0.113.9", start + timedelta(seconds=n))
     assert len(repeats.seen) <= 51
-    assert not repeats.first_in_window("tok499", "203.0.113.9", "agent",
-                                       start + timedelta(seconds=500))
+    assert not repeats.first_in_window("tok499", "203.0.113.9", start + timedelta(seconds=500))
 
 
 def test_discord_press_counts_keep_only_the_reviews_pressed_last():
