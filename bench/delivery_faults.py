@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -188,6 +189,18 @@ async def sigkill(slack, runs: int, count: int) -> None:
               f"one restart {len(handled)} of them stored as messages")
 
 
+@contextlib.contextmanager
+def small_disk(prefix: str):
+    """A 64 MB tmpfs to fill up (mounting needs root), unmounted and removed afterwards."""
+    mount = Path(tempfile.mkdtemp(prefix=prefix))
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)], check=True)
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+        mount.rmdir()
+
+
 # ---- 2. a full disk -------------------------------------------------------------------------
 
 async def full_disk(slack, count: int) -> None:
@@ -195,9 +208,7 @@ async def full_disk(slack, count: int) -> None:
     if os.geteuid() != 0:
         print("   skipped: mounting a small tmpfs needs root")
         return
-    mount = Path(tempfile.mkdtemp(prefix="nudge-full-"))
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)], check=True)
-    try:
+    with small_disk("nudge-full-") as mount:
         port = free_port()
         config = write_config(mount, slack.api_url, port)
         db_path = mount / "nudge.db"
@@ -230,9 +241,6 @@ async def full_disk(slack, count: int) -> None:
         print(f"   {len(acked)} acknowledged, {on_disk_while_full} on disk while it was full, "
               f"{len(stored)} stored once space returned, {len(acked) - len(stored)} lost; "
               f"team told {told} time(s)")
-    finally:
-        subprocess.run(["umount", str(mount)], check=False)
-        mount.rmdir()
 
 
 def warnings(slack) -> list:
@@ -339,9 +347,7 @@ async def full_disk_and_kill(slack, count: int) -> None:
     if os.geteuid() != 0:
         print("   skipped: mounting a small tmpfs needs root")
         return
-    mount = Path(tempfile.mkdtemp(prefix="nudge-full-kill-"))
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)], check=True)
-    try:
+    with small_disk("nudge-full-kill-") as mount:
         port = free_port()
         config = write_config(mount, slack.api_url, port)
         db_path = mount / "nudge.db"
@@ -387,9 +393,6 @@ async def full_disk_and_kill(slack, count: int) -> None:
         print(f"   acknowledged and lost or unreviewed: {len(acked - reviewed)}; of all "
               f"{len(everything)}, {len(everything & reviewed)} reviewed, "
               f"{len(everything - reviewed)} not")
-    finally:
-        subprocess.run(["umount", str(mount)], check=False)
-        mount.rmdir()
 
 
 # ---- 3 and 4: in-process, against the fake --------------------------------------------------
