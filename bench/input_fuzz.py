@@ -34,9 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.app import Application  # noqa: E402
+from bot.cli.engine import parse_line  # noqa: E402
 from bot.config import ConfigError, Secrets, parse_config  # noqa: E402
 from bot.core.types import DIRECT, Request  # noqa: E402
-from bot.engine_cli import parse_line  # noqa: E402
 from bot.llm.guardrails import check_draft  # noqa: E402
 from tests.fakes import CountingAdapter, SleepRecorder  # noqa: E402
 from tests.llm.guardrail_corpus import CONTEXT, Draft, load  # noqa: E402

@@ -26,11 +26,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot import fixed_clock
+from bot.cli.engine import parse_line
 from bot.config import Config
 from bot.core.context import Context
 from bot.core.types import Reply, Request
 from bot.engine.types import SuggestionSet
-from bot.engine_cli import parse_line
 from bot.plaintext import has_visible_text
 from bot.platforms.console import PLAYER_COMMANDS, TEAM_USER, Speakers
 from bot.storage import MEMORY, ProcessLock, open_db, utc_now

@@ -2,7 +2,7 @@
 
 Anyone on the team may list and show; adding and changing is limited to `team.managers` in
 the config, and every change is written to the audit log. The same functions serve the
-`nudge promo` command line (bot/promotions/cli.py), which acts as a local administrator.
+`nudge promo` command line (bot/cli/promotions.py), which acts as a local administrator.
 """
 
 from __future__ import annotations

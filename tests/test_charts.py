@@ -85,7 +85,7 @@ def test_a_report_that_cannot_be_written_exits_2_with_a_plain_reason(config_file
 
 def test_starting_nudge_does_not_import_matplotlib():
     code = ("import sys, bot.app, bot.cli, bot.daily.digest_job, handlers.registry, "
-            "bot.results_cli, bot.report_html; print('matplotlib' in sys.modules)")
+            "bot.cli.results, bot.report_html; print('matplotlib' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=ROOT, timeout=60)
     assert result.stdout.strip() == "False", result.stderr

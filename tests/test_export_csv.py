@@ -72,7 +72,7 @@ def test_excel_gets_a_byte_order_mark_and_headers_in_words(ctx, config_file):
 
 @pytest.mark.parametrize("value", ["=1+1", "+1", "-1+A1", "@A1", "\t=1", "\r=1"])
 def test_every_character_that_starts_a_formula_is_neutralised(value):
-    from bot.results_cli import spreadsheet_cell
+    from bot.cli.results import spreadsheet_cell
 
     assert spreadsheet_cell(value) == "'" + value
     assert spreadsheet_cell(-5) == -5 and spreadsheet_cell(None) is None

@@ -60,3 +60,17 @@ def test_the_shared_types_live_in_core_only():
     assert not (ROOT / "handlers" / "types.py").exists()
     assert not (ROOT / "handlers" / "context.py").exists()
     assert (ROOT / "bot" / "core" / "types.py").exists()
+
+
+@pytest.mark.parametrize("path", [p for p in modules("bot/cli") if p.name != "__init__.py"],
+                         ids=lambda p: p.name)
+def test_a_command_never_imports_the_group_that_imports_it(path):
+    assert "bot.cli" not in imports(path), \
+        f"{path.relative_to(ROOT)}: take shared helpers from bot.cli.common"
+
+
+def test_every_command_lives_in_the_cli_package():
+    stray = [p.relative_to(ROOT) for p in (ROOT / "bot").rglob("*.py")
+             if (p.name == "cli.py" or p.name.endswith("_cli.py"))
+             and "bot/cli/" not in p.as_posix()]
+    assert not stray, f"command modules outside bot/cli/: {stray}"

@@ -15,29 +15,10 @@ from pathlib import Path
 
 import click
 
-from bot.config import EXAMPLE_CONFIG, Config, ConfigError, Secrets, find_config_path, load_config
+from bot.cli.common import ConfigProblem, get_config, read_at
+from bot.config import EXAMPLE_CONFIG, Config, Secrets, find_config_path
 from bot.logs import setup_logging
 from bot.storage import DatabaseProblem
-
-
-class ConfigProblem(click.ClickException):
-    """Printed as the config's own problem lines, exit code 2."""
-
-    exit_code = 2
-
-    def show(self, file=None) -> None:
-        click.echo(self.message, err=True)
-
-
-def get_config(ctx: click.Context) -> Config:
-    """Load the config named by --config (or the default), once per invocation."""
-    state = ctx.find_root().obj
-    if "config" not in state:
-        try:
-            state["config"] = load_config(state.get("config_path"))
-        except ConfigError as error:
-            raise ConfigProblem(str(error)) from None
-    return state["config"]
 
 
 class NudgeGroup(click.Group):
@@ -133,19 +114,6 @@ def build_app(config: Config, console_only: bool = False):
     return app
 
 
-def read_at(config: Config, text: str | None, option: str = "--at") -> datetime | None:
-    """The moment an --at option names, or None; a moment that cannot be read ends the
-    command with one line and exit code 2."""
-    from bot.fixed_clock import parse_moment
-
-    if text is None:
-        return None
-    try:
-        return parse_moment(text, config.zone)
-    except ValueError as problem:
-        raise ConfigProblem(f"Error: {option}: {problem}") from None
-
-
 @cli.command()
 @click.option("--console", "console_only", is_flag=True,
               help="Use the local console even when platform tokens are set.")
@@ -188,11 +156,13 @@ def run(ctx: click.Context, console_only: bool, at: str | None) -> None:
 
 def _register_commands() -> None:
     """Commands defined next to the library code they drive, added here one line each."""
-    from bot import corrections_cli, engine_cli, results_cli
-    from bot.platforms.discord import cli as discord_cli
+    from bot.cli import corrections as corrections_cli
+    from bot.cli import discord as discord_cli
+    from bot.cli import engine as engine_cli
+    from bot.cli import promotions as promotions_cli
+    from bot.cli import reminders as reminders_cli
+    from bot.cli import results as results_cli
     from bot.platforms.slack.manifest import slack_manifest
-    from bot.promotions import cli as promotions_cli
-    from bot.reminders import cli as reminders_cli
 
     cli.add_command(results_cli.stats)
     cli.add_command(results_cli.export)

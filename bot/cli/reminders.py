@@ -15,9 +15,9 @@ import shlex
 
 import click
 
-from bot.cli import get_config
+from bot.cli.common import get_config
+from bot.cli.promotions import _actor, _default_platform, echo_handler_reply
 from bot.core.types import Request
-from bot.promotions.cli import _actor, _default_platform, echo_handler_reply
 from handlers import reminders
 
 

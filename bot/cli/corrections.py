@@ -14,7 +14,7 @@ import sys
 import click
 
 from bot import corrections
-from bot.cli import ConfigProblem, get_config
+from bot.cli.common import ConfigProblem, get_config
 from bot.storage import open_db
 
 

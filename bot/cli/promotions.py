@@ -15,7 +15,7 @@ from datetime import timedelta
 
 import click
 
-from bot.cli import get_config
+from bot.cli.common import get_config
 from bot.core.context import Context
 from bot.core.types import Reply
 from bot.platforms.console import render

@@ -9,6 +9,8 @@ import asyncio
 
 import click
 
+from bot.cli.common import ConfigProblem, get_config
+
 SCOPES = ("bot", "applications.commands")
 
 
@@ -44,7 +46,6 @@ def discord_invite(client_id: str) -> None:
 @click.pass_context
 def discord_sync(ctx: click.Context, everywhere: bool, guilds: tuple[int, ...]) -> None:
     """Register the /nudge app commands with Discord, from the handler registry."""
-    from bot.cli import ConfigProblem, get_config
     from bot.config import Secrets
 
     config = get_config(ctx)

@@ -23,6 +23,7 @@ from itertools import islice
 
 import click
 
+from bot.cli.common import ConfigProblem, get_config, read_at
 from bot.engine.corpus import CorpusError
 from bot.engine.embedding import EmbeddingModelError
 from bot.engine.types import Classification, SuggestionSet, ThreadState, weighed
@@ -38,7 +39,6 @@ def _engine(ctx: click.Context):
     """The engine as `nudge run` has it: with the newest model refit on the team's corrections
     (as the bot loads it at warm-up), so a before/after check sees what the bot sees. Which
     model it is goes to stderr (the shipped one only with --verbose)."""
-    from bot.cli import get_config  # here, not at the top: bot.cli imports this module
     from bot.engine import Engine
 
     config = get_config(ctx)
@@ -77,7 +77,6 @@ def _use_refit_model(config, engine) -> dict | None:
 
 def _model_problem(error: EmbeddingModelError) -> click.ClickException:
     """The embedding model's one line, exit code 2 (like a config problem: the fix is there)."""
-    from bot.cli import ConfigProblem
 
     return ConfigProblem(f"Error: {error}")
 
@@ -281,7 +280,6 @@ def suggest(ctx: click.Context, text: str | None, thread: str | None, use_databa
     Every line is checked first: a bad one stops the command (exit code 2) with its
     number and what is wrong, before anything is played.
     """
-    from bot.cli import ConfigProblem, get_config, read_at
 
     config = get_config(ctx)
     moment = read_at(config, at)
@@ -308,7 +306,6 @@ def suggest(ctx: click.Context, text: str | None, thread: str | None, use_databa
 
 
 def _thread_lines(source: str) -> list[bytes]:
-    from bot.cli import ConfigProblem
 
     if source == "-":
         return list(_stdin_lines())
@@ -323,7 +320,6 @@ def _thread_lines(source: str) -> list[bytes]:
 def _suggest_thread(ctx: click.Context, source: str, use_database: bool, as_json: bool,
                     platform: str, start: datetime | None) -> None:
     from bot import replay
-    from bot.cli import ConfigProblem, get_config
     from bot.core.context import Context
     from handlers.registry import build_router
 

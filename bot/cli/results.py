@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from bot.cli import get_config
+from bot.cli.common import get_config
 from bot.redemptions import fingerprint, imported_before, parse_csv, record
 from bot.results import report, span_ending
 from bot.storage import open_db
