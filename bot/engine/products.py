@@ -210,6 +210,19 @@ class ProductDirectory:
         self.currency = currency
         self._names = [(product, [words(n) for n in (*variants(product.name), *product.aliases)
                                   if words(n)]) for product in self.products]
+        from bot.engine.faq import terms  # here: faq imports this module
+
+        # Worked out once, not per message: each product's names, their words, and which
+        # products use each word (a catalog may hold thousands of products).
+        self._names_by_id = {id(product): names for product, names in self._names}
+        self._own = {id(product): frozenset(w for name in names for w in name)
+                     for product, names in self._names}
+        self._content = [(product, [[w for w in name if terms(w)] for name in names])
+                         for product, names in self._names]
+        self._by_word: dict[str, list[Product]] = {}
+        for product in self.products:
+            for word in self._own[id(product)]:
+                self._by_word.setdefault(word, []).append(product)
         self.categories = sorted({p.category for p in self.products if p.category})
         self._category_words = {c: words(c) for c in self.categories}
 
@@ -253,13 +266,20 @@ class ProductDirectory:
         if not said:
             return products
 
-        def covered(product: Product) -> frozenset[str]:
-            own = {word for name in self._names_of(product) for word in name}
-            return frozenset(word for word in said if any(_same(word, w) for w in own))
+        # Each word of the message as the catalog spells it: itself, or the names' words one
+        # slip away ("the Ethiopian" and "Ethiopia"), looked up once in the vocabulary.
+        spelt: dict[str, str] = {}
+        for word in said:
+            spelt.update((known, word) for known in self._by_word if _same(word, known))
 
-        # Only a product that says all a named one says, and more, takes its place.
+        def covered(product: Product) -> frozenset[str]:
+            return frozenset(spelt[w] for w in self._own[id(product)] if w in spelt)
+
+        # Only a product that says all a named one says, and more, takes its place; it shares
+        # a word with the message, so only those are weighed.
         named = max((covered(p) for p in products), key=len)
-        scores = [(covered(p), p) for p, _ in self._names]
+        candidates = {id(p): p for word in spelt for p in self._by_word[word]}
+        scores = [(covered(p), p) for p in candidates.values()]
         wider = [(c, p) for c, p in scores if c > named]
         if not wider:
             return products
@@ -270,14 +290,11 @@ class ProductDirectory:
     def _scattered(self, found: list[str]) -> list[tuple[Product, float]]:
         """Products whose every name word (two or more) is in the text, not side by side: "un
         corte para un niño" names "Corte niño". Counted a little below a name said whole."""
-        from bot.engine.faq import terms  # here: faq imports this module
-
         present = set(found)
         hits = []
-        for product, names in self._names:
-            sizes = [len(n) - 0.5 for n in names
-                     if len([w for w in n if terms(w)]) >= 2
-                     and all(w in present for w in n if terms(w))]
+        for (product, names), (_, content) in zip(self._names, self._content, strict=True):
+            sizes = [len(n) - 0.5 for n, words_ in zip(names, content, strict=True)
+                     if len(words_) >= 2 and all(w in present for w in words_)]
             if sizes:
                 hits.append((product, max(sizes)))
         return hits
@@ -295,11 +312,11 @@ class ProductDirectory:
                   and word not in ignore and word not in _NOT_A_NAME]
         if not wanted or not earlier:
             return ()
-        before = {word for product in earlier for name in self._names_of(product)
-                  for word in name if terms(word)}
+        before = {word for product in earlier for word in self._own.get(id(product), ())
+                  if terms(word)}
         found, kinship = [], []
-        for product, names in self._names:
-            mine = {word for name in names for word in name}
+        for product in self.products:
+            mine = self._own[id(product)]
             if all(any(_same(w, m) for m in mine) for w in wanted) and mine & before:
                 found.append(product)
                 kinship.append(len(mine & before))
@@ -315,7 +332,7 @@ class ProductDirectory:
         return tuple(found) if len(found) <= 3 else ()
 
     def _names_of(self, product: Product) -> list[list[str]]:
-        return next((names for p, names in self._names if p is product), [])
+        return self._names_by_id.get(id(product), [])
 
     def _inside(self, short: Product, long: Product) -> bool:
         """Whether every name of `short` found is a part of a name of `long`."""
