@@ -24,7 +24,7 @@ from bot.config import ConfigError, parse_config
 from bot.core.context import Context
 from bot.core.types import Request
 from bot.engine import Engine
-from bot.storage import open_db
+from bot.store import open_db
 from handlers import conversation
 
 ROOT = Path(__file__).resolve().parent.parent

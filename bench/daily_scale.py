@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.app import Application  # noqa: E402
 from bot.config import Secrets, parse_config  # noqa: E402
-from bot.storage import iso, open_db, transaction  # noqa: E402
+from bot.store import iso, open_db, transaction  # noqa: E402
 from handlers.digest import build_digest  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))

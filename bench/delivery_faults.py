@@ -595,7 +595,7 @@ def waiting_conversations(db_path: Path, count: int) -> None:
 
 
 async def ack_latency(slack, digests: int, messages: int, command: str = "digest") -> None:
-    from bot.storage import open_db
+    from bot.store import open_db
 
     print(f"5. Acknowledgement of customer messages (25/s) while {digests} `/nudge {command}` "
           "run (625 waiting conversations)")

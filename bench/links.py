@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.storage import open_db, transaction  # noqa: E402
+from bot.store import open_db, transaction  # noqa: E402
 from bot.tracking.store import LinkInfo, create_link  # noqa: E402
 
 LINKS = 1000

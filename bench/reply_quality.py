@@ -41,7 +41,7 @@ from bot.core.types import Request  # noqa: E402
 from bot.engine import Engine  # noqa: E402
 from bot.engine.language import detect_one  # noqa: E402
 from bot.engine.memory import is_fact, key, sentences  # noqa: E402
-from bot.storage import open_db  # noqa: E402
+from bot.store import open_db  # noqa: E402
 
 RULES = ("fact", "cta", "offer", "urgent", "repeat", "lang")
 BRAND = Path(__file__).with_name("reply_brand.yaml")

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from bot.app import Application  # noqa: E402
 from bot.config import Secrets, parse_config  # noqa: E402
 from bot.scheduling.timeparse import parse_schedule  # noqa: E402
-from bot.storage import iso, open_db, transaction  # noqa: E402
+from bot.store import iso, open_db, transaction  # noqa: E402
 
 # The mix of the 9,000 promotions that are not due during the run.
 LATER = [

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from bot import fixed_clock
-from bot.config import Config, Secrets
+from bot.config import Config, Secrets, database_target
 from bot.core.context import Context
 from bot.core.errors import DeliveryError, StartupError
 from bot.core.types import Post, Reply, Request
@@ -23,7 +23,7 @@ from bot.platforms.base import Adapter
 from bot.readers import ENGINE_COMMANDS, Readers, command_name, dispatch_command
 from bot.scheduling.service import SchedulerService
 from bot.scheduling.sources import build_sources
-from bot.storage import MEMORY, ProcessLock, open_db, utc_now
+from bot.store import MEMORY, ProcessLock, is_postgres, open_db, utc_now
 from bot.tracking.server import ClickTracker
 from bot.tracking.server import serve as serve_tracked_links
 from handlers.conversation import ChoiceResult
@@ -144,7 +144,7 @@ class Application:
                  clock: Callable[[], datetime] | None = None, engine=None):
         self.config = config
         self.secrets = secrets
-        self.db = db if db is not None else open_db(config.storage.path)
+        self.db = db if db is not None else open_db(database_target(config))
         # The real clock: scheduled work, deliveries and clicks always keep to it. Conversations
         # and commands read ctx.clock, which fix_clock can stop at another moment.
         self.clock: Callable[[], datetime] = clock or utc_now
@@ -328,9 +328,12 @@ class Application:
         """Start every adapter and serve until all of them stop (the console stops at EOF)."""
         if not self.adapters:
             raise RuntimeError("no adapter to run")
-        lock = ProcessLock(self.config.storage.path)
-        if str(self.config.storage.path) != MEMORY:
-            lock.acquire()  # a second Nudge on the same file is refused, naming the first
+        target = database_target(self.config)
+        lock = ProcessLock(target)
+        # A second Nudge on the same SQLite file is refused, naming the first. On PostgreSQL
+        # several processes share one database: claims and advisory locks keep them apart.
+        if str(target) != MEMORY and not is_postgres(target):
+            lock.acquire()
         try:
             await self._serve()
         finally:

@@ -43,6 +43,7 @@ SECRET_ENV_VARS = (
     "SLACK_SIGNING_SECRET",
     "DISCORD_TOKEN",
     "NUDGE_LLM_API_KEY",
+    "NUDGE_DATABASE_URL",
 )
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CTA_KINDS = ("buy", "offer", "learn", "visit", "contact", "review", "refer")
@@ -558,6 +559,8 @@ class Secrets:
     slack_signing_secret: SecretStr | None
     discord_token: SecretStr | None
     llm_api_key: SecretStr | None
+    # postgresql://user:password@host/db: a secret, because the URL carries the password.
+    database_url: SecretStr | None = None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Secrets:
@@ -568,6 +571,13 @@ class Secrets:
             return SecretStr(value) if value else None
 
         return cls(*(read(name) for name in SECRET_ENV_VARS))
+
+
+def database_target(config: Config, environ: dict[str, str] | None = None) -> str:
+    """Where Nudge keeps its data: NUDGE_DATABASE_URL when set (PostgreSQL), else the config's
+    storage.path (a SQLite file). The URL stays out of the YAML: it carries a password."""
+    url = (os.environ if environ is None else environ).get("NUDGE_DATABASE_URL", "").strip()
+    return url or config.storage.path
 
 
 def _format_location(location: tuple[Any, ...]) -> str:

@@ -17,7 +17,7 @@ from datetime import datetime
 import sqlite_utils
 
 from bot.engine.types import GUARDED, INTENTS
-from bot.storage import iso, transaction
+from bot.store import iso, transaction
 
 MAX_TEXT = 20_000
 # GUARDED: corrections into or out of these need a manager in chat; an import counts them apart.

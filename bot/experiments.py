@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 import sqlite_utils
 
-from bot.storage import iso
+from bot.store import iso
 
 Z95 = 1.959964  # the normal quantile for a two-sided 95% interval
 RUNNING_WINDOW = timedelta(days=7)  # a reply test with no suggestion for a week has finished

@@ -26,7 +26,7 @@ import sqlite_utils
 from bot.config import Config
 from bot.core.context import Context
 from bot.core.types import Reply, Request
-from bot.storage import BUSY_TIMEOUT_MS
+from bot.store import BUSY_TIMEOUT_MS
 from handlers.router import strip_prefix
 
 T = TypeVar("T")

@@ -19,7 +19,7 @@ from datetime import date, datetime
 import sqlite_utils
 
 from bot.config import Config, Offer
-from bot.storage import iso, transaction
+from bot.store import iso, transaction
 
 MAX_COUNT = 10_000
 AMOUNT = re.compile(r"\d{1,9}(\.\d{1,4})?")  # takings as a till writes them: 12.50, 1234

@@ -33,7 +33,7 @@ from bot.core.types import Reply, Request
 from bot.engine.types import SuggestionSet
 from bot.plaintext import has_visible_text
 from bot.platforms.console import PLAYER_COMMANDS, TEAM_USER, Speakers
-from bot.storage import MEMORY, ProcessLock, open_db, utc_now
+from bot.store import MEMORY, ProcessLock, open_db, utc_now
 from handlers import conversation
 
 KEYS = ("text", "at")

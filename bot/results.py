@@ -15,7 +15,7 @@ import sqlite_utils
 
 from bot.outcomes import Outcomes, outcomes
 from bot.redemptions import OfferRedemptions, by_offer
-from bot.storage import iso
+from bot.store import iso
 
 STAGES = ("information", "conversation", "promotion")
 

@@ -25,7 +25,7 @@ from bot.core.types import Choice, Field, Post, Reply, Request
 from bot.engine.links import catalog_urls, untagged
 from bot.engine.types import SuggestionSet, ThreadState, handled_as_in, not_sure, weighed
 from bot.plaintext import has_visible_text
-from bot.storage import iso, transaction
+from bot.store import iso, transaction
 from bot.tracking.store import LinkInfo, track_text
 from handlers import review
 

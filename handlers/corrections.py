@@ -21,7 +21,7 @@ from bot import corrections
 from bot.core.context import Context
 from bot.core.types import Reply
 from bot.engine.types import INTENTS
-from bot.storage import iso, transaction
+from bot.store import iso, transaction
 from handlers import conversation
 
 

@@ -16,7 +16,7 @@ from bot.experiments import all_tests
 from bot.platforms.errors import platform_errors_since
 from bot.redemptions import redemption_line
 from bot.results import Span, report
-from bot.storage import iso
+from bot.store import iso
 from handlers.formatting import short
 from handlers.links import describe_wait, message_link
 from handlers.router import Command

@@ -15,7 +15,7 @@ from bot.core.context import Context
 from bot.core.types import Field, Reply
 from bot.promotions.agenda import ComingPost
 from bot.results import Figures, report, span_ending
-from bot.storage import iso
+from bot.store import iso
 from handlers import promo_calendar
 from handlers.stats import figures_line
 

@@ -17,7 +17,7 @@ from bot.promotions import changes, store
 from bot.promotions.jobs import claim_test_send
 from bot.promotions.store import Actor, Promotion, PromotionError
 from bot.scheduling.timeparse import parse_limits, parse_schedule
-from bot.storage import transaction
+from bot.store import transaction
 from handlers.formatting import local_time, short
 from handlers.router import UsageError
 

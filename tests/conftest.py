@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.config import Config, parse_config
+from bot.config import Config, database_target, parse_config
 from bot.core.context import Context
-from bot.storage import open_db
+from bot.store import open_db
 from handlers.registry import build_router
+from tests.postgres_server import PostgresServer
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "config.example.yaml"
@@ -41,6 +42,42 @@ def model_cache(tmp_path_factory) -> Path:
         os.environ["NUDGE_CACHE_DIR"] = previous
 
 
+# `NUDGE_TEST_BACKEND=postgresql pytest` runs every test on PostgreSQL: each test's Nudge
+# (and any process it starts) finds a fresh database of its own in NUDGE_DATABASE_URL.
+BACKEND = os.environ.get("NUDGE_TEST_BACKEND", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory) -> PostgresServer:
+    """One real PostgreSQL server for the run, started here; a failure to start fails tests."""
+    server = PostgresServer(tmp_path_factory.mktemp("postgres"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server) -> str:
+    """A fresh PostgreSQL database with Nudge's schema, for this test alone."""
+    return postgres_server.new_database()
+
+
+@pytest.fixture(autouse=BACKEND == "postgresql")
+def on_postgres(request, monkeypatch) -> None:
+    if BACKEND == "postgresql":
+        url = request.getfixturevalue("postgres_url")
+        monkeypatch.setenv("NUDGE_DATABASE_URL", url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db(request, tmp_path):
+    """The same test on both backends: a SQLite file, then a PostgreSQL database."""
+    target = str(tmp_path / "nudge.db") if request.param == "sqlite" else (
+        request.getfixturevalue("postgres_url"))
+    database = open_db(target)
+    yield database
+    database.conn.close()
+
+
 @pytest.fixture
 def config(tmp_path) -> Config:
     return example_config(tmp_path)
@@ -55,7 +92,7 @@ def config_file(tmp_path, config) -> Path:
 
 @pytest.fixture
 def db(config):
-    database = open_db(config.storage.path)
+    database = open_db(database_target(config))
     yield database
     database.conn.close()
 

@@ -12,7 +12,7 @@ import pytest
 from bot.core.types import Request
 from bot.engine.render import Renderer, pick_wording
 from bot.experiments import ABTest, Arm, wilson
-from bot.storage import open_db
+from bot.store import open_db
 from bot.tracking.store import record_click
 from handlers import conversation
 from prompts import REPLIES_DIR

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.platforms.discord.review import PressCounts
 from bot.platforms.slack.dedupe import RecentEvents
-from bot.storage import WAL_SIZE_LIMIT_BYTES, open_db, transaction
+from bot.store import WAL_SIZE_LIMIT_BYTES, open_db, transaction
 from bot.tracking import server as tracking_server
 
 

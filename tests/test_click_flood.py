@@ -10,7 +10,7 @@ import pytest
 
 from bot.config import ConfigError
 from bot.core.context import Context
-from bot.storage import open_db
+from bot.store import open_db
 from bot.tracking.server import RepeatFilter, client_address
 from handlers.registry import build_router
 from tests.conftest import example_config

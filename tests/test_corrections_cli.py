@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from bot import corrections
 from bot.cli import cli
-from bot.storage import open_db
+from bot.store import open_db
 from tests.conftest import ROOT, example_config
 
 MADE = [

@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
-from bot.storage import DatabaseProblem, open_db
+from bot.store import DatabaseProblem, open_db
 from tests.conftest import ROOT
 
 COMMANDS = (("stats",), ("export", "messages"), ("promo", "list"), ("run", "--console"))

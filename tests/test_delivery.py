@@ -10,7 +10,7 @@ from bot.core.errors import DeliveryError
 from bot.promotions.jobs import PromotionJobs
 from bot.scheduling import ledger
 from bot.scheduling.writer import BatchWriter
-from bot.storage import open_db, transaction
+from bot.store import open_db, transaction
 from tests.promo_helpers import add, deliveries, notices, posts, promotion, utc
 
 

@@ -15,7 +15,7 @@ import yaml
 
 from bot.daily.digest_job import DailyDigest
 from bot.scheduling.triggers import spec_text
-from bot.storage import iso, open_db
+from bot.store import iso, open_db
 from tests.conftest import ROOT
 from tests.fakes import read_log
 from tests.test_scheduler_processes import clean_env, stop_child, wait_for

@@ -17,7 +17,7 @@ from bot.config import Secrets
 from bot.core.context import Context
 from bot.promotions import active_promotion_offers
 from bot.promotions.store import Actor
-from bot.storage import open_db
+from bot.store import open_db
 from handlers.digest import delivery_problems
 from handlers.promotions import perform
 from tests.fakes import CountingAdapter

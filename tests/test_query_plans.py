@@ -19,7 +19,7 @@ import sqlite_utils
 from bot.core.types import Request
 from bot.platforms.inbox import Inbox
 from bot.scheduling import ledger
-from bot.storage import MIGRATIONS, migrate, open_db, schema_version
+from bot.store import MIGRATIONS, migrate, open_db, schema_version
 from bot.tracking import store as tracking
 from handlers import conversation, review
 from handlers.digest import waiting_customers

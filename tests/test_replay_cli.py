@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from bot.cli import cli
 from bot.scheduling import ledger
-from bot.storage import open_db
+from bot.store import open_db
 from tests.conftest import EXAMPLE, ROOT
 
 WEEK = {day: "09:00-17:00" for day in ("mon", "tue", "wed", "thu", "fri", "sat")}

@@ -15,7 +15,7 @@ from bot.config import parse_config
 from bot.core.context import Context
 from bot.core.types import Request
 from bot.engine import Engine
-from bot.storage import open_db
+from bot.store import open_db
 from handlers import conversation
 
 VIENNA = ZoneInfo("Europe/Vienna")

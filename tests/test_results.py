@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.core.types import Request
 from bot.results import report, span_ending
-from bot.storage import iso
+from bot.store import iso
 from handlers import conversation
 from handlers.digest import CLOSING_QUESTION, build_digest
 from tests.conftest import ROOT

@@ -17,7 +17,7 @@ import pytest
 
 from bot.core.context import Context
 from bot.promotions.store import Actor
-from bot.storage import open_db
+from bot.store import open_db
 from handlers.promotions import perform
 from tests.conftest import ROOT
 from tests.fakes import read_log

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from bot.storage import MIGRATIONS, audit, open_db, schema_version
+from bot.store import MIGRATIONS, audit, open_db, schema_version
 
 TABLES = {
     "customers", "conversations", "messages", "suggestions", "feedback", "promotions",

@@ -27,7 +27,7 @@ TRACKED = re.compile(re.escape(PUBLIC_URL) + r"/r/([A-Za-z0-9_-]{16,})")
 
 @pytest.fixture
 def tracked(tmp_path, clock):
-    from bot.storage import open_db
+    from bot.store import open_db
 
     config = tracking_config(tmp_path)
     db = open_db(config.storage.path)

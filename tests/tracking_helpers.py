@@ -9,7 +9,7 @@ import aiohttp
 
 from bot.core.types import Request
 from bot.engine.links import tag_url
-from bot.storage import iso
+from bot.store import iso
 from bot.tracking.server import ClickTracker, serve
 from handlers import conversation
 from tests.conftest import example_config

@@ -18,7 +18,7 @@ import click
 from bot.cli.common import ConfigProblem, get_config, read_at
 from bot.config import EXAMPLE_CONFIG, Config, Secrets, find_config_path
 from bot.logs import setup_logging
-from bot.storage import DatabaseProblem
+from bot.store import DatabaseProblem
 
 
 class NudgeGroup(click.Group):

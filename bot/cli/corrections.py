@@ -15,11 +15,12 @@ import click
 
 from bot import corrections
 from bot.cli.common import ConfigProblem, get_config
-from bot.storage import open_db
+from bot.config import database_target
+from bot.store import open_db
 
 
 def _db(ctx: click.Context):
-    return open_db(get_config(ctx).storage.path)
+    return open_db(database_target(get_config(ctx)))
 
 
 @click.group("corrections")

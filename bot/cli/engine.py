@@ -60,7 +60,7 @@ def _use_refit_model(config, engine) -> dict | None:
     from pathlib import Path
 
     from bot.app import load_refitter
-    from bot.storage import MEMORY, open_db, utc_now
+    from bot.store import MEMORY, open_db, utc_now
 
     path = config.storage.path
     if str(path) == MEMORY or not Path(path).exists():

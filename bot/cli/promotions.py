@@ -16,11 +16,12 @@ from datetime import timedelta
 import click
 
 from bot.cli.common import get_config
+from bot.config import database_target
 from bot.core.context import Context
 from bot.core.types import Reply
 from bot.platforms.console import render
 from bot.promotions.store import Actor
-from bot.storage import open_db
+from bot.store import open_db
 from handlers.promotions import perform
 from handlers.router import UsageError
 
@@ -65,7 +66,7 @@ def echo_handler_reply(config, handle: Callable[[Context], Reply],
                        extras: dict | None = None) -> None:
     """Run a chat handler against the local database and print its reply as the console
     would: a misused command or a refused request exits 2."""
-    db = open_db(config.storage.path)
+    db = open_db(database_target(config))
     try:
         reply = handle(Context(config=config, db=db, extras=extras or {}))
     except UsageError as error:
@@ -159,10 +160,10 @@ def calendar_(ctx: click.Context, span: str, ics: bool, days: int | None) -> Non
         _run(ctx, "calendar", [span])
         return
     from bot.promotions.agenda import coming_posts, to_ics
-    from bot.storage import utc_now
+    from bot.store import utc_now
 
     config = get_config(ctx)
-    db = open_db(config.storage.path)
+    db = open_db(database_target(config))
     try:
         now = utc_now()
         posts = coming_posts(db, now, now + timedelta(days=days or ICS_DAYS))

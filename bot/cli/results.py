@@ -15,9 +15,10 @@ from typing import Any
 import click
 
 from bot.cli.common import get_config
+from bot.config import database_target
 from bot.redemptions import fingerprint, imported_before, parse_csv, record
 from bot.results import report, span_ending
-from bot.storage import open_db
+from bot.store import open_db
 from handlers.stats import PERIODS, render_report
 
 EXPORTABLE = (
@@ -32,7 +33,7 @@ EXPORTABLE = (
 def stats(ctx: click.Context, period: str) -> None:
     """Results for today, the last 7 days or the last 30 days."""
     config = get_config(ctx)
-    db = open_db(config.storage.path)
+    db = open_db(database_target(config))
     today = datetime.now(config.zone).date()
     click.echo(render_report(report(db, span_ending(today, PERIODS[period.lower()], config.zone))))
 
@@ -73,7 +74,7 @@ def export(ctx: click.Context, table: str, as_csv: bool, as_excel: bool, as_json
     carriage return) starts with an apostrophe, so it shows as the text it is.
     """
     config = get_config(ctx)
-    db = open_db(config.storage.path)
+    db = open_db(database_target(config))
     columns = list(db[table].columns_dict)
     if as_json:
         for row in db[table].rows:
@@ -121,7 +122,7 @@ def import_(ctx: click.Context, file: Path) -> None:
     if not items:
         click.echo(f"{file.name} has no redemptions in it.", err=True)
         ctx.exit(2)
-    db = open_db(config.storage.path)
+    db = open_db(database_target(config))
     try:
         print_ = fingerprint(items)
         earlier = imported_before(db, print_)
@@ -154,7 +155,7 @@ def tests_(ctx: click.Context) -> None:
     from handlers.experiments import render_tests
 
     config = get_config(ctx)
-    db = open_db(config.storage.path)
+    db = open_db(database_target(config))
     try:
         click.echo(render_tests(Context(config=config, db=db)))
     finally:
@@ -178,7 +179,7 @@ def report_(ctx: click.Context, html_file: Path, days: int, until: datetime | No
     from bot.report_html import build_report
 
     config = get_config(ctx)
-    db = open_db(config.storage.path)
+    db = open_db(database_target(config))
     try:
         now = datetime.now(UTC)
         if until is not None:  # the end of that day in the team's time zone

@@ -30,7 +30,7 @@ from bot.scheduling import ledger
 from bot.scheduling.delivery import Delivery
 from bot.scheduling.service import SchedulerService, Wanted
 from bot.scheduling.triggers import DueRun, build_trigger, first_fire, plan_due, spec_text
-from bot.storage import BUSY_TIMEOUT_MS, iso
+from bot.store import BUSY_TIMEOUT_MS, iso
 from handlers.digest import build_digest
 
 log = logging.getLogger(__name__)

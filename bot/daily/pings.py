@@ -29,7 +29,7 @@ from bot.scheduling import ledger
 from bot.scheduling.delivery import Delivery
 from bot.scheduling.service import SchedulerService, Wanted
 from bot.scheduling.triggers import spec_text
-from bot.storage import iso
+from bot.store import iso
 from handlers.links import describe_wait, message_link
 
 log = logging.getLogger(__name__)

@@ -23,7 +23,7 @@ from bot import corrections
 from bot.engine.embedding import EmbeddingModelError
 from bot.engine.model import default_cache_dir
 from bot.engine.refit import CHILD_TIMEOUT_S, ROOT, load_model
-from bot.storage import iso, utc_now
+from bot.store import iso, utc_now
 
 log = logging.getLogger(__name__)
 

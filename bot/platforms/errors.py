@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import sqlite_utils
 
-from bot.storage import iso, utc_now
+from bot.store import iso, utc_now
 
 if TYPE_CHECKING:
     from bot.core.context import Context

@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.core.types import Reply
-from bot.storage import BUSY_TIMEOUT_MS, iso
+from bot.store import BUSY_TIMEOUT_MS, iso
 
 log = logging.getLogger(__name__)
 

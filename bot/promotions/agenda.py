@@ -19,7 +19,7 @@ import sqlite_utils
 
 from bot.promotions.store import Promotion
 from bot.scheduling.triggers import next_fire
-from bot.storage import iso
+from bot.store import iso
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ import sqlite_utils
 from bot.promotions.store import Actor, Promotion, PromotionError, _change, get
 from bot.scheduling.timeparse import Schedule
 from bot.scheduling.triggers import next_after
-from bot.storage import iso
+from bot.store import iso
 
 LIMIT_WORDS = frozenset({"until", "times"})
 

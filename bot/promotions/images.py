@@ -20,7 +20,7 @@ import sqlite_utils
 
 from bot.core.types import Image
 from bot.promotions.store import PromotionError
-from bot.storage import iso
+from bot.store import iso
 
 SLACK_FILE = "slack-file:"
 UPLOAD = "upload:"  # a file attached to the command (Discord), kept in the `uploads` table

@@ -24,7 +24,7 @@ from bot.scheduling.delivery import Delivery
 from bot.scheduling.service import SchedulerService
 from bot.scheduling.table_jobs import TableJobs
 from bot.scheduling.triggers import DueRun, plan_due
-from bot.storage import iso
+from bot.store import iso
 from bot.tracking.store import LinkInfo, link_for_delivery
 
 log = logging.getLogger(__name__)

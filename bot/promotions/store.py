@@ -18,7 +18,7 @@ from bot.config import Config
 from bot.scheduling.table_jobs import ScheduledRow, numbered_row
 from bot.scheduling.timeparse import Schedule
 from bot.scheduling.triggers import next_after
-from bot.storage import iso, transaction
+from bot.store import iso, transaction
 
 MAX_TEXT = 1500  # leaves room for the offer, link and sign-off within Discord's 2,000
 MAX_TARGETS = 20  # more than this is a broadcast to the whole workspace, not a promotion

@@ -20,7 +20,7 @@ from bot.scheduling.delivery import Delivery
 from bot.scheduling.service import SchedulerService
 from bot.scheduling.table_jobs import TableJobs
 from bot.scheduling.triggers import plan_due
-from bot.storage import iso
+from bot.store import iso
 
 log = logging.getLogger(__name__)
 

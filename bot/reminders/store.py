@@ -18,7 +18,7 @@ from bot.core.types import DIRECT
 from bot.promotions.store import Target
 from bot.scheduling.table_jobs import ScheduledRow, numbered_row
 from bot.scheduling.timeparse import Schedule
-from bot.storage import iso, transaction
+from bot.store import iso, transaction
 
 ME = "me"
 MAX_TEXT = 1000

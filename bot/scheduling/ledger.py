@@ -31,7 +31,7 @@ from datetime import datetime
 
 import sqlite_utils
 
-from bot.storage import iso
+from bot.store import iso
 
 KINDS = ("promotion", "reminder", "digest", "ping", "review", "reply")
 MAX_ERROR = 500

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import sqlite_utils
 
-from bot.storage import transaction
+from bot.store import transaction
 
 log = logging.getLogger(__name__)
 

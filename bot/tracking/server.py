@@ -33,7 +33,7 @@ from datetime import UTC, datetime, timedelta
 import sqlite_utils
 from aiohttp import web
 
-from bot.storage import BUSY_TIMEOUT_MS, iso
+from bot.store import BUSY_TIMEOUT_MS, iso
 from bot.tracking.store import destination, record_clicks
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from datetime import datetime
 import sqlite_utils
 
 from bot.config import Config
-from bot.storage import iso, transaction
+from bot.store import iso, transaction
 
 TOKEN_BYTES = 12  # 96 random bits, 16 URL-safe characters: not guessable, short in a chat
 

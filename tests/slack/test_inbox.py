@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from bot.storage import open_db
+from bot.store import open_db
 from tests import fake_slack as fake
 from tests.slack.conftest import CUSTOMER, CUSTOMERS, REVIEW, slack_config, start_nudge, stop_nudge
 

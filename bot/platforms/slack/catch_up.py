@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.platforms.slack import api, problems
 from bot.platforms.slack.listeners.events import WRITTEN, message_key
-from bot.storage import iso
+from bot.store import iso
 
 if TYPE_CHECKING:
     from bot.platforms.slack.adapter import SlackAdapter
