@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -48,11 +50,16 @@ BACKEND = os.environ.get("NUDGE_TEST_BACKEND", "sqlite")
 
 
 @pytest.fixture(scope="session")
-def postgres_server(tmp_path_factory) -> PostgresServer:
-    """One real PostgreSQL server for the run, started here; a failure to start fails tests."""
-    server = PostgresServer(tmp_path_factory.mktemp("postgres"))
+def postgres_server() -> PostgresServer:
+    """One real PostgreSQL server for the run, started here; a failure to start fails tests.
+
+    Its folder is not under pytest's tmp_path: pytest deletes older runs' folders when another
+    run starts, which would pull the data out from under a server still in use."""
+    folder = Path(tempfile.mkdtemp(prefix="nudge-postgres-"))
+    server = PostgresServer(folder)
     yield server
     server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture
