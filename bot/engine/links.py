@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from bot.config import Config
-from bot.links import tag_url as _tag
-from bot.links import untagged
+from bot.utm import tag_url as _tag
+from bot.utm import untagged
 
 __all__ = ["catalog_urls", "source_name", "tag_url", "untagged"]
 
@@ -25,7 +25,7 @@ def source_name(platform: str) -> str:
 
 
 def tag_url(url: str, *, platform: str, campaign: str) -> str:
-    """The catalog URL tagged for a reply on `platform` (one implementation: bot.links)."""
+    """The catalog URL tagged for a reply on `platform` (one implementation: bot.utm)."""
     return _tag(url, source_name(platform), UTM_MEDIUM, campaign.strip() or DEFAULT_CAMPAIGN)
 
 

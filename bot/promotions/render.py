@@ -15,9 +15,9 @@ from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from bot.config import Config
-from bot.links import tag_url
 from bot.promotions.store import Promotion
 from bot.promotions.variants import variant_index
+from bot.utm import tag_url
 from prompts import PROMPTS_DIR
 
 TEMPLATE = "promotion.md.j2"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlsplit
 
-from bot.links import tag_url
+from bot.utm import tag_url
 
 
 def test_tags_are_added_to_a_plain_link():
