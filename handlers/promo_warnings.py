@@ -87,7 +87,7 @@ def cta_misfit(ctx: Context, promotion: Promotion) -> list[str]:
 
 
 def unconnected(ctx: Context, promotion: Promotion) -> list[str]:
-    connected = ctx.extras.get("platforms")
+    connected = ctx.connected_platforms
     if connected is None and ctx.scheduler is not None:
         connected = list(ctx.scheduler.platforms())
     if connected is None:

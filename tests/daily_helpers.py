@@ -3,6 +3,7 @@ and customers and team members speaking in it."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime
 
 from bot.app import Application
@@ -10,6 +11,9 @@ from bot.config import Config, Secrets
 from bot.core.types import Request
 from handlers import conversation
 from tests.fakes import CountingAdapter, SleepRecorder
+
+# Each message a platform event id of its own, as a platform gives it.
+_message_ids = itertools.count(1)
 
 
 def utc(*args: int) -> datetime:
@@ -34,18 +38,16 @@ def customer_writes(app: Application, text: str, *, platform: str = "console",
                     channel: str = "customers", thread: str = "main", user: str = "ann",
                     name: str = "Ann") -> int:
     """A customer message as an adapter stores it; returns the message's row id."""
-    app.ctx.extras["messages"] = app.ctx.extras.get("messages", 0) + 1
     request = Request(platform=platform, text=text, user=user, channel=channel, thread=thread,
-                      message_id=f"m{app.ctx.extras['messages']}", user_name=name,
+                      message_id=f"m{next(_message_ids)}", user_name=name,
                       workspace="T1" if platform != "console" else "")
     return conversation.record_message(request, app.ctx).message_id
 
 
 def team_replies(app: Application, text: str, *, platform: str = "console",
                  channel: str = "customers", thread: str = "main") -> None:
-    app.ctx.extras["messages"] = app.ctx.extras.get("messages", 0) + 1
     request = Request(platform=platform, text=text, user="team", channel=channel, thread=thread,
-                      message_id=f"m{app.ctx.extras['messages']}", role="team")
+                      message_id=f"m{next(_message_ids)}", role="team")
     conversation.record_message(request, app.ctx)
 
 

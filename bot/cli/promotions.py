@@ -53,7 +53,7 @@ def _run(click_ctx: click.Context, action: str, words: list[str],
     config = get_config(click_ctx)
     echo_handler_reply(config, lambda ctx: perform(
         action, words, ctx, _actor(), platform or _default_platform(config)),
-        extras={"platforms": _started_platforms(config)})
+        connected_platforms=_started_platforms(config))
 
 
 class Refused(click.ClickException):
@@ -63,12 +63,12 @@ class Refused(click.ClickException):
 
 
 def echo_handler_reply(config, handle: Callable[[Context], Reply],
-                       extras: dict | None = None) -> None:
+                       connected_platforms: list[str] | None = None) -> None:
     """Run a chat handler against the local database and print its reply as the console
     would: a misused command or a refused request exits 2."""
     db = open_db(database_target(config))
     try:
-        reply = handle(Context(config=config, db=db, extras=extras or {}))
+        reply = handle(Context(config=config, db=db, connected_platforms=connected_platforms))
     except UsageError as error:
         raise click.UsageError(str(error)) from None
     finally:

@@ -1,4 +1,8 @@
-"""What a handler may use: the configuration, the database, the engine and the scheduler."""
+"""What a handler may use: the configuration, the database, the engine and the scheduler.
+
+The engine, scheduler and refitter are declared here as Protocols (what handlers call on them),
+so this layer names no module above it; the application passes the real ones in.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 from bot.core.types import Reply, Request
 
 if TYPE_CHECKING:
-    import sqlite_utils
-
     from bot.config import Config
 
 
@@ -25,6 +27,27 @@ class Router(Protocol):
     def dispatch(self, request: Request, ctx: Context) -> Reply: ...
 
 
+class Engine(Protocol):
+    """Reads a customer message and suggests replies (bot.engine.Engine)."""
+
+    def suggest(self, text: str, *, platform: str, state: Any = None, now: datetime,
+                intent: str | None = None) -> Any: ...
+
+
+class Scheduler(Protocol):
+    """Runs promotions, reminders and the digest (bot.scheduling's service, once started)."""
+
+    def sync(self, kind: str, key: str | int, *, retry_at: datetime | None = None) -> None: ...
+
+    def platforms(self) -> Any: ...
+
+
+class Refitter(Protocol):
+    """Learns from the team's corrections (bot.engine.refitter.Refitter)."""
+
+    def corrected(self) -> None: ...
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -34,13 +57,15 @@ class Context:
     """Shared services, handed to every handler call; tests build one with real parts."""
 
     config: Config
-    db: sqlite_utils.Database
-    engine: Any = None  # bot.engine.Engine
-    scheduler: Any = None  # bot.scheduling service, once started
+    db: Any  # bot.store's Database; opaque above the store, which alone reads it
+    engine: Engine | None = None
+    scheduler: Scheduler | None = None
     router: Router | None = None
-    refitter: Any = None  # bot.engine.refit.Refitter: learns from the team's corrections
+    refitter: Refitter | None = None
     clock: Callable[[], datetime] = field(default=_utc_now)
-    extras: dict[str, Any] = field(default_factory=dict)
+    # The platforms a running Nudge is connected to, when a command runs outside it (the
+    # `nudge promo` CLI asks which ones a promotion could reach); None inside Nudge itself.
+    connected_platforms: list[str] | None = None
 
     def now(self) -> datetime:
         return self.clock()
