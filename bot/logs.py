@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import unquote, urlsplit
 
 from bot.config import Secrets
 
 # Token shapes masked even when the value is not one of ours (a pasted token in an error).
 _TOKEN_SHAPES = re.compile(r"\b(xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+)")
+# The password of any database URL (`postgresql://user:password@host/db`): the rest of the
+# URL says which server, which is worth reading in a log.
+_URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^:/@\s]*:)[^@\s]+@", re.IGNORECASE)
 
 
 class RedactSecrets(logging.Filter):
@@ -21,7 +25,7 @@ class RedactSecrets(logging.Filter):
     def redact(self, text: str) -> str:
         for secret in self.secrets:
             text = text.replace(secret, "***")
-        return _TOKEN_SHAPES.sub("***", text)
+        return _URL_PASSWORD.sub(r"\1***@", _TOKEN_SHAPES.sub("***", text))
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
@@ -47,6 +51,9 @@ def setup_logging(secrets: Secrets, level: int = logging.WARNING) -> None:
         )
         if value is not None
     ]
+    if secrets.database_url is not None:
+        password = urlsplit(secrets.database_url.get_secret_value()).password
+        values += [password, unquote(password)] if password else []
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactSecrets(values))
