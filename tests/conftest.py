@@ -191,7 +191,7 @@ async def restart(clock):
 
     async def again(app):
         await app.scheduler.stop()
-        new = await started_app(app.config, open_db(app.config.storage.path), clock)
+        new = await started_app(app.config, open_db(database_target(app.config)), clock)
         started.append(new)
         return new
 
