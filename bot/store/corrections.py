@@ -42,7 +42,7 @@ def record(db: Database, c: NewCorrection) -> int | None:
 
 def stored(db: Database, up_to: int | None = None) -> list[dict]:
     """Every stored correction, oldest first (only ids up to `up_to` when given)."""
-    where, params = ("id <= ?", [up_to]) if up_to is not None else (None, None)
+    where, params = ("id <= ?", [up_to]) if up_to is not None else (None, [])
     return list(db["corrections"].rows_where(where, params, order_by="id"))
 
 
