@@ -16,7 +16,6 @@ import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -118,8 +117,8 @@ def said_in_thread(ctx: Context, conversation_id: int) -> tuple[tuple[str, ...],
 
 
 def store_suggestions(ctx: Context, recorded: Recorded, result: SuggestionSet) -> list[int]:
-    """The classification on the message and its suggestions, in one transaction: one commit
-    per customer message instead of one per row (each commit waits for the disk)."""
+    """The classification on the message and its suggestions, stored at once (within a
+    correction's transaction when there is one)."""
     now = iso(ctx.now())
     c = result.classification
     rows = [{
@@ -133,15 +132,11 @@ def store_suggestions(ctx: Context, recorded: Recorded, result: SuggestionSet) -
         "urgent": int(suggestion.urgent), "source": suggestion.source,
         "variant": suggestion.variant, "status": "pending", "created_at": now,
     } for rank, suggestion in enumerate(result.suggestions)]
-    # (a correction stores the new suggestions within its own transaction)
-    with nullcontext() if ctx.db.conn.in_transaction else transaction(ctx.db):
-        conversations.set_classification(
-            ctx.db, recorded.message_id, c.intent, c.stage, c.confidence,
-            json.dumps([list(pair) for pair in c.alternatives]) if c.alternatives else None)
-        ids = suggestions.add(ctx.db, rows)
-        if any(s.urgent for s in result.suggestions):
-            conversations.mark_urgent(ctx.db, recorded.conversation_id)
-    return ids
+    return suggestions.add_for_message(
+        ctx.db, recorded.message_id, recorded.conversation_id, intent=c.intent, stage=c.stage,
+        confidence=c.confidence,
+        alternatives=json.dumps([list(p) for p in c.alternatives]) if c.alternatives else None,
+        rows=rows)
 
 
 def record_opt_out(ctx: Context, request: Request, customer_id: str) -> None:

@@ -14,9 +14,11 @@ with the reason when the platform refused): what people picked teaches what to s
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
-from bot.store.connection import Database
+from bot.store import conversations
+from bot.store.connection import Database, transaction
 
 # A message's suggestions still in play: those made for an intent the team corrected are
 # kept (status "replaced") but no longer shown or counted.
@@ -43,6 +45,23 @@ def add(db: Database, rows: list[dict[str, Any]]) -> list[int]:
     insert = f"insert into suggestions ({', '.join(COLUMNS)}) values ({_marks(COLUMNS)})"
     return [db.execute(insert, [row.get(column) for column in COLUMNS]).lastrowid
             for row in rows]
+
+
+def add_for_message(db: Database, message_id: int, conversation_id: int, *, intent: str,
+                    stage: str, confidence: float, alternatives: str | None,
+                    rows: list[dict[str, Any]]) -> list[int]:
+    """What the engine read in a customer message and the replies it suggests, in one
+    transaction (one commit per customer message, not one per row: each waits for the disk);
+    the suggestions' ids. A suggestion marked urgent marks the thread urgent.
+
+    Inside a transaction already open (a correction's), it joins that one."""
+    with nullcontext() if db.conn.in_transaction else transaction(db):
+        conversations.set_classification(db, message_id, intent, stage, confidence,
+                                         alternatives)
+        ids = add(db, rows)
+        if any(row.get("urgent") for row in rows):
+            conversations.mark_urgent(db, conversation_id)
+    return ids
 
 
 def get(db: Database, suggestion_id: int) -> dict | None:
