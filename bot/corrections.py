@@ -14,12 +14,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-import sqlite_utils
-
 from bot.engine.types import GUARDED, INTENTS
-from bot.store import iso, transaction
+from bot.store import Database, iso, transaction
+from bot.store import corrections as rows
 
-MAX_TEXT = 20_000
+MAX_TEXT = rows.MAX_TEXT
 # GUARDED: corrections into or out of these need a manager in chat; an import counts them apart.
 EXPORTED = ("text", "from_intent", "to_intent", "platform", "user_id", "created_at")
 
@@ -44,32 +43,28 @@ def fingerprint(c: Correction) -> str:
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
 
-def record(db: sqlite_utils.Database, correction: Correction, *, message_id: int | None = None,
+def record(db: Database, correction: Correction, *, message_id: int | None = None,
            suggestion_id: int | None = None, conversation_id: int | None = None,
            source: str = "review") -> int | None:
     """Store one correction; its id, or None when the very same one is already stored."""
-    cursor = db.execute(
-        "insert or ignore into corrections (fingerprint, text, from_intent, to_intent, platform, "
-        "user_id, created_at, message_id, suggestion_id, conversation_id, source) "
-        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [fingerprint(correction), correction.text[:MAX_TEXT], correction.from_intent,
-         correction.to_intent, correction.platform, correction.user_id, correction.created_at,
-         message_id, suggestion_id, conversation_id, source],
-    )
-    return cursor.lastrowid if cursor.rowcount else None
+    return rows.record(db, rows.NewCorrection(
+        fingerprint=fingerprint(correction), text=correction.text,
+        to_intent=correction.to_intent, from_intent=correction.from_intent,
+        platform=correction.platform, user_id=correction.user_id,
+        created_at=correction.created_at, message_id=message_id, suggestion_id=suggestion_id,
+        conversation_id=conversation_id, source=source))
 
 
-def stored(db: sqlite_utils.Database, up_to: int | None = None) -> list[dict]:
+def stored(db: Database, up_to: int | None = None) -> list[dict]:
     """Every stored correction, oldest first (only ids up to `up_to` when given)."""
-    where, params = ("id <= ?", [up_to]) if up_to is not None else (None, None)
-    return list(db["corrections"].rows_where(where, params, order_by="id"))
+    return rows.stored(db, up_to)
 
 
-def latest_id(db: sqlite_utils.Database) -> int:
-    return db.execute("select coalesce(max(id), 0) from corrections").fetchone()[0]
+def latest_id(db: Database) -> int:
+    return rows.latest_id(db)
 
 
-def export_lines(db: sqlite_utils.Database) -> Iterator[str]:
+def export_lines(db: Database) -> Iterator[str]:
     """The corrections as JSON Lines, one object per correction, oldest first."""
     for row in stored(db):
         yield json.dumps({key: row[key] for key in EXPORTED}, ensure_ascii=False)
@@ -119,9 +114,9 @@ def read_lines(lines: Iterable[str]) -> list[Correction]:
             if line.strip()]
 
 
-def not_stored(db: sqlite_utils.Database, wanted: list[Correction]) -> list[Correction]:
+def not_stored(db: Database, wanted: list[Correction]) -> list[Correction]:
     """The corrections an import would add: not stored yet, and each once."""
-    seen = {row[0] for row in db.execute("select fingerprint from corrections")}
+    seen = rows.fingerprints(db)
     fresh = []
     for correction in wanted:
         print_ = fingerprint(correction)
@@ -136,7 +131,7 @@ def changes(wanted: list[Correction]) -> Counter[tuple[str | None, str]]:
     return Counter((c.from_intent, c.to_intent) for c in wanted)
 
 
-def import_lines(db: sqlite_utils.Database, lines: Iterable[str]) -> tuple[int, int]:
+def import_lines(db: Database, lines: Iterable[str]) -> tuple[int, int]:
     """Read every line first (a bad one stores nothing), then store them in one transaction;
     (added, already there)."""
     wanted = read_lines(lines)
@@ -144,7 +139,7 @@ def import_lines(db: sqlite_utils.Database, lines: Iterable[str]) -> tuple[int, 
     return added, len(wanted) - added
 
 
-def store(db: sqlite_utils.Database, wanted: list[Correction]) -> int:
+def store(db: Database, wanted: list[Correction]) -> int:
     """Store imported corrections in one transaction; how many were new."""
     added = 0
     with transaction(db):

@@ -25,6 +25,7 @@ from bot.core.types import Post, Reply
 from bot.scheduling import ledger
 from bot.scheduling.delivery import Delivery, Outcome
 from bot.scheduling.service import SchedulerService, Wanted
+from bot.store import suggestions
 from handlers import conversation
 
 log = logging.getLogger(__name__)
@@ -179,14 +180,11 @@ def _resumed(ctx: Context, result: conversation.ChoiceResult) -> conversation.Ch
 
 
 def _edit_text(ctx: Context, feedback_id: int | None) -> str | None:
-    row = ctx.db.execute("select text from feedback where id = ?", [feedback_id]).fetchone()
-    return row[0] if row else None
+    return suggestions.feedback_text(ctx.db, feedback_id)
 
 
 def _is_status(ctx: Context, suggestion_id: int, status: str) -> bool:
-    row = ctx.db.execute("select status from suggestions where id = ?",
-                         [suggestion_id]).fetchone()
-    return row is not None and row[0] == status
+    return suggestions.status_of(ctx.db, suggestion_id) == status
 
 
 def _payload(result: conversation.ChoiceResult) -> str:

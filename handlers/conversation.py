@@ -16,7 +16,6 @@ import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -25,24 +24,14 @@ from bot.core.types import Choice, Field, Post, Reply, Request
 from bot.engine.links import catalog_urls, untagged
 from bot.engine.types import SuggestionSet, ThreadState, handled_as_in, not_sure, weighed
 from bot.plaintext import has_visible_text
-from bot.store import iso, transaction
+from bot.store import conversations, iso, suggestions, transaction
+from bot.store.conversations import Recorded
 from bot.tracking.store import LinkInfo, track_text
 from handlers import review
 
 log = logging.getLogger(__name__)
 
-MAX_STORED_TEXT = 20_000
-# A message's suggestions still in play: those made for an intent the team corrected are
-# kept (status "replaced") but no longer shown or counted.
-LIVE = "message_id = ? and status != 'replaced'"
 _URL = re.compile(r"https?://[^\s<>|]+")
-
-
-@dataclass(frozen=True)
-class Recorded:
-    conversation_id: int
-    message_id: int
-    customer_id: str
 
 
 @dataclass(frozen=True)
@@ -74,12 +63,8 @@ class ChoiceResult:
     claim: SendClaim | None = None
 
 
-def customer_key(platform: str, user: str) -> str:
-    return f"{platform}:{user}"
-
-
 def is_opted_out(ctx: Context, customer_id: str) -> bool:
-    return ctx.db["opt_outs"].count_where("customer_id = ?", [customer_id]) > 0
+    return conversations.is_opted_out(ctx.db, customer_id)
 
 
 def record_message(request: Request, ctx: Context) -> Recorded | None:
@@ -87,62 +72,17 @@ def record_message(request: Request, ctx: Context) -> Recorded | None:
 
     Platforms redeliver events (Slack retries, gateway resumes), so the message id is unique.
     """
-    now = iso(ctx.now())
     event_key = request.message_id or None
-    db = ctx.db
-    if event_key and db["messages"].count_where(
-        "platform = ? and event_key = ?", [request.platform, event_key]
-    ):
+    if conversations.is_stored(ctx.db, request.platform, event_key):
         return None
-    thread = request.thread_key or f"{request.channel}:{request.user}"
-    with transaction(db):
-        row = db.execute(
-            "select id, customer_id from conversations where platform = ? and workspace = ? "
-            "and channel = ? and thread = ?",
-            [request.platform, request.workspace, request.channel, thread],
-        ).fetchone()
-        if row:
-            conversation_id, customer_id = row
-        else:
-            customer_id = customer_key(request.platform, request.user) if not request.is_team \
-                else None
-            conversation_id = db.execute(
-                "insert into conversations (platform, workspace, channel, thread, customer_id, "
-                "started_at, last_message_at, status, customer_messages_since_cta, urgent) "
-                "values (?, ?, ?, ?, ?, ?, ?, 'waiting', 0, 0)",
-                [request.platform, request.workspace, request.channel, thread, customer_id,
-                 now, now],
-            ).lastrowid
-        if request.is_team:
-            cadence = ", customer_messages_since_cta = 0, last_cta_at = ?" \
-                if team_link_sent(ctx, request.text) else ""
-            db.execute(
-                "update conversations set last_message_at = ?, answered_at = ?, "
-                f"status = 'answered'{cadence} where id = ?",
-                [now, now] + ([now] if cadence else []) + [conversation_id],
-            )
-        else:
-            customer_id = customer_id or customer_key(request.platform, request.user)
-            db.execute(
-                "insert into customers (id, platform, user_id, name, first_seen, last_seen) "
-                "values (?, ?, ?, ?, ?, ?) on conflict(id) do update set "
-                "last_seen = excluded.last_seen, name = coalesce(nullif(excluded.name, ''), name)",
-                [customer_id, request.platform, request.user, request.user_name, now, now],
-            )
-            db.execute(
-                "update conversations set customer_id = coalesce(customer_id, ?), "
-                "last_message_at = ?, last_customer_message_at = ?, status = 'waiting', "
-                "waiting_pinged_at = null, "
-                "customer_messages_since_cta = customer_messages_since_cta + 1 where id = ?",
-                [customer_id, now, now, conversation_id],
-            )
-        message_id = db.execute(
-            "insert into messages (conversation_id, platform, event_key, author_id, author_role, "
-            "text, created_at) values (?, ?, ?, ?, ?, ?, ?)",
-            [conversation_id, request.platform, event_key, request.user, request.role,
-             request.text[:MAX_STORED_TEXT], now],
-        ).lastrowid
-    return Recorded(conversation_id, message_id, customer_id or "")
+    incoming = conversations.Incoming(
+        platform=request.platform, workspace=request.workspace, channel=request.channel,
+        thread=request.thread_key or f"{request.channel}:{request.user}", user=request.user,
+        user_name=request.user_name, role=request.role, text=request.text,
+        event_key=event_key)
+    return conversations.record_message(
+        ctx.db, incoming, iso(ctx.now()),
+        team_sent_cta=request.is_team and team_link_sent(ctx, request.text))
 
 
 EARLIER_MESSAGES = 5
@@ -150,12 +90,9 @@ EARLIER_MESSAGES = 5
 
 def thread_state(ctx: Context, recorded: Recorded) -> ThreadState:
     """What the engine should know about this thread: cadence, opt-out, recent wording."""
-    row = ctx.db["conversations"].get(recorded.conversation_id)
-    earlier = ctx.db.execute(
-        "select text, intent from messages where conversation_id = ? and author_role = "
-        "'customer' and id < ? order by id desc limit ?",
-        [recorded.conversation_id, recorded.message_id, EARLIER_MESSAGES],
-    ).fetchall()
+    row = conversations.conversation(ctx.db, recorded.conversation_id)
+    earlier = conversations.earlier_customer_messages(
+        ctx.db, recorded.conversation_id, recorded.message_id, EARLIER_MESSAGES)
     said, offers = said_in_thread(ctx, recorded.conversation_id)
     return ThreadState(
         customer_messages_since_cta=row["customer_messages_since_cta"] or 0,
@@ -173,63 +110,38 @@ def said_in_thread(ctx: Context, conversation_id: int) -> tuple[tuple[str, ...],
     """What the team said to the customer in this thread, oldest first (replies sent through
     Nudge as sent or as edited, and replies typed by hand), and the offers those replies
     carried."""
-    rows = ctx.db.execute(
-        "select s.created_at, coalesce((select f.text from feedback f where f.suggestion_id = "
-        "s.id and f.action = 'edit' order by f.id desc limit 1), s.text), s.offer_id "
-        "from suggestions s where s.conversation_id = ? and s.status = 'sent' "
-        "union all select created_at, text, null from messages "
-        "where conversation_id = ? and author_role = 'team' order by 1",
-        [conversation_id, conversation_id],
-    ).fetchall()
+    rows = conversations.said_in_thread(ctx.db, conversation_id)
     said = tuple(text for _, text, _ in rows if text)
     offers = tuple(dict.fromkeys(offer for _, _, offer in rows if offer))
     return said, offers
 
 
-SUGGESTION_COLUMNS = ("message_id", "conversation_id", "rank", "intent", "stage", "confidence",
-                      "text", "cta_id", "cta_url", "cta_kind", "cta_label", "facts", "offer_id",
-                      "rationale", "urgent", "source", "variant", "status", "created_at")
-
-
 def store_suggestions(ctx: Context, recorded: Recorded, result: SuggestionSet) -> list[int]:
-    """The classification on the message and its suggestions, in one transaction: one commit
-    per customer message instead of one per row (each commit waits for the disk)."""
+    """The classification on the message and its suggestions, stored at once (within a
+    correction's transaction when there is one)."""
     now = iso(ctx.now())
     c = result.classification
-    insert = (f"insert into suggestions ({', '.join(SUGGESTION_COLUMNS)}) "
-              f"values ({', '.join('?' * len(SUGGESTION_COLUMNS))})")
-    ids = []
-    # (a correction stores the new suggestions within its own transaction)
-    with nullcontext() if ctx.db.conn.in_transaction else transaction(ctx.db):
-        ctx.db.execute(
-            "update messages set intent = ?, stage = ?, confidence = ?, alternatives = ? "
-            "where id = ?",
-            [c.intent, c.stage, c.confidence,
-             json.dumps([list(pair) for pair in c.alternatives]) if c.alternatives else None,
-             recorded.message_id],
-        )
-        for rank, suggestion in enumerate(result.suggestions):
-            ids.append(ctx.db.execute(insert, [
-                recorded.message_id, recorded.conversation_id, rank, c.intent, c.stage,
-                round(c.confidence, 4), suggestion.text, suggestion.cta_id, suggestion.cta_url,
-                suggestion.cta_kind, suggestion.cta_label,
-                json.dumps(list(suggestion.facts), ensure_ascii=False), suggestion.offer_id,
-                suggestion.rationale, int(suggestion.urgent), suggestion.source,
-                suggestion.variant, "pending", now,
-            ]).lastrowid)
-        if any(s.urgent for s in result.suggestions):
-            ctx.db.execute(
-                "update conversations set urgent = 1 where id = ?", [recorded.conversation_id]
-            )
-    return ids
+    rows = [{
+        "message_id": recorded.message_id, "conversation_id": recorded.conversation_id,
+        "rank": rank, "intent": c.intent, "stage": c.stage,
+        "confidence": round(c.confidence, 4), "text": suggestion.text,
+        "cta_id": suggestion.cta_id, "cta_url": suggestion.cta_url,
+        "cta_kind": suggestion.cta_kind, "cta_label": suggestion.cta_label,
+        "facts": json.dumps(list(suggestion.facts), ensure_ascii=False),
+        "offer_id": suggestion.offer_id, "rationale": suggestion.rationale,
+        "urgent": int(suggestion.urgent), "source": suggestion.source,
+        "variant": suggestion.variant, "status": "pending", "created_at": now,
+    } for rank, suggestion in enumerate(result.suggestions)]
+    return suggestions.add_for_message(
+        ctx.db, recorded.message_id, recorded.conversation_id, intent=c.intent, stage=c.stage,
+        confidence=c.confidence,
+        alternatives=json.dumps([list(p) for p in c.alternatives]) if c.alternatives else None,
+        rows=rows)
 
 
 def record_opt_out(ctx: Context, request: Request, customer_id: str) -> None:
-    ctx.db.execute(
-        "insert or ignore into opt_outs (customer_id, platform, user_id, created_at, message) "
-        "values (?, ?, ?, ?, ?)",
-        [customer_id, request.platform, request.user, iso(ctx.now()), request.text[:500]],
-    )
+    conversations.record_opt_out(ctx.db, customer_id, request.platform, request.user,
+                                 iso(ctx.now()), request.text)
 
 
 def on_message(request: Request, ctx: Context) -> Reply | None:
@@ -283,25 +195,17 @@ def unfinished(request: Request, ctx: Context) -> Recorded | Reply | None:
     answered, or the message is not a customer's."""
     if ctx.engine is None or not request.message_id:
         return None
-    row = ctx.db.execute(
-        "select m.id, m.conversation_id, m.author_role, c.customer_id from messages m "
-        "join conversations c on c.id = m.conversation_id where m.platform = ? and "
-        "m.event_key = ?", [request.platform, request.message_id]).fetchone()
-    if row is None or row[2] != "customer":
+    row = conversations.stored_message(ctx.db, request.platform, request.message_id)
+    if row is None or row["author_role"] != "customer":
         return None
-    message_id, conversation_id, _, customer_id = row
-    suggestions = ctx.db.execute(
-        f"select id, status, review_ref from suggestions where {LIVE} order by rank",
-        [message_id]).fetchall()
-    if not suggestions:
-        return Recorded(conversation_id, message_id, customer_id or "")
-    if any(ref or status != "pending" for _, status, ref in suggestions):
+    made = suggestions.live(ctx.db, row["id"])
+    if not made:
+        return Recorded(row["conversation_id"], row["id"], row["customer_id"] or "")
+    if any(s["review_ref"] or s["status"] != "pending" for s in made):
         return None
-    ids = [str(suggestion_id) for suggestion_id, _, _ in suggestions]
-    handed = ctx.db.execute(
-        f"select 1 from deliveries where kind = 'review' and ref_id in ({_marks(ids)}) "
-        "limit 1", ids).fetchone()
-    return None if handed else review_reply(ctx, suggestions[0][0], request=request)
+    if suggestions.review_shown(ctx.db, [s["id"] for s in made]):
+        return None
+    return review_reply(ctx, made[0]["id"], request=request)
 
 
 def _review_of(request: Request, ctx: Context, recorded: Recorded,
@@ -312,11 +216,6 @@ def _review_of(request: Request, ctx: Context, recorded: Recorded,
     if not ids:
         return None
     return review_reply(ctx, ids[0], request=request)
-
-
-def _suggestion(ctx: Context, suggestion_id: int) -> dict | None:
-    rows = list(ctx.db["suggestions"].rows_where("id = ?", [suggestion_id]))
-    return rows[0] if rows else None
 
 
 def _intent_line(s: dict, message: dict) -> str:
@@ -335,10 +234,10 @@ def _intent_line(s: dict, message: dict) -> str:
 def review_reply(ctx: Context, suggestion_id: int, request: Request | None = None,
                  handled: str = "") -> Reply:
     """The private message the team sees for one suggestion, with its four buttons."""
-    s = _suggestion(ctx, suggestion_id)
-    message = ctx.db["messages"].get(s["message_id"])
-    conversation = ctx.db["conversations"].get(s["conversation_id"])
-    total = ctx.db["suggestions"].count_where(LIVE, [s["message_id"]])
+    s = suggestions.get(ctx.db, suggestion_id)
+    message = conversations.message(ctx.db, s["message_id"])
+    conversation = conversations.conversation(ctx.db, s["conversation_id"])
+    total = suggestions.count_live(ctx.db, s["message_id"])
     fields = [
         Field("Customer", message["text"][:500], quoted=True),
         Field("Intent", _intent_line(s, message)),
@@ -384,41 +283,32 @@ def review_reply(ctx: Context, suggestion_id: int, request: Request | None = Non
 
 def _feedback(ctx: Context, suggestion_id: int, action: str, platform: str, user: str,
               text: str | None = None) -> int:
-    # A plain execute, so it can stand in a transaction with the rows a Send changes.
-    return ctx.db.execute(
-        "insert into feedback (suggestion_id, action, platform, user_id, text, created_at) "
-        "values (?, ?, ?, ?, ?, ?)",
-        [suggestion_id, action, platform, user, text, iso(ctx.now())],
-    ).lastrowid
+    return suggestions.record_feedback(ctx.db, suggestion_id, action, platform, user,
+                                       iso(ctx.now()), text)
 
 
 def on_choice(ctx: Context, action: str, suggestion_id: int | str, platform: str, user: str,
               edited_text: str | None = None) -> ChoiceResult:
     """Apply a team member's button press and record it; unknown ids get a calm answer."""
     try:
-        s = _suggestion(ctx, int(suggestion_id))
+        s = suggestions.get(ctx.db, int(suggestion_id))
     except (TypeError, ValueError, OverflowError):
         s = None
     if s is None:
         return ChoiceResult(Reply.error("That suggestion no longer exists."))
     if s["status"] != "pending" and action in ("send", "edit", "dismiss"):
         return ChoiceResult(review_reply(ctx, s["id"], handled=f"already {s['status']}"))
-    conversation = ctx.db["conversations"].get(s["conversation_id"])
-    message = ctx.db["messages"].get(s["message_id"])
+    conversation = conversations.conversation(ctx.db, s["conversation_id"])
+    message = conversations.message(ctx.db, s["message_id"])
     now = iso(ctx.now())
     if action == "another":
         _feedback(ctx, s["id"], "another", platform, user)
-        siblings = list(
-            ctx.db["suggestions"].rows_where(LIVE, [s["message_id"]], order_by="rank")
-        )
+        siblings = suggestions.live(ctx.db, s["message_id"])
         following = siblings[(s["rank"] + 1) % len(siblings)]
         return ChoiceResult(review_reply(ctx, following["id"]))
     if action == "dismiss":
         _feedback(ctx, s["id"], "dismiss", platform, user)
-        ctx.db.execute(
-            "update suggestions set status = 'dismissed' where message_id = ? and "
-            "status = 'pending'", [s["message_id"]],
-        )
+        suggestions.dismiss_pending(ctx.db, s["message_id"])
         return ChoiceResult(review_reply(ctx, s["id"], handled=f"dismissed by {user}"))
     if action not in ("send", "edit"):
         return ChoiceResult(Reply.error(f"Unknown action {action[:20]!r}."))
@@ -434,25 +324,10 @@ def on_choice(ctx: Context, action: str, suggestion_id: int | str, platform: str
         text = track_text(ctx.config, ctx.db, text, s["cta_url"], LinkInfo(
             "reply", str(s["id"]), s["cta_id"], s.get("variant") or "",
             conversation["platform"], conversation["channel"]), ctx.now())
-        dismissed = tuple(
-            row[0] for row in ctx.db.execute(
-                "select id from suggestions where message_id = ? and id != ? "
-                "and status = 'pending'", [s["message_id"], s["id"]],
-            )
-        )
-        if dismissed:  # (an empty `in ()` reads the whole table)
-            ctx.db.execute(
-                f"update suggestions set status = 'dismissed' where id in ({_marks(dismissed)})",
-                list(dismissed),
-            )
+        dismissed = suggestions.dismiss_alternatives(ctx.db, s)
         # "sending" until the platform confirms the post (confirm_send), never "sent" before.
-        ctx.db.execute("update suggestions set status = 'sending' where id = ?", [s["id"]])
-        cadence = ", customer_messages_since_cta = 0, last_cta_at = ?" if asked else ""
-        params = [now, now] + ([now] if asked else []) + [conversation["id"]]
-        ctx.db.execute(
-            "update conversations set status = 'answered', answered_at = ?, last_message_at = ?"
-            f"{cadence} where id = ?", params,
-        )
+        suggestions.mark_sending(ctx.db, s["id"])
+        conversations.mark_answered(ctx.db, conversation["id"], now, reset_cta=asked)
     claim = SendClaim(
         suggestion_id=s["id"], feedback_id=feedback_id, action=action, text=text, at=now,
         dismissed=dismissed, status=conversation["status"],
@@ -485,10 +360,6 @@ def team_link_sent(ctx: Context, text: str) -> bool:
     return bool(found & {untagged(url) for url in catalog_urls(ctx.config)})
 
 
-def _marks(values: tuple) -> str:
-    return ", ".join("?" * len(values))
-
-
 def undo_send(ctx: Context, result: ChoiceResult, problem: str, *,
               transient: bool = False) -> Reply:
     """The platform refused the post `on_choice` claimed: put the suggestion and its
@@ -503,37 +374,14 @@ def undo_send(ctx: Context, result: ChoiceResult, problem: str, *,
     if claim is None:
         raise ValueError("undo_send needs the result of a Send or Edit")
     with transaction(ctx.db):
-        ids = (claim.suggestion_id, *claim.dismissed)
-        ctx.db.execute(
-            f"update suggestions set status = 'pending' where id in ({_marks(ids)}) "
-            "and status in ('sending', 'sent', 'dismissed')", list(ids),
-        )
-        conversation_id = ctx.db["suggestions"].get(claim.suggestion_id)["conversation_id"]
-        # Each column goes back only if it still holds what the claim wrote.
-        ctx.db.execute(
-            "update conversations set "
-            "status = case when answered_at = :at and status = 'answered' then :status "
-            "else status end, "
-            "answered_at = case when answered_at = :at then :answered_at else answered_at end, "
-            "last_message_at = case when last_message_at = :at then :last_message_at "
-            "else last_message_at end "
-            "where id = :id",
-            {"at": claim.at, "status": claim.status, "answered_at": claim.answered_at,
-             "last_message_at": claim.last_message_at, "id": conversation_id},
-        )
-        if claim.reset_cta:
-            # Customer messages counted since the reset are kept on top of the old count.
-            ctx.db.execute(
-                "update conversations set "
-                "customer_messages_since_cta = customer_messages_since_cta + :before, "
-                "last_cta_at = :last_cta_at where id = :id and last_cta_at = :at",
-                {"before": claim.customer_messages_since_cta, "at": claim.at,
-                 "last_cta_at": claim.last_cta_at, "id": conversation_id},
-            )
-        ctx.db.execute(
-            "update feedback set action = ?, problem = ? where id = ?",
-            [f"{claim.action}_failed", problem[:500], claim.feedback_id],
-        )
+        suggestions.back_to_pending(ctx.db, (claim.suggestion_id, *claim.dismissed))
+        conversation_id = suggestions.get(ctx.db, claim.suggestion_id)["conversation_id"]
+        conversations.unmark_answered(ctx.db, conversation_id, claim.at, {
+            "status": claim.status, "answered_at": claim.answered_at,
+            "last_message_at": claim.last_message_at,
+            "customer_messages_since_cta": claim.customer_messages_since_cta,
+            "last_cta_at": claim.last_cta_at, "reset_cta": claim.reset_cta})
+        suggestions.mark_feedback(ctx.db, claim.feedback_id, f"{claim.action}_failed", problem)
     again = "press Send again in a moment" if transient else \
         "press Send again once that is fixed, or answer the customer yourself"
     shown = review_reply(ctx, claim.suggestion_id)
@@ -554,10 +402,8 @@ def partly_sent(ctx: Context, result: ChoiceResult, problem: str) -> Reply:
     if claim is None:
         raise ValueError("partly_sent needs the result of a Send or Edit")
     with transaction(ctx.db):
-        ctx.db.execute("update suggestions set status = 'pending' where id = ? and "
-                       "status in ('sending', 'sent')", [claim.suggestion_id])
-        ctx.db.execute("update feedback set action = ?, problem = ? where id = ?",
-                       [f"{claim.action}_partial", problem[:500], claim.feedback_id])
+        suggestions.back_to_pending(ctx.db, (claim.suggestion_id,), ("sending", "sent"))
+        suggestions.mark_feedback(ctx.db, claim.feedback_id, f"{claim.action}_partial", problem)
     shown = review_reply(ctx, claim.suggestion_id)
     again = "Send again" if claim.action == "send" else "send the same edit again"
     fields = [*shown.fields, Field("Partly sent", f"{problem}; {again} to post the rest (what "
@@ -568,8 +414,7 @@ def partly_sent(ctx: Context, result: ChoiceResult, problem: str) -> Reply:
 def confirm_send(ctx: Context, result: ChoiceResult) -> None:
     """The platform confirmed the post of a Send or Edit: the suggestion is now "sent"."""
     if result.claim is not None:
-        ctx.db.execute("update suggestions set status = 'sent' where id = ? and "
-                       "status = 'sending'", [result.claim.suggestion_id])
+        suggestions.mark_sent(ctx.db, result.claim.suggestion_id)
 
 
 async def deliver_choice(ctx: Context, result: ChoiceResult,

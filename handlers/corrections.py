@@ -15,13 +15,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlite_utils.db import NotFoundError
-
 from bot import corrections
 from bot.core.context import Context
 from bot.core.types import Reply
 from bot.engine.types import INTENTS
-from bot.store import iso, transaction
+from bot.store import conversations, iso, suggestions, transaction
 from handlers import conversation
 
 
@@ -39,8 +37,10 @@ def on_correct(ctx: Context, suggestion_id: int | str, intent: str, platform: st
         return Reply.error(f"{intent.strip()[:40]!r} is not an intent; choose one of "
                            f"{', '.join(INTENTS)}.")
     try:
-        shown = ctx.db["suggestions"].get(int(suggestion_id))
-    except (TypeError, ValueError, NotFoundError):  # a malformed id, or a stale button
+        shown = suggestions.get(ctx.db, int(suggestion_id))
+    except (TypeError, ValueError, OverflowError):  # a malformed id
+        shown = None
+    if shown is None:  # a malformed id, or a stale button
         return Reply.error("That suggestion no longer exists.")
     if corrections.guarded(shown["intent"], chosen) and \
             not ctx.config.team.may_manage(platform, user, roles):
@@ -49,8 +49,8 @@ def on_correct(ctx: Context, suggestion_id: int | str, intent: str, platform: st
             f"from {shown['intent']} to {chosen}: corrections into or out of unsubscribe and "
             "complaint decide whether an opt-out is honoured and a complaint reaches a person, "
             "and they teach Nudge's model. Nothing was changed; ask a manager to do it.")
-    message = ctx.db["messages"].get(shown["message_id"])
-    conversation_row = ctx.db["conversations"].get(shown["conversation_id"])
+    message = conversations.message(ctx.db, shown["message_id"])
+    conversation_row = conversations.conversation(ctx.db, shown["conversation_id"])
     correction = corrections.Correction(
         text=message["text"], from_intent=shown["intent"], to_intent=chosen,
         platform=platform, user_id=user, created_at=iso(ctx.now()),
@@ -67,15 +67,9 @@ def on_correct(ctx: Context, suggestion_id: int | str, intent: str, platform: st
         state=conversation.thread_state(ctx, recorded), now=ctx.now(), intent=chosen,
     )
     with transaction(ctx.db):
-        ctx.db.execute(
-            "update suggestions set status = 'replaced' where message_id = ? "
-            "and status = 'pending'", [message["id"]],
-        )
+        suggestions.replace_pending(ctx.db, message["id"])
         ids = conversation.store_suggestions(ctx, recorded, result)
-        ctx.db.execute(
-            "update suggestions set review_ref = ? where message_id = ? and review_ref is null",
-            [shown["review_ref"], message["id"]],
-        )
+        suggestions.keep_review_ref(ctx.db, message["id"], shown["review_ref"])
         _keep(ctx, correction, shown)
         _fix_opt_out(ctx, message, conversation_row, shown["intent"], chosen)
     _teach(ctx)
@@ -103,12 +97,7 @@ def _fix_opt_out(ctx: Context, message: dict, conversation_row: dict, was: str,
     if not customer or was == now_is:
         return
     if now_is == "unsubscribe":
-        ctx.db.execute(
-            "insert or ignore into opt_outs (customer_id, platform, user_id, created_at, "
-            "message) values (?, ?, ?, ?, ?)",
-            [customer, conversation_row["platform"], message["author_id"], iso(ctx.now()),
-             message["text"][:500]],
-        )
+        conversations.record_opt_out(ctx.db, customer, conversation_row["platform"],
+                                     message["author_id"], iso(ctx.now()), message["text"])
     elif was == "unsubscribe":
-        ctx.db.execute("delete from opt_outs where customer_id = ? and message = ?",
-                       [customer, message["text"][:500]])
+        conversations.withdraw_opt_out(ctx.db, customer, message["text"])

@@ -9,46 +9,37 @@ from __future__ import annotations
 from bot.core.context import Context
 from bot.core.types import Field, Menu, Option
 from bot.engine.types import INTENTS
+from bot.store import conversations, corrections, suggestions
+
+
+def _id(suggestion_id: int | str | None) -> int | None:
+    """A button's suggestion id as a number; None for a malformed one."""
+    try:
+        return int(suggestion_id)
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
 def suggestion_text(ctx: Context, suggestion_id: int | str) -> str | None:
     """The suggested reply, to prefill an Edit box; None for an unknown id."""
-    try:
-        row = ctx.db.execute(
-            "select text from suggestions where id = ?", [int(suggestion_id)]
-        ).fetchone()
-    except (TypeError, ValueError, OverflowError):
-        return None
-    return row[0] if row else None
+    number = _id(suggestion_id)
+    return None if number is None else suggestions.text_of(ctx.db, number)
 
 
 def is_pending(ctx: Context, suggestion_id: int | str | None) -> bool:
     """Whether nobody has sent or dismissed this suggestion yet."""
-    try:
-        row = ctx.db.execute(
-            "select status from suggestions where id = ?", [int(suggestion_id)]
-        ).fetchone()
-    except (TypeError, ValueError, OverflowError):
-        return False
-    return bool(row) and row[0] == "pending"
+    number = _id(suggestion_id)
+    return number is not None and suggestions.status_of(ctx.db, number) == "pending"
 
 
 def remember_review_message(ctx: Context, suggestion_id: int | str, ref: str) -> None:
     """Record where the review of this customer message was shown (for all its alternatives)."""
-    ctx.db.execute(
-        "update suggestions set review_ref = ? where message_id = "
-        "(select message_id from suggestions where id = ?)",
-        [ref, int(suggestion_id)],
-    )
+    suggestions.remember_review(ctx.db, int(suggestion_id), ref)
 
 
 def record_edit(ctx: Context, platform: str, message_id: str, text: str) -> bool:
     """A customer edited a message Nudge stored: keep the new wording. True if it was known."""
-    cursor = ctx.db.execute(
-        "update messages set text = ? where platform = ? and event_key = ?",
-        [text[:20_000], platform, message_id],
-    )
-    return cursor.rowcount > 0
+    return conversations.record_edit(ctx.db, platform, message_id, text)
 
 
 CORRECT = "intent"  # the Menu action of "wrong intent?"
@@ -78,14 +69,8 @@ def intent_menu(suggestion_id: int | str) -> Menu:
 
 def correction_field(ctx: Context, message_id: int) -> Field | None:
     """"purchase_intent → pricing by U123" once the team corrected this message's intent."""
-    row = ctx.db.execute(
-        "select from_intent, to_intent, user_id from corrections where message_id = ? "
-        "order by id desc limit 1", [message_id],
-    ).fetchone()
-    if row is None:
+    corrected = corrections.of_message(ctx.db, message_id)
+    if corrected is None:
         return None
-    first = ctx.db.execute(
-        "select from_intent from corrections where message_id = ? order by id limit 1",
-        [message_id],
-    ).fetchone()[0]
-    return Field("Corrected", f"{first or 'unknown'} → {row[1]} by {row[2]}")
+    first, to_intent, user = corrected
+    return Field("Corrected", f"{first or 'unknown'} → {to_intent} by {user}")

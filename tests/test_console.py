@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
 
+from bot.config import database_target
+from bot.store import open_db
 from tests.conftest import ROOT
 
 
@@ -19,6 +20,15 @@ def run_console(config_file, stdin: str, *args: str) -> subprocess.CompletedProc
     )
 
 
+def stored(config, sql: str) -> list[tuple]:
+    """What the console's process stored, read from whichever database the run uses."""
+    db = open_db(database_target(config))
+    try:
+        return [tuple(row) for row in db.execute(sql).fetchall()]
+    finally:
+        db.conn.close()
+
+
 def test_a_piped_session_answers_help_stores_the_customer_and_ends_at_eof(config_file, config):
     result = run_console(config_file, "hello, are you open on sunday?\n/nudge help\n")
     assert result.returncode == 0, result.stderr
@@ -26,10 +36,8 @@ def test_a_piped_session_answers_help_stores_the_customer_and_ends_at_eof(config
     assert "`/nudge help`" in result.stdout
     assert result.stdout.rstrip().endswith("Bye.")
     assert "Traceback" not in result.stderr
-    rows = sqlite3.connect(config.storage.path).execute(
-        "select m.text, m.author_role, c.channel from messages m "
-        "join conversations c on c.id = m.conversation_id"
-    ).fetchall()
+    rows = stored(config, "select m.text, m.author_role, c.channel from messages m "
+                          "join conversations c on c.id = m.conversation_id")
     assert rows == [("hello, are you open on sunday?", "customer", "customers")]
 
 
@@ -86,9 +94,8 @@ def test_the_console_plays_many_customers_each_in_their_own_thread(config_file, 
     assert result.returncode == 0, result.stderr
     assert "Now speaking as anna in #customers." in result.stdout
     assert "New conversation: anna starts a new thread in #customers." in result.stdout
-    rows = sqlite3.connect(config.storage.path).execute(
-        "select c.thread, c.customer_id, m.text from messages m "
-        "join conversations c on c.id = m.conversation_id order by m.id").fetchall()
+    rows = stored(config, "select c.thread, c.customer_id, m.text from messages m "
+                          "join conversations c on c.id = m.conversation_id order by m.id")
     threads = {text: (thread, customer) for thread, customer, text in rows}
     assert threads["hi, do you deliver?"] == ("customer", "console:customer")
     assert threads["how much is a baguette?"] == threads["and a sourdough loaf?"] \

@@ -7,13 +7,14 @@ pipe. (Slack and Discord: tests/slack/test_correct_intent.py, tests/test_discord
 from __future__ import annotations
 
 import itertools
-import sqlite3
 
 import pytest
 import yaml
 
+from bot.config import database_target
 from bot.core.types import Request
 from bot.engine.types import INTENTS
+from bot.store import open_db
 from handlers import conversation, corrections
 from tests.conftest import example_config
 from tests.test_console import run_console
@@ -148,6 +149,15 @@ def test_a_correction_after_the_review_was_handled_is_kept_but_changes_nothing_s
     assert chat.db["suggestions"].count_where("status = 'replaced'") == 0
 
 
+def stored_rows(config, columns: str) -> list[tuple]:
+    """The corrections the console's process stored, as the database holds them."""
+    db = open_db(database_target(config))
+    try:
+        return [tuple(row) for row in db.execute(f"select {columns} from corrections")]
+    finally:
+        db.conn.close()
+
+
 def test_intent_in_the_console_redraws_the_review_and_stores_the_correction(config_file, config):
     result = run_console(config_file, f"{PRICE_QUESTION}\n/intent store visit\n/intent nope\n")
     assert result.returncode == 0, result.stderr
@@ -155,8 +165,7 @@ def test_intent_in_the_console_redraws_the_review_and_stores_the_correction(conf
     assert "Intent: store_visit" in result.stdout
     assert "Corrected: pricing → store_visit by team" in result.stdout
     assert "'nope' is not an intent" in result.stdout
-    rows = sqlite3.connect(config.storage.path).execute(
-        "select text, from_intent, to_intent, platform, user_id from corrections").fetchall()
+    rows = stored_rows(config, "text, from_intent, to_intent, platform, user_id")
     assert rows == [(PRICE_QUESTION, "pricing", "store_visit", "console", "team")]
 
 
@@ -169,6 +178,5 @@ def test_in_the_console_a_guarded_correction_needs_the_console_to_be_a_manager(t
     assert result.returncode == 0, result.stderr
     assert "Only the managers (`team.managers` in Nudge's config) can correct a message from " \
         "pricing to complaint" in result.stdout
-    rows = sqlite3.connect(config.storage.path).execute(
-        "select from_intent, to_intent from corrections").fetchall()
+    rows = stored_rows(config, "from_intent, to_intent")
     assert rows == [("pricing", "store_visit")]  # the unguarded one, by the same person

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from bot import corrections
 from bot.cli import cli
 from bot.store import open_db
-from tests.conftest import ROOT, example_config
+from tests.conftest import BACKEND, ROOT, example_config
 
 MADE = [
     corrections.Correction("what's the damage on a large sourdough", "pricing", "chit_chat",
@@ -26,13 +26,31 @@ MADE = [
 ]
 
 
-def install(tmp_path: Path, name: str) -> Path:
+# Each install's database: its SQLite file, or on PostgreSQL a database of its own.
+TARGETS: dict[Path, str] = {}
+OPEN: dict[str, object] = {}
+
+
+@pytest.fixture
+def install(tmp_path, request):
     """A config file with its own database, as a second shop's install would have."""
-    folder = tmp_path / name
-    folder.mkdir()
-    path = folder / "config.yaml"
-    path.write_text(yaml.safe_dump(example_config(folder).model_dump(mode="json")))
-    return path
+    def make(name: str) -> Path:
+        folder = tmp_path / name
+        folder.mkdir()
+        path = folder / "config.yaml"
+        path.write_text(yaml.safe_dump(example_config(folder).model_dump(mode="json")))
+        TARGETS[path] = (request.getfixturevalue("postgres_server").new_database()
+                         if BACKEND == "postgresql" else str(folder / "nudge.db"))
+        return path
+
+    yield make
+    while OPEN:
+        OPEN.popitem()[1].conn.close()
+
+
+def env_of(config: Path) -> dict[str, str]:
+    """The environment the install's `nudge` runs with (its database URL on PostgreSQL)."""
+    return {"NUDGE_DATABASE_URL": TARGETS[config]} if BACKEND == "postgresql" else {}
 
 
 @pytest.fixture
@@ -40,19 +58,23 @@ def nudge(monkeypatch):
     for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "DISCORD_TOKEN", "NUDGE_CONFIG"):
         monkeypatch.delenv(name, raising=False)
 
-    def run(config: Path, *args: str):
-        return CliRunner().invoke(cli, ["--config", str(config), "corrections", *args])
+    def run(config: Path, *args: str, **options):
+        return CliRunner().invoke(cli, ["--config", str(config), "corrections", *args],
+                                  env=env_of(config), **options)
 
     return run
 
 
 def database(config: Path):
-    return open_db(yaml.safe_load(config.read_text())["storage"]["path"])
+    target = TARGETS[config]
+    if target not in OPEN:
+        OPEN[target] = open_db(target)
+    return OPEN[target]
 
 
 def test_export_then_import_into_another_install_round_trips_and_skips_duplicates(
-        tmp_path, nudge):
-    first, second = install(tmp_path, "first"), install(tmp_path, "second")
+        tmp_path, install, nudge):
+    first, second = install("first"), install("second")
     db = database(first)
     for correction in MADE:
         corrections.record(db, correction)
@@ -86,9 +108,9 @@ def test_export_then_import_into_another_install_round_trips_and_skips_duplicate
     ('{"text": "", "to_intent": "praise", "created_at": "2026-11-23T10:00:00Z"}',
      'line 1: "text" must be'),
 ])
-def test_a_bad_line_exits_2_with_one_clear_line_and_imports_nothing(tmp_path, nudge,
+def test_a_bad_line_exits_2_with_one_clear_line_and_imports_nothing(tmp_path, install, nudge,
                                                                      content, problem):
-    config = install(tmp_path, "shop")
+    config = install("shop")
     bad = tmp_path / "bad.jsonl"
     good = json.dumps({"text": "fine words", "to_intent": "praise",
                        "created_at": "2026-11-23T10:00:00+00:00"})
@@ -101,8 +123,8 @@ def test_a_bad_line_exits_2_with_one_clear_line_and_imports_nothing(tmp_path, nu
     assert database(config)["corrections"].count == 0
 
 
-def test_a_missing_or_binary_file_exits_2(tmp_path, nudge):
-    config = install(tmp_path, "shop")
+def test_a_missing_or_binary_file_exits_2(tmp_path, install, nudge):
+    config = install("shop")
     assert nudge(config, "import", str(tmp_path / "nope.jsonl")).exit_code == 2
     binary = tmp_path / "binary.jsonl"
     binary.write_bytes(b"\xff\xfe\x00bad")
@@ -110,8 +132,9 @@ def test_a_missing_or_binary_file_exits_2(tmp_path, nudge):
     assert result.exit_code == 2 and "not UTF-8 text" in result.output
 
 
-def test_import_shows_what_it_would_change_and_changes_nothing_without_yes(tmp_path, nudge):
-    config = install(tmp_path, "shop")
+def test_import_shows_what_it_would_change_and_changes_nothing_without_yes(tmp_path, install,
+                                                                          nudge):
+    config = install("shop")
     corrections.record(database(config), MADE[0])
     poisoned = tmp_path / "poisoned.jsonl"
     lines = [corrections.Correction(f"stop messaging me {n}", "chit_chat", "unsubscribe",
@@ -140,8 +163,7 @@ def test_import_shows_what_it_would_change_and_changes_nothing_without_yes(tmp_p
         "Nothing was imported: run it again with --yes to import them.",
     ]
     assert database(config)["corrections"].count == 1
-    from_stdin = CliRunner().invoke(cli, ["--config", str(config), "corrections", "import",
-                                          "-"], input=poisoned.read_text())
+    from_stdin = nudge(config, "import", "-", input=poisoned.read_text())
     assert "Nothing was imported" in from_stdin.output
     assert database(config)["corrections"].count == 1
     done = nudge(config, "import", "-y", str(poisoned))
@@ -149,8 +171,8 @@ def test_import_shows_what_it_would_change_and_changes_nothing_without_yes(tmp_p
     assert database(config)["corrections"].count == 33
 
 
-def test_list_shows_the_newest_corrections(tmp_path, nudge):
-    config = install(tmp_path, "shop")
+def test_list_shows_the_newest_corrections(install, nudge):
+    config = install("shop")
     assert "No corrections yet" in nudge(config, "list").output
     db = database(config)
     for correction in MADE:
@@ -161,8 +183,9 @@ def test_list_shows_the_newest_corrections(tmp_path, nudge):
 
 
 @pytest.mark.parametrize(("answer", "stored"), [("y", 2), ("n", 0)])
-def test_at_a_terminal_import_asks_before_it_changes_anything(tmp_path, answer, stored):
-    config = install(tmp_path, "shop")
+def test_at_a_terminal_import_asks_before_it_changes_anything(tmp_path, install, answer,
+                                                              stored):
+    config = install("shop")
     exported = tmp_path / "corrections.jsonl"
     exported.write_text("".join(json.dumps({
         "text": c.text, "from_intent": c.from_intent, "to_intent": c.to_intent,
@@ -170,7 +193,7 @@ def test_at_a_terminal_import_asks_before_it_changes_anything(tmp_path, answer, 
         for c in MADE))
     terminal, typist = pty.openpty()  # a real terminal on standard input, as a person has
     os.write(typist, f"{answer}\n".encode())
-    env = {k: v for k, v in os.environ.items() if k != "NUDGE_CONFIG"}
+    env = {k: v for k, v in os.environ.items() if k != "NUDGE_CONFIG"} | env_of(config)
     try:
         result = subprocess.run(
             [sys.executable, "-m", "bot", "--config", str(config), "corrections", "import",

@@ -16,6 +16,7 @@ import click
 from bot import corrections
 from bot.cli.common import ConfigProblem, get_config
 from bot.config import database_target
+from bot.store import corrections as stored_corrections
 from bot.store import open_db
 
 
@@ -35,11 +36,11 @@ def corrections_group() -> None:
 def list_corrections(ctx: click.Context, limit: int) -> None:
     """The newest corrections: when, who, from which intent to which, and the words."""
     db = _db(ctx)
-    rows = list(db["corrections"].rows_where(order_by="id desc", limit=limit))
+    rows = stored_corrections.newest(db, limit)
     if not rows:
         click.echo("No corrections yet. Use \"Wrong intent?\" on a review to make one.")
         return
-    total = db["corrections"].count
+    total = stored_corrections.count(db)
     click.echo(f"{total} correction{'s' if total != 1 else ''}; the newest {len(rows)}:")
     for row in rows:
         text = row["text"].replace("\n", " ")

@@ -23,6 +23,7 @@ from bot import corrections
 from bot.engine.embedding import EmbeddingModelError
 from bot.engine.model import default_cache_dir
 from bot.engine.refit import CHILD_TIMEOUT_S, ROOT, load_model
+from bot.store import corrections as stored_corrections
 from bot.store import iso, utc_now
 
 log = logging.getLogger(__name__)
@@ -55,8 +56,7 @@ class Refitter:
     def pending(self) -> int:
         """Corrections stored since the last completed refit."""
         newest = corrections.latest_id(self.db)
-        return self.db.execute("select count(*) from corrections where id > ? and id <= ?",
-                               [self.considered(), newest]).fetchone()[0]
+        return stored_corrections.count_between(self.db, self.considered(), newest)
 
     def active(self) -> dict | None:
         """The newest accepted refit: the model this install should be using."""

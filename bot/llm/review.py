@@ -14,6 +14,7 @@ from bot.core.context import Context
 from bot.core.types import Reply
 from bot.engine.types import Suggestion
 from bot.llm.drafting import LLMDrafter
+from bot.store import conversations, suggestions
 from handlers.conversation import review_reply
 
 log = logging.getLogger(__name__)
@@ -49,23 +50,17 @@ async def improve_review(ctx: Context, drafter: LLMDrafter, review: Reply) -> Re
     suggestion_id = review.meta.get("suggestion_id")
     if not review.choices or suggestion_id is None:
         return None
-    rows = list(ctx.db["suggestions"].rows_where("id = ?", [suggestion_id]))
-    if not rows or rows[0]["status"] != "pending" or rows[0]["source"] != "template":
+    row = suggestions.get(ctx.db, suggestion_id)
+    if row is None or row["status"] != "pending" or row["source"] != "template":
         return None
-    row = rows[0]
     if row["stage"] == "unsubscribe":
         return None
-    message = ctx.db["messages"].get(row["message_id"])
+    message = conversations.message(ctx.db, row["message_id"])
     template = suggestion_from_row(row)
     improved = await drafter.improve(template, message["text"], ctx.config.brand)
     if improved.source != "llm":
         return None
-    cursor = ctx.db.execute(
-        "update suggestions set text = ?, source = 'llm' where id = ? and status = 'pending' "
-        "and source = 'template' and text = ?",
-        [improved.text, row["id"], row["text"]],
-    )
-    if cursor.rowcount != 1:
+    if not suggestions.improve_text(ctx.db, row["id"], row["text"], improved.text):
         log.info("suggestion %s changed while the LLM was writing; its draft is dropped", row["id"])
         return None
     updated = review_reply(ctx, row["id"])

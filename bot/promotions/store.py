@@ -18,7 +18,7 @@ from bot.config import Config
 from bot.scheduling.table_jobs import ScheduledRow, numbered_row
 from bot.scheduling.timeparse import Schedule
 from bot.scheduling.triggers import next_after
-from bot.store import iso, transaction
+from bot.store import audit, iso, transaction
 
 MAX_TEXT = 1500  # leaves room for the offer, link and sign-off within Discord's 2,000
 MAX_TARGETS = 20  # more than this is a broadcast to the whole workspace, not a promotion
@@ -231,24 +231,12 @@ def add(db: sqlite_utils.Database, config: Config, *, text: str, targets: list[T
         marks = ", ".join("?" for _ in row)
         promotion_id = db.execute(f"insert into promotions ({columns}) values ({marks})",
                                   list(row.values())).lastrowid
-        _audit(db, actor, "promotion.add", promotion_id, now, text=text,
-               targets=[str(t) for t in unique], schedule=schedule_text,
-               first_run=row["next_run_at"], cta=cta_id, offer=offer_id,
-               **({"image": image_url} if image_url else {}),
-               **({"status": status} if status != "active" else {}))
+        audit(db, actor.platform, actor.user, "promotion.add", f"promotion #{promotion_id}", dict(
+            text=text, targets=[str(t) for t in unique], schedule=schedule_text,
+            first_run=row["next_run_at"], cta=cta_id, offer=offer_id,
+            **({"image": image_url} if image_url else {}),
+            **({"status": status} if status != "active" else {})), at=now)
     return get(db, promotion_id)
-
-
-def _audit(db: sqlite_utils.Database, actor: Actor, action: str, promotion_id: int,
-           now: datetime, **details: Any) -> None:
-    # audit() inserts through sqlite-utils, which would commit early; inside a transaction
-    # the same row is written with a plain statement.
-    db.execute(
-        "insert into audit_log (at, platform, user_id, action, subject, details) "
-        "values (?, ?, ?, ?, ?, ?)",
-        [iso(now), actor.platform, actor.user, action, f"promotion #{promotion_id}",
-         json.dumps(details, ensure_ascii=False, sort_keys=True, default=str)],
-    )
 
 
 def _change(db: sqlite_utils.Database, promotion: Promotion, actor: Actor, action: str,
@@ -257,7 +245,8 @@ def _change(db: sqlite_utils.Database, promotion: Promotion, actor: Actor, actio
     with transaction(db):
         db.execute(f"update promotions set {sets}, updated_at = ? where id = ?",
                    [*changes.values(), iso(now), promotion.id])
-        _audit(db, actor, action, promotion.id, now, **details)
+        audit(db, actor.platform, actor.user, action, f"promotion #{promotion.id}", details,
+              at=now)
     return get(db, promotion.id)
 
 
@@ -319,8 +308,8 @@ def edit(db: sqlite_utils.Database, promotion_id: int | str, text: str, actor: A
 def record_test_send(db: sqlite_utils.Database, promotion: Promotion, actor: Actor,
                      now: datetime) -> None:
     with transaction(db):
-        _audit(db, actor, "promotion.send-now", promotion.id, now,
-               targets=[str(t) for t in promotion.targets])
+        audit(db, actor.platform, actor.user, "promotion.send-now", f"promotion #{promotion.id}",
+              {"targets": [str(t) for t in promotion.targets]}, at=now)
 
 
 def live_until(promotion: Promotion) -> datetime | None:

@@ -18,7 +18,7 @@ from bot.core.types import DIRECT
 from bot.promotions.store import Target
 from bot.scheduling.table_jobs import ScheduledRow, numbered_row
 from bot.scheduling.timeparse import Schedule
-from bot.store import iso, transaction
+from bot.store import audit, iso, transaction
 
 ME = "me"
 MAX_TEXT = 1000
@@ -110,17 +110,6 @@ def _check_text(text: str) -> str:
     return text
 
 
-def _audit(db: sqlite_utils.Database, platform: str, user: str, action: str,
-           reminder_id: int, now: datetime, **details: Any) -> None:
-    # Inside a transaction: a plain statement (sqlite-utils' insert() would commit early).
-    db.execute(
-        "insert into audit_log (at, platform, user_id, action, subject, details) "
-        "values (?, ?, ?, ?, ?, ?)",
-        [iso(now), platform, user, action, f"reminder #{reminder_id}",
-         json.dumps(details, ensure_ascii=False, sort_keys=True, default=str)],
-    )
-
-
 def add(db: sqlite_utils.Database, *, platform: str, user: str, target: Target | None,
         text: str, schedule: Schedule, schedule_text: str, now: datetime) -> Reminder:
     """Store a reminder for `user` on `platform`; `target` None means a direct message."""
@@ -151,8 +140,9 @@ def add(db: sqlite_utils.Database, *, platform: str, user: str, target: Target |
         columns, marks = ", ".join(row), ", ".join("?" for _ in row)
         reminder_id = db.execute(f"insert into reminders ({columns}) values ({marks})",
                                  list(row.values())).lastrowid
-        _audit(db, platform, user, "reminder.add", reminder_id, now, target=row["target"],
-               schedule=schedule_text, first_run=row["next_run_at"])
+        audit(db, platform, user, "reminder.add", f"reminder #{reminder_id}",
+              {"target": row["target"], "schedule": schedule_text,
+               "first_run": row["next_run_at"]}, at=now)
     return get(db, reminder_id)
 
 
@@ -167,6 +157,6 @@ def cancel(db: sqlite_utils.Database, reminder_id: int | str, *, platform: str, 
     with transaction(db):
         db.execute("update reminders set status = 'cancelled', next_run_at = null, "
                    "updated_at = ? where id = ?", [iso(now), reminder.id])
-        _audit(db, platform, user, "reminder.cancel", reminder.id, now,
-               owner=f"{reminder.platform}:{reminder.user_id}")
+        audit(db, platform, user, "reminder.cancel", f"reminder #{reminder.id}",
+              {"owner": f"{reminder.platform}:{reminder.user_id}"}, at=now)
     return get(db, reminder.id)

@@ -11,7 +11,8 @@ from bot.store.times import iso, utc_now
 
 def audit(db: Any, platform: str, user_id: str, action: str, subject: str,
           details: dict[str, Any] | None = None, at: datetime | None = None) -> None:
-    """Record who did what, for the team to look back on."""
+    """Record who did what, for the team to look back on. Inside `transaction(db)` the row
+    stands or falls with the change it records."""
     db["audit_log"].insert(
         {
             "at": iso(at or utc_now()),
@@ -19,6 +20,7 @@ def audit(db: Any, platform: str, user_id: str, action: str, subject: str,
             "user_id": user_id,
             "action": action,
             "subject": subject,
-            "details": json.dumps(details or {}, ensure_ascii=False, sort_keys=True),
+            "details": json.dumps(details or {}, ensure_ascii=False, sort_keys=True,
+                                  default=str),
         }
     )

@@ -34,11 +34,13 @@ MAIN_SYNCHRONOUS = "NORMAL"
 
 @contextmanager
 def transaction(db: sqlite_utils.Database) -> Iterator[None]:
-    """One atomic unit of work. Inside it use db.execute(): sqlite-utils' insert() commits early.
+    """One atomic unit of work: every statement inside stands or falls together.
 
-    The connection runs in autocommit mode so a plain write is durable at once and no lock is
-    held between statements; this opens an explicit IMMEDIATE transaction when several
-    statements must stand or fall together.
+    sqlite-utils' table calls (insert(), upsert(), ...) may be used inside it too: with the
+    pinned 4.2.1 they see the open transaction and nest as a savepoint, committing nothing
+    early (tests/store/test_audit.py holds that). The connection runs in autocommit mode so a
+    plain write is durable at once and no lock is held between statements; this opens an
+    explicit IMMEDIATE transaction when several statements must stand or fall together.
     """
     db.execute("BEGIN IMMEDIATE")
     try:

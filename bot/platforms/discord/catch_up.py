@@ -20,6 +20,7 @@ import discord
 
 from bot.platforms.discord import commands
 from bot.platforms.discord.listening import PLATFORM, is_from_a_person, is_listened
+from bot.store import conversations
 
 if TYPE_CHECKING:
     from bot.platforms.discord.adapter import DiscordAdapter
@@ -31,14 +32,8 @@ MANY = 200  # past this many in one channel, the log says so
 
 def last_seen(db) -> list[tuple[int, int]]:
     """(channel id, newest stored message id) for every Discord channel with messages."""
-    rows = db.execute(
-        "select c.channel, max(cast(m.event_key as integer)) from messages m "
-        "join conversations c on c.id = m.conversation_id "
-        "where m.platform = ? and m.event_key glob '[0-9]*' group by c.channel",
-        [PLATFORM],
-    ).fetchall()
-    return [(int(channel), int(newest)) for channel, newest in rows
-            if str(channel).isdigit() and newest]
+    return [(int(channel), newest) for channel, newest in
+            conversations.newest_numbered_by_channel(db, PLATFORM) if str(channel).isdigit()]
 
 
 async def catch_up(adapter: DiscordAdapter) -> int:

@@ -11,6 +11,7 @@ import discord
 import sqlite_utils
 
 from bot.core.types import Request
+from bot.store import conversations
 
 PLATFORM = "discord"
 
@@ -43,12 +44,7 @@ def is_from_a_person(message: discord.Message, me: discord.ClientUser | None) ->
 
 
 def _known_thread(db: sqlite_utils.Database, message_id: str) -> str | None:
-    row = db.execute(
-        "select c.thread from messages m join conversations c on c.id = m.conversation_id "
-        "where m.platform = ? and m.event_key = ?",
-        [PLATFORM, message_id],
-    ).fetchone()
-    return row[0] if row else None
+    return conversations.thread_of_message(db, PLATFORM, message_id)
 
 
 def thread_of(message: discord.Message, db: sqlite_utils.Database) -> str:

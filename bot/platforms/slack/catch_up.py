@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.platforms.slack import api, problems
 from bot.platforms.slack.listeners.events import WRITTEN, message_key
-from bot.store import iso
+from bot.store import conversations, iso
 
 if TYPE_CHECKING:
     from bot.platforms.slack.adapter import SlackAdapter
@@ -37,24 +37,13 @@ THREAD_DAYS = 7  # a thread quiet for longer is not re-read
 
 def last_seen(db) -> list[tuple[str, str]]:
     """(channel, newest stored message ts) for every Slack channel with messages."""
-    rows = db.execute(
-        "select c.channel, max(substr(m.event_key, instr(m.event_key, ':') + 1)) "
-        "from messages m join conversations c on c.id = m.conversation_id "
-        "where m.platform = 'slack' and instr(m.event_key, ':') > 0 group by c.channel",
-    ).fetchall()
-    return [(channel, newest) for channel, newest in rows if channel and newest]
+    return conversations.newest_keyed_by_channel(db, "slack")
 
 
 def recent_threads(db, channel: str, since: datetime) -> list[tuple[str, str]]:
     """(thread ts, newest stored ts in it) of this channel's conversations active lately."""
-    rows = db.execute(
-        "select c.thread, max(substr(m.event_key, instr(m.event_key, ':') + 1)) "
-        "from conversations c join messages m on m.conversation_id = c.id "
-        "where c.platform = 'slack' and c.channel = ? and c.last_message_at >= ? "
-        "group by c.id order by c.last_message_at desc limit ?",
-        [channel, iso(since), THREADS_PER_CHANNEL],
-    ).fetchall()
-    return [(thread, newest) for thread, newest in rows if thread and newest]
+    return conversations.recently_active_threads(db, "slack", channel, iso(since),
+                                                 THREADS_PER_CHANNEL)
 
 
 async def catch_up(adapter: SlackAdapter) -> int:
