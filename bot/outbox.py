@@ -22,9 +22,10 @@ from typing import Any
 
 from bot.core.context import Context
 from bot.core.types import Post, Reply
-from bot.scheduling import ledger
 from bot.scheduling.delivery import Delivery, Outcome
 from bot.scheduling.service import SchedulerService, Wanted
+from bot.store import deliveries as ledger
+from bot.store import outbox as store
 from handlers import conversation
 
 log = logging.getLogger(__name__)
@@ -74,7 +75,8 @@ class ReviewOutbox(_NoJobs):
         now = service.clock()
         key = ledger.DeliveryKey(self.kind, str(suggestion_id), now, platform,
                                  self.ctx.config.review_channel(platform))
-        delivery_id = await service.writer.write(lambda db: ledger.claim(db, key, now))
+        delivery_id = await service.writer.write(
+            lambda db: ledger.claim(db, key, now, owner=service.owner))
         if delivery_id is None:  # the same review claimed this very moment: it is under way
             return None
         outcome = await service.sender.deliver(self._delivery(delivery_id, key, attempt))
@@ -118,7 +120,8 @@ class ReplyOutbox(_NoJobs):
         result = _resumed(self.ctx, result)
         payload = _payload(result)
         delivery_id = await service.writer.write(
-            lambda db: ledger.claim(db, key, service.clock(), payload=payload))
+            lambda db: ledger.claim(db, key, service.clock(), payload=payload,
+                                    owner=service.owner))
         if delivery_id is None:  # cannot happen for a fresh claim; stay truthful if it does
             return await conversation.deliver_choice(self.ctx, result, self.publish)
         outcome = await service.sender.deliver(self._delivery(delivery_id, key, result.post))
@@ -179,14 +182,11 @@ def _resumed(ctx: Context, result: conversation.ChoiceResult) -> conversation.Ch
 
 
 def _edit_text(ctx: Context, feedback_id: int | None) -> str | None:
-    row = ctx.db.execute("select text from feedback where id = ?", [feedback_id]).fetchone()
-    return row[0] if row else None
+    return store.edited_text(ctx.db, feedback_id)
 
 
 def _is_status(ctx: Context, suggestion_id: int, status: str) -> bool:
-    row = ctx.db.execute("select status from suggestions where id = ?",
-                         [suggestion_id]).fetchone()
-    return row is not None and row[0] == status
+    return store.suggestion_status(ctx.db, suggestion_id) == status
 
 
 def _payload(result: conversation.ChoiceResult) -> str:

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from bot.core.errors import DeliveryError
 from bot.promotions.jobs import PromotionJobs
-from bot.scheduling import ledger
 from bot.scheduling.writer import BatchWriter
+from bot.store import deliveries as ledger
 from bot.store import open_db, transaction
 from tests.promo_helpers import add, deliveries, notices, posts, promotion, utc
 

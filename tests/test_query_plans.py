@@ -18,8 +18,8 @@ import sqlite_utils
 
 from bot.core.types import Request
 from bot.platforms.inbox import Inbox
-from bot.scheduling import ledger
 from bot.store import MIGRATIONS, migrate, open_db, schema_version
+from bot.store import deliveries as ledger
 from bot.tracking import store as tracking
 from handlers import conversation, review
 from handlers.digest import waiting_customers

@@ -1,8 +1,9 @@
-"""Group commit: many small writes from concurrent tasks share one SQLite transaction.
+"""Group commit: many small writes from concurrent tasks share one database transaction.
 
 When a thousand promotions fall due in the same second, each claims its deliveries, counts an
 attempt and records the outcome: three durable commits each. A commit waits for the disk
-(about 2 ms with fsync), so one at a time they would take seconds. Here every write requested
+(about 2 ms with fsync; a round trip to PostgreSQL and its WAL flush), so one at a time they
+would take seconds. Here every write requested
 during one turn of the event loop runs in a single transaction, each inside its own savepoint
 so one failing write does not undo the others, and every caller resumes only once the commit
 is durable: "claimed" really is on disk before anything is sent.
@@ -15,24 +16,23 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import sqlite_utils
-
-from bot.store import transaction
+from bot.store import Database, transaction
+from bot.store.savepoints import savepoint
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Write = Callable[[sqlite_utils.Database], Any]
+Write = Callable[[Database], Any]
 
 
 class BatchWriter:
-    def __init__(self, db: sqlite_utils.Database):
+    def __init__(self, db: Database):
         self.db = db
         self._pending: list[tuple[Write, asyncio.Future]] = []
         self._flush_scheduled = False
         self.commits = 0  # for benchmarks: how many transactions the writes took
 
-    async def write(self, work: Callable[[sqlite_utils.Database], T]) -> T:
+    async def write(self, work: Callable[[Database], T]) -> T:
         """Run `work(db)` in the next shared transaction; return its result once committed."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future = loop.create_future()
@@ -48,15 +48,12 @@ class BatchWriter:
         try:
             with transaction(self.db):
                 for work, future in batch:
-                    self.db.execute("savepoint write")
                     try:
-                        result = work(self.db)
+                        with savepoint(self.db):
+                            result = work(self.db)
                     except Exception as error:
-                        self.db.execute("rollback to write")
-                        self.db.execute("release write")
                         outcomes.append((future, None, error))
                     else:
-                        self.db.execute("release write")
                         outcomes.append((future, result, None))
         except Exception as error:  # the commit itself failed: nothing in the batch happened
             log.exception("a batch of %d writes could not be committed", len(batch))
