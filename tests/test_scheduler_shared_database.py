@@ -106,19 +106,21 @@ def test_two_processes_on_one_postgresql_database_post_each_due_promotion_once(
 ])
 def test_what_a_killed_process_held_is_settled_once_by_the_processes_still_running(
         config, config_file, shared, tmp_path, killed_after, outcome):
-    # The two that keep running look for changes only every 30 s (the default): the third,
-    # looking every 0.2 s, takes the new promotions, then freezes and is killed.
-    survivors = [started(config_file, tmp_path, name) for name in ("a", "b")]
+    # The two that keep running are started first and look for changes made elsewhere only
+    # every ten minutes; the third, started once the promotions are due, sends them as it
+    # starts, then freezes and is killed.
+    survivors = [started(config_file, tmp_path, name, "--reconcile", "600")
+                 for name in ("a", "b")]
+    expected = add_due_promotions(config, 6)
     marker = tmp_path / "frozen"
-    victim = started(config_file, tmp_path, "victim", "--reconcile", "0.2",
-                     "--freeze-at", killed_after, "--marker", str(marker))
+    victim = start(config_file, tmp_path / "posts-victim.jsonl", "--freeze-at", killed_after,
+                   "--marker", str(marker))
     try:
-        expected = add_due_promotions(config, 6)
         wait_for(marker.exists, what=f"the third process to reach {killed_after!r}")
         victim.send_signal(signal.SIGKILL)
         victim.communicate(timeout=30)
-        wait_for(lambda: column(config, "select distinct status from deliveries") == [outcome],
-                 what=f"every delivery {outcome}")
+        wait_for(lambda: column(config, "select status from deliveries") == [outcome] * 6,
+                 what=f"six deliveries {outcome}")
         if outcome == "unconfirmed":
             wait_for(lambda: len(entries(tmp_path, "notice")) == 6, what="six notices")
     finally:
