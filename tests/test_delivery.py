@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+from bot.config import database_target
 from bot.core.errors import DeliveryError
 from bot.promotions.jobs import PromotionJobs
 from bot.scheduling.writer import BatchWriter
@@ -93,7 +94,7 @@ async def test_one_channel_failing_does_not_hold_back_the_others(app, clock):
 async def test_a_delivery_is_claimed_once_whichever_connection_asks(app, clock):
     key = ledger.DeliveryKey("promotion", "1", utc(2026, 11, 24, 9), "console", "customers")
     assert ledger.claim(app.db, key, clock()) is not None
-    other = open_db(app.config.storage.path)
+    other = open_db(database_target(app.config))
     assert ledger.claim(other, key, clock()) is None
     assert ledger.record(other, key, "missed", clock()) is None
     other.conn.close()
