@@ -124,7 +124,7 @@ class PromotionJobs(TableJobs):
     def delivery(self, promotion: Promotion, delivery_id: int,
                  key: ledger.DeliveryKey) -> Delivery:
         day = key.scheduled_for.astimezone(self.config.zone).date()
-        variant = ledger.variant_of(self.db, delivery_id)
+        variant = ledger.variant_of(self.db, delivery_id) if promotion.variants else ""
         url = cta_url(self.config, promotion, key.platform)
         if url and self.config.links.tracking.enabled:
             url = link_for_delivery(self.config, self.db, delivery_id, url, LinkInfo(

@@ -18,7 +18,7 @@ Several processes may share one PostgreSQL database. Each claims through the led
 key, and reads the row it is about to move with a lock that the others skip (RowBusy: that run
 is being delivered elsewhere, look again in a second), so every run goes out once. Each process
 names itself on its claims (bot/store/workers.py); what a stopped process held is settled by
-another within seconds, exactly as at a restart: sent when no attempt had started, reported as
+another within a second, exactly as at a restart: sent when no attempt had started, reported as
 unconfirmed otherwise.
 
 Why jobs are rebuilt rather than kept in APScheduler's SQLAlchemy job store: the table already
@@ -62,9 +62,9 @@ RECONCILE_JOB = "nudge:reconcile"
 ORPHANS_JOB = "nudge:orphans"
 RETRY_AFTER_ERROR = timedelta(seconds=30)
 # Another process holds the row (PostgreSQL): it is delivering this run; look again soon.
-RETRY_WHEN_BUSY = timedelta(seconds=1)
+RETRY_WHEN_BUSY = timedelta(seconds=0.25)
 # How often a process sharing PostgreSQL looks for claims left by one that stopped.
-ORPHAN_SECONDS = 2.0
+ORPHAN_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
