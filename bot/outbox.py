@@ -22,9 +22,9 @@ from typing import Any
 
 from bot.core.context import Context
 from bot.core.types import Post, Reply
-from bot.scheduling import ledger
 from bot.scheduling.delivery import Delivery, Outcome
 from bot.scheduling.service import SchedulerService, Wanted
+from bot.store import deliveries as ledger
 from bot.store import suggestions
 from handlers import conversation
 
@@ -75,7 +75,8 @@ class ReviewOutbox(_NoJobs):
         now = service.clock()
         key = ledger.DeliveryKey(self.kind, str(suggestion_id), now, platform,
                                  self.ctx.config.review_channel(platform))
-        delivery_id = await service.writer.write(lambda db: ledger.claim(db, key, now))
+        delivery_id = await service.writer.write(
+            lambda db: ledger.claim(db, key, now, owner=service.owner))
         if delivery_id is None:  # the same review claimed this very moment: it is under way
             return None
         outcome = await service.sender.deliver(self._delivery(delivery_id, key, attempt))
@@ -119,7 +120,8 @@ class ReplyOutbox(_NoJobs):
         result = _resumed(self.ctx, result)
         payload = _payload(result)
         delivery_id = await service.writer.write(
-            lambda db: ledger.claim(db, key, service.clock(), payload=payload))
+            lambda db: ledger.claim(db, key, service.clock(), payload=payload,
+                                    owner=service.owner))
         if delivery_id is None:  # cannot happen for a fresh claim; stay truthful if it does
             return await conversation.deliver_choice(self.ctx, result, self.publish)
         outcome = await service.sender.deliver(self._delivery(delivery_id, key, result.post))

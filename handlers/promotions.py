@@ -7,7 +7,6 @@ the config, and every change is written to the audit log. The same functions ser
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -21,6 +20,7 @@ from bot.promotions.store import Actor, Promotion, PromotionError
 from bot.promotions.variants import variant_name
 from bot.scheduling.timeparse import ScheduleError, parse_schedule
 from bot.scheduling.triggers import upcoming
+from bot.store import deliveries as ledger
 from handlers import promo_calendar, promo_changes, promo_review, promo_warnings
 from handlers.formatting import local_time, short
 from handlers.router import Command, UsageError, split_words
@@ -147,9 +147,7 @@ def show(words: list[str], ctx: Context, actor: Actor, platform: str) -> Reply:
             wording = f", wording {variant.upper()}" if variant else ""
             previews.append(f"On {name} ({channels}{wording}):\n{text}" +
                             (f"\n{image}" if image else ""))
-    deliveries = Counter("test sends" if row["test"] and row["status"] == "sent"
-                         else row["status"] for row in ctx.db["deliveries"].rows_where(
-        "kind = ? and ref_id = ?", [KIND, str(promotion.id)]))
+    deliveries = ledger.outcomes(ctx.db, KIND, promotion.id)
     runs = f"{promotion.runs}" + (f" of {promotion.max_runs}" if promotion.max_runs else "")
     fields = [
         Field("Status", promotion.status),

@@ -5,7 +5,8 @@ that appends them to POSTS_LOG (fsynced, so they survive a SIGKILL). With `--fre
 the process writes MARKER and then freezes right after that delivery step ("claimed": the claim
 is committed and nothing is sent yet; "posted": the platform has the post and the ledger does
 not know yet), so the test can kill it at that exact point. With `--ready FILE` it writes FILE
-once everything due at start has run. It stops cleanly when stdin closes.
+once everything due at start has run; `--reconcile SECONDS` makes it look for changes made by
+other processes that often (30 s by default). It stops cleanly when stdin closes.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ async def main(args: argparse.Namespace) -> None:
     app = Application(load_config(args.config), Secrets.from_env({}))
     adapter = CountingAdapter("console", args.posts)
     app.add_adapter(adapter)
+    if args.reconcile:
+        app.scheduler.reconcile_seconds = args.reconcile
     if args.freeze_at:
         app.scheduler.sender.observer = freeze_at(args.freeze_at, Path(args.marker))
     loop = asyncio.get_running_loop()
@@ -67,4 +70,6 @@ if __name__ == "__main__":
     parser.add_argument("--freeze-at", choices=["claimed", "posted"])
     parser.add_argument("--marker", default="")
     parser.add_argument("--ready", default="", help="a file to write once started")
+    parser.add_argument("--reconcile", type=float, default=0.0,
+                        help="seconds between looks for changes made elsewhere")
     asyncio.run(main(parser.parse_args()))

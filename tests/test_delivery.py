@@ -6,10 +6,11 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+from bot.config import database_target
 from bot.core.errors import DeliveryError
 from bot.promotions.jobs import PromotionJobs
-from bot.scheduling import ledger
 from bot.scheduling.writer import BatchWriter
+from bot.store import deliveries as ledger
 from bot.store import open_db, transaction
 from tests.promo_helpers import add, deliveries, notices, posts, promotion, utc
 
@@ -93,7 +94,7 @@ async def test_one_channel_failing_does_not_hold_back_the_others(app, clock):
 async def test_a_delivery_is_claimed_once_whichever_connection_asks(app, clock):
     key = ledger.DeliveryKey("promotion", "1", utc(2026, 11, 24, 9), "console", "customers")
     assert ledger.claim(app.db, key, clock()) is not None
-    other = open_db(app.config.storage.path)
+    other = open_db(database_target(app.config))
     assert ledger.claim(other, key, clock()) is None
     assert ledger.record(other, key, "missed", clock()) is None
     other.conn.close()

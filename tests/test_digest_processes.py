@@ -1,10 +1,10 @@
-"""The digest with real processes on one database file: restarted in the digest minute, or
-killed with SIGKILL between claiming and confirming the post, Nudge never posts it twice."""
+"""The digest with real processes on one database (a SQLite file, or PostgreSQL): restarted
+in the digest minute, or killed with SIGKILL between claiming and confirming the post, Nudge
+never posts it twice."""
 
 from __future__ import annotations
 
 import signal
-import sqlite3
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.config import database_target
 from bot.daily.digest_job import DailyDigest
 from bot.scheduling.triggers import spec_text
-from bot.store import iso, open_db
+from bot.store import close, open_db, routines
 from tests.conftest import ROOT
 from tests.fakes import read_log
-from tests.test_scheduler_processes import clean_env, stop_child, wait_for
+from tests.test_scheduler_processes import clean_env, column, stop_child, wait_for
 
 
 def digest_due_this_minute(config, tmp_path: Path) -> Path:
@@ -28,11 +29,10 @@ def digest_due_this_minute(config, tmp_path: Path) -> Path:
     config.digest.time = f"{minute.astimezone(config.zone):%H:%M}"
     path = tmp_path / "digest.yaml"
     path.write_text(yaml.safe_dump(config.model_dump(mode="json")))
-    db = open_db(config.storage.path)
-    db.execute("insert into routines (name, trigger, timezone, next_run_at) values (?, ?, ?, ?)",
-               ["digest", spec_text(DailyDigest(db, config).spec()), config.timezone,
-                iso(minute)])
-    db.conn.close()
+    db = open_db(database_target(config))
+    routines.follow(db, "digest", spec_text(DailyDigest(db, config).spec()), config.timezone,
+                    minute, minute)
+    close(db)
     return path
 
 
@@ -47,9 +47,7 @@ def digests(posts: Path) -> list[str]:
 
 
 def statuses(config) -> list[str]:
-    with sqlite3.connect(config.storage.path) as db:
-        return [row[0] for row in db.execute("select status from deliveries where kind = "
-                                             "'digest'")]
+    return column(config, "select status from deliveries where kind = 'digest'")
 
 
 def test_a_process_restarted_in_the_digest_minute_does_not_post_the_digest_again(

@@ -8,7 +8,7 @@ import itertools
 
 from bot.core.errors import DeliveryError
 from bot.core.types import Request
-from bot.scheduling import ledger
+from bot.store import deliveries as ledger
 from bot.store import transaction
 from handlers import conversation
 from tests.promo_helpers import add, posts, utc

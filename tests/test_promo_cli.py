@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 
+from bot.config import database_target
+from bot.store import close, open_db
+
 
 def rows(config, sql: str) -> list[tuple]:
-    with sqlite3.connect(config.storage.path) as connection:
-        return connection.execute(sql).fetchall()
+    """What the command left in the database (a file, or PostgreSQL), read as another
+    process would."""
+    db = open_db(database_target(config))
+    try:
+        return [tuple(row) for row in db.execute(sql).fetchall()]
+    finally:
+        close(db)
 
 
 def test_add_list_show_pause_resume_cancel_from_the_terminal(promo_cli, config):

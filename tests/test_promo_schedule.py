@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.app import Application
-from bot.config import Secrets
+from bot.config import Secrets, database_target
 from bot.core.context import Context
 from bot.promotions import active_promotion_offers
 from bot.promotions.store import Actor
@@ -209,7 +209,7 @@ async def test_hundreds_of_promotions_due_together_are_each_posted_exactly_once(
 
 async def test_a_change_made_by_another_process_is_picked_up_by_the_running_scheduler(
         app, clock, config):
-    other = open_db(config.storage.path)  # what `nudge promo add` in a terminal does
+    other = open_db(database_target(config))  # what `nudge promo add` in a terminal does
     reply = perform("add", ['Late opening', "in", "customers", "at", "tomorrow", "9am"],
                     Context(config=config, db=other, clock=clock), Actor("cli", "sam"), "console")
     other.conn.close()

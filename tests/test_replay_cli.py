@@ -15,7 +15,7 @@ import yaml
 from click.testing import CliRunner
 
 from bot.cli import cli
-from bot.scheduling import ledger
+from bot.store import deliveries as ledger
 from bot.store import open_db
 from tests.conftest import EXAMPLE, ROOT
 

@@ -1,11 +1,12 @@
-"""Real processes on one database file: a promotion survives a restart, and a process killed
-with SIGKILL between claiming and confirming a post never makes it post twice."""
+"""Real processes on one database (a SQLite file, or PostgreSQL with NUDGE_TEST_BACKEND): a
+promotion survives a restart, and a process killed with SIGKILL between claiming and confirming
+a post never makes it post twice. Several processes on one PostgreSQL database deliver each due
+promotion once, and the ones left running settle what a killed one held."""
 
 from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -15,9 +16,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.config import database_target
 from bot.core.context import Context
 from bot.promotions.store import Actor
-from bot.store import open_db
+from bot.store import close, open_db
 from handlers.promotions import perform
 from tests.conftest import ROOT
 from tests.fakes import read_log
@@ -30,6 +32,15 @@ def clean_env() -> dict[str, str]:
             and k != "NUDGE_CONFIG"}
 
 
+def column(config, sql: str) -> list:
+    """The first column of a query on the test's database, whichever backend it is on."""
+    db = open_db(database_target(config))
+    try:
+        return [row[0] for row in db.execute(sql).fetchall()]
+    finally:
+        close(db)
+
+
 def wait_for(condition, timeout: float = 30.0, what: str = "") -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -39,7 +50,8 @@ def wait_for(condition, timeout: float = 30.0, what: str = "") -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def test_a_promotion_scheduled_before_a_restart_is_posted_by_the_next_process(config_file):
+def test_a_promotion_scheduled_before_a_restart_is_posted_by_the_next_process(config,
+                                                                              config_file):
     # Far enough ahead for the first process to start, schedule it and stop before it is due.
     due = datetime.now(LONDON).replace(microsecond=0) + timedelta(seconds=6)
     command = [sys.executable, "-m", "bot", "--config", str(config_file), "run", "--console"]
@@ -69,9 +81,8 @@ def test_a_promotion_scheduled_before_a_restart_is_posted_by_the_next_process(co
     assert second.returncode == 0, errors
     assert output.count("[Nudge → #customers] 📣 Doors open at 9!") == 1
     assert "Traceback" not in errors
-    with sqlite3.connect(config_file.parent / "nudge.db") as db:
-        assert db.execute("select status from deliveries").fetchall() == [("sent",)]
-        assert db.execute("select status from promotions").fetchall() == [("finished",)]
+    assert column(config, "select status from deliveries") == ["sent"]
+    assert column(config, "select status from promotions") == ["finished"]
 
 
 def schedule_one_due_a_minute_ago(config) -> None:
@@ -79,14 +90,14 @@ def schedule_one_due_a_minute_ago(config) -> None:
     earlier: the next Nudge to start sends it at once."""
     now = datetime.now(UTC)
     earlier = now - timedelta(minutes=2)
-    db = open_db(config.storage.path)
+    db = open_db(database_target(config))
     due = (now - timedelta(minutes=1)).astimezone(LONDON)
     reply = perform("add", ["Mince pies are back!", "in", "customers", "at",
                             f"{due:%Y-%m-%dT%H:%M:%S}"],
                     Context(config=config, db=db, clock=lambda: earlier),
                     Actor("cli", "test"), "console")
     assert reply.ok, reply.text
-    db.conn.close()
+    close(db)
 
 
 def start_child(config_file: Path, posts: Path, freeze_at: str = "",
@@ -123,8 +134,8 @@ def test_a_process_killed_between_claim_and_confirmation_never_posts_twice(
     assert posted_before == (1 if killed_after == "posted" else 0)
 
     again = start_child(config_file, posts)
-    wait_for(lambda: sqlite3.connect(config.storage.path).execute(
-        "select status from deliveries").fetchone()[0] == outcome, what=f"status {outcome}")
+    wait_for(lambda: column(config, "select status from deliveries") == [outcome],
+             what=f"status {outcome}")
     if outcome == "unconfirmed":
         wait_for(lambda: any(e["kind"] == "notice" for e in read_log(posts)), what="a notice")
     stop_child(again)
@@ -137,5 +148,4 @@ def test_a_process_killed_between_claim_and_confirmation_never_posts_twice(
         assert len(notices) == 1 and notices[0].startswith("Please check console #customers")
     else:
         assert notices == []
-    with sqlite3.connect(config.storage.path) as db:
-        assert db.execute("select status from promotions").fetchall() == [("finished",)]
+    assert column(config, "select status from promotions") == ["finished"]

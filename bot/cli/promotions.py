@@ -21,7 +21,7 @@ from bot.core.context import Context
 from bot.core.types import Reply
 from bot.platforms.console import render
 from bot.promotions.store import Actor
-from bot.store import open_db
+from bot.store import close, open_db
 from handlers.promotions import perform
 from handlers.router import UsageError
 
@@ -72,7 +72,7 @@ def echo_handler_reply(config, handle: Callable[[Context], Reply],
     except UsageError as error:
         raise click.UsageError(str(error)) from None
     finally:
-        db.conn.close()
+        close(db)
     if not reply.ok:
         raise Refused(reply.text)
     click.echo(render(reply))
@@ -168,5 +168,5 @@ def calendar_(ctx: click.Context, span: str, ics: bool, days: int | None) -> Non
         now = utc_now()
         posts = coming_posts(db, now, now + timedelta(days=days or ICS_DAYS))
     finally:
-        db.conn.close()
+        close(db)
     click.echo(to_ics(posts, name=f"{config.brand.name} promotions", now=now), nl=False)

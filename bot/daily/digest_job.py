@@ -26,11 +26,11 @@ import sqlite_utils
 from bot.config import Config
 from bot.core.context import Context
 from bot.core.types import Image, Post, Reply
-from bot.scheduling import ledger
 from bot.scheduling.delivery import Delivery
 from bot.scheduling.service import SchedulerService, Wanted
 from bot.scheduling.triggers import DueRun, build_trigger, first_fire, plan_due, spec_text
-from bot.store import BUSY_TIMEOUT_MS, iso
+from bot.store import BUSY_TIMEOUT_MS, backend, iso, routines
+from bot.store import deliveries as ledger
 from handlers.digest import build_digest
 
 log = logging.getLogger(__name__)
@@ -95,6 +95,9 @@ async def build_digest_off_loop(db: sqlite_utils.Database, config: Config,
     """build_digest in a worker thread, on a read-only connection of its own: with hundreds
     of waiting conversations it reads for 100 ms or more, which on the loop would hold up
     every acknowledgement. (On the loop when the database is in memory: nothing to share.)"""
+    if backend(db) == "postgresql":  # a pool: the worker thread takes a connection of its own
+        return await asyncio.to_thread(
+            build_digest, Context(config=config, db=db, clock=lambda: when), when)
     path = db.execute("pragma database_list").fetchone()[2]
     if not path:
         return build_digest(Context(config=config, db=db, clock=lambda: when), when)
@@ -134,8 +137,7 @@ class DailyDigest:
     # --- what should be scheduled ---------------------------------------------------------
 
     def routine(self) -> dict | None:
-        rows = list(self.db["routines"].rows_where("name = ?", [ROUTINE]))
-        return rows[0] if rows else None
+        return routines.get(self.db, ROUTINE)
 
     def _follow_config(self) -> dict:
         """The digest's row, created or moved when the configured time or zone changed."""
@@ -145,13 +147,7 @@ class DailyDigest:
             return row
         now = self._now()
         first = first_fire(build_trigger(self.spec(), self.config.zone), now)
-        self.db.execute(
-            "insert into routines (name, trigger, timezone, next_run_at, updated_at) "
-            "values (?, ?, ?, ?, ?) on conflict (name) do update set trigger = excluded.trigger,"
-            " timezone = excluded.timezone, next_run_at = excluded.next_run_at, "
-            "updated_at = excluded.updated_at",
-            [ROUTINE, spec, zone, iso(first), iso(now)],
-        )
+        routines.follow(self.db, ROUTINE, spec, zone, first, now)
         return self.routine()
 
     def wanted(self) -> dict[str, Wanted]:
@@ -174,31 +170,26 @@ class DailyDigest:
         return [(platform, self.config.review_channel(platform)) for platform in platforms]
 
     def claim_due(self, db: sqlite_utils.Database, now: datetime, grace: timedelta,
-                  targets: list[tuple[str, str]]) -> list[tuple[int, ledger.DeliveryKey]]:
+                  targets: list[tuple[str, str]], owner: str | None = None
+                  ) -> list[tuple[int, ledger.DeliveryKey]]:
         """Inside the caller's transaction: advance the row past what is due and claim one
-        delivery per review channel (or record it as missed or impossible)."""
-        rows = list(db["routines"].rows_where("name = ?", [ROUTINE]))
-        if not rows or not rows[0]["next_run_at"]:
+        delivery per review channel (or record it as missed or impossible). RowBusy when
+        another process is doing the same right now (PostgreSQL)."""
+        row = routines.for_claim(db, ROUTINE)
+        if row is None or not row["next_run_at"]:
             return []
-        row = rows[0]
         due = datetime.fromisoformat(row["next_run_at"])
         if due > now:
             return []  # woken early, or the time changed since the job was set
         zone = ZoneInfo(row["timezone"])
         plan = plan_due(build_trigger(json.loads(row["trigger"]), zone), due, now, grace)
-        db.execute(
-            "update routines set next_run_at = ?, last_run_at = coalesce(?, last_run_at), "
-            "updated_at = ? where name = ?",
-            [iso(plan.following) if plan.following else None,
-             iso(plan.scheduled_for) if plan.on_time else None, iso(now), ROUTINE],
-        )
+        routines.advance(db, ROUTINE, plan.following,
+                         plan.scheduled_for if plan.on_time else None, now)
         day = plan.scheduled_for.astimezone(zone).date().isoformat()
         claims = []
         for platform, channel in targets:
             key = ledger.DeliveryKey(KIND, day, plan.scheduled_for, platform, channel)
-            if db.execute("select 1 from deliveries where kind = ? and ref_id = ? and "
-                          "platform = ? and target = ?", [KIND, day, platform, channel]
-                          ).fetchone():
+            if ledger.any_for(db, KIND, day, platform, channel):
                 continue  # this channel has had (or missed) its digest for the day
             if not channel:
                 ledger.record(db, key, "failed", now,
@@ -206,7 +197,7 @@ class DailyDigest:
                               "review_channel to the config")
                 log.warning("digest not posted on %s: no review channel is set", platform)
             elif plan.on_time:
-                delivery_id = ledger.claim(db, key, now)
+                delivery_id = ledger.claim(db, key, now, owner=owner)
                 if delivery_id is not None:
                     claims.append((delivery_id, key))
             else:
@@ -220,7 +211,7 @@ class DailyDigest:
         now = service.clock()
         targets = self.targets(service.platforms())
         claims = await service.writer.write(
-            lambda db: self.claim_due(db, now, service.grace, targets))
+            lambda db: self.claim_due(db, now, service.grace, targets, service.owner))
         if claims:
             # One chart for every review channel, drawn off the loop.
             day = claims[0][1].scheduled_for.astimezone(self.config.zone).date()

@@ -25,10 +25,10 @@ import sqlite_utils
 from bot.config import Config
 from bot.core.types import Post
 from bot.daily.hours import WorkingHours
-from bot.scheduling import ledger
 from bot.scheduling.delivery import Delivery
 from bot.scheduling.service import SchedulerService, Wanted
 from bot.scheduling.triggers import spec_text
+from bot.store import deliveries as ledger
 from bot.store import iso
 from handlers.links import describe_wait, message_link
 
@@ -122,8 +122,8 @@ class WaitingPings:
                             "waiting customers there are not pinged", platform, platform)
         return channels
 
-    def claim_due(self, db: sqlite_utils.Database, now: datetime, channels: dict[str, str]
-                  ) -> list[tuple[int, ledger.DeliveryKey, dict]]:
+    def claim_due(self, db: sqlite_utils.Database, now: datetime, channels: dict[str, str],
+                  owner: str | None = None) -> list[tuple[int, ledger.DeliveryKey, dict]]:
         """Inside the caller's transaction: mark each conversation due for a ping as pinged
         and claim its ping. Returns the claims with the rows to word them from."""
         marks = ", ".join("?" for _ in channels)
@@ -143,7 +143,7 @@ class WaitingPings:
                 continue  # pinged before, perhaps under another configuration
             key = ledger.DeliveryKey(KIND, str(row["message_id"]), due, row["platform"],
                                      channels[row["platform"]])
-            delivery_id = ledger.claim(db, key, now)
+            delivery_id = ledger.claim(db, key, now, owner=owner)
             if delivery_id is not None:
                 claims.append((delivery_id, key, row))
         return claims
@@ -155,7 +155,8 @@ class WaitingPings:
         channels = self.review_channels(service.platforms())
         if not channels:
             return
-        claims = await service.writer.write(lambda db: self.claim_due(db, now, channels))
+        claims = await service.writer.write(
+            lambda db: self.claim_due(db, now, channels, service.owner))
         if claims:
             await service.send_all([self.delivery(did, dkey, row, now)
                                     for did, dkey, row in claims])

@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import sqlite_utils
-
 from bot.promotions.store import Promotion
 from bot.scheduling.triggers import next_fire
-from bot.store import iso
+from bot.store import Database
+from bot.store import promotions as rows
 
 log = logging.getLogger(__name__)
 
@@ -35,13 +34,11 @@ class ComingPost:
     run: int  # 1 for its next post, 2 for the one after...
 
 
-def coming_posts(db: sqlite_utils.Database, start: datetime, end: datetime
+def coming_posts(db: Database, start: datetime, end: datetime
                  ) -> list[ComingPost]:
     """Every post of an active promotion in [start, end), soonest first."""
     posts = []
-    rows = db["promotions"].rows_where("status = 'active' and next_run_at is not null "
-                                       "and next_run_at < ?", [iso(end)])
-    for row in rows:
+    for row in rows.active_before(db, end):
         try:
             promotion = Promotion.from_row(row)
         except (TypeError, ValueError, KeyError):

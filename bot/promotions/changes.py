@@ -9,12 +9,10 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-import sqlite_utils
-
 from bot.promotions.store import Actor, Promotion, PromotionError, _change, get
 from bot.scheduling.timeparse import Schedule
 from bot.scheduling.triggers import next_after
-from bot.store import iso
+from bot.store import Database, iso
 
 LIMIT_WORDS = frozenset({"until", "times"})
 
@@ -25,7 +23,7 @@ def _changeable(promotion: Promotion) -> None:
                              "instead.")
 
 
-def reschedule(db: sqlite_utils.Database, promotion_id: int | str, schedule: Schedule,
+def reschedule(db: Database, promotion_id: int | str, schedule: Schedule,
                schedule_text: str, actor: Actor, now: datetime) -> Promotion:
     """Replace the schedule: a new trigger, zone, first run, end and count."""
     promotion = get(db, promotion_id)
@@ -43,7 +41,7 @@ def reschedule(db: sqlite_utils.Database, promotion_id: int | str, schedule: Sch
                    next_run=changes["next_run_at"])
 
 
-def change_limits(db: sqlite_utils.Database, promotion_id: int | str,
+def change_limits(db: Database, promotion_id: int | str,
                   ends_at: datetime | None, times: int | None, words: str, actor: Actor,
                   now: datetime) -> Promotion:
     """Change only when the current schedule stops: its `until`, its number of runs."""
@@ -72,7 +70,7 @@ def change_limits(db: sqlite_utils.Database, promotion_id: int | str,
                    before=promotion.schedule, after=changes["schedule"])
 
 
-def approve(db: sqlite_utils.Database, promotion_id: int | str, actor: Actor,
+def approve(db: Database, promotion_id: int | str, actor: Actor,
             now: datetime) -> Promotion:
     """A manager approves a draft: it is scheduled from its first run still ahead."""
     promotion = _draft(db, promotion_id)
@@ -92,7 +90,7 @@ def approve(db: sqlite_utils.Database, promotion_id: int | str, actor: Actor,
                    next_run=iso(following))
 
 
-def reject(db: sqlite_utils.Database, promotion_id: int | str, actor: Actor, now: datetime,
+def reject(db: Database, promotion_id: int | str, actor: Actor, now: datetime,
            reason: str = "") -> Promotion:
     """A manager rejects a draft: it is never scheduled."""
     promotion = _draft(db, promotion_id)
@@ -100,7 +98,7 @@ def reject(db: sqlite_utils.Database, promotion_id: int | str, actor: Actor, now
                    {"status": "rejected", "next_run_at": None}, reason=reason[:300])
 
 
-def _draft(db: sqlite_utils.Database, promotion_id: int | str) -> Promotion:
+def _draft(db: Database, promotion_id: int | str) -> Promotion:
     promotion = get(db, promotion_id)
     if promotion.status != "draft":
         raise PromotionError(f"Promotion #{promotion.id} is {promotion.status}, not a draft "

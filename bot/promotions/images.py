@@ -16,11 +16,9 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-import sqlite_utils
-
 from bot.core.types import Image
 from bot.promotions.store import PromotionError
-from bot.store import iso
+from bot.store import Database, uploads
 
 SLACK_FILE = "slack-file:"
 UPLOAD = "upload:"  # a file attached to the command (Discord), kept in the `uploads` table
@@ -47,7 +45,7 @@ def check_url(text: str) -> str:
     return url
 
 
-def check(text: str, db: sqlite_utils.Database | None = None) -> str:
+def check(text: str, db: Database | None = None) -> str:
     """What `image <...>` gives: a public URL, a Slack upload ("slack-file:F0123") or a file
     attached to the command ("upload:3", which must exist in `db`)."""
     value = text.strip()
@@ -60,7 +58,7 @@ def check(text: str, db: sqlite_utils.Database | None = None) -> str:
     return check_url(text)
 
 
-def save_upload(db: sqlite_utils.Database, platform: str, user: str, filename: str,
+def save_upload(db: Database, platform: str, user: str, filename: str,
                 content_type: str, data: bytes, now: datetime) -> str:
     """Keep an attached image; returns how a promotion refers to it ("upload:3")."""
     if not content_type.startswith("image/") or not data:
@@ -68,19 +66,15 @@ def save_upload(db: sqlite_utils.Database, platform: str, user: str, filename: s
     if len(data) > MAX_UPLOAD_BYTES:
         raise PromotionError(f"{filename} is {len(data) // 1024 // 1024} MB; attach an image "
                              "of at most 8 MB.")
-    row = db.execute("insert into uploads (platform, user_id, filename, content_type, data, "
-                     "created_at) values (?, ?, ?, ?, ?, ?)",
-                     [platform, user, filename, content_type, data, iso(now)])
-    return f"{UPLOAD}{row.lastrowid}"
+    return f"{UPLOAD}{uploads.save(db, platform, user, filename, content_type, data, now)}"
 
 
-def upload(db: sqlite_utils.Database, image: str | None) -> Image | None:
+def upload(db: Database, image: str | None) -> Image | None:
     """The attached file an "upload:3" reference names, as a picture to post; else None."""
     if not image or not image.startswith(UPLOAD) or not image[len(UPLOAD):].isdigit():
         return None
-    row = db.execute("select filename, data from uploads where id = ?",
-                     [int(image[len(UPLOAD):])]).fetchone()
-    return Image(row[0], bytes(row[1])) if row else None
+    kept = uploads.get(db, int(image[len(UPLOAD):]))
+    return Image(kept.filename, kept.data) if kept else None
 
 
 def is_upload(image: str | None) -> bool:

@@ -12,19 +12,18 @@ import logging
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import sqlite_utils
-
 from bot.core.types import Post
 from bot.promotions import images
 from bot.promotions.render import cta_url, render_promotion
 from bot.promotions.store import Promotion
 from bot.promotions.variants import variant_for
-from bot.scheduling import ledger
 from bot.scheduling.delivery import Delivery
 from bot.scheduling.service import SchedulerService
 from bot.scheduling.table_jobs import TableJobs
 from bot.scheduling.triggers import DueRun, plan_due
-from bot.store import iso
+from bot.store import Database, iso
+from bot.store import deliveries as ledger
+from bot.store import promotions as rows
 from bot.tracking.store import LinkInfo, link_for_delivery
 
 log = logging.getLogger(__name__)
@@ -41,30 +40,30 @@ def _missed_reason(plan: DueRun, grace: timedelta, zone: ZoneInfo) -> str:
     return reason
 
 
-def mark_variant(db: sqlite_utils.Database, delivery_id: int, promotion: Promotion, run: int,
+def mark_variant(db: Database, delivery_id: int, promotion: Promotion, run: int,
                  target_index: int) -> None:
     """Record on the claimed delivery which wording it posts (A/B tests; nothing otherwise)."""
     variant = variant_for(run, target_index, len(promotion.variants))
     if variant:
-        db.execute("update deliveries set variant = ? where id = ?", [variant, delivery_id])
+        ledger.set_variant(db, delivery_id, variant)
 
 
-def claim_test_send(db: sqlite_utils.Database, promotion_id: int, at: datetime,
-                    status: str = "claimed"
+def claim_test_send(db: Database, promotion_id: int, at: datetime, status: str = "claimed",
+                    owner: str | None = None
                     ) -> tuple[Promotion | None, list[tuple[int, ledger.DeliveryKey]]]:
     """Claim a test send to every target, outside the schedule: runs and next run stay as
     they are, and the deliveries are marked as tests (not promotions sent). `at` (the
     request time) keys them, so a repeated click is sent once. Status "queued" leaves them
     for the running Nudge (a send-now asked from the command line)."""
-    rows = list(db["promotions"].rows_where("id = ?", [promotion_id]))
-    if not rows:
+    row = rows.row(db, promotion_id)
+    if row is None:
         return None, []
-    promotion = Promotion.from_row(rows[0])
+    promotion = Promotion.from_row(row)
     claims = []
     for index, target in enumerate(promotion.targets):
         key = ledger.DeliveryKey(KIND, str(promotion_id), at, target.platform,
                                  target.channel)
-        delivery_id = ledger.claim(db, key, at, test=True, status=status)
+        delivery_id = ledger.claim(db, key, at, test=True, status=status, owner=owner)
         if delivery_id is not None:
             mark_variant(db, delivery_id, promotion, promotion.runs, index)
             claims.append((delivery_id, key))
@@ -73,20 +72,21 @@ def claim_test_send(db: sqlite_utils.Database, promotion_id: int, at: datetime,
 
 class PromotionJobs(TableJobs):
     kind = KIND
-    table = "promotions"
+    store = rows
     noun = "promotion"
 
     # --- running --------------------------------------------------------------------------
 
-    def claim_due(self, db: sqlite_utils.Database, promotion_id: int, now: datetime,
-                  grace: timedelta
+    def claim_due(self, db: Database, promotion_id: int, now: datetime, grace: timedelta,
+                  owner: str | None = None
                   ) -> tuple[Promotion | None, list[tuple[int, ledger.DeliveryKey]]]:
         """Inside the caller's transaction: advance the row past what is due, claim its
-        deliveries (or record them as missed). Returns the row as it was, and the claims."""
-        rows = list(db["promotions"].rows_where("id = ?", [promotion_id]))
-        if not rows or rows[0]["status"] != "active" or not rows[0]["next_run_at"]:
+        deliveries (or record them as missed). Returns the row as it was, and the claims.
+        RowBusy when another process is doing the same right now (PostgreSQL)."""
+        row = rows.for_claim(db, promotion_id)
+        if row is None or row["status"] != "active" or not row["next_run_at"]:
             return None, []
-        promotion = Promotion.from_row(rows[0])
+        promotion = Promotion.from_row(row)
         if promotion.next_run_at > now:
             return promotion, []  # woken early, or the row moved since the job was set
         plan = plan_due(promotion.trigger(), promotion.next_run_at, now, grace,
@@ -94,19 +94,15 @@ class PromotionJobs(TableJobs):
         runs = promotion.runs + 1
         finished = plan.following is None or bool(promotion.max_runs and
                                                   runs >= promotion.max_runs)
-        db.execute(
-            "update promotions set next_run_at = ?, runs = ?, status = ?, "
-            "last_run_at = coalesce(?, last_run_at) where id = ?",
-            [None if finished else iso(plan.following), runs,
-             "finished" if finished else "active",
-             iso(plan.scheduled_for) if plan.on_time else None, promotion_id],
-        )
+        rows.advance(db, promotion_id, None if finished else plan.following, runs,
+                     "finished" if finished else "active",
+                     plan.scheduled_for if plan.on_time else None)
         claims = []
         for index, target in enumerate(promotion.targets):
             key = ledger.DeliveryKey(KIND, str(promotion_id), plan.scheduled_for,
                                      target.platform, target.channel)
             if plan.on_time:
-                delivery_id = ledger.claim(db, key, now)
+                delivery_id = ledger.claim(db, key, now, owner=owner)
                 if delivery_id is not None:
                     mark_variant(db, delivery_id, promotion, promotion.runs, index)
                     claims.append((delivery_id, key))
@@ -121,16 +117,14 @@ class PromotionJobs(TableJobs):
     async def fire(self, key: str, service: SchedulerService) -> None:
         now = service.clock()
         promotion, claims = await service.writer.write(
-            lambda db: self.claim_due(db, int(key), now, service.grace))
+            lambda db: self.claim_due(db, int(key), now, service.grace, service.owner))
         if claims:
             await service.send_all([self.delivery(promotion, did, dkey) for did, dkey in claims])
 
     def delivery(self, promotion: Promotion, delivery_id: int,
                  key: ledger.DeliveryKey) -> Delivery:
         day = key.scheduled_for.astimezone(self.config.zone).date()
-        row = self.db.execute("select variant from deliveries where id = ?",
-                              [delivery_id]).fetchone()
-        variant = (row[0] if row else "") or ""
+        variant = ledger.variant_of(self.db, delivery_id) if promotion.variants else ""
         url = cta_url(self.config, promotion, key.platform)
         if url and self.config.links.tracking.enabled:
             url = link_for_delivery(self.config, self.db, delivery_id, url, LinkInfo(
@@ -152,16 +146,16 @@ class PromotionJobs(TableJobs):
         )
 
     def delivery_for(self, delivery_id: int, key: ledger.DeliveryKey) -> Delivery | None:
-        rows = list(self.db["promotions"].rows_where("id = ?", [int(key.ref_id)]))
-        if not rows or rows[0]["status"] == "cancelled":
+        row = rows.row(self.db, int(key.ref_id))
+        if row is None or row["status"] == "cancelled":
             return None
-        return self.delivery(Promotion.from_row(rows[0]), delivery_id, key)
+        return self.delivery(Promotion.from_row(row), delivery_id, key)
 
     async def send_now(self, promotion_id: int, at: datetime, service: SchedulerService
                        ) -> list[str]:
         """A test send to every target, at once (see `claim_test_send`)."""
         promotion, claims = await service.writer.write(
-            lambda db: claim_test_send(db, promotion_id, at))
+            lambda db: claim_test_send(db, promotion_id, at, owner=service.owner))
         if not claims:
             return []
         return await service.send_all([self.delivery(promotion, did, k) for did, k in claims])

@@ -1,7 +1,8 @@
 """Promotions in the database: the one source of truth for what is scheduled.
 
 Every change goes through here, records who made it in the audit log, and leaves the row
-consistent (status, next run, runs); the scheduler only ever reads these rows.
+consistent (status, next run, runs); the scheduler only ever reads these rows. The rows
+themselves are read and written by bot/store/promotions.py.
 """
 
 from __future__ import annotations
@@ -12,13 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
-import sqlite_utils
-
 from bot.config import Config
 from bot.scheduling.table_jobs import ScheduledRow, numbered_row
 from bot.scheduling.timeparse import Schedule
 from bot.scheduling.triggers import next_after
-from bot.store import audit, iso, transaction
+from bot.store import Database, audit, iso
+from bot.store import promotions as rows
 
 MAX_TEXT = 1500  # leaves room for the offer, link and sign-off within Discord's 2,000
 MAX_TARGETS = 20  # more than this is a broadcast to the whole workspace, not a promotion
@@ -132,30 +132,23 @@ class Promotion(ScheduledRow):
 
 
 
-def refuse_people(db: sqlite_utils.Database, targets: list[Target]) -> None:
+def refuse_people(db: Database, targets: list[Target]) -> None:
     """Refuse a target that is a customer's own id: a post there is a direct message to them."""
     for target in targets:
-        if db["customers"].count_where("platform = ? and user_id = ?",
-                                       [target.platform, target.channel]):
+        if rows.is_customer(db, target.platform, target.channel):
             raise PromotionError(f"{target} is a customer, not a channel: {CHANNELS_ONLY}.")
 
 
-def get(db: sqlite_utils.Database, promotion_id: int | str) -> Promotion:
+def get(db: Database, promotion_id: int | str) -> Promotion:
     return Promotion.from_row(
-        numbered_row(db, "promotions", promotion_id, "promotion",
+        numbered_row(lambda number: rows.row(db, number), promotion_id, "promotion",
                      "`/nudge promo list` shows them.", PromotionError)
     )
 
 
-def listed(db: sqlite_utils.Database, statuses: tuple[str, ...] = ("active", "paused")
-           ) -> list[Promotion]:
+def listed(db: Database, statuses: tuple[str, ...] = ("active", "paused")) -> list[Promotion]:
     """Promotions with these statuses, the next to go out first."""
-    marks = ", ".join("?" for _ in statuses)
-    rows = db["promotions"].rows_where(
-        f"status in ({marks})", list(statuses),
-        order_by="next_run_at is null, next_run_at, id",
-    )
-    return [Promotion.from_row(row) for row in rows]
+    return [Promotion.from_row(row) for row in rows.with_statuses(db, statuses)]
 
 
 def _check_text(text: str) -> str:
@@ -188,7 +181,7 @@ def _check_catalog(config: Config, cta_id: str | None, offer_id: str | None,
     return cta_id or offer.cta
 
 
-def add(db: sqlite_utils.Database, config: Config, *, text: str, targets: list[Target],
+def add(db: Database, config: Config, *, text: str, targets: list[Target],
         schedule: Schedule, schedule_text: str, actor: Actor, now: datetime,
         cta_id: str | None = None, offer_id: str | None = None,
         other_wordings: tuple[str, ...] = (), image_url: str | None = None,
@@ -226,31 +219,23 @@ def add(db: sqlite_utils.Database, config: Config, *, text: str, targets: list[T
         "image_url": image_url,
         "image_name": image_name,
     }
-    with transaction(db):
-        columns = ", ".join(row)
-        marks = ", ".join("?" for _ in row)
-        promotion_id = db.execute(f"insert into promotions ({columns}) values ({marks})",
-                                  list(row.values())).lastrowid
-        audit(db, actor.platform, actor.user, "promotion.add", f"promotion #{promotion_id}", dict(
+    promotion_id = rows.add(
+        db, row, (actor.platform, actor.user), now, dict(
             text=text, targets=[str(t) for t in unique], schedule=schedule_text,
             first_run=row["next_run_at"], cta=cta_id, offer=offer_id,
             **({"image": image_url} if image_url else {}),
-            **({"status": status} if status != "active" else {})), at=now)
+            **({"status": status} if status != "active" else {})))
     return get(db, promotion_id)
 
 
-def _change(db: sqlite_utils.Database, promotion: Promotion, actor: Actor, action: str,
+def _change(db: Database, promotion: Promotion, actor: Actor, action: str,
             now: datetime, changes: dict[str, Any], **details: Any) -> Promotion:
-    sets = ", ".join(f"{column} = ?" for column in changes)
-    with transaction(db):
-        db.execute(f"update promotions set {sets}, updated_at = ? where id = ?",
-                   [*changes.values(), iso(now), promotion.id])
-        audit(db, actor.platform, actor.user, action, f"promotion #{promotion.id}", details,
-              at=now)
+    """Change the row and record who did it, together (one transaction)."""
+    rows.change(db, promotion.id, changes, (actor.platform, actor.user), action, now, details)
     return get(db, promotion.id)
 
 
-def pause(db: sqlite_utils.Database, promotion_id: int | str, actor: Actor,
+def pause(db: Database, promotion_id: int | str, actor: Actor,
           now: datetime) -> Promotion:
     promotion = get(db, promotion_id)
     if promotion.status != "active":
@@ -259,7 +244,7 @@ def pause(db: sqlite_utils.Database, promotion_id: int | str, actor: Actor,
     return _change(db, promotion, actor, "promotion.pause", now, {"status": "paused"})
 
 
-def resume(db: sqlite_utils.Database, promotion_id: int | str, actor: Actor,
+def resume(db: Database, promotion_id: int | str, actor: Actor,
            now: datetime) -> Promotion:
     """Start a paused promotion again from its next run after now: runs that fell inside the
     pause are skipped, not caught up (a paused promotion is meant to stay quiet)."""
@@ -282,7 +267,7 @@ def resume(db: sqlite_utils.Database, promotion_id: int | str, actor: Actor,
                    next_run=iso(following))
 
 
-def cancel(db: sqlite_utils.Database, promotion_id: int | str, actor: Actor,
+def cancel(db: Database, promotion_id: int | str, actor: Actor,
            now: datetime) -> Promotion:
     promotion = get(db, promotion_id)
     if promotion.status in ("cancelled", "finished"):
@@ -291,7 +276,7 @@ def cancel(db: sqlite_utils.Database, promotion_id: int | str, actor: Actor,
                    {"status": "cancelled", "next_run_at": None})
 
 
-def edit(db: sqlite_utils.Database, promotion_id: int | str, text: str, actor: Actor,
+def edit(db: Database, promotion_id: int | str, text: str, actor: Actor,
          now: datetime) -> Promotion:
     promotion = get(db, promotion_id)
     if promotion.status in ("cancelled", "finished"):
@@ -305,11 +290,10 @@ def edit(db: sqlite_utils.Database, promotion_id: int | str, text: str, actor: A
                    before=promotion.text, after=text)
 
 
-def record_test_send(db: sqlite_utils.Database, promotion: Promotion, actor: Actor,
+def record_test_send(db: Database, promotion: Promotion, actor: Actor,
                      now: datetime) -> None:
-    with transaction(db):
-        audit(db, actor.platform, actor.user, "promotion.send-now", f"promotion #{promotion.id}",
-              {"targets": [str(t) for t in promotion.targets]}, at=now)
+    audit(db, actor.platform, actor.user, "promotion.send-now", f"promotion #{promotion.id}",
+          {"targets": [str(t) for t in promotion.targets]}, now)
 
 
 def live_until(promotion: Promotion) -> datetime | None:
@@ -326,7 +310,7 @@ def live_until(promotion: Promotion) -> datetime | None:
     return None
 
 
-def active_promotion_offers(db: sqlite_utils.Database, now: datetime,
+def active_promotion_offers(db: Database, now: datetime,
                             config: Config | None = None) -> list[str]:
     """Offer ids of the promotions live now, most recently posted first, without repeats.
 
@@ -335,13 +319,8 @@ def active_promotion_offers(db: sqlite_utils.Database, now: datetime,
     own start and end dates, in the team's time zone) are left out, so an expired offer is
     never suggested.
     """
-    rows = db["promotions"].rows_where(
-        "offer_id is not null and offer_id != '' and last_run_at is not null "
-        "and status in ('active', 'finished')",
-        order_by="last_run_at desc, id desc",
-    )
     offers: list[str] = []
-    for row in rows:
+    for row in rows.posted_with_offers(db):
         promotion = Promotion.from_row(row)
         until = live_until(promotion)
         if until is not None and now > until:

@@ -11,16 +11,15 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-import sqlite_utils
-
 from bot.core.types import Post
 from bot.reminders.store import Reminder
-from bot.scheduling import ledger
 from bot.scheduling.delivery import Delivery
 from bot.scheduling.service import SchedulerService
 from bot.scheduling.table_jobs import TableJobs
 from bot.scheduling.triggers import plan_due
-from bot.store import iso
+from bot.store import Database, iso
+from bot.store import deliveries as ledger
+from bot.store import reminders as rows
 
 log = logging.getLogger(__name__)
 
@@ -36,33 +35,30 @@ def reminder_text(reminder: Reminder) -> str:
 
 class ReminderJobs(TableJobs):
     kind = KIND
-    table = "reminders"
+    store = rows
     noun = "reminder"
 
     # --- running --------------------------------------------------------------------------
 
-    def claim_due(self, db: sqlite_utils.Database, reminder_id: int, now: datetime,
-                  grace: timedelta) -> tuple[Reminder | None, tuple[int, ledger.DeliveryKey]
-                                             | None]:
+    def claim_due(self, db: Database, reminder_id: int, now: datetime, grace: timedelta,
+                  owner: str | None = None
+                  ) -> tuple[Reminder | None, tuple[int, ledger.DeliveryKey] | None]:
         """Inside the caller's transaction: advance the row past what is due and claim its
-        delivery (or record it as missed). Returns the row as it was, and the claim."""
-        rows = list(db["reminders"].rows_where("id = ?", [reminder_id]))
-        if not rows or rows[0]["status"] != "active" or not rows[0]["next_run_at"]:
+        delivery (or record it as missed). Returns the row as it was, and the claim.
+        RowBusy when another process is doing the same right now (PostgreSQL)."""
+        row = rows.for_claim(db, reminder_id)
+        if row is None or row["status"] != "active" or not row["next_run_at"]:
             return None, None
-        reminder = Reminder.from_row(rows[0])
+        reminder = Reminder.from_row(row)
         if reminder.next_run_at > now:
             return reminder, None
         plan = plan_due(reminder.trigger(), reminder.next_run_at, now, grace, reminder.ends_at)
         runs = reminder.runs + 1
         finished = plan.following is None or bool(reminder.max_runs
                                                   and runs >= reminder.max_runs)
-        db.execute(
-            "update reminders set next_run_at = ?, runs = ?, status = ?, "
-            "last_run_at = coalesce(?, last_run_at) where id = ?",
-            [None if finished else iso(plan.following), runs,
-             "finished" if finished else "active",
-             iso(plan.scheduled_for) if plan.on_time else None, reminder_id],
-        )
+        rows.advance(db, reminder_id, None if finished else plan.following, runs,
+                     "finished" if finished else "active",
+                     plan.scheduled_for if plan.on_time else None)
         platform, channel = reminder.destination
         key = ledger.DeliveryKey(KIND, str(reminder_id), plan.scheduled_for, platform, channel)
         if not plan.on_time:
@@ -72,13 +68,13 @@ class ReminderJobs(TableJobs):
                           f"the {int(grace.total_seconds() // 60)} min grace period")
             log.warning("reminder #%s due %s: missed", reminder_id, iso(plan.scheduled_for))
             return reminder, None
-        delivery_id = ledger.claim(db, key, now)
+        delivery_id = ledger.claim(db, key, now, owner=owner)
         return reminder, (delivery_id, key) if delivery_id is not None else None
 
     async def fire(self, key: str, service: SchedulerService) -> None:
         now = service.clock()
         reminder, claim = await service.writer.write(
-            lambda db: self.claim_due(db, int(key), now, service.grace))
+            lambda db: self.claim_due(db, int(key), now, service.grace, service.owner))
         if claim is not None:
             await service.send_all([self.delivery(reminder, *claim)])
 
@@ -92,7 +88,7 @@ class ReminderJobs(TableJobs):
                         label=f"reminder #{reminder.id}", retry_hint=hint)
 
     def delivery_for(self, delivery_id: int, key: ledger.DeliveryKey) -> Delivery | None:
-        rows = list(self.db["reminders"].rows_where("id = ?", [int(key.ref_id)]))
-        if not rows or rows[0]["status"] == "cancelled":
+        row = rows.row(self.db, int(key.ref_id))
+        if row is None or row["status"] == "cancelled":
             return None
-        return self.delivery(Reminder.from_row(rows[0]), delivery_id, key)
+        return self.delivery(Reminder.from_row(row), delivery_id, key)

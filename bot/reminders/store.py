@@ -2,7 +2,8 @@
 
 `target` is "me" (a direct message to the person who set it, on the platform they set it on)
 or "<platform>:<channel>". Every change is written to the audit log; people may cancel their
-own reminders, the managers (`team.managers`) anyone's.
+own reminders, the managers (`team.managers`) anyone's. The rows themselves are read and
+written by bot/store/reminders.py.
 """
 
 from __future__ import annotations
@@ -12,13 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import sqlite_utils
-
 from bot.core.types import DIRECT
 from bot.promotions.store import Target
 from bot.scheduling.table_jobs import ScheduledRow, numbered_row
 from bot.scheduling.timeparse import Schedule
-from bot.store import audit, iso, transaction
+from bot.store import Database, iso
+from bot.store import reminders as rows
 
 ME = "me"
 MAX_TEXT = 1000
@@ -83,21 +83,16 @@ class Reminder(ScheduledRow):
         return (self.platform, self.user_id) == (platform, user)
 
 
-def get(db: sqlite_utils.Database, reminder_id: int | str) -> Reminder:
+def get(db: Database, reminder_id: int | str) -> Reminder:
     return Reminder.from_row(
-        numbered_row(db, "reminders", reminder_id, "reminder",
+        numbered_row(lambda number: rows.row(db, number), reminder_id, "reminder",
                      "`/nudge remind list` shows yours.", ReminderError)
     )
 
 
-def listed(db: sqlite_utils.Database, owner: tuple[str, str] | None = None) -> list[Reminder]:
+def listed(db: Database, owner: tuple[str, str] | None = None) -> list[Reminder]:
     """Active reminders, the next first; only `owner`'s (platform, user) when given."""
-    where, params = "status = 'active'", []
-    if owner is not None:
-        where, params = where + " and platform = ? and user_id = ?", list(owner)
-    rows = db["reminders"].rows_where(where, params, order_by="next_run_at is null, "
-                                                             "next_run_at, id")
-    return [Reminder.from_row(row) for row in rows]
+    return [Reminder.from_row(row) for row in rows.active(db, owner)]
 
 
 def _check_text(text: str) -> str:
@@ -110,12 +105,11 @@ def _check_text(text: str) -> str:
     return text
 
 
-def add(db: sqlite_utils.Database, *, platform: str, user: str, target: Target | None,
+def add(db: Database, *, platform: str, user: str, target: Target | None,
         text: str, schedule: Schedule, schedule_text: str, now: datetime) -> Reminder:
     """Store a reminder for `user` on `platform`; `target` None means a direct message."""
     text = _check_text(text)
-    active = db["reminders"].count_where("status = 'active' and platform = ? and user_id = ?",
-                                         [platform, user])
+    active = rows.active_count(db, platform, user)
     if active >= MAX_ACTIVE_PER_PERSON:
         raise ReminderError(f"You have {active} active reminders, the most one person can "
                             "have. Cancel some first: `/nudge remind list` shows them.")
@@ -136,17 +130,12 @@ def add(db: sqlite_utils.Database, *, platform: str, user: str, target: Target |
         "max_runs": schedule.max_runs,
         "ends_at": iso(schedule.ends_at) if schedule.ends_at else None,
     }
-    with transaction(db):
-        columns, marks = ", ".join(row), ", ".join("?" for _ in row)
-        reminder_id = db.execute(f"insert into reminders ({columns}) values ({marks})",
-                                 list(row.values())).lastrowid
-        audit(db, platform, user, "reminder.add", f"reminder #{reminder_id}",
-              {"target": row["target"], "schedule": schedule_text,
-               "first_run": row["next_run_at"]}, at=now)
+    reminder_id = rows.add(db, row, now, {"target": row["target"], "schedule": schedule_text,
+                                          "first_run": row["next_run_at"]})
     return get(db, reminder_id)
 
 
-def cancel(db: sqlite_utils.Database, reminder_id: int | str, *, platform: str, user: str,
+def cancel(db: Database, reminder_id: int | str, *, platform: str, user: str,
            may_manage: bool, now: datetime) -> Reminder:
     reminder = get(db, reminder_id)
     if not reminder.owned_by(platform, user) and not may_manage:
@@ -154,9 +143,6 @@ def cancel(db: sqlite_utils.Database, reminder_id: int | str, *, platform: str, 
                             "your own (the managers in `team.managers` can cancel any).")
     if reminder.status != "active":
         raise ReminderError(f"Reminder #{reminder.id} is already {reminder.status}.")
-    with transaction(db):
-        db.execute("update reminders set status = 'cancelled', next_run_at = null, "
-                   "updated_at = ? where id = ?", [iso(now), reminder.id])
-        audit(db, platform, user, "reminder.cancel", f"reminder #{reminder.id}",
-              {"owner": f"{reminder.platform}:{reminder.user_id}"}, at=now)
+    rows.cancel(db, reminder.id, (platform, user), now,
+                {"owner": f"{reminder.platform}:{reminder.user_id}"})
     return get(db, reminder.id)

@@ -19,8 +19,8 @@ from functools import partial
 
 from bot.core.errors import DeliveryError
 from bot.core.types import DIRECT, Field, Post, Reply
-from bot.scheduling import ledger
 from bot.scheduling.writer import BatchWriter
+from bot.store import deliveries as ledger
 
 log = logging.getLogger(__name__)
 

@@ -10,8 +10,16 @@ JobSource whose table is the source of truth. At start the service
 When a job fires, the source works out from its table what is due (coalescing missed runs,
 applying the grace period), claims the deliveries and sends them; the service then moves the
 job to the table's new next run. Changes made by handlers are applied at once with `sync()`;
-changes made by another process (the `nudge promo` CLI) are picked up by a periodic reconcile
-that runs only when SQLite reports that another connection has written.
+changes made by another process (the `nudge promo` CLI, another `nudge run` on the same
+PostgreSQL) are picked up by a periodic reconcile that runs only when the store reports a
+change (`routines.changes_seen`).
+
+Several processes may share one PostgreSQL database. Each claims through the ledger's unique
+key, and reads the row it is about to move with a lock that the others skip (RowBusy: that run
+is being delivered elsewhere, look again in a second), so every run goes out once. Each process
+names itself on its claims (bot/store/workers.py); what a stopped process held is settled by
+another within a second, exactly as at a restart: sent when no attempt had started, reported as
+unconfirmed otherwise.
 
 Why jobs are rebuilt rather than kept in APScheduler's SQLAlchemy job store: the table already
 holds everything a job needs, and a second, pickled copy could drift from it (a crash between
@@ -19,8 +27,8 @@ the two writes, a renamed function breaking unpickling) with no way to commit bo
 Rebuilding 10,000 jobs takes well under a second (bench/scheduler_scale.py).
 
 Adding a kind (reminders, the digest): implement JobSource (bot/promotions/jobs.py is the
-example), claim through bot.scheduling.ledger, send with `send_all`, and add one line to
-bot/scheduling/sources.py.
+example), claim through bot.store.deliveries (naming `service.owner`), send with `send_all`,
+and add one line to bot/scheduling/sources.py.
 """
 
 from __future__ import annotations
@@ -33,7 +41,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-import sqlite_utils
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
@@ -41,15 +48,23 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.config import Config
 from bot.core.types import Field, Reply
-from bot.scheduling import ledger
 from bot.scheduling.delivery import Delivery, Notify, Publish, Sender, describe_target
 from bot.scheduling.triggers import cached_trigger
 from bot.scheduling.writer import BatchWriter
+from bot.store import Database, routines
+from bot.store import deliveries as ledger
+from bot.store.deliveries import RowBusy
+from bot.store.workers import Presence
 
 log = logging.getLogger(__name__)
 
 RECONCILE_JOB = "nudge:reconcile"
+ORPHANS_JOB = "nudge:orphans"
 RETRY_AFTER_ERROR = timedelta(seconds=30)
+# Another process holds the row (PostgreSQL): it is delivering this run; look again soon.
+RETRY_WHEN_BUSY = timedelta(seconds=0.25)
+# How often a process sharing PostgreSQL looks for claims left by one that stopped.
+ORPHAN_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -98,7 +113,7 @@ async def _run_once(service: SchedulerService, work: Callable[..., Awaitable[Any
 
 
 class SchedulerService:
-    def __init__(self, db: sqlite_utils.Database, config: Config, *,
+    def __init__(self, db: Database, config: Config, *,
                  clock: Callable[[], datetime], publish: Publish, notify: Notify,
                  sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
                  reconcile_seconds: float = 30.0,
@@ -108,6 +123,9 @@ class SchedulerService:
         self.clock = clock
         self.grace = timedelta(minutes=config.scheduling.grace_minutes)
         self.writer = BatchWriter(db)
+        # This process on the shared database: its name goes on every claim it makes.
+        self.presence = Presence(db)
+        self.owner = self.presence.name
         self.sender = Sender(self.writer, publish, notify, clock,
                              max_attempts=config.scheduling.max_attempts, sleep=sleep)
         self.notify = notify
@@ -126,7 +144,7 @@ class SchedulerService:
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
         self._fingerprints: dict[str, str] = {}
         self._inflight: set[asyncio.Task] = set()
-        self._data_version: int | None = None
+        self._changes: int | None = None
         self._once = 0
         self._told: set[asyncio.Task] = set()  # notices under way (see tell_team)
         self._resumed: set[asyncio.Task] = set()  # retries a stopped process left (recover)
@@ -151,12 +169,16 @@ class SchedulerService:
         `paused` starts with the jobs in place but without firing them by the wall clock:
         tests then move an injected clock and call `run_due()`.
         """
+        self.presence.start()
         await self.recover()
         self.scheduler.start(paused=True)
-        self._data_version = self._read_data_version()
+        self._changes = routines.changes_seen(self.db)
         summary = self.reconcile()
         self.scheduler.add_job(self._reconcile_if_changed, IntervalTrigger(
             seconds=self.reconcile_seconds), id=RECONCILE_JOB, replace_existing=True)
+        if self.presence.shared:
+            self.scheduler.add_job(self._settle_orphans, IntervalTrigger(
+                seconds=ORPHAN_SECONDS), id=ORPHANS_JOB, replace_existing=True)
         if not paused:
             self.scheduler.resume()
         log.info("scheduler started: %s", summary)
@@ -172,6 +194,8 @@ class SchedulerService:
         if pending:
             await asyncio.wait(pending, timeout=timeout)
         self.scheduler.shutdown(wait=False)
+        # From here on, what this process still holds is for another process to settle.
+        self.presence.stop()
         # AsyncIOScheduler completes its shutdown on the next turn of the loop.
         await asyncio.sleep(0)
 
@@ -228,14 +252,12 @@ class SchedulerService:
                 counts[self._apply(kind, key, job_wanted)] += 1
         return counts
 
-    def _read_data_version(self) -> int:
-        return self.db.execute("pragma data_version").fetchone()[0]
-
     async def _reconcile_if_changed(self) -> None:
-        # data_version moves only when another connection (the CLI) has committed.
-        version = self._read_data_version()
-        if version != self._data_version:
-            self._data_version = version
+        # The number moves when another process (the CLI, another `nudge run`) changed a
+        # schedule or queued a delivery.
+        version = routines.changes_seen(self.db)
+        if version != self._changes:
+            self._changes = version
             summary = self.reconcile()
             log.info("picked up changes made elsewhere: %s", summary)
             await self.send_queued()
@@ -245,7 +267,7 @@ class SchedulerService:
         many. Taking them turns them into claims in one statement, so each is sent once."""
         if not ledger.any_queued(self.db):
             return 0  # the usual case: no write, so the start and the reconcile stay cheap
-        rows = await self.writer.write(ledger.take_queued)
+        rows = await self.writer.write(lambda db: ledger.take_queued(db, self.owner))
         deliveries = []
         now = self.clock()
         for row in rows:
@@ -271,6 +293,8 @@ class SchedulerService:
             retry_at = None
             try:
                 await self.sources[kind].fire(key, self)
+            except RowBusy:  # another process is delivering this very run
+                retry_at = datetime.now(UTC) + RETRY_WHEN_BUSY
             except Exception:
                 log.exception("%s could not run; trying again shortly",
                               self.sources[kind].describe(key))
@@ -333,8 +357,21 @@ class SchedulerService:
             self.sender.observe("claimed", delivery.id)
         return list(await asyncio.gather(*(self.sender.send(d) for d in deliveries)))
 
+    def _adopt_orphans(self) -> list[dict]:
+        """The claimed and retrying rows of processes that have stopped, now held by this one
+        (each taken by one process only, whichever finds it first)."""
+        gone = self.presence.gone(ledger.holders(self.db, self.owner))
+        return [row for row in ledger.orphans(self.db, gone)
+                if ledger.adopt(self.db, row, self.owner)]
+
+    async def _settle_orphans(self) -> None:
+        # Several processes on PostgreSQL: one may stop (or be killed) at any time.
+        with self.under_way():
+            await self.recover()
+
     async def recover(self) -> dict[str, int]:
-        """Settle the deliveries a stopped process left claimed, before anything else runs.
+        """Settle the deliveries a stopped process left claimed: at start, before anything
+        else runs, and every few seconds when other processes share the database.
 
         Never started (attempts = 0): nothing reached the platform, so it is sent now if still
         within the grace period, else recorded as missed. Started: the post may or may not
@@ -347,7 +384,8 @@ class SchedulerService:
         counts = {"resent": 0, "missed": 0, "unconfirmed": 0, "retrying": 0}
         now = self.clock()
         to_send = []
-        for row in ledger.stale_claims(self.db):
+        orphans = self._adopt_orphans()
+        for row in (row for row in orphans if row["status"] == "claimed"):
             key = ledger.key_of(row)
             source = self.sources.get(row["kind"])
             # A review shown twice costs the team a glance; one never shown costs a customer.
@@ -369,7 +407,8 @@ class SchedulerService:
                           "Nudge stopped while sending it; it may or may not have been posted")
             counts["unconfirmed"] += 1
             await self._report_unconfirmed(row, key, source)
-        counts["retrying"] = await self._resume_retries(now)
+        counts["retrying"] = await self._resume_retries(
+            [row for row in orphans if row["status"] == "retrying"], now)
         if to_send:
             await self.send_all(to_send)
         if any(counts.values()):
@@ -384,10 +423,10 @@ class SchedulerService:
             return False
         return getattr(source, "late_is_fine", False) or now - key.scheduled_for <= self.grace
 
-    async def _resume_retries(self, now: datetime) -> int:
+    async def _resume_retries(self, rows: list[dict], now: datetime) -> int:
         """Start again, in the background, the retries a stopped process was waiting on."""
         resumed = 0
-        for row in ledger.waiting_retries(self.db):
+        for row in rows:
             key = ledger.key_of(row)
             source = self.sources.get(row["kind"])
             delivery = source.delivery_for(row["id"], key) \

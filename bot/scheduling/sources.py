@@ -10,10 +10,9 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    import sqlite_utils
-
     from bot.config import Config
     from bot.scheduling.service import JobSource
+    from bot.store import Database
 
 SOURCES = [
     "bot.promotions.jobs:PromotionJobs",
@@ -23,7 +22,7 @@ SOURCES = [
 ]
 
 
-def build_sources(db: sqlite_utils.Database, config: Config) -> list[JobSource]:
+def build_sources(db: Database, config: Config) -> list[JobSource]:
     sources = []
     for entry in SOURCES:
         module_name, _, class_name = entry.partition(":")

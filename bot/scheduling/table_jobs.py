@@ -1,47 +1,43 @@
-"""Job sources whose schedule lives in a table with trigger, timezone and next_run_at columns.
+"""Job sources whose schedule lives in rows with trigger, timezone and next_run_at columns.
 
 Promotions and reminders are both rows that are 'active' with a next run; what is wanted from
-the scheduler is read the same way for both, so it is written once here.
+the scheduler is read the same way for both (through their store module's `scheduled` and
+`scheduled_one`), so it is written once here.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
+from types import ModuleType
 from zoneinfo import ZoneInfo
-
-import sqlite_utils
 
 from bot.config import Config
 from bot.scheduling.service import Wanted
 from bot.scheduling.timeparse import describe_time
 from bot.scheduling.triggers import cached_trigger
+from bot.store import Database
 
 
 class TableJobs:
-    """Base for a JobSource backed by `table`; subclasses add claiming and firing."""
+    """Base for a JobSource backed by rows of `store` (bot.store.promotions, ...); subclasses
+    add claiming and firing."""
 
     kind: str
-    table: str
+    store: ModuleType  # with scheduled(db) and scheduled_one(db, id)
     noun: str  # how a person names one row: "promotion", "reminder"
 
-    def __init__(self, db: sqlite_utils.Database, config: Config):
+    def __init__(self, db: Database, config: Config):
         self.db = db
         self.config = config
 
     def wanted(self) -> dict[str, Wanted]:
-        rows = self.db.execute(
-            f"select id, trigger, timezone, next_run_at from {self.table} "
-            "where status = 'active' and next_run_at is not null"
-        ).fetchall()
         return {str(row_id): Wanted(spec, tz, datetime.fromisoformat(next_run))
-                for row_id, spec, tz, next_run in rows}
+                for row_id, spec, tz, next_run in self.store.scheduled(self.db)}
 
     def wanted_one(self, key: str) -> Wanted | None:
-        row = self.db.execute(
-            f"select trigger, timezone, next_run_at from {self.table} "
-            "where id = ? and status = 'active' and next_run_at is not null", [int(key)]
-        ).fetchone()
+        row = self.store.scheduled_one(self.db, int(key))
         return Wanted(row[0], row[1], datetime.fromisoformat(row[2])) if row else None
 
     def describe(self, ref_id: str) -> str:
@@ -81,9 +77,10 @@ class ScheduledRow:
         return cached_trigger(json.dumps(self.spec, sort_keys=True), self.timezone)
 
 
-def numbered_row(db: sqlite_utils.Database, table: str, ref: int | str, noun: str, hint: str,
+def numbered_row(fetch: Callable[[int], dict | None], ref: int | str, noun: str, hint: str,
                  error: type[Exception]) -> dict:
-    """The row a person means by "3" or "#3", or `error` saying how to find the right number."""
+    """The row a person means by "3" or "#3" (read by `fetch(number)`), or `error` saying how
+    to find the right number."""
     text = str(ref).strip().removeprefix("#")
     if text.isascii() and text.isdigit() and len(text) > 19:
         # Beyond SQLite's integers (and maybe Python's int parsing limit): no such row.
@@ -92,7 +89,7 @@ def numbered_row(db: sqlite_utils.Database, table: str, ref: int | str, noun: st
         number = int(text)
     except ValueError:
         raise error(f'"{text[:40]}" is not a {noun} number: write it like `3`. {hint}') from None
-    rows = list(db[table].rows_where("id = ?", [number])) if 0 < number < 2 ** 63 else []
-    if not rows:
+    found = fetch(number) if 0 < number < 2 ** 63 else None
+    if found is None:
         raise error(f"There is no {noun} #{number}. {hint}")
-    return rows[0]
+    return found

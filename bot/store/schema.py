@@ -447,6 +447,13 @@ def _hot_query_indexes(db: sqlite_utils.Database) -> None:
                "where status = 'new'")
 
 
+def _delivery_owners(db: sqlite_utils.Database) -> None:
+    # Which process holds a claimed or retrying delivery (bot/store/workers.py), so that
+    # with several processes on one database only a stopped one's rows are settled by another.
+    if "claimed_by" not in db["deliveries"].columns_dict:
+        db["deliveries"].add_column("claimed_by", str)
+
+
 # Append new migrations; never edit one that has shipped.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_core,
@@ -462,4 +469,5 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _corrections_and_refits,
     _outbox,
     _hot_query_indexes,
+    _delivery_owners,
 ]

@@ -1,0 +1,86 @@
+"""Reminders in the database: plain rows, written with who did it in the audit log.
+
+The rules (who may cancel what, how many one person may have) live in bot/reminders/; this
+module only reads and writes rows, as dicts of the table's columns.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.store.audit import audit
+from bot.store.connection import Database, transaction
+from bot.store.deliveries import locked_row
+from bot.store.times import iso
+
+
+def row(db: Database, reminder_id: int) -> dict | None:
+    """One reminder's row, or None."""
+    return next(db.query("select * from reminders where id = ?", [reminder_id]), None)
+
+
+def active(db: Database, owner: tuple[str, str] | None = None) -> list[dict]:
+    """Active reminders, the next first; only `owner`'s (platform, user) when given."""
+    where, params = "status = 'active'", []
+    if owner is not None:
+        where, params = where + " and platform = ? and user_id = ?", list(owner)
+    return list(db.query(
+        f"select * from reminders where {where} "
+        "order by case when next_run_at is null then 1 else 0 end, next_run_at, id", params))
+
+
+def active_count(db: Database, platform: str, user: str) -> int:
+    """How many active reminders this person has."""
+    return db.execute("select count(*) from reminders where status = 'active' and "
+                      "platform = ? and user_id = ?", [platform, user]).fetchone()[0]
+
+
+def add(db: Database, values: dict[str, Any], now: datetime, details: dict[str, Any]) -> int:
+    """Insert a reminder and its "reminder.add" audit entry, together; returns its id."""
+    columns, marks = ", ".join(values), ", ".join("?" for _ in values)
+    with transaction(db):
+        reminder_id = db.execute(f"insert into reminders ({columns}) values ({marks})",
+                                 list(values.values())).lastrowid
+        audit(db, values["platform"], values["user_id"], "reminder.add",
+              f"reminder #{reminder_id}", details, now)
+    return reminder_id
+
+
+def cancel(db: Database, reminder_id: int, who: tuple[str, str], now: datetime,
+           details: dict[str, Any]) -> None:
+    """Cancel a reminder (no next run) and audit who did it, together."""
+    with transaction(db):
+        db.execute("update reminders set status = 'cancelled', next_run_at = null, "
+                   "updated_at = ? where id = ?", [iso(now), reminder_id])
+        audit(db, *who, "reminder.cancel", f"reminder #{reminder_id}", details, now)
+
+
+def scheduled(db: Database) -> list[tuple[int, str, str, str]]:
+    """(id, trigger, timezone, next_run_at) of every active reminder with a next run."""
+    return [tuple(r) for r in db.execute(
+        "select id, trigger, timezone, next_run_at from reminders "
+        "where status = 'active' and next_run_at is not null").fetchall()]
+
+
+def scheduled_one(db: Database, reminder_id: int) -> tuple[str, str, str] | None:
+    """(trigger, timezone, next_run_at) of one reminder, when it is active and scheduled."""
+    found = db.execute("select trigger, timezone, next_run_at from reminders where id = ? "
+                       "and status = 'active' and next_run_at is not null",
+                       [reminder_id]).fetchone()
+    return tuple(found) if found else None
+
+
+def for_claim(db: Database, reminder_id: int) -> dict | None:
+    """The row inside the caller's transaction, about to be moved past its due run (locked
+    on PostgreSQL; RowBusy when another process is delivering it now)."""
+    return locked_row(db, "reminders", "id = ?", [reminder_id])
+
+
+def advance(db: Database, reminder_id: int, next_run_at: datetime | None, runs: int,
+            status: str, ran_at: datetime | None) -> None:
+    """Move a reminder past a run: its next run (None: no more), runs, status, last run."""
+    db.execute("update reminders set next_run_at = ?, runs = ?, status = ?, "
+               "last_run_at = coalesce(?, last_run_at) where id = ?",
+               [iso(next_run_at) if next_run_at else None, runs, status,
+                iso(ran_at) if ran_at else None, reminder_id])
