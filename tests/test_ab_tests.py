@@ -11,7 +11,7 @@ import pytest
 
 from bot.core.types import Request
 from bot.engine.render import Renderer, pick_wording
-from bot.experiments import ABTest, Arm, wilson
+from bot.results.experiments import ABTest, Arm, wilson
 from bot.store import open_db
 from bot.tracking.store import record_click
 from handlers import conversation

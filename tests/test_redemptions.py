@@ -7,7 +7,7 @@ import sqlite3
 from datetime import date
 
 from bot.core.types import Request
-from bot.redemptions import parse_csv
+from bot.results.redemptions import parse_csv
 from tests.cli_helpers import nudge
 
 

@@ -13,7 +13,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 from bot.core.types import Request
-from bot.results import report, span_ending
+from bot.results.report import report, span_ending
 from bot.store import iso
 from handlers import conversation
 from handlers.digest import CLOSING_QUESTION, build_digest
