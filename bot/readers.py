@@ -51,7 +51,8 @@ def _open_reader(config: Config, target: str) -> None:
 
 def _in_reader(work: Callable[..., T], args: tuple, now: datetime) -> T:
     ctx = dataclasses.replace(_reader_ctx, clock=lambda: now)
-    return work(ctx, *args)
+    with reading.read_only(ctx.db):
+        return work(ctx, *args)
 
 
 def dispatch_command(ctx: Context, request: Request) -> Reply:

@@ -4,7 +4,6 @@ killed with SIGKILL between claiming and confirming the post, Nudge never posts 
 from __future__ import annotations
 
 import signal
-import sqlite3
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.config import database_target
 from bot.daily.digest_job import DailyDigest
 from bot.scheduling.triggers import spec_text
 from bot.store import iso, open_db
@@ -28,7 +28,7 @@ def digest_due_this_minute(config, tmp_path: Path) -> Path:
     config.digest.time = f"{minute.astimezone(config.zone):%H:%M}"
     path = tmp_path / "digest.yaml"
     path.write_text(yaml.safe_dump(config.model_dump(mode="json")))
-    db = open_db(config.storage.path)
+    db = open_db(database_target(config))
     db.execute("insert into routines (name, trigger, timezone, next_run_at) values (?, ?, ?, ?)",
                ["digest", spec_text(DailyDigest(db, config).spec()), config.timezone,
                 iso(minute)])
@@ -47,9 +47,11 @@ def digests(posts: Path) -> list[str]:
 
 
 def statuses(config) -> list[str]:
-    with sqlite3.connect(config.storage.path) as db:
-        return [row[0] for row in db.execute("select status from deliveries where kind = "
-                                             "'digest'")]
+    db = open_db(database_target(config))
+    try:
+        return [row["status"] for row in db["deliveries"].rows_where("kind = ?", ["digest"])]
+    finally:
+        db.conn.close()
 
 
 def test_a_process_restarted_in_the_digest_minute_does_not_post_the_digest_again(

@@ -2,10 +2,10 @@
 more on a busy database, which on the loop would hold up every acknowledgement.
 
 They read through a database of their own, opened by `open_db` on the same target as the
-loop's: on SQLite a second connection to the file (WAL lets it read while the loop writes),
-made read-only so that a slip into writing fails loudly; on PostgreSQL a small pool of its
-own (in another process), or the loop's own pool (in another thread: each statement borrows
-a connection, and the loop's transactions keep theirs).
+loop's: on SQLite a second connection to the file (WAL lets it read while the loop writes);
+on PostgreSQL a small pool of its own (in another process), or the loop's own pool (in
+another thread: a transaction there holds a connection of its own). Either way they read
+inside `read_only`, so that a slip into writing fails loudly.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bot.store.connection import Database, backend, is_postgres, open_db
+from bot.store.connection import Database, backend, is_postgres, open_db, transaction
 from bot.store.sqlite import MEMORY
 
 READER_POOL_SIZE = 2
@@ -41,18 +41,39 @@ def open_reader(target: str | Path) -> Database:
 
 
 @contextmanager
-def apart(db: Database) -> Iterator[Database | None]:
-    """A database to read `db`'s data from another thread (None when `db` is in memory: read
-    it where it is). Close nothing yourself: leaving the block does."""
+def read_only(db: Database) -> Iterator[None]:
+    """Inside the block, any write through `db` fails, loudly: on SQLite the connection is
+    query-only; on PostgreSQL the block is one read-only transaction, at repeatable read so
+    that every figure of a report is counted at the same moment. (Inside a transaction
+    already begun on PostgreSQL, it changes nothing: that one decides.)"""
     if backend(db) == "postgresql":
-        yield db
+        if db.conn.in_transaction:
+            yield
+            return
+        with transaction(db):
+            db.execute("set transaction isolation level repeatable read, read only")
+            yield
         return
-    target = target_of(db)
-    if target is None:
-        yield None
-        return
-    reader = open_reader(target)
+    before = db.execute("PRAGMA query_only").fetchone()[0]
+    db.execute("PRAGMA query_only = ON")
     try:
-        yield reader
+        yield
+    finally:
+        db.execute(f"PRAGMA query_only = {int(before)}")
+
+
+@contextmanager
+def apart(db: Database) -> Iterator[Database]:
+    """`db`'s data to read from another thread, read-only (see read_only). `db` itself when
+    it is in memory (nothing else can open it: read it where it is). Leaving the block closes
+    what it opened."""
+    if backend(db) == "postgresql" or target_of(db) is None:
+        with read_only(db):
+            yield db
+        return
+    reader = open_reader(target_of(db))
+    try:
+        with read_only(reader):
+            yield reader
     finally:
         reader.conn.close()
