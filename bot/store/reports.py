@@ -147,7 +147,7 @@ def clicks_per_reply(db: Database) -> dict[int, int]:
     """suggestion id -> the clicks its tracked links earned (replies with no click left out)."""
     return {int(ref): count for ref, count in db.execute(
         "select l.ref_id, count(c.id) from links l join clicks c on c.token = l.token "
-        "where l.kind = 'reply' group by l.ref_id").fetchall()}
+        "where l.kind = 'reply' group by l.ref_id").fetchall() if str(ref).isdigit()}
 
 
 # --- the 14-day chart: counts per quarter hour -----------------------------------------------
