@@ -1,16 +1,18 @@
 """What the results are counted from: read-only queries for `/nudge stats`, the morning
 digest, the Home tab, the 14-day chart and the outcome of each suggestion.
 
-Every function only reads. Time bounds are aware datetimes, a span being [start, end) in
-UTC; times come back as aware datetimes. The figures themselves (per day, per platform, the
-mix of stages) are worked out above the store, in bot/results/, from these rows, so that
-`/nudge stats`, the digest, the Home tab and `nudge stats` never disagree.
+Every function only reads. Time bounds are aware datetimes, a span being [start, end);
+times come back as aware datetimes. The figures themselves (per day, per platform, the mix of
+stages) are worked out above the store, in bot/results/, from these rows, so that
+`/nudge stats`, the digest, the Home tab and `nudge stats` never disagree. The rows read by
+the thousand (messages, suggestions, sends) are named tuples: quicker to make than dataclasses.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from bot.store.connection import Database, backend
 from bot.store.times import iso
@@ -26,15 +28,13 @@ def _bounds(start: datetime, end: datetime) -> list[str]:
 
 # --- the events a span's figures count ------------------------------------------------------
 
-@dataclass(frozen=True)
-class CustomerMessage:
+class CustomerMessage(NamedTuple):
     at: datetime
     platform: str
     conversation_id: int
 
 
-@dataclass(frozen=True)
-class SuggestionMade:
+class SuggestionMade(NamedTuple):
     """A customer message that got suggestions, at the time of its first one."""
 
     at: datetime
@@ -42,8 +42,7 @@ class SuggestionMade:
     intent: str
 
 
-@dataclass(frozen=True)
-class ReplySent:
+class ReplySent(NamedTuple):
     """A suggestion the team sent, as it was or after an edit."""
 
     at: datetime
@@ -53,8 +52,7 @@ class ReplySent:
     cta_id: str | None
 
 
-@dataclass(frozen=True)
-class PromotionSent:
+class PromotionSent(NamedTuple):
     at: datetime
     platform: str
 
@@ -103,8 +101,7 @@ def promotions_sent(db: Database, start: datetime, end: datetime) -> list[Promot
 
 # --- what happened to each suggestion -------------------------------------------------------
 
-@dataclass(frozen=True)
-class Suggestion:
+class Suggestion(NamedTuple):
     id: int
     message_id: int
     rank: int  # 0 is the one shown first
@@ -114,8 +111,7 @@ class Suggestion:
     status: str  # pending, sent, dismissed, ...
 
 
-@dataclass(frozen=True)
-class Action:
+class Action(NamedTuple):
     """A button the team pressed on a suggestion: send, edit (with the text sent), dismiss..."""
 
     suggestion_id: int
