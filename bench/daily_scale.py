@@ -126,7 +126,7 @@ def fill_history(db, total: int, today, zone) -> None:
 
 def time_chart(app: Application, total: int, now: datetime, save: Path | None) -> float:
     """Fill the history, then time the figures and the drawing; returns the cold total."""
-    from bot.charts import chart_png, daily_series
+    from bot.results.charts import chart_png, daily_series
 
     zone = app.config.zone
     today = now.astimezone(zone).date()

@@ -167,7 +167,7 @@ class Application:
         self.ctx.scheduler = self.scheduler
         self.ctx.refitter = self.refitter = load_refitter(self.db, self.ctx.engine, config,
                                                           lambda: self.clock())
-        self.readers = Readers(self.ctx, str(config.storage.path))
+        self.readers = Readers(self.ctx)
         self.llm = load_llm(config, secrets)
         self.tracker = ClickTracker(self.db, clock=lambda: self.clock(),
                                     proxies=config.links.tracking.proxy_networks()) \

@@ -2,9 +2,10 @@
 
 Every adapter shares one asyncio loop, so a command that reads for 100 ms holds up every
 acknowledgement behind it (Slack and Discord give three seconds). Commands that only read run
-in a separate process instead, with its own read-only SQLite connection (WAL lets it read while
-the loop writes): neither the loop nor the GIL is held up, so 200 digests at once leave
-customer messages acknowledged in milliseconds (bench/delivery_faults.py).
+in a separate process instead, with a read-only database of its own on the same target (see
+bot/store/reading.py; on SQLite, WAL lets it read while the loop writes): neither the loop nor
+the GIL is held up, so 200 digests at once leave customer messages acknowledged in
+milliseconds (bench/delivery_faults.py).
 
 The reader gets the application's config and the time of the request (so a test clock holds
 there too); it has no engine, scheduler or LLM: only what reading needs.
@@ -15,18 +16,15 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import multiprocessing
-import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from typing import Any, TypeVar
 
-import sqlite_utils
-
 from bot.config import Config
 from bot.core.context import Context
 from bot.core.types import Reply, Request
-from bot.store import BUSY_TIMEOUT_MS
+from bot.store import reading
 from handlers.router import strip_prefix
 
 T = TypeVar("T")
@@ -43,19 +41,18 @@ def command_name(text: str) -> str:
     return strip_prefix(text).partition(" ")[0].lower() or "help"
 
 
-def _open_reader(config: Config, path: str) -> None:
-    """The reader process's start: a read-only connection and the command router."""
+def _open_reader(config: Config, target: str) -> None:
+    """The reader process's start: a read-only database and the command router."""
     global _reader_ctx
     from handlers.registry import build_router
 
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-    conn.execute("PRAGMA query_only = ON")  # a slip into writing fails, loudly
-    _reader_ctx = Context(config=config, db=sqlite_utils.Database(conn), router=build_router())
+    _reader_ctx = Context(config=config, db=reading.open_reader(target), router=build_router())
 
 
 def _in_reader(work: Callable[..., T], args: tuple, now: datetime) -> T:
     ctx = dataclasses.replace(_reader_ctx, clock=lambda: now)
-    return work(ctx, *args)
+    with reading.read_only(ctx.db):
+        return work(ctx, *args)
 
 
 def dispatch_command(ctx: Context, request: Request) -> Reply:
@@ -63,22 +60,23 @@ def dispatch_command(ctx: Context, request: Request) -> Reply:
 
 
 class Readers:
-    """Runs `work(ctx, *args)` (a module-level function) in the reader process."""
+    """Runs `work(ctx, *args)` (a module-level function) in the reader process, which reads
+    the same database as `ctx.db`."""
 
-    def __init__(self, ctx: Context, path: str):
+    def __init__(self, ctx: Context):
         self.ctx = ctx
-        self.path = path
+        self.target = reading.target_of(ctx.db)  # None: in memory, read on the loop
         self._pool: ProcessPoolExecutor | None = None
 
     @property
     def usable(self) -> bool:
-        return self.path != ":memory:"
+        return self.target is not None
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 1, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_open_reader, initargs=(self.ctx.config, self.path))
+                initializer=_open_reader, initargs=(self.ctx.config, self.target))
         return self._pool
 
     async def read(self, work: Callable[..., T], *args: Any) -> T:

@@ -12,11 +12,11 @@ from datetime import datetime, time, timedelta
 
 from bot.core.context import Context
 from bot.core.types import Reply, Request
-from bot.experiments import all_tests
 from bot.platforms.errors import platform_errors_since
-from bot.redemptions import redemption_line
-from bot.results import Span, report
-from bot.store import iso
+from bot.results.experiments import all_tests
+from bot.results.redemptions import redemption_line
+from bot.results.report import Span, report
+from bot.store import reports
 from handlers.formatting import short
 from handlers.links import describe_wait, message_link
 from handlers.router import Command
@@ -33,93 +33,54 @@ class Section:
     lines: list[str]
 
 
-def _rows(ctx: Context, sql: str, params: list) -> list[dict]:
-    cursor = ctx.db.execute(sql, params)
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
-def _where(row: dict) -> str:
-    link = message_link(row["platform"], row["workspace"], row["channel"], row["thread"])
-    place = f"{row['platform']} #{row['channel']}"
-    return f"{place} <{link}>" if link else place
+def _where(place: reports.WaitingConversation | reports.ReadyThread) -> str:
+    link = message_link(place.platform, place.workspace, place.channel, place.thread)
+    where = f"{place.platform} #{place.channel}"
+    return f"{where} <{link}>" if link else where
 
 
 def waiting_customers(ctx: Context, now: datetime) -> list[str]:
-    rows = _rows(
-        ctx,
-        "select c.*, (select text from messages m where m.conversation_id = c.id and "
-        "m.author_role = 'customer' order by m.id desc limit 1) as last_text "
-        "from conversations c where c.status = 'waiting' and c.customer_id is not null "
-        "and c.last_customer_message_at is not null order by c.last_customer_message_at",
-        [],
-    )
     lines = []
-    for row in rows:
-        waited = (now - datetime.fromisoformat(row["last_customer_message_at"])).total_seconds()
-        text = short(row["last_text"] or "", 80)
-        urgent = "urgent: " if row["urgent"] else ""
+    for waiting in reports.waiting_conversations(ctx.db):
+        waited = (now - waiting.since).total_seconds()
+        text = short(waiting.last_text, 80)
+        urgent = "urgent: " if waiting.urgent else ""
         lines.append(
-            f"{urgent}{describe_wait(waited / 60)} waiting, {_where(row)}: \"{text}\""
+            f"{urgent}{describe_wait(waited / 60)} waiting, {_where(waiting)}: \"{text}\""
         )
     return lines
 
 
 def ready_for_sale(ctx: Context) -> list[str]:
     """Threads with a buying signal, or the CTA cadence reached, and no CTA asked since."""
-    cadence = ctx.config.engine.cta_cadence
-    rows = _rows(
-        ctx,
-        "select c.*, m.intent as last_intent from conversations c "
-        "join messages m on m.id = (select id from messages where conversation_id = c.id "
-        "and author_role = 'customer' order by id desc limit 1) "
-        "where c.customer_messages_since_cta > 0 "
-        "and c.customer_id not in (select customer_id from opt_outs) "
-        "and (m.intent in (?, ?) or c.customer_messages_since_cta >= ?) "
-        "order by c.last_customer_message_at",
-        [*BUYING_INTENTS, cadence],
-    )
     lines = []
-    for row in rows:
-        if row["last_intent"] in BUYING_INTENTS:
-            why = f"asked about {'buying' if row['last_intent'] == 'purchase_intent' else 'price'}"
+    for thread in reports.threads_ready_for_sale(ctx.db, BUYING_INTENTS,
+                                                 ctx.config.engine.cta_cadence):
+        if thread.last_intent in BUYING_INTENTS:
+            why = ("asked about "
+                   f"{'buying' if thread.last_intent == 'purchase_intent' else 'price'}")
         else:
-            why = f"{row['customer_messages_since_cta']} messages without a CTA"
-        lines.append(f"{_where(row)}: {why}")
+            why = f"{thread.messages_since_cta} messages without a CTA"
+        lines.append(f"{_where(thread)}: {why}")
     return lines
 
 
 def promotions_today(ctx: Context, day_start: datetime, day_end: datetime) -> list[str]:
-    rows = _rows(
-        ctx,
-        "select id, text, next_run_at from promotions where status = 'active' "
-        "and next_run_at >= ? and next_run_at < ? order by next_run_at",
-        [iso(day_start), iso(day_end)],
-    )
     zone = ctx.config.zone
-    lines = []
-    for row in rows:
-        at = datetime.fromisoformat(row["next_run_at"]).astimezone(zone).strftime("%H:%M")
-        lines.append(f"{at} #{row['id']}: {short(row['text'], 80)}")
-    return lines
+    return [f"{promotion.next_run_at.astimezone(zone):%H:%M} #{promotion.id}: "
+            f"{short(promotion.text, 80)}"
+            for promotion in reports.active_promotions_between(ctx.db, day_start, day_end)]
 
 
 def delivery_problems(ctx: Context, since: datetime) -> list[str]:
-    rows = _rows(
-        ctx,
-        "select kind, ref_id, platform, target, status, scheduled_for, error from deliveries "
-        "where status in ('failed', 'missed', 'unconfirmed') and scheduled_for >= ? "
-        "order by scheduled_for",
-        [iso(since)],
-    )
     zone = ctx.config.zone
     lines = []
-    for row in rows:
-        at = datetime.fromisoformat(row["scheduled_for"]).astimezone(zone)
-        reason = f" ({row['error']})" if row["error"] else ""
-        place = " ".join(part for part in (row["platform"], row["target"]) if part)
+    for problem in reports.delivery_problems(ctx.db, since):
+        at = problem.scheduled_for.astimezone(zone)
+        reason = f" ({problem.error})" if problem.error else ""
+        place = " ".join(part for part in (problem.platform, problem.target) if part)
         lines.append(
-            f"{row['status']}: {row['kind']} #{row['ref_id']} to {place} due {at:%a %H:%M}"
+            f"{problem.status}: {problem.kind} #{problem.ref_id} to {place} due {at:%a %H:%M}"
             f"{reason}"
         )
     return lines

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.context import Context
 from bot.core.types import Reply, Request
-from bot.experiments import all_tests, arm_line, verdict
+from bot.results.experiments import all_tests, arm_line, verdict
 from handlers.router import Command
 
 HOW = ('Start one: `/nudge promo add "Wording A" | "Wording B" in #channel at ...`, or put a '

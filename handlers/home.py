@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 from bot.core.context import Context
 from bot.core.types import Field, Reply
 from bot.promotions.agenda import ComingPost
-from bot.results import Figures, report, span_ending
-from bot.store import iso
+from bot.results.report import Figures, report, span_ending
+from bot.store import reports
 from handlers import promo_calendar
 from handlers.stats import figures_line
 
@@ -31,16 +31,8 @@ class UpcomingPromotion:
     targets: tuple[tuple[str, str], ...]  # (platform, channel)
 
 
-@dataclass(frozen=True)
-class WaitingThread:
-    platform: str
-    workspace: str
-    channel: str
-    thread: str
-    customer: str  # the customer's name, or their id
-    since: datetime  # the customer's latest message
-    last_text: str
-    urgent: bool
+# A thread whose customer spoke last: where, who, since when, what they said, how urgent.
+WaitingThread = reports.WaitingConversation
 
 
 @dataclass(frozen=True)
@@ -55,15 +47,6 @@ class HomeSummary:
     calendar: list[tuple[str, list[str]]] = field(default_factory=list)
     calendar_posts: list[tuple[str, list[ComingPost]]] = field(default_factory=list)
     zone: ZoneInfo = UTC_ZONE  # the team's, for the times of the posts
-
-
-def _parse(moment: str | None) -> datetime | None:
-    if not moment:
-        return None
-    try:
-        return datetime.fromisoformat(moment)
-    except ValueError:
-        return None
 
 
 def _targets(raw: str | None) -> tuple[tuple[str, str], ...]:
@@ -82,44 +65,16 @@ def _targets(raw: str | None) -> tuple[tuple[str, str], ...]:
 
 def upcoming_promotions(ctx: Context, limit: int = 10) -> list[UpcomingPromotion]:
     """Active promotions by their next run, soonest first."""
-    rows = ctx.db.execute(
-        "select id, text, next_run_at, schedule, targets from promotions "
-        "where status = 'active' and next_run_at is not null and next_run_at >= ? "
-        "order by next_run_at limit ?",
-        [iso(ctx.now()), limit],
-    ).fetchall()
-    promotions = []
-    for promo_id, text, next_run_at, schedule, targets in rows:
-        moment = _parse(next_run_at)
-        if moment is not None:
-            promotions.append(
-                UpcomingPromotion(promo_id, text or "", moment, schedule or "", _targets(targets))
-            )
-    return promotions
+    return [UpcomingPromotion(row.id, row.text, row.next_run_at, row.schedule,
+                              _targets(row.targets))
+            for row in reports.active_promotions_between(ctx.db, ctx.now(), limit=limit)]
 
 
 def waiting_threads(ctx: Context, limit: int = 10, platform: str | None = None
                     ) -> list[WaitingThread]:
     """Threads whose customer spoke last, longest wait first (urgent ones before the rest)."""
-    rows = ctx.db.execute(
-        "select c.platform, c.workspace, c.channel, c.thread, "
-        "coalesce(nullif(cu.name, ''), cu.user_id, ''), c.last_customer_message_at, c.urgent, "
-        "(select text from messages m where m.conversation_id = c.id "
-        " and m.author_role = 'customer' order by m.id desc limit 1) "
-        "from conversations c left join customers cu on cu.id = c.customer_id "
-        "where c.status = 'waiting' and c.customer_id is not null "
-        "and c.last_customer_message_at is not null "
-        "and (? is null or c.platform = ?) "
-        "order by c.urgent desc, c.last_customer_message_at limit ?",
-        [platform, platform, limit],
-    ).fetchall()
-    threads = []
-    for plat, workspace, channel, thread, customer, since, urgent, last_text in rows:
-        moment = _parse(since)
-        if moment is not None:
-            threads.append(WaitingThread(plat, workspace or "", channel, thread, customer, moment,
-                                         last_text or "", bool(urgent)))
-    return threads
+    return reports.waiting_conversations(ctx.db, platform=platform, limit=limit,
+                                         urgent_first=True)
 
 
 def figures(ctx: Context, days: int = 7) -> Figures:

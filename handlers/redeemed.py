@@ -6,14 +6,8 @@ from datetime import timedelta
 
 from bot.core.context import Context
 from bot.core.types import Reply, Request
-from bot.redemptions import (
-    Redemption,
-    RedemptionError,
-    by_offer,
-    offer_for_code,
-    parse_count,
-    record,
-)
+from bot.results.redemptions import Redemption, RedemptionError, offer_for_code, parse_count
+from bot.store.redemptions import by_offer, record
 from handlers.router import Command, UsageError
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot.core.context import Context
 from bot.core.types import Reply, Request
-from bot.outcomes import tally_line
-from bot.redemptions import redemption_line
-from bot.results import Figures, Report, report, span_ending
+from bot.results.outcomes import tally_line
+from bot.results.redemptions import redemption_line
+from bot.results.report import Figures, Report, report, span_ending
 from handlers.router import Command, UsageError
 
 PERIODS = {"today": 1, "7d": 7, "30d": 30}

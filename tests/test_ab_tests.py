@@ -11,7 +11,7 @@ import pytest
 
 from bot.core.types import Request
 from bot.engine.render import Renderer, pick_wording
-from bot.experiments import ABTest, Arm, wilson
+from bot.results.experiments import ABTest, Arm, wilson
 from bot.store import open_db
 from bot.tracking.store import record_click
 from handlers import conversation
@@ -123,7 +123,7 @@ def test_the_digest_says_when_a_test_has_a_winner(ctx, clock):
         variant = "ab"[n % 2]
         delivery = ctx.db["deliveries"].insert({
             "kind": "promotion", "ref_id": "9", "scheduled_for": f"2026-10-{1 + n // 2:02}T09"
-            f":00:00+00:00-{n}", "platform": "console", "target": "c", "status": "sent",
+            f":{n:02}:00+00:00", "platform": "console", "target": "c", "status": "sent",
             "variant": variant}).last_pk
         clicked = variant == "b" or n % 10 == 0
         token = f"tok{n:04d}abcdefgh"
@@ -199,18 +199,19 @@ def test_nudge_tests_from_the_command_line(config_file, db):
 
 def test_the_tests_command_only_reads_so_it_runs_in_the_reader_thread(ctx, config):
     import dataclasses
-    import sqlite3
 
-    import sqlite_utils
-
+    from bot.config import database_target
     from bot.readers import READ_ONLY_COMMANDS, command_name
+    from bot.store import reading
 
     assert command_name("tests") in READ_ONLY_COMMANDS
     ctx.db["promotions"].insert({"id": 2, "text": "x", "targets": "[]", "trigger": "{}",
                                  "timezone": "UTC", "status": "active", "runs": 2,
                                  "variants": '["x", "y"]'})
-    reader = sqlite3.connect(config.storage.path, isolation_level=None)
-    reader.execute("PRAGMA query_only = ON")  # any write would fail
-    text = say_tests(dataclasses.replace(ctx, db=sqlite_utils.Database(reader)))
+    reader = reading.open_reader(database_target(config))
+    try:
+        with reading.read_only(reader):  # any write would fail
+            text = say_tests(dataclasses.replace(ctx, db=reader))
+    finally:
+        reader.conn.close()
     assert "promotion #2: nothing sent yet" in text
-    reader.close()

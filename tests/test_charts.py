@@ -11,10 +11,10 @@ import subprocess
 import sys
 from datetime import date
 
-from bot.charts import chart_png, daily_series
 from bot.core.types import Image, Post
 from bot.daily.digest_job import digest_chart
 from bot.platforms.console import ConsoleAdapter
+from bot.results.charts import chart_png, daily_series
 from tests.chart_helpers import png_size, seed_two_weeks
 from tests.cli_helpers import nudge
 from tests.conftest import ROOT
@@ -85,7 +85,7 @@ def test_a_report_that_cannot_be_written_exits_2_with_a_plain_reason(config_file
 
 def test_starting_nudge_does_not_import_matplotlib():
     code = ("import sys, bot.app, bot.cli, bot.daily.digest_job, handlers.registry, "
-            "bot.cli.results, bot.report_html; print('matplotlib' in sys.modules)")
+            "bot.cli.results, bot.results.html; print('matplotlib' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=ROOT, timeout=60)
     assert result.stdout.strip() == "False", result.stderr

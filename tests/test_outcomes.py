@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.outcomes import outcomes, similarity
-from bot.results import span_ending
-from bot.store import iso
+from bot.results.outcomes import outcomes, similarity
+from bot.results.report import span_ending
 from bot.tracking.store import LinkInfo, create_link, record_click
 from handlers import conversation
 from tests.tracking_helpers import pricing_thread
@@ -88,4 +87,4 @@ def test_suggestions_outside_the_span_are_not_counted(ctx, clock):
     clock.moment = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
     window = span(ctx)
     assert outcomes(ctx.db, window.start, window.end).total.suggested == 0
-    assert iso(clock()) > window.start
+    assert clock() > window.start

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from bot.results import report, span_ending
+from bot.results.report import report, span_ending
 from tests.promo_helpers import add, posts, promotion, say, utc
 
 DAILY = '/nudge promo add "Fresh sourdough" in #customers every day at 9:00'

@@ -3,11 +3,10 @@ promotion that carried the code; a bad file is refused row by row and nothing is
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 
 from bot.core.types import Request
-from bot.redemptions import parse_csv
+from bot.results.redemptions import parse_csv
 from tests.cli_helpers import nudge
 
 
@@ -79,13 +78,13 @@ def test_the_import_command_refuses_a_bad_file_with_exit_2_and_imports_nothing(
     assert db["redemptions"].count == 0
 
 
-def test_the_import_command_records_a_good_file_and_stats_show_it(tmp_path, config_file, config):
+def test_the_import_command_records_a_good_file_and_stats_show_it(tmp_path, config_file, db):
     good = tmp_path / "shop.csv"
     good.write_text("date,code,amount\n2026-11-20,AUTUMN10,12.50\n2026-11-21,autumn10,8\n")
     result = nudge(config_file, "redemptions", "import", str(good))
     assert result.returncode == 0, result.stderr
     assert "Imported 2 redemption(s): AUTUMN10 2." in result.stdout
-    rows = sqlite3.connect(config.storage.path).execute(
+    rows = db.execute(
         "select day, code, amount, source from redemptions order by day").fetchall()
     assert rows == [("2026-11-20", "AUTUMN10", 12.5, "shop.csv"),
                     ("2026-11-21", "AUTUMN10", 8.0, "shop.csv")]
@@ -105,7 +104,7 @@ def test_an_amount_that_is_not_a_finite_sum_is_refused_naming_its_row(config):
     assert [item.amount for item in items] == [1234.5, 7.0]
 
 
-def test_importing_the_same_till_file_twice_counts_it_once(tmp_path, config_file, config):
+def test_importing_the_same_till_file_twice_counts_it_once(tmp_path, config_file, db):
     till = tmp_path / "till-monday.csv"
     till.write_text("date,code,amount\n2026-11-20,AUTUMN10,12.50\n2026-11-20,AUTUMN10,12.50\n")
     assert nudge(config_file, "redemptions", "import", str(till)).returncode == 0
@@ -115,6 +114,5 @@ def test_importing_the_same_till_file_twice_counts_it_once(tmp_path, config_file
     assert result.returncode == 2, result.stdout
     assert "already imported" in result.stderr and "till-monday.csv" in result.stderr
     assert "Nothing imported" in result.stderr
-    count = sqlite3.connect(config.storage.path).execute(
-        "select sum(count) from redemptions").fetchone()[0]
+    count = db.execute("select sum(count) from redemptions").fetchone()[0]
     assert count == 2  # two sales that day, both counted, once

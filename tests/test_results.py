@@ -13,7 +13,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 from bot.core.types import Request
-from bot.results import report, span_ending
+from bot.results.report import report, span_ending
 from bot.store import iso
 from handlers import conversation
 from handlers.digest import CLOSING_QUESTION, build_digest
@@ -164,3 +164,18 @@ def test_export_writes_a_table_as_csv(config_file, config, ctx, clock):
         capture_output=True, text=True, cwd=ROOT, timeout=60,
     )
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
+
+
+async def test_stats_run_in_the_reader_process_on_the_database_the_loop_writes(app, clock):
+    """`/nudge stats` only reads, so it runs in the reader process (bot/readers.py), which
+    opens the same database as the application: figures written a moment ago are there."""
+    seed_yesterday(app.ctx, clock)
+    clock.moment = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    assert app.readers.usable
+    try:
+        reply = await app.readers.dispatch(Request(platform="slack", text="/nudge stats 7d",
+                                                   user="U_TEAM", channel="C0", role="team"))
+    finally:
+        app.readers.close()
+    assert "3 customer messages, 3 suggestions, 2 sent, 1 CTA asked, 1 promotion sent" in (
+        reply.text)

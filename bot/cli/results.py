@@ -16,15 +16,12 @@ import click
 
 from bot.cli.common import get_config
 from bot.config import database_target
-from bot.redemptions import fingerprint, imported_before, parse_csv, record
-from bot.results import report, span_ending
-from bot.store import open_db
+from bot.results.redemptions import fingerprint, parse_csv
+from bot.results.report import report, span_ending
+from bot.store import Database, open_db
+from bot.store.redemptions import imported_before, record
+from bot.store.reports import EXPORTABLE, export_columns, export_rows
 from handlers.stats import PERIODS, render_report
-
-EXPORTABLE = (
-    "customers", "conversations", "messages", "suggestions", "feedback", "promotions",
-    "deliveries", "reminders", "opt_outs", "audit_log", "links", "clicks", "redemptions",
-)
 
 
 @click.command()
@@ -34,8 +31,12 @@ def stats(ctx: click.Context, period: str) -> None:
     """Results for today, the last 7 days or the last 30 days."""
     config = get_config(ctx)
     db = open_db(database_target(config))
-    today = datetime.now(config.zone).date()
-    click.echo(render_report(report(db, span_ending(today, PERIODS[period.lower()], config.zone))))
+    try:
+        today = datetime.now(config.zone).date()
+        click.echo(render_report(report(db, span_ending(today, PERIODS[period.lower()],
+                                                        config.zone))))
+    finally:
+        db.conn.close()
 
 
 # A cell starting with one of these is a formula to a spreadsheet (=HYPERLINK(...), +cmd|...):
@@ -75,17 +76,24 @@ def export(ctx: click.Context, table: str, as_csv: bool, as_excel: bool, as_json
     """
     config = get_config(ctx)
     db = open_db(database_target(config))
-    columns = list(db[table].columns_dict)
+    try:
+        _write_table(db, table, as_excel, as_json)
+    finally:
+        db.conn.close()
+
+
+def _write_table(db: Database, table: str, as_excel: bool, as_json: bool) -> None:
     if as_json:
-        for row in db[table].rows:
+        for row in export_rows(db, table):
             sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
         return
+    columns = export_columns(db, table)
     sys.stdout.flush()
     out = sys.stdout.buffer
     text = io.TextIOWrapper(out, encoding="utf-8-sig" if as_excel else "utf-8", newline="")
     writer = csv.writer(text, lineterminator="\r\n")  # RFC 4180; a CR in a cell is quoted
     writer.writerow([human_header(c) for c in columns] if as_excel else columns)
-    for row in db[table].rows:
+    for row in export_rows(db, table):
         writer.writerow([spreadsheet_cell(row[column]) for column in columns])
     text.flush()
     text.detach()
@@ -128,11 +136,11 @@ def import_(ctx: click.Context, file: Path) -> None:
         earlier = imported_before(db, print_)
         if earlier is not None:
             click.echo(f"{file.name} has the same redemptions as {earlier[0]}, already imported "
-                       f"on {earlier[1][:10]}. Nothing imported: each sale counts once.",
+                       f"on {earlier[1]:%Y-%m-%d}. Nothing imported: each sale counts once.",
                        err=True)
             ctx.exit(2)
         record(db, items, source=file.name, by=f"cli:{_login()}", now=datetime.now(UTC),
-               print_=print_)
+               fingerprint=print_)
     finally:
         db.conn.close()
     codes = Counter(item.code for item in items)
@@ -176,7 +184,7 @@ def report_(ctx: click.Context, html_file: Path, days: int, until: datetime | No
     Nothing in it is fetched from elsewhere (no script, no external URL): open it offline,
     attach it to an email.
     """
-    from bot.report_html import build_report
+    from bot.results.html import build_report
 
     config = get_config(ctx)
     db = open_db(database_target(config))

@@ -17,11 +17,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
-
-import sqlite_utils
 
 from bot.config import Config
 from bot.core.context import Context
@@ -29,7 +26,7 @@ from bot.core.types import Image, Post, Reply
 from bot.scheduling.delivery import Delivery
 from bot.scheduling.service import SchedulerService, Wanted
 from bot.scheduling.triggers import DueRun, build_trigger, first_fire, plan_due, spec_text
-from bot.store import BUSY_TIMEOUT_MS, backend, iso, routines
+from bot.store import Database, daily, iso, reading, routines
 from bot.store import deliveries as ledger
 from handlers.digest import build_digest
 
@@ -46,20 +43,20 @@ def _missed_reason(plan: DueRun, grace: timedelta, zone: ZoneInfo) -> str:
             f"{late} min late is past the {int(grace.total_seconds() // 60)} min grace period")
 
 
-def digest_chart(db: sqlite_utils.Database, config: Config, today: date) -> Image | None:
+def digest_chart(db: Database, config: Config, today: date) -> Image | None:
     """The 14 days up to yesterday as a picture for the digest; None when they were empty
     or the chart cannot be drawn (the digest's text matters more than its picture)."""
-    from bot.charts import chart_png
+    from bot.results.charts import chart_png
 
     series = _chart_series(db, config, today)
     return _drawn(series, today, chart_png) if series is not None else None
 
 
-async def digest_chart_off_loop(db: sqlite_utils.Database, config: Config,
+async def digest_chart_off_loop(db: Database, config: Config,
                                 today: date) -> Image | None:
     """digest_chart, with the drawing (and matplotlib's first import, about a second) in a
     worker thread, so the adapters sharing the event loop keep answering meanwhile."""
-    from bot.charts import chart_png
+    from bot.results.charts import chart_png
 
     series = _chart_series(db, config, today)  # a few SQL reads: on the loop's connection
     if series is None:
@@ -67,8 +64,8 @@ async def digest_chart_off_loop(db: sqlite_utils.Database, config: Config,
     return await asyncio.to_thread(_drawn, series, today, chart_png)
 
 
-def _chart_series(db: sqlite_utils.Database, config: Config, today: date):
-    from bot.charts import daily_series
+def _chart_series(db: Database, config: Config, today: date):
+    from bot.results.charts import daily_series
 
     try:
         series = daily_series(db, today - timedelta(days=1), config.zone)
@@ -79,7 +76,7 @@ def _chart_series(db: sqlite_utils.Database, config: Config, today: date):
 
 
 def _drawn(series, today: date, draw) -> Image | None:
-    from bot.charts import chart_filename
+    from bot.results.charts import chart_filename
 
     yesterday = today - timedelta(days=1)
     try:
@@ -90,34 +87,25 @@ def _drawn(series, today: date, draw) -> Image | None:
         return None
 
 
-async def build_digest_off_loop(db: sqlite_utils.Database, config: Config,
-                                when: datetime) -> Reply:
-    """build_digest in a worker thread, on a read-only connection of its own: with hundreds
-    of waiting conversations it reads for 100 ms or more, which on the loop would hold up
-    every acknowledgement. (On the loop when the database is in memory: nothing to share.)"""
-    if backend(db) == "postgresql":  # a pool: the worker thread takes a connection of its own
-        return await asyncio.to_thread(
-            build_digest, Context(config=config, db=db, clock=lambda: when), when)
-    path = db.execute("pragma database_list").fetchone()[2]
-    if not path:
+async def build_digest_off_loop(db: Database, config: Config, when: datetime) -> Reply:
+    """build_digest in a worker thread, reading apart from the loop's connection (see
+    bot/store/reading.py): with hundreds of waiting conversations it reads for 100 ms or more,
+    which on the loop would hold up every acknowledgement. (On the loop when the database is
+    in memory: nothing to share.)"""
+    if reading.target_of(db) is None:
         return build_digest(Context(config=config, db=db, clock=lambda: when), when)
-    return await asyncio.to_thread(_build_digest_reading, path, config, when)
+    return await asyncio.to_thread(_build_digest_reading, db, config, when)
 
 
-def _build_digest_reading(path: str, config: Config, when: datetime) -> Reply:
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
-    try:
-        conn.execute("PRAGMA query_only = ON")
-        ctx = Context(config=config, db=sqlite_utils.Database(conn), clock=lambda: when)
-        return build_digest(ctx, when)
-    finally:
-        conn.close()
+def _build_digest_reading(db: Database, config: Config, when: datetime) -> Reply:
+    with reading.apart(db) as reader:
+        return build_digest(Context(config=config, db=reader, clock=lambda: when), when)
 
 
 class DailyDigest:
     kind = KIND
 
-    def __init__(self, db: sqlite_utils.Database, config: Config):
+    def __init__(self, db: Database, config: Config):
         self.db = db
         self.config = config
         self.service: SchedulerService | None = None
@@ -136,19 +124,18 @@ class DailyDigest:
 
     # --- what should be scheduled ---------------------------------------------------------
 
-    def routine(self) -> dict | None:
-        return routines.get(self.db, ROUTINE)
+    def routine(self) -> daily.Routine | None:
+        return daily.routine(self.db, ROUTINE)
 
-    def _follow_config(self) -> dict:
+    def _follow_config(self) -> daily.Routine:
         """The digest's row, created or moved when the configured time or zone changed."""
         spec, zone = spec_text(self.spec()), self.config.timezone
         row = self.routine()
-        if row and row["trigger"] == spec and row["timezone"] == zone and row["next_run_at"]:
+        if row and row.trigger == spec and row.timezone == zone and row.next_run_at:
             return row
         now = self._now()
         first = first_fire(build_trigger(self.spec(), self.config.zone), now)
-        routines.follow(self.db, ROUTINE, spec, zone, first, now)
-        return self.routine()
+        return daily.schedule_routine(self.db, ROUTINE, spec, zone, first, now)
 
     def wanted(self) -> dict[str, Wanted]:
         wanted = self.wanted_one(KEY)
@@ -158,7 +145,8 @@ class DailyDigest:
         if key != KEY or not self.config.digest.enabled:
             return None
         row = self._follow_config()
-        return Wanted(row["trigger"], row["timezone"], datetime.fromisoformat(row["next_run_at"]))
+        assert row.next_run_at is not None  # _follow_config sets it
+        return Wanted(row.trigger, row.timezone, row.next_run_at)
 
     def describe(self, ref_id: str) -> str:
         return f"the digest for {ref_id}"
@@ -169,7 +157,7 @@ class DailyDigest:
         """(platform, review channel) for each connected platform; "" where none is set."""
         return [(platform, self.config.review_channel(platform)) for platform in platforms]
 
-    def claim_due(self, db: sqlite_utils.Database, now: datetime, grace: timedelta,
+    def claim_due(self, db: Database, now: datetime, grace: timedelta,
                   targets: list[tuple[str, str]], owner: str | None = None
                   ) -> list[tuple[int, ledger.DeliveryKey]]:
         """Inside the caller's transaction: advance the row past what is due and claim one

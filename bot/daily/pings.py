@@ -20,16 +20,15 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
-import sqlite_utils
-
 from bot.config import Config
 from bot.core.types import Post
 from bot.daily.hours import WorkingHours
 from bot.scheduling.delivery import Delivery
 from bot.scheduling.service import SchedulerService, Wanted
 from bot.scheduling.triggers import spec_text
+from bot.store import Database, daily
 from bot.store import deliveries as ledger
-from bot.store import iso
+from bot.store.daily import WaitingMessage
 from handlers.links import describe_wait, message_link
 
 log = logging.getLogger(__name__)
@@ -39,33 +38,17 @@ SWEEP = "sweep"
 EVERY_MINUTE = {"type": "cron", "fields": {"second": "0"}, "summary": "every minute"}
 MAX_QUOTED = 200
 
-_WAITING = (
-    "select c.id as conversation_id, c.platform, c.workspace, c.channel, c.thread, c.urgent, "
-    "c.last_customer_message_at, m.id as message_id, m.text, cu.name "
-    "from conversations c "
-    "join messages m on m.id = (select id from messages where conversation_id = c.id "
-    "and author_role = 'customer' order by id desc limit 1) "
-    "left join customers cu on cu.id = c.customer_id "
-)
-
-
-def _rows(db: sqlite_utils.Database, sql: str, params: list) -> list[dict]:
-    cursor = db.execute(sql, params)
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
-def ping_text(row: dict, now: datetime) -> str:
+def ping_text(row: WaitingMessage, now: datetime) -> str:
     """What the team reads: who, how long, where (with a link), and what they said."""
-    waited = now - datetime.fromisoformat(row["last_customer_message_at"])
-    who = row["name"] or "A customer"
-    text = " ".join((row["text"] or "").split())
+    waited = now - row.last_customer_message_at
+    who = row.name or "A customer"
+    text = " ".join(row.text.split())
     if len(text) > MAX_QUOTED:
         text = text[: MAX_QUOTED - 1] + "…"
-    urgent = "🚨 Urgent: " if row["urgent"] else "⏰ "
+    urgent = "🚨 Urgent: " if row.urgent else "⏰ "
     lines = [f"{urgent}{who} has waited {describe_wait(waited.total_seconds() / 60)} for a "
-             f"reply in {row['platform']} #{row['channel']}: \"{text}\""]
-    link = message_link(row["platform"], row["workspace"], row["channel"], row["thread"])
+             f"reply in {row.platform} #{row.channel}: \"{text}\""]
+    link = message_link(row.platform, row.workspace, row.channel, row.thread)
     if link:
         lines.append(link)
     return "\n".join(lines)
@@ -74,7 +57,7 @@ def ping_text(row: dict, now: datetime) -> str:
 class WaitingPings:
     kind = KIND
 
-    def __init__(self, db: sqlite_utils.Database, config: Config):
+    def __init__(self, db: Database, config: Config):
         self.db = db
         self.config = config
         self.hours = WorkingHours.from_config(config)
@@ -122,27 +105,21 @@ class WaitingPings:
                             "waiting customers there are not pinged", platform, platform)
         return channels
 
-    def claim_due(self, db: sqlite_utils.Database, now: datetime, channels: dict[str, str],
-                  owner: str | None = None) -> list[tuple[int, ledger.DeliveryKey, dict]]:
+    def claim_due(self, db: Database, now: datetime, channels: dict[str, str],
+                  owner: str | None = None
+                  ) -> list[tuple[int, ledger.DeliveryKey, WaitingMessage]]:
         """Inside the caller's transaction: mark each conversation due for a ping as pinged
         and claim its ping. Returns the claims with the rows to word them from."""
-        marks = ", ".join("?" for _ in channels)
-        rows = _rows(db, _WAITING + (
-            "where c.status = 'waiting' and c.customer_id is not null "
-            "and c.waiting_pinged_at is null and c.last_customer_message_at <= ? "
-            f"and c.platform in ({marks}) order by c.last_customer_message_at"),
-            [iso(now - self.after), *channels])
         claims = []
-        for row in rows:
-            due = self.due_at(datetime.fromisoformat(row["last_customer_message_at"]))
+        for row in daily.unpinged_waiting(db, now - self.after, list(channels)):
+            due = self.due_at(row.last_customer_message_at)
             if due is None or due > now:
                 continue
-            db.execute("update conversations set waiting_pinged_at = ? where id = ?",
-                       [iso(now), row["conversation_id"]])
-            if ledger.find(db, KIND, row["message_id"]):
+            daily.mark_pinged(db, row.conversation_id, now)
+            if ledger.find(db, KIND, row.message_id):
                 continue  # pinged before, perhaps under another configuration
-            key = ledger.DeliveryKey(KIND, str(row["message_id"]), due, row["platform"],
-                                     channels[row["platform"]])
+            key = ledger.DeliveryKey(KIND, str(row.message_id), due, row.platform,
+                                     channels[row.platform])
             delivery_id = ledger.claim(db, key, now, owner=owner)
             if delivery_id is not None:
                 claims.append((delivery_id, key, row))
@@ -161,15 +138,14 @@ class WaitingPings:
             await service.send_all([self.delivery(did, dkey, row, now)
                                     for did, dkey, row in claims])
 
-    def delivery(self, delivery_id: int, key: ledger.DeliveryKey, row: dict,
+    def delivery(self, delivery_id: int, key: ledger.DeliveryKey, row: WaitingMessage,
                  now: datetime) -> Delivery:
         return Delivery(id=delivery_id, key=key,
                         post=Post(key.platform, key.target, ping_text(row, now)),
                         label=self.describe(key.ref_id))
 
     def delivery_for(self, delivery_id: int, key: ledger.DeliveryKey) -> Delivery | None:
-        rows = _rows(self.db, _WAITING + "where m.id = ? and c.status = 'waiting'",
-                     [int(key.ref_id)])
-        if not rows:
+        row = daily.still_waiting(self.db, int(key.ref_id))
+        if row is None:
             return None  # answered meanwhile: no need to ping any more
-        return self.delivery(delivery_id, key, rows[0], self._now())
+        return self.delivery(delivery_id, key, row, self._now())

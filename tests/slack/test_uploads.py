@@ -18,7 +18,7 @@ from tests.tracking_helpers import PUBLIC_URL
 
 
 def chart() -> Image:
-    from bot.charts import DailySeries, chart_png
+    from bot.results.charts import DailySeries, chart_png
 
     series = DailySeries(tuple(datetime(2026, 11, d, tzinfo=UTC).date() for d in range(9, 23)),
                          *(tuple(range(14)),) * 4)

@@ -3,7 +3,8 @@ promotion that carried its code) brought sales, not just clicks.
 
 Recorded by hand (`/nudge redeemed AUTUMN10 3`) or imported from a till or shop export
 (`nudge redemptions import FILE.csv`, rows of date, code and an optional amount). A code must be
-one of the offers' codes in the config, so a typo is caught instead of counted.
+one of the offers' codes in the config, so a typo is caught instead of counted. They are kept
+(and added up) by bot/store/redemptions.py.
 """
 
 from __future__ import annotations
@@ -11,15 +12,14 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import re
-from dataclasses import dataclass
-from datetime import date, datetime
-
-import sqlite_utils
+from datetime import date
 
 from bot.config import Config, Offer
-from bot.store import iso, transaction
+from bot.store.redemptions import OfferRedemptions, Redemption
+
+__all__ = ["OfferRedemptions", "Redemption", "RedemptionError", "fingerprint", "offer_for_code",
+           "parse_count", "parse_csv", "redemption_line"]
 
 MAX_COUNT = 10_000
 AMOUNT = re.compile(r"\d{1,9}(\.\d{1,4})?")  # takings as a till writes them: 12.50, 1234
@@ -27,24 +27,6 @@ AMOUNT = re.compile(r"\d{1,9}(\.\d{1,4})?")  # takings as a till writes them: 12
 
 class RedemptionError(Exception):
     """A redemption that cannot be recorded; the message says why, in words for a person."""
-
-
-@dataclass(frozen=True)
-class Redemption:
-    day: date
-    code: str
-    offer_id: str
-    count: int = 1
-    amount: float | None = None
-
-
-@dataclass(frozen=True)
-class OfferRedemptions:
-    offer_id: str
-    code: str
-    count: int
-    amount: float | None
-    promotions: tuple[int, ...]  # the promotions that carried the offer (and so its code)
 
 
 def offer_for_code(config: Config, code: str) -> Offer:
@@ -64,41 +46,11 @@ def parse_count(text: str) -> int:
     return int(text)
 
 
-IMPORTED = "redemptions_import"  # the audit_log action that remembers an imported file
-
-
 def fingerprint(items: list[Redemption]) -> str:
     """What a till file says, whatever its line ends, header or row order: the same export
     downloaded twice has the same fingerprint, so it is not counted twice."""
     rows = sorted(f"{i.day.isoformat()},{i.code},{i.count},{i.amount!r}" for i in items)
     return hashlib.sha256("\n".join(rows).encode()).hexdigest()
-
-
-def imported_before(db: sqlite_utils.Database, print_: str) -> tuple[str, str] | None:
-    """(file name, when) of an earlier import with this fingerprint, or None."""
-    row = db.execute("select details, at from audit_log where action = ? and subject = ? "
-                     "order by id limit 1", [IMPORTED, print_]).fetchone()
-    if row is None:
-        return None
-    return json.loads(row[0]).get("file", "?"), row[1]
-
-
-def record(db: sqlite_utils.Database, items: list[Redemption], *, source: str, by: str,
-           now: datetime, print_: str | None = None) -> None:
-    """Store the redemptions, all or none; with `print_`, remember the file was imported."""
-    with transaction(db):
-        for item in items:
-            db.execute(
-                "insert into redemptions (code, offer_id, day, count, amount, source, "
-                "recorded_by, recorded_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
-                [item.code, item.offer_id, item.day.isoformat(), item.count, item.amount,
-                 source, by, iso(now)],
-            )
-        if print_ is not None:
-            db.execute("insert into audit_log (at, platform, user_id, action, subject, details) "
-                       "values (?, 'cli', ?, ?, ?, ?)",
-                       [iso(now), by, IMPORTED, print_,
-                        json.dumps({"file": source, "rows": len(items)}, sort_keys=True)])
 
 
 def _parse_row(config: Config, cells: list[str], today: date) -> Redemption:
@@ -143,21 +95,6 @@ def parse_csv(config: Config, text: str, today: date) -> tuple[list[Redemption],
         except RedemptionError as error:
             errors.append(f"row {number}: {error}")
     return items, errors
-
-
-def by_offer(db: sqlite_utils.Database, first: date, last: date) -> list[OfferRedemptions]:
-    """Redemptions per offer on local days [first, last], most redeemed first."""
-    rows = db.execute(
-        "select offer_id, code, sum(count), sum(amount) from redemptions where day >= ? and "
-        "day <= ? group by offer_id, code order by sum(count) desc, offer_id",
-        [first.isoformat(), last.isoformat()]).fetchall()
-    found = []
-    for offer_id, code, count, amount in rows:
-        carried = tuple(pid for (pid,) in db.execute(
-            "select id from promotions where offer_id = ? and runs > 0 order by id",
-            [offer_id]))
-        found.append(OfferRedemptions(offer_id, code, count, amount, carried))
-    return found
 
 
 def redemption_line(item: OfferRedemptions) -> str:

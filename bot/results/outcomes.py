@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from difflib import SequenceMatcher
 
-import sqlite_utils
+from bot.store import Database, reports
+from bot.store.reports import Action, Suggestion
 
 OUTCOMES = ("as_suggested", "edited", "another", "dismissed", "never")
 LABELS = {"as_suggested": "sent as suggested", "edited": "sent after an edit",
@@ -62,53 +64,38 @@ def similarity(suggested: str, sent: str) -> float:
     return round(SequenceMatcher(None, suggested or "", sent or "", autojunk=False).ratio(), 3)
 
 
-def _rows(db: sqlite_utils.Database, sql: str, params: list) -> list[dict]:
-    cursor = db.execute(sql, params)
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
-def _classify(group: list[dict], actions: dict[int, list[tuple[str, str]]]
-              ) -> tuple[str, dict, float | None]:
+def _classify(group: list[Suggestion], actions: dict[int, list[Action]]
+              ) -> tuple[str, Suggestion, float | None]:
     """(outcome, the suggestion it is credited to, similarity of an edit) for one message."""
     for row in group:
-        if row["status"] != "sent":
+        if row.status != "sent":
             continue
-        done = [a for a in actions.get(row["id"], []) if a[0] in ("send", "edit")]
-        action, text = done[-1] if done else ("send", None)
-        if action == "edit":
-            return "edited", row, similarity(row["text"], text)
-        return ("as_suggested" if row["rank"] == 0 else "another"), row, None
+        done = [a for a in actions.get(row.id, []) if a.action in ("send", "edit")]
+        if done and done[-1].action == "edit":
+            return "edited", row, similarity(row.text, done[-1].text or "")
+        return ("as_suggested" if row.rank == 0 else "another"), row, None
     first = group[0]
-    dismissed = any(a[0] == "dismiss" for row in group for a in actions.get(row["id"], []))
+    dismissed = any(a.action == "dismiss" for row in group for a in actions.get(row.id, []))
     return ("dismissed" if dismissed else "never"), first, None
 
 
-def outcomes(db: sqlite_utils.Database, start: str, end: str) -> Outcomes:
-    """Outcomes of the suggestions made between the UTC ISO bounds [start, end)."""
-    suggestions = _rows(
-        db, "select id, message_id, rank, intent, cta_id, text, status from suggestions "
-            "where created_at >= ? and created_at < ? order by message_id, rank", [start, end])
-    actions: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for row in _rows(db, "select f.suggestion_id, f.action, f.text from feedback f "
-                         "join suggestions s on s.id = f.suggestion_id "
-                         "where s.created_at >= ? and s.created_at < ? order by f.id",
-                     [start, end]):
-        actions[row["suggestion_id"]].append((row["action"], row["text"]))
-    clicks = dict(db.execute(
-        "select cast(l.ref_id as integer), count(c.id) from links l join clicks c on "
-        "c.token = l.token where l.kind = 'reply' group by l.ref_id").fetchall())
-    groups: dict[int, list[dict]] = defaultdict(list)
-    for row in suggestions:
-        groups[row["message_id"]].append(row)
+def outcomes(db: Database, start: datetime, end: datetime) -> Outcomes:
+    """Outcomes of the suggestions made in [start, end)."""
+    actions: dict[int, list[Action]] = defaultdict(list)
+    for action in reports.actions_on_suggestions_between(db, start, end):
+        actions[action.suggestion_id].append(action)
+    clicks = reports.clicks_per_reply(db)
+    groups: dict[int, list[Suggestion]] = defaultdict(list)
+    for row in reports.suggestions_between(db, start, end):
+        groups[row.message_id].append(row)
     by_intent: dict[str, Tally] = defaultdict(Tally)
     by_cta: dict[str, Tally] = defaultdict(Tally)
     total = Tally()
     for group in groups.values():
         outcome, credited, ratio = _classify(group, actions)
-        earned = sum(clicks.get(row["id"], 0) for row in group)
-        for tally in (total, by_intent[credited["intent"]],
-                      by_cta[credited["cta_id"] or NO_CTA]):
+        earned = sum(clicks.get(row.id, 0) for row in group)
+        for tally in (total, by_intent[credited.intent],
+                      by_cta[credited.cta_id or NO_CTA]):
             tally.add(outcome, ratio, earned)
     return Outcomes(dict(sorted(by_intent.items())), dict(sorted(by_cta.items())), total)
 

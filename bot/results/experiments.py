@@ -14,9 +14,8 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import sqlite_utils
-
-from bot.store import iso
+from bot.store import Database, experiments
+from bot.store.experiments import Clicks
 
 Z95 = 1.959964  # the normal quantile for a two-sided 95% interval
 RUNNING_WINDOW = timedelta(days=7)  # a reply test with no suggestion for a week has finished
@@ -71,70 +70,40 @@ class ABTest:
         return None
 
 
-def _rows(db: sqlite_utils.Database, sql: str, params: list | None = None) -> list[tuple]:
-    return db.execute(sql, params or []).fetchall()
+def _arms(variants: list[str], sends: dict[str, int], clicks: dict[str, Clicks]
+          ) -> tuple[Arm, ...]:
+    none = Clicks(0, 0)
+    return tuple(Arm(v, sends.get(v, 0), min(clicks.get(v, none).clicked, sends.get(v, 0)),
+                     clicks.get(v, none).clicks) for v in variants)
 
 
-def _arms(variants: list[str], sends: dict[str, int], clicked: dict[str, int],
-          clicks: dict[str, int]) -> tuple[Arm, ...]:
-    return tuple(Arm(v, sends.get(v, 0), min(clicked.get(v, 0), sends.get(v, 0)),
-                     clicks.get(v, 0)) for v in variants)
-
-
-def promotion_tests(db: sqlite_utils.Database) -> list[ABTest]:
+def promotion_tests(db: Database) -> list[ABTest]:
     """Every promotion with two or more wordings, newest first."""
     tests = []
-    for pid, status, count in _rows(
-            db, "select id, status, json_array_length(variants) from promotions "
-                "where variants is not null order by id desc"):
-        variants = [chr(ord("a") + n) for n in range(count)]
-        sends = dict(_rows(db, "select variant, count(*) from deliveries where kind = "
-                               "'promotion' and ref_id = ? and status = 'sent' "
-                               "and not coalesce(test, 0) group by variant",
-                           [str(pid)]))
-        clicked = dict(_rows(db, "select l.variant, count(distinct l.token) from links l join "
-                                 "clicks c on c.token = l.token where l.kind = 'promotion' and "
-                                 "l.ref_id = ? group by l.variant", [str(pid)]))
-        clicks = dict(_rows(db, "select l.variant, count(c.id) from links l join clicks c on "
-                                "c.token = l.token where l.kind = 'promotion' and l.ref_id = ? "
-                                "group by l.variant", [str(pid)]))
-        tests.append(ABTest("promotion", str(pid), f"promotion #{pid}",
-                          status in ("active", "paused"), _arms(variants, sends, clicked,
-                                                                 clicks)))
+    for promotion in experiments.tested_promotions(db):
+        variants = [chr(ord("a") + n) for n in range(promotion.variants)]
+        tests.append(ABTest("promotion", str(promotion.id), f"promotion #{promotion.id}",
+                            promotion.status in ("active", "paused"),
+                            _arms(variants, experiments.promotion_sends(db, promotion.id),
+                                  experiments.promotion_clicks(db, promotion.id))))
     return tests
 
 
-def reply_tests(db: sqlite_utils.Database, now: datetime) -> list[ABTest]:
+def reply_tests(db: Database, now: datetime) -> list[ABTest]:
     """Every intent whose replies were sent in two or more template wordings."""
-    by_intent: dict[str, dict[str, dict[str, int]]] = {}
-    for intent, variant, sends in _rows(
-            db, "select s.intent, s.variant, count(*) from suggestions s where s.variant is "
-                "not null and s.status = 'sent' group by s.intent, s.variant"):
-        by_intent.setdefault(intent, {"sends": {}, "clicked": {}, "clicks": {}})
-        by_intent[intent]["sends"][variant] = sends
-    for intent, variant, clicked, clicks in _rows(
-            db, "select s.intent, l.variant, count(distinct l.token), count(c.id) from links l "
-                "join clicks c on c.token = l.token join suggestions s on s.id = "
-                "cast(l.ref_id as integer) where l.kind = 'reply' and l.variant != '' "
-                "group by s.intent, l.variant"):
-        if intent in by_intent:
-            by_intent[intent]["clicked"][variant] = clicked
-            by_intent[intent]["clicks"][variant] = clicks
-    recent = {intent for (intent,) in _rows(
-        db, "select distinct intent from suggestions where variant is not null and "
-            "created_at >= ?", [iso(now - RUNNING_WINDOW)])}
+    clicks = experiments.reply_clicks(db)
+    recent = experiments.intents_tested_since(db, now - RUNNING_WINDOW)
     tests = []
-    for intent, figures in sorted(by_intent.items()):
-        variants = sorted(figures["sends"])
+    for intent, sends in sorted(experiments.reply_sends(db).items()):
+        variants = sorted(sends)
         if len(variants) < 2:
             continue
         tests.append(ABTest("reply", intent, f"{intent} replies", intent in recent,
-                          _arms(variants, figures["sends"], figures["clicked"],
-                                figures["clicks"])))
+                            _arms(variants, sends, clicks.get(intent, {}))))
     return tests
 
 
-def all_tests(db: sqlite_utils.Database, now: datetime) -> list[ABTest]:
+def all_tests(db: Database, now: datetime) -> list[ABTest]:
     return promotion_tests(db) + reply_tests(db, now)
 
 

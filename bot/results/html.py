@@ -10,13 +10,12 @@ import base64
 from datetime import datetime
 from html import escape
 
-import sqlite_utils
-
-from bot.charts import chart_png, daily_series
 from bot.config import Config
-from bot.experiments import all_tests
-from bot.outcomes import LABELS, OUTCOMES, Tally
-from bot.results import report, span_ending
+from bot.results.charts import chart_png, daily_series
+from bot.results.experiments import all_tests
+from bot.results.outcomes import LABELS, OUTCOMES, Tally
+from bot.results.report import report, span_ending
+from bot.store import Database
 
 STYLE = """
 body { font: 15px/1.45 system-ui, sans-serif; color: #1d1d1f; margin: 2rem auto;
@@ -54,7 +53,7 @@ def _outcome_rows(tallies: dict[str, Tally]) -> list[list[str]]:
     return rows
 
 
-def _test_rows(db: sqlite_utils.Database, now: datetime) -> list[list[str]]:
+def _test_rows(db: Database, now: datetime) -> list[list[str]]:
     rows = []
     for test in all_tests(db, now):
         winner = test.winner
@@ -67,7 +66,7 @@ def _test_rows(db: sqlite_utils.Database, now: datetime) -> list[list[str]]:
     return rows
 
 
-def build_report(db: sqlite_utils.Database, config: Config, now: datetime,
+def build_report(db: Database, config: Config, now: datetime,
                  days: int = 14) -> str:
     """The whole page for the `days` local days ending today."""
     today = now.astimezone(config.zone).date()

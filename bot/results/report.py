@@ -1,7 +1,8 @@
 """Results: what the team did with Nudge over a span of local days, read from the database.
 
-One query function per figure keeps each number explainable; the digest, `/nudge stats`, the
-Slack App Home and `nudge stats` all read from here so they never disagree.
+Each figure is counted from plain rows the store gives (bot/store/reports.py), which keeps
+every number explainable; the digest, `/nudge stats`, the Slack App Home and `nudge stats` all
+read from here so they never disagree.
 """
 
 from __future__ import annotations
@@ -11,30 +12,30 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import sqlite_utils
-
-from bot.outcomes import Outcomes, outcomes
-from bot.redemptions import OfferRedemptions, by_offer
-from bot.store import iso
+from bot.results.outcomes import Outcomes, outcomes
+from bot.store import Database, reports
+from bot.store.redemptions import OfferRedemptions, by_offer
 
 STAGES = ("information", "conversation", "promotion")
 
 
 @dataclass(frozen=True)
 class Span:
-    """Local days [first, last] in the team's zone, as UTC ISO bounds for queries."""
+    """Local days [first, last] in the team's zone, and the moments they start and end."""
 
     first: date
     last: date
     zone: ZoneInfo
 
     @property
-    def start(self) -> str:
-        return iso(datetime.combine(self.first, time(0), self.zone))
+    def start(self) -> datetime:
+        """The first day's midnight, in the team's zone."""
+        return datetime.combine(self.first, time(0), self.zone)
 
     @property
-    def end(self) -> str:
-        return iso(datetime.combine(self.last + timedelta(days=1), time(0), self.zone))
+    def end(self) -> datetime:
+        """The midnight after the last day: the span is [start, end)."""
+        return datetime.combine(self.last + timedelta(days=1), time(0), self.zone)
 
     def days(self) -> list[date]:
         return [self.first + timedelta(days=n) for n in range((self.last - self.first).days + 1)]
@@ -75,52 +76,22 @@ class Figures:
         return ", ".join(f"{stage} {self.mix[stage] * 100 // total}%" for stage in STAGES)
 
 
-def _local_day(moment: str, zone: ZoneInfo) -> date:
-    return datetime.fromisoformat(moment).astimezone(zone).date()
+def _local_day(moment: datetime, zone: ZoneInfo) -> date:
+    return moment.astimezone(zone).date()
 
 
-def _rows(db: sqlite_utils.Database, sql: str, params: list) -> list[dict]:
-    cursor = db.execute(sql, params)
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
-def _events(db: sqlite_utils.Database, span: Span) -> dict[str, list[dict]]:
+def _events(db: Database, span: Span) -> dict[str, list]:
     """Every counted event in the span, each with its time, platform and what it counts for."""
-    bounds = [span.start, span.end]
+    start, end = span.start, span.end
     return {
-        "customer_messages": _rows(
-            db,
-            "select m.created_at as at, m.platform, m.conversation_id from messages m "
-            "where m.author_role = 'customer' and m.created_at >= ? and m.created_at < ?",
-            bounds,
-        ),
-        "suggestions_made": _rows(
-            db,
-            "select min(s.created_at) as at, c.platform, s.intent from suggestions s "
-            "join conversations c on c.id = s.conversation_id "
-            "where s.created_at >= ? and s.created_at < ? group by s.message_id",
-            bounds,
-        ),
-        "suggestions_sent": _rows(
-            db,
-            "select f.created_at as at, c.platform, s.intent, s.stage, s.cta_id "
-            "from feedback f join suggestions s on s.id = f.suggestion_id "
-            "join conversations c on c.id = s.conversation_id "
-            "where f.action in ('send', 'edit') and f.created_at >= ? and f.created_at < ?",
-            bounds,
-        ),
-        "promotions_sent": _rows(
-            db,
-            "select finished_at as at, platform from deliveries where kind = 'promotion' "
-            "and status = 'sent' and not coalesce(test, 0) "
-            "and finished_at >= ? and finished_at < ?",
-            bounds,
-        ),
+        "customer_messages": reports.customer_messages(db, start, end),
+        "suggestions_made": reports.suggestions_made(db, start, end),
+        "suggestions_sent": reports.replies_sent(db, start, end),
+        "promotions_sent": reports.promotions_sent(db, start, end),
     }
 
 
-def _add(figures: Figures, kind: str, event: dict) -> None:
+def _add(figures: Figures, kind: str, event) -> None:
     if kind == "customer_messages":
         figures.customer_messages += 1
     elif kind == "suggestions_made":
@@ -129,8 +100,8 @@ def _add(figures: Figures, kind: str, event: dict) -> None:
         figures.promotions_sent += 1
     else:
         figures.suggestions_sent += 1
-        figures.mix[event["stage"]] += 1
-        if event["cta_id"]:
+        figures.mix[event.stage] += 1
+        if event.cta_id:
             figures.ctas_asked += 1
 
 
@@ -145,7 +116,7 @@ class Report:
     redemptions: list[OfferRedemptions] = field(default_factory=list)
 
 
-def report(db: sqlite_utils.Database, span: Span) -> Report:
+def report(db: Database, span: Span) -> Report:
     """All the figures for the span: in total, per local day, per platform, per intent."""
     total = Figures()
     by_day = {day: Figures() for day in span.days()}
@@ -155,16 +126,16 @@ def report(db: sqlite_utils.Database, span: Span) -> Report:
     sent: Counter = Counter()
     for kind, events in _events(db, span).items():
         for event in events:
-            day = _local_day(event["at"], span.zone)
-            for figures in (total, by_day[day], by_platform[event["platform"]]):
+            day = _local_day(event.at, span.zone)
+            for figures in (total, by_day[day], by_platform[event.platform]):
                 _add(figures, kind, event)
             if kind == "customer_messages":
-                conversations["*"].add(event["conversation_id"])
-                conversations[event["platform"]].add(event["conversation_id"])
+                conversations["*"].add(event.conversation_id)
+                conversations[event.platform].add(event.conversation_id)
             elif kind == "suggestions_made":
-                made[event["intent"]] += 1
+                made[event.intent] += 1
             elif kind == "suggestions_sent":
-                sent[event["intent"]] += 1
+                sent[event.intent] += 1
     total.conversations = len(conversations["*"])
     for platform, figures in by_platform.items():
         figures.conversations = len(conversations[platform])

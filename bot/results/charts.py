@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import sqlite_utils
-
-from bot.results import Span
+from bot.results.report import Span
+from bot.store import Database, redemptions, reports
 
 DAYS = 14
 SERIES = (  # (field, label, colour): colours that stay apart for colour-blind readers
@@ -41,48 +40,30 @@ class DailySeries:
         return not any(sum(getattr(self, name)) for name, _, _ in SERIES)
 
 
-# Events are counted per quarter hour in SQL (UTC), then each quarter is put on its local
-# day in Python: every time zone's offset is a whole number of quarter hours, so this is exact
-# and reads at most 96 rows a day, however busy the days were.
-_QUARTER = "substr({column}, 1, 14) || printf('%02d', cast(substr({column}, 15, 2) as integer) " \
-           "/ 15 * 15)"
-
-
-def _per_day(db: sqlite_utils.Database, sql: str, column: str, span: Span) -> tuple[int, ...]:
-    """Counts per local day of the span, from `sql` selecting (time, count) rows."""
+def _per_day(quarters: list[tuple[datetime, int]], span: Span) -> tuple[int, ...]:
+    """Counts per local day of the span, from counts per UTC quarter hour (every time zone's
+    offset is a whole number of quarter hours, so each quarter lies within one local day)."""
     counts = dict.fromkeys(span.days(), 0)
-    bucket = _QUARTER.format(column=column)
-    for quarter, count in db.execute(sql.format(bucket=bucket), [span.start, span.end]):
-        day = datetime.fromisoformat(quarter + ":00+00:00").astimezone(span.zone).date()
+    for quarter, count in quarters:
+        day = quarter.astimezone(span.zone).date()
         if day in counts:
             counts[day] += count
     return tuple(counts.values())
 
 
-def daily_series(db: sqlite_utils.Database, last: date, zone: ZoneInfo,
-                 days: int = DAYS) -> DailySeries:
+def daily_series(db: Database, last: date, zone: ZoneInfo, days: int = DAYS) -> DailySeries:
     """The chart's figures for the `days` local days ending on `last` (counted as
     `/nudge stats` counts them: customer messages, replies sent with a CTA, counted clicks,
     redemptions)."""
     span = Span(last - timedelta(days=days - 1), last, zone)
-    messages = _per_day(db, "select {bucket}, count(*) from messages where author_role = "
-                            "'customer' and created_at >= ? and created_at < ? group by 1",
-                        "created_at", span)
-    ctas = _per_day(db, "select {bucket}, count(*) from feedback f join suggestions s on "
-                        "s.id = f.suggestion_id where f.action in ('send', 'edit') and "
-                        "s.cta_id is not null and s.cta_id != '' and f.created_at >= ? and "
-                        "f.created_at < ? group by 1", "f.created_at", span)
-    clicks = _per_day(db, "select {bucket}, count(*) from clicks where at >= ? and at < ? "
-                          "group by 1", "at", span)
-    redeemed = dict(db.execute(
-        "select day, sum(count) from redemptions where day >= ? and day <= ? group by day",
-        [span.first.isoformat(), span.last.isoformat()]).fetchall())
+    start, end = span.start, span.end
+    redeemed = redemptions.per_day(db, span.first, span.last)
     return DailySeries(
         days=tuple(span.days()),
-        customer_messages=messages,
-        ctas_asked=ctas,
-        clicks=clicks,
-        redemptions=tuple(redeemed.get(day.isoformat(), 0) for day in span.days()),
+        customer_messages=_per_day(reports.customer_messages_per_quarter(db, start, end), span),
+        ctas_asked=_per_day(reports.ctas_asked_per_quarter(db, start, end), span),
+        clicks=_per_day(reports.clicks_per_quarter(db, start, end), span),
+        redemptions=tuple(redeemed.get(day, 0) for day in span.days()),
     )
 
 
