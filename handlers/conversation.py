@@ -26,7 +26,8 @@ from bot.engine.links import catalog_urls, untagged
 from bot.engine.types import SuggestionSet, ThreadState, handled_as_in, not_sure, weighed
 from bot.plaintext import has_visible_text
 from bot.store import iso, transaction
-from bot.tracking.store import LinkInfo, track_text
+from bot.store.links import LinkInfo
+from bot.tracking import track_text
 from handlers import review
 
 log = logging.getLogger(__name__)

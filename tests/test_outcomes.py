@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from bot.outcomes import outcomes, similarity
 from bot.results import span_ending
 from bot.store import iso
-from bot.tracking.store import LinkInfo, create_link, record_click
+from bot.store.links import LinkInfo, create_link, record_click
 from handlers import conversation
 from tests.tracking_helpers import pricing_thread
 

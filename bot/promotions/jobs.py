@@ -25,7 +25,8 @@ from bot.scheduling.service import SchedulerService
 from bot.scheduling.table_jobs import TableJobs
 from bot.scheduling.triggers import DueRun, plan_due
 from bot.store import iso
-from bot.tracking.store import LinkInfo, link_for_delivery
+from bot.store.links import LinkInfo
+from bot.tracking import link_for_delivery
 
 log = logging.getLogger(__name__)
 
