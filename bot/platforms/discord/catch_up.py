@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.platforms.discord import commands
-from bot.platforms.discord.listening import PLATFORM, is_from_a_person, is_listened
+from bot.platforms.discord.listening import is_from_a_person, is_listened
+from bot.store import history
 
 if TYPE_CHECKING:
     from bot.platforms.discord.adapter import DiscordAdapter
@@ -29,22 +30,10 @@ log = logging.getLogger("bot.platforms.discord")
 MANY = 200  # past this many in one channel, the log says so
 
 
-def last_seen(db) -> list[tuple[int, int]]:
-    """(channel id, newest stored message id) for every Discord channel with messages."""
-    rows = db.execute(
-        "select c.channel, max(cast(m.event_key as integer)) from messages m "
-        "join conversations c on c.id = m.conversation_id "
-        "where m.platform = ? and m.event_key glob '[0-9]*' group by c.channel",
-        [PLATFORM],
-    ).fetchall()
-    return [(int(channel), int(newest)) for channel, newest in rows
-            if str(channel).isdigit() and newest]
-
-
 async def catch_up(adapter: DiscordAdapter) -> int:
     """Handle the customer messages written since Nudge last saw each channel; how many."""
     handled = 0
-    for channel_id, newest in last_seen(adapter.app.ctx.db):
+    for channel_id, newest in history.discord_newest_per_channel(adapter.app.ctx.db):
         channel = adapter.client.get_channel(channel_id)
         if channel is None or not is_listened(channel, adapter.settings.listen_channels):
             continue
