@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from bot.store.connection import Database, backend, is_postgres, open_db, transaction
 from bot.store.times import iso
@@ -54,7 +54,7 @@ def _with_lock_timeout(url: str, milliseconds: int) -> str:
     parts = urlsplit(url)
     query = dict(parse_qsl(parts.query))
     query["options"] = f"{query.get('options', '')} -c lock_timeout={int(milliseconds)}".strip()
-    return urlunsplit(parts._replace(query=urlencode(query)))
+    return urlunsplit(parts._replace(query=urlencode(query, quote_via=quote)))
 
 
 def keep(db: Database, platform: str, key: str, body: dict[str, Any], at: datetime) -> bool:
