@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.store import open_db, transaction  # noqa: E402
-from bot.tracking.store import LinkInfo, create_link  # noqa: E402
+from bot.store.links import LinkInfo, create_link  # noqa: E402
 
 LINKS = 1000
 AGENT = "Mozilla/5.0 bench/{round_}.{n}"
@@ -56,7 +56,7 @@ async def serve(path: Path, port: int) -> None:
 
     db = open_db(path)
     proxy = (ipaddress.ip_network("127.0.0.1/32"),)  # as `links.tracking.trusted_proxies` says
-    runner = await serve_links(ClickTracker(db, proxies=proxy), "127.0.0.1", port)
+    runner = await serve_links(ClickTracker(db, proxies=proxy, target=str(path)), "127.0.0.1", port)
     print(runner.addresses[0][1], flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
     await runner.cleanup()

@@ -170,7 +170,8 @@ class Application:
         self.readers = Readers(self.ctx)
         self.llm = load_llm(config, secrets)
         self.tracker = ClickTracker(self.db, clock=lambda: self.clock(),
-                                    proxies=config.links.tracking.proxy_networks()) \
+                                    proxies=config.links.tracking.proxy_networks(),
+                                    target=database_target(config)) \
             if config.links.tracking.enabled else None
         self.links_runner = None  # Nudge's own listener for tracked links, when it runs
 

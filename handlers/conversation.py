@@ -26,7 +26,8 @@ from bot.engine.types import SuggestionSet, ThreadState, handled_as_in, not_sure
 from bot.plaintext import has_visible_text
 from bot.store import conversations, iso, suggestions, transaction
 from bot.store.conversations import Recorded
-from bot.tracking.store import LinkInfo, track_text
+from bot.store.links import LinkInfo
+from bot.tracking import track_text
 from handlers import review
 
 log = logging.getLogger(__name__)

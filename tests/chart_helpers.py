@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from PIL import Image as PILImage
 
+from bot.store.links import LinkInfo, create_link, record_click
 from bot.store.redemptions import Redemption, record
-from bot.tracking.store import LinkInfo, create_link, record_click
 from handlers import conversation
 from tests.tracking_helpers import pricing_thread
 

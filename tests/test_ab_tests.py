@@ -13,7 +13,7 @@ from bot.core.types import Request
 from bot.engine.render import Renderer, pick_wording
 from bot.results.experiments import ABTest, Arm, wilson
 from bot.store import open_db
-from bot.tracking.store import record_click
+from bot.store.links import record_click
 from handlers import conversation
 from prompts import REPLIES_DIR
 from tests.cli_helpers import nudge

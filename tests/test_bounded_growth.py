@@ -89,6 +89,7 @@ async def test_the_inbox_forgets_handled_messages_after_a_while(tmp_path):
     older than KEEP_HANDLED; those not handled yet (or failed, for a person to look at) stay."""
     from bot.platforms import inbox as inbox_module
     from bot.platforms.inbox import Inbox
+    from bot.store import inbox as inbox_store
 
     async def ignore(*args):
         return None
@@ -102,7 +103,7 @@ async def test_the_inbox_forgets_handled_messages_after_a_while(tmp_path):
     await inbox.keep("old-unhandled", {})
     for n in range(5):
         await inbox.handle(f"old-{n}", {"n": n})
-    await inbox._run(inbox._mark, "old-4", "failed")
+    await inbox._run(inbox_store.mark, "old-4", "failed")
     now[0] += inbox_module.KEEP_HANDLED + timedelta(hours=1)
     await inbox.keep("recent", {})
     await inbox.handle("recent", {})

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.config import ConfigError
+from bot.config import ConfigError, database_target
 from bot.core.context import Context
 from bot.store import open_db
 from bot.tracking.server import RepeatFilter, client_address
@@ -26,7 +26,7 @@ def config_with(tmp_path, **tracking):
 @pytest.fixture
 def tracked(tmp_path, clock):
     config = config_with(tmp_path)
-    db = open_db(config.storage.path)
+    db = open_db(database_target(config))
     yield Context(config=config, db=db, router=build_router(), clock=clock)
     db.conn.close()
 

@@ -2,7 +2,10 @@
 
 Garbage, truncated, damaged, read-only, from a newer Nudge, missing a column, a folder in its
 place: every command (and `nudge run`) stops the same way. A second `nudge run` on one file is
-refused with the first one's process id; the lock goes with the process.
+refused with the first one's process id; the lock goes with the process. Those are facts of a
+SQLite file: on PostgreSQL (NUDGE_TEST_BACKEND=postgresql) the config's file is not used, and
+several processes share one database. A PostgreSQL database from a newer Nudge is refused the
+same way, on either run.
 """
 
 from __future__ import annotations
@@ -15,12 +18,16 @@ import sys
 import time
 from pathlib import Path
 
+import psycopg
 import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
 from bot.store import DatabaseProblem, open_db
-from tests.conftest import ROOT
+from tests.conftest import BACKEND, ROOT
+
+SQLITE_FILE_ONLY = pytest.mark.skipif(
+    BACKEND == "postgresql", reason="a fact of the SQLite file, which NUDGE_DATABASE_URL replaces")
 
 COMMANDS = (("stats",), ("export", "messages"), ("promo", "list"), ("run", "--console"))
 
@@ -99,6 +106,7 @@ BROKEN = {
 }
 
 
+@SQLITE_FILE_ONLY
 @pytest.mark.parametrize("kind", list(BROKEN))
 def test_a_broken_database_is_one_line_and_exit_2_from_every_command(nudge, config, kind):
     make, says = BROKEN[kind]
@@ -139,6 +147,7 @@ def read_only(config):
     subprocess.run(["chattr", "-i", str(path)], check=True)
 
 
+@SQLITE_FILE_ONLY
 def test_a_read_only_database_is_one_line_and_exit_2(nudge, read_only):
     for command in COMMANDS:
         result = nudge(*command)
@@ -147,6 +156,7 @@ def test_a_read_only_database_is_one_line_and_exit_2(nudge, read_only):
         assert line.startswith(f"{read_only}: ") and "writable" in line, line
 
 
+@SQLITE_FILE_ONLY
 def test_a_broken_database_stops_a_real_process_without_a_traceback(config, config_file):
     garbage(Path(config.storage.path))
     result = subprocess.run([sys.executable, "-m", "bot", "--config", str(config_file), "run",
@@ -157,6 +167,7 @@ def test_a_broken_database_stops_a_real_process_without_a_traceback(config, conf
     assert result.stderr.strip().startswith(f"{config.storage.path}: is not a Nudge database")
 
 
+@SQLITE_FILE_ONLY
 def test_a_second_nudge_run_on_the_same_file_is_refused_naming_the_first(config, config_file):
     command = [sys.executable, "-m", "bot", "--config", str(config_file), "run", "--console"]
     lock = Path(f"{config.storage.path}.lock")
@@ -179,3 +190,16 @@ def test_a_second_nudge_run_on_the_same_file_is_refused_naming_the_first(config,
     third = subprocess.run(command, input="", capture_output=True, text=True, timeout=120,
                            env=clean_env(), cwd=ROOT)
     assert third.returncode == 0, third.stderr
+
+
+def test_a_postgresql_database_from_a_newer_nudge_is_one_line_and_exit_2(nudge, postgres_url,
+                                                                          monkeypatch):
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute("insert into schema_migrations (version, name) values (99, 'future')")
+    monkeypatch.setenv("NUDGE_DATABASE_URL", postgres_url)
+    for command in COMMANDS:
+        result = nudge(*command)
+        assert result.exit_code == 2, (command, result.output)
+        [line] = result.output.splitlines()
+        assert "written by a newer version of Nudge (schema 99" in line, (command, line)
+        assert "Upgrade Nudge" in line

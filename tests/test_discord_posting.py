@@ -9,7 +9,7 @@ import pytest
 from bot.app import plan_platforms
 from bot.core.errors import DeliveryError, StartupError
 from bot.core.types import Post, Reply
-from bot.platforms.errors import platform_errors_since
+from bot.store.problems import platform_errors_since
 from tests.conftest import example_config
 from tests.discord_helpers import discord_config, discord_secrets, pings_nobody, running_nudge
 from tests.fake_discord import FakeDiscord

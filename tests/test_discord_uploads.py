@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.core.types import Image, Post
-from bot.platforms.errors import platform_errors_since
+from bot.store.problems import platform_errors_since
 from tests.chart_helpers import png_size
 from tests.discord_helpers import discord_config, running_nudge
 from tests.fake_discord import FakeDiscord

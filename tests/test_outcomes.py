@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from bot.results.outcomes import outcomes, similarity
 from bot.results.report import span_ending
-from bot.tracking.store import LinkInfo, create_link, record_click
+from bot.store.links import LinkInfo, create_link, record_click
 from handlers import conversation
 from tests.tracking_helpers import pricing_thread
 

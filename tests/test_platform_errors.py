@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.platforms.errors import platform_errors_since, record_platform_error
+from bot.store.problems import platform_errors_since, record_platform_error
 from handlers.digest import build_digest
 
 REFUSED = "could not post in #announcements (123): missing Send Messages"

@@ -18,9 +18,10 @@ import sqlite_utils
 
 from bot.core.types import Request
 from bot.platforms.inbox import Inbox
-from bot.store import MIGRATIONS, migrate, open_db, schema_version
+from bot.store import MIGRATIONS, links, migrate, open_db, schema_version
 from bot.store import deliveries as ledger
-from bot.tracking import store as tracking
+from bot.store import inbox as inbox_store
+from bot.tracking import link_for_delivery
 from handlers import conversation, review
 from handlers.digest import waiting_customers
 
@@ -95,13 +96,12 @@ async def delivery_claims(app, thread: str) -> None:
     ledger.finish(app.db, delivery_id, "sent", app.ctx.now())
     ledger.any_queued(app.db)
     ledger.take_queued(app.db)
-    info = tracking.LinkInfo("promotion", thread, "order", "", "console", "promos",
-                             delivery_id)
-    url = tracking.link_for_delivery(app.config, app.db, delivery_id, "https://shop.test/",
-                                     info, app.ctx.now())
+    info = links.LinkInfo("promotion", thread, "order", "", "console", "promos", delivery_id)
+    url = link_for_delivery(app.config, app.db, delivery_id, "https://shop.test/", info,
+                            app.ctx.now())
     token = url.rsplit("/", 1)[-1]
-    tracking.destination(app.db, token)
-    tracking.record_click(app.db, token, app.ctx.now())
+    links.destination(app.db, token)
+    links.record_click(app.db, token, app.ctx.now())
 
 
 async def inbox_keep_and_done(app, thread: str) -> None:
@@ -110,8 +110,8 @@ async def inbox_keep_and_done(app, thread: str) -> None:
     key = f"ev-{next(_ids)}"
     await inbox.keep(key, {"text": "hi"})
     await inbox.handle(key, {"text": "hi"})
-    await inbox._run(inbox._count_attempt, key)
-    await inbox._run(inbox._waiting, app.ctx.now().isoformat())
+    await inbox._run(inbox_store.count_attempt, key)
+    await inbox._run(inbox_store.waiting, app.ctx.now())
     await inbox.prune()
 
 
@@ -143,7 +143,7 @@ async def _ignore(*args) -> None:
 
 
 async def test_no_hot_query_scans_a_growing_table(busy_app):
-    inbox_conn = busy_app.test_inbox._db()
+    inbox_conn = busy_app.test_inbox._db().conn
     scanning = {}
     for path in HOT_PATHS:
         trace = Trace()

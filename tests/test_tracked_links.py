@@ -10,7 +10,9 @@ from urllib.parse import parse_qs, urlsplit
 import aiohttp
 import pytest
 
+from bot.config import database_target
 from bot.core.context import Context
+from bot.store import open_db
 from handlers import conversation
 from handlers.registry import build_router
 from tests.tracking_helpers import (
@@ -27,10 +29,8 @@ TRACKED = re.compile(re.escape(PUBLIC_URL) + r"/r/([A-Za-z0-9_-]{16,})")
 
 @pytest.fixture
 def tracked(tmp_path, clock):
-    from bot.store import open_db
-
     config = tracking_config(tmp_path)
-    db = open_db(config.storage.path)
+    db = open_db(database_target(config))
     yield Context(config=config, db=db, router=build_router(), clock=clock)
     db.conn.close()
 
@@ -177,7 +177,9 @@ async def test_clicks_are_written_in_a_batch_within_a_second_and_when_the_server
     from bot.tracking.server import ClickTracker
 
     _, token = send_reply(tracked)
-    tracker = ClickTracker(tracked.db, clock=clock, flush_seconds=0.2)
+    # Written by the worker thread, on its own connection to the same database.
+    tracker = ClickTracker(tracked.db, clock=clock, flush_seconds=0.2,
+                           target=database_target(tracked.config))
     async with redirect_server(tracked.db, clock, tracker) as (base, session):
         await click(session, base, token)
         assert tracked.db["clicks"].count == 0 and len(tracker.pending) == 1

@@ -10,6 +10,7 @@ import aiohttp
 from bot.core.types import Request
 from bot.engine.links import tag_url
 from bot.store import iso
+from bot.store.links import click_count
 from bot.tracking.server import ClickTracker, serve
 from handlers import conversation
 from tests.conftest import example_config
@@ -75,6 +76,4 @@ def clicks(db, token: str | None = None) -> int:
     """Clicks written to the database, after writing any the running redirect still holds."""
     if id(db) in TRACKERS:
         TRACKERS[id(db)].flush()
-    if token is None:
-        return db["clicks"].count
-    return db["clicks"].count_where("token = ?", [token])
+    return click_count(db, token)

@@ -2,10 +2,10 @@
 
 Slack redelivers an event only while it is not acknowledged; once it is, a message that was
 only in memory is lost with the process. So each customer message is written to the `inbox`
-table (in a worker thread, with its own SQLite connection: a locked or slow disk never holds up
-the event loop) before the acknowledgement, and marked done once handled (stored, suggested,
-reviewed). Whatever is still `new` is handled again: at the next start, or by the retry loop
-when handling failed.
+table (in a worker thread, with its own database connection, see bot/store/inbox.py: a locked
+or slow disk never holds up the event loop) before the acknowledgement, and marked done once
+handled (stored, suggested, reviewed). Whatever is still `new` is handled again: at the next
+start, or by the retry loop when handling failed.
 
 When the write itself fails (disk full, the database locked past the busy timeout) the message
 is not acknowledged: the adapter answers Slack with an error, and Slack delivers it again (a
@@ -18,16 +18,17 @@ what Slack stopped retrying meanwhile).
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-import sqlite3
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.core.types import Reply
-from bot.store import BUSY_TIMEOUT_MS, iso
+from bot.store import BUSY_TIMEOUT_MS, close
+from bot.store import inbox as store
+from bot.store.connection import Database
+from bot.store.failures import DATABASE_ERRORS, passes
 
 log = logging.getLogger(__name__)
 
@@ -46,12 +47,12 @@ Notify = Callable[[Reply], Awaitable[None]]
 
 
 class Inbox:
-    def __init__(self, path: str, platform: str, handler: Handler, notify: Notify, *,
+    def __init__(self, target: str, platform: str, handler: Handler, notify: Notify, *,
                  retry_seconds: float = RETRY_SECONDS,
                  write_timeout_ms: int = WRITE_TIMEOUT_MS,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
                  on_recovered: Callable[[], Awaitable[None]] | None = None):
-        self.path = path
+        self.target = target  # the database: a SQLite path or a PostgreSQL URL
         self.platform = platform
         self.handler = handler
         self.notify = notify
@@ -65,82 +66,30 @@ class Inbox:
         self._active: set[str] = set()  # keys being handled right now
         self._held: set[str] = set()  # keys a catch-up handles in order: the loop leaves them
         self._executor = ThreadPoolExecutor(1, thread_name_prefix=f"{platform}-inbox")
-        self._conn: sqlite3.Connection | None = None
+        self._conn: Database | None = None
         self._task: asyncio.Task | None = None
         self._jobs: set[asyncio.Task] = set()
 
     # ---- the worker thread's connection ------------------------------------------------------
 
     async def _run(self, work: Callable[..., Any], *args: Any) -> Any:
+        """Run a bot.store.inbox function in the worker thread, on the inbox's connection."""
         return await asyncio.get_running_loop().run_in_executor(
             self._executor, self._fresh_after_failure, work, args)
 
     def _fresh_after_failure(self, work: Callable[..., Any], args: tuple) -> Any:
-        """Run `work` in the worker thread; after a database error the connection is
-        reopened, as one that met a full disk can keep failing once space has returned."""
+        """After a database error the connection is reopened, as one that met a full disk
+        can keep failing once space has returned."""
         try:
-            return work(*args)
-        except sqlite3.Error:
+            return work(self._db(), self.platform, *args)
+        except DATABASE_ERRORS:
             self._close()
             raise
 
-    def _db(self) -> sqlite3.Connection:
+    def _db(self) -> Database:
         if self._conn is None:
-            self._conn = sqlite3.connect(self.path, timeout=self.write_timeout_ms / 1000,
-                                         isolation_level=None, check_same_thread=False)
-            self._conn.execute(f"PRAGMA busy_timeout = {int(self.write_timeout_ms)}")
-            # On disk, not only in the operating system's cache, before the acknowledgement
-            # (the main connection commits without syncing: see bot/storage.py).
-            self._conn.execute("PRAGMA synchronous = FULL")
+            self._conn = store.open_inbox(self.target, self.write_timeout_ms)
         return self._conn
-
-    def _insert(self, key: str, body: str, at: str) -> None:
-        self._db().execute(
-            "insert into inbox (platform, event_key, body, received_at, status, attempts) "
-            "values (?, ?, ?, ?, 'new', 0) on conflict (platform, event_key) do nothing",
-            [self.platform, key, body, at])
-
-    def _insert_many(self, rows: list[tuple[str, str]], at: str) -> None:
-        db = self._db()
-        db.execute("begin immediate")
-        try:
-            db.executemany(
-                "insert into inbox (platform, event_key, body, received_at, status, attempts) "
-                "values (?, ?, ?, ?, 'new', 0) on conflict (platform, event_key) do nothing",
-                [(self.platform, key, body, at) for key, body in rows])
-        except BaseException:
-            db.execute("rollback")
-            raise
-        db.execute("commit")
-
-    def _mark(self, key: str, status: str) -> None:
-        # Without waiting for the disk: a mark lost with the power only means the message is
-        # handled again, which is harmless (messages are unique); the keep before the
-        # acknowledgement is the write that must be on disk.
-        db = self._db()
-        db.execute("PRAGMA synchronous = NORMAL")
-        try:
-            db.execute("update inbox set status = ? where platform = ? and event_key = ?",
-                       [status, self.platform, key])
-        finally:
-            db.execute("PRAGMA synchronous = FULL")
-
-    def _count_attempt(self, key: str) -> int:
-        db = self._db()
-        db.execute("update inbox set attempts = attempts + 1 where platform = ? and "
-                   "event_key = ?", [self.platform, key])
-        row = db.execute("select attempts from inbox where platform = ? and event_key = ?",
-                         [self.platform, key]).fetchone()
-        return row[0] if row else 0
-
-    def _prune(self, before: str) -> int:
-        return self._db().execute(
-            "delete from inbox where status = 'done' and received_at < ?", [before]).rowcount
-
-    def _waiting(self, before: str) -> list[tuple[str, str]]:
-        return self._db().execute(
-            "select event_key, body from inbox where platform = ? and status = 'new' and "
-            "received_at <= ? order by id", [self.platform, before]).fetchall()
 
     # ---- what the adapter calls ----------------------------------------------------------------
 
@@ -148,8 +97,8 @@ class Inbox:
         """Write the message before it is acknowledged. True once it is on disk; False when
         the disk refused it: then it must not be acknowledged (nothing holds it)."""
         try:
-            await self._run(self._insert, key, json.dumps(body), iso(self.clock()))
-        except sqlite3.Error as error:
+            await self._run(store.keep, key, body, self.clock())
+        except DATABASE_ERRORS as error:
             self.refused += 1
             self._failed(error)
             return False
@@ -169,14 +118,13 @@ class Inbox:
         the rest `new`, for the next start's first round."""
         if not items:
             return 0
-        rows = [(key, json.dumps(body)) for key, body in items]
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
-                await self._run(self._insert_many, rows, iso(self.clock()))
+                await self._run(store.keep_many, items, self.clock())
                 break
-            except sqlite3.Error as error:
+            except DATABASE_ERRORS as error:
                 log.warning("could not keep %d messages read back from %s's history (%s)%s",
-                            len(rows), self.platform, error,
+                            len(items), self.platform, error,
                             "; trying again" if attempt < MAX_ATTEMPTS else "")
                 if attempt == MAX_ATTEMPTS:
                     return 0
@@ -198,12 +146,13 @@ class Inbox:
         self._active.add(key)
         try:
             await self.handler(body)
-        except sqlite3.OperationalError as error:
-            # The database is full or locked: it passes, so it does not count as an attempt.
-            log.warning("%s message %s not handled yet (%s); it stays in the inbox and is "
-                        "tried again", self.platform, key, error)
-            return
-        except Exception:
+        except Exception as error:
+            if passes(error):
+                # The database is full or locked: it passes, so it does not count as an
+                # attempt.
+                log.warning("%s message %s not handled yet (%s); it stays in the inbox and "
+                            "is tried again", self.platform, key, error)
+                return
             log.exception("handling %s message %s failed; it stays in the inbox and is tried "
                           "again", self.platform, key)
             await self._after_failure(key)
@@ -211,22 +160,22 @@ class Inbox:
         finally:
             self._active.discard(key)
         try:
-            await self._run(self._mark, key, "done")
-        except sqlite3.Error as error:
+            await self._run(store.mark, key, store.DONE)
+        except DATABASE_ERRORS as error:
             # Handled, but not marked: handling it again is harmless (messages are unique).
             log.warning("could not mark %s as handled: %s", key, error)
 
     async def _after_failure(self, key: str) -> None:
         try:
-            attempts = await self._run(self._count_attempt, key)
+            attempts = await self._run(store.count_attempt, key)
             if attempts >= MAX_ATTEMPTS:
-                await self._run(self._mark, key, "failed")
+                await self._run(store.mark, key, store.FAILED)
                 log.error("%s message %s could not be handled after %d attempts; it is kept "
                           "in the inbox table (status failed)", self.platform, key, attempts)
-        except sqlite3.Error as error:
+        except DATABASE_ERRORS as error:
             log.warning("could not count the attempt for %s: %s", key, error)
 
-    def _failed(self, error: sqlite3.Error) -> None:
+    def _failed(self, error: Exception) -> None:
         """A write failed: the first failure of an outage is told to the team, once."""
         if self.failing:
             return
@@ -274,22 +223,22 @@ class Inbox:
     async def prune(self) -> int:
         """Delete the messages handled more than KEEP_HANDLED ago; how many were deleted."""
         try:
-            return await self._run(self._prune, iso(self.clock() - KEEP_HANDLED))
-        except sqlite3.Error as error:
+            return await self._run(store.prune, self.clock() - KEEP_HANDLED)
+        except DATABASE_ERRORS as error:
             log.warning("could not delete old handled messages from the inbox: %s", error)
             return 0
 
     async def retry_once(self) -> None:
         """Handle what is waiting on disk (left by a failure, or by a previous run)."""
-        before = iso(self.clock() - timedelta(seconds=self.retry_seconds))
+        before = self.clock() - timedelta(seconds=self.retry_seconds)
         try:
-            waiting = await self._run(self._waiting, before)
-        except sqlite3.Error as error:
+            waiting = await self._run(store.waiting, before)
+        except DATABASE_ERRORS as error:
             log.warning("could not read the inbox: %s", error)
             return
-        for key, body in waiting:
-            if key not in self._active and key not in self._held:
-                self._spawn(self.handle(key, json.loads(body)))
+        for message in waiting:
+            if message.key not in self._active and message.key not in self._held:
+                self._spawn(self.handle(message.key, message.body))
 
     async def finish(self, timeout: float) -> None:
         """Wait (at most `timeout` seconds) for the handling the retry loop started."""
@@ -302,10 +251,10 @@ class Inbox:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
         await self.finish(timeout)
-        await self._run(self._close)
+        await asyncio.get_running_loop().run_in_executor(self._executor, self._close)
         self._executor.shutdown(wait=False)
 
     def _close(self) -> None:
         if self._conn is not None:
-            self._conn.close()
+            close(self._conn)
             self._conn = None

@@ -24,7 +24,8 @@ from bot.scheduling.triggers import DueRun, plan_due
 from bot.store import Database, iso
 from bot.store import deliveries as ledger
 from bot.store import promotions as rows
-from bot.tracking.store import LinkInfo, link_for_delivery
+from bot.store.links import LinkInfo
+from bot.tracking import link_for_delivery
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.store.connection import Database, backend, transaction
+from bot.store.connection import Database, transaction
 
 MAX_STORED_TEXT = 20_000
 MAX_OPT_OUT_TEXT = 500  # the words of an opt-out kept beside it
@@ -224,60 +224,6 @@ def unmark_answered(db: Database, conversation_id: int, at: str, before: dict) -
             {"before": before["customer_messages_since_cta"], "at": at,
              "last_cta_at": before["last_cta_at"], "id": conversation_id},
         )
-
-
-# ---- where the platforms' catch-up starts from -------------------------------------------
-
-
-def thread_of_message(db: Database, platform: str, event_key: str) -> str | None:
-    """The thread of the conversation that holds this platform message; None if unknown."""
-    row = db.execute(
-        "select c.thread from messages m join conversations c on c.id = m.conversation_id "
-        "where m.platform = ? and m.event_key = ?", [platform, event_key],
-    ).fetchone()
-    return row[0] if row else None
-
-
-def newest_keyed_by_channel(db: Database, platform: str) -> list[tuple[str, str]]:
-    """(channel, newest stored message's position) per channel of a platform whose message
-    keys are "<channel>:<position>" (Slack's ts): where its history is read back from."""
-    rows = db.execute(
-        "select c.channel, max(substr(m.event_key, instr(m.event_key, ':') + 1)) "
-        "from messages m join conversations c on c.id = m.conversation_id "
-        "where m.platform = ? and instr(m.event_key, ':') > 0 group by c.channel", [platform],
-    ).fetchall()
-    return [(channel, newest) for channel, newest in rows if channel and newest]
-
-
-def recently_active_threads(db: Database, platform: str, channel: str, since: str,
-                            limit: int) -> list[tuple[str, str]]:
-    """(thread, newest stored message's position in it) of the channel's conversations with
-    a message since `since`, the most recently active first (keys as for
-    `newest_keyed_by_channel`)."""
-    rows = db.execute(
-        "select c.thread, max(substr(m.event_key, instr(m.event_key, ':') + 1)) "
-        "from conversations c join messages m on m.conversation_id = c.id "
-        "where c.platform = ? and c.channel = ? and c.last_message_at >= ? "
-        "group by c.id, c.thread, c.last_message_at order by c.last_message_at desc limit ?",
-        [platform, channel, since, limit],
-    ).fetchall()
-    return [(thread, newest) for thread, newest in rows if thread and newest]
-
-
-def newest_numbered_by_channel(db: Database, platform: str) -> list[tuple[str, int]]:
-    """(channel, highest stored message number) per channel of a platform whose message keys
-    are numbers (Discord's ids): where its history is read back from."""
-    # A key's leading digits as a number (SQLite's cast reads them; PostgreSQL's would refuse
-    # the rest, so they are cut out first).
-    number, numbered = ("cast(substring(m.event_key from '^[0-9]+') as bigint)",
-                        "m.event_key ~ '^[0-9]'") if backend(db) == "postgresql" else (
-        "cast(m.event_key as integer)", "m.event_key glob '[0-9]*'")
-    rows = db.execute(
-        f"select c.channel, max({number}) from messages m "
-        "join conversations c on c.id = m.conversation_id "
-        f"where m.platform = ? and {numbered} group by c.channel", [platform],
-    ).fetchall()
-    return [(channel, int(newest)) for channel, newest in rows if channel and newest]
 
 
 # ---- opt-outs: a customer who asked for no more messages ----------------------------------

@@ -13,9 +13,10 @@ small listener of its own (`links.tracking.host`/`port`). What is not counted:
   flood costs the event loop (shared with Slack's HTTP acks) the same small work per click.
 
 Counted clicks are written in batches, at most `flush_seconds` after the click (and when the
-server stops), by a worker thread with a connection of its own: a write to SQLite waits for
-the disk (about 6 ms here), which would otherwise be in redirects' answer times. A crash loses
-at most the last second's clicks.
+server stops), by a worker thread with a connection of its own, opened on the database the
+application gives (`target`): a write to SQLite waits for the disk (about 6 ms here), one to
+PostgreSQL for the server, either of which would otherwise be in redirects' answer times. A
+crash loses at most the last second's clicks.
 """
 
 from __future__ import annotations
@@ -25,16 +26,16 @@ import hashlib
 import ipaddress
 import logging
 import re
-import sqlite3
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-import sqlite_utils
 from aiohttp import web
 
-from bot.store import BUSY_TIMEOUT_MS, iso
-from bot.tracking.store import destination, record_clicks
+from bot.store import MEMORY, close, open_db
+from bot.store.connection import Database
+from bot.store.failures import passes
+from bot.store.links import destination, record_clicks
 
 log = logging.getLogger(__name__)
 
@@ -135,20 +136,27 @@ class RepeatFilter:
 
 
 class ClickTracker:
-    """The /r/<token> route, bound to the database."""
+    """The /r/<token> route, bound to the database.
 
-    def __init__(self, db: sqlite_utils.Database, clock: Callable[[], datetime] | None = None,
-                 flush_seconds: float = FLUSH_SECONDS, proxies: tuple[Network, ...] = ()):
+    `db` answers the redirects (on the event loop: a lookup by primary key); `target`, where
+    that database is (a SQLite path or a PostgreSQL URL), is where the click writer opens its
+    own connection. Without one (or for a database in memory) clicks are written on `db`.
+    """
+
+    def __init__(self, db: Database, clock: Callable[[], datetime] | None = None,
+                 flush_seconds: float = FLUSH_SECONDS, proxies: tuple[Network, ...] = (),
+                 target: str | None = None):
         self.db = db
+        self.target = target
         self.proxies = proxies
         self.clock = clock or (lambda: datetime.now(UTC))
         self.flush_seconds = flush_seconds
         self.repeats = RepeatFilter()
-        self.pending: list[tuple[str, str]] = []  # counted clicks not yet written
+        self.pending: list[tuple[str, datetime]] = []  # counted clicks not yet written
         self.dropped = 0  # clicks not kept since the pending list filled up
         self._flush_timer: asyncio.TimerHandle | None = None
         self._writing: asyncio.Task | None = None  # a batch being written off the loop
-        self._writer: sqlite_utils.Database | None = None  # that thread's own connection
+        self._writer: Database | None = None  # that thread's own connection
 
     def add_routes(self, app: web.Application) -> None:
         app.router.add_get("/r/{token}", self.redirect)  # aiohttp answers HEAD through it too
@@ -177,7 +185,7 @@ class ClickTracker:
             self.dropped += 1
             return
         self.dropped = 0
-        self.pending.append((token, iso(now)))
+        self.pending.append((token, now))
         self._write_soon()
 
     def _write_soon(self) -> None:
@@ -200,31 +208,35 @@ class ClickTracker:
         if batch:
             self._writing = asyncio.ensure_future(self._write_off_loop(writer, batch))
 
-    async def _write_off_loop(self, writer: sqlite_utils.Database,
-                              batch: list[tuple[str, str]]) -> None:
+    async def _write_off_loop(self, writer: Database,
+                              batch: list[tuple[str, datetime]]) -> None:
         if not await asyncio.to_thread(self._write, writer, batch):
             self.pending = batch + self.pending
             self._write_soon()
 
-    def _writer_db(self) -> sqlite_utils.Database | None:
+    def _writer_db(self) -> Database | None:
         if self._writer is None:
-            path = self.db.execute("PRAGMA database_list").fetchone()[2]
-            if not path:
+            if not self.target or str(self.target) == MEMORY:
                 return None
-            connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000,
-                                         isolation_level=None, check_same_thread=False)
-            self._writer = sqlite_utils.Database(connection)
+            try:
+                self._writer = open_db(self.target, pool_size=1)
+            except Exception:  # the redirects' connection still answers: write there
+                log.exception("could not open a connection for writing clicks; they are "
+                              "written on the main one")
+                self.target = None
+                return None
         return self._writer
 
     @staticmethod
-    def _write(db: sqlite_utils.Database, batch: list[tuple[str, str]]) -> bool:
+    def _write(db: Database, batch: list[tuple[str, datetime]]) -> bool:
         """Write a batch; False when it should be tried again (the database was busy)."""
         try:
             record_clicks(db, batch)
-        except sqlite3.OperationalError:  # busy or locked past the timeout: next time
-            log.warning("could not write %d clicks yet; trying again shortly", len(batch))
-            return False
-        except Exception:  # the visitors got where they were going; only the count is lost
+        except Exception as error:
+            if passes(error):  # busy or locked past the timeout: next time
+                log.warning("could not write %d clicks yet; trying again shortly", len(batch))
+                return False
+            # The visitors got where they were going; only the count is lost.
             log.exception("could not record %d clicks", len(batch))
         return True
 
@@ -248,7 +260,7 @@ class ClickTracker:
             await self._writing
         self.flush()
         if self._writer is not None:
-            self._writer.conn.close()
+            close(self._writer)
             self._writer = None
 
     async def _write_on_cleanup(self, app: web.Application) -> None:

@@ -9,14 +9,40 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 
-from bot.store import open_db
+import psycopg
+
+from bot.config import database_target
+from bot.store import inbox as inbox_store
+from bot.store import is_postgres, open_db
 from tests import fake_slack as fake
 from tests.slack.conftest import CUSTOMER, CUSTOMERS, REVIEW, slack_config, start_nudge, stop_nudge
 
 
 def inbox_rows(nudge) -> list[tuple[str, str]]:
-    return nudge.db.execute("select event_key, status from inbox order by id").fetchall()
+    return inbox_store.statuses(nudge.db)
+
+
+@contextmanager
+def another_process_holding_the_database(target: str) -> Iterator[None]:
+    """Writes to the inbox wait for a lock another program holds (SQLite: the whole file;
+    PostgreSQL: the table), past the inbox's short wait."""
+    if is_postgres(target):
+        with psycopg.connect(target) as locker:
+            locker.execute("lock table inbox in exclusive mode")  # reads still go through
+            yield
+            locker.rollback()
+        return
+    locker = sqlite3.connect(target, isolation_level=None)
+    locker.execute("begin exclusive")
+    try:
+        yield
+    finally:
+        locker.execute("rollback")
+        locker.close()
 
 
 async def test_a_customer_message_is_in_the_inbox_before_it_is_acknowledged(nudge):
@@ -28,12 +54,11 @@ async def test_a_customer_message_is_in_the_inbox_before_it_is_acknowledged(nudg
 async def test_a_message_acknowledged_before_a_crash_is_handled_at_the_next_start(
         tmp_path, fake_slack, clock):
     config = slack_config(tmp_path, fake_slack)
-    db = open_db(config.storage.path)
+    db = open_db(database_target(config))
     body = fake.message_event("do you deliver to the harbour?", user=CUSTOMER,
                               channel=CUSTOMERS, ts="1790000000.000042")
-    db.execute("insert into inbox (platform, event_key, body, received_at, status, attempts) "
-               "values ('slack', ?, ?, '2026-11-23T09:59:00+00:00', 'new', 0)",
-               [f"{CUSTOMERS}:1790000000.000042", json.dumps(body)])
+    inbox_store.keep(db, "slack", f"{CUSTOMERS}:1790000000.000042", body,
+                     datetime(2026, 11, 23, 9, 59, tzinfo=UTC))
     db.conn.close()
     nudge = await start_nudge("http", config, fake_slack, clock)
     try:
@@ -54,18 +79,13 @@ async def test_messages_the_database_refuses_are_not_acknowledged_and_kept_on_re
     bodies = [json.dumps(fake.message_event(f"question number {n}", user=CUSTOMER,
                                             channel=CUSTOMERS, ts=f"1790000000.00010{n}",
                                             event_id=f"EvRefused{n}")) for n in range(3)]
-    locker = sqlite3.connect(nudge_http.app.config.storage.path, isolation_level=None)
-    locker.execute("begin exclusive")  # another process holding the database
-    try:
+    with another_process_holding_the_database(database_target(nudge_http.app.config)):
         for body in bodies:
             status, _ = await nudge_http.post_signed(body, "application/json")
             assert status >= 500  # not acknowledged: Slack delivers it again
         told = (await nudge_http.fake.wait_for("chat.postMessage"))[0].args
         assert told["channel"] == REVIEW
         assert "cannot store customer messages" in str(told)
-    finally:
-        locker.execute("rollback")
-        locker.close()
     assert inbox_rows(nudge_http) == []  # nothing was stored, so nothing was acknowledged
     for body in bodies:  # Slack's first retry
         status, _ = await nudge_http.post_signed(body, "application/json", retry_num=1)

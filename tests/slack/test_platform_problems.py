@@ -12,7 +12,7 @@ import pytest
 
 from bot.core.errors import DeliveryError
 from bot.core.types import Post
-from bot.platforms.errors import platform_errors_since
+from bot.store.problems import platform_errors_since
 from handlers.digest import build_digest
 from tests.slack.conftest import CUSTOMERS, REVIEW, slack_config, start_nudge, stop_nudge
 

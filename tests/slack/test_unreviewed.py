@@ -61,12 +61,15 @@ async def restarted(tmp_path, fake_slack, clock, step: str, **said):
                        user=said.get("user", CUSTOMER), ts=TS)
     killed_after(config, clock, step, "do you deliver to the harbour?", **said)
     nudge = await start_nudge("http", config, fake_slack, clock)
-    for _ in range(100):
+    # Until the inbox is empty (at most about 30 s: the retry loop's rounds come every 0.1 s,
+    # and on a busy machine the first may start only after many quick polls).
+    for _ in range(300):
         if nudge.db.execute("select count(*) from inbox where status = 'new'").fetchone()[0] \
                 == 0:
             break
         await nudge.adapter.inbox.finish(1)
         await nudge.settle()
+        await asyncio.sleep(0.1)
     return nudge
 
 

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import aiohttp
 
 from bot.core.types import Image, Post
-from bot.platforms.errors import platform_errors_since
-from bot.tracking.store import LinkInfo, create_link
+from bot.store.links import LinkInfo, create_link
+from bot.store.problems import platform_errors_since
 from tests import fake_slack as fake
 from tests.chart_helpers import png_size
 from tests.slack.conftest import REVIEW, slack_config, start_nudge, stop_nudge

@@ -146,30 +146,3 @@ def test_an_opt_out_is_kept_once_with_the_first_words_and_can_be_withdrawn(any_d
     assert conversations.is_opted_out(any_db, "slack:U1")
     conversations.withdraw_opt_out(any_db, "slack:U1", "stop messaging me")
     assert not conversations.is_opted_out(any_db, "slack:U1")
-
-
-def test_a_platforms_catch_up_starts_after_the_newest_message_stored_per_channel(any_db):
-    def slack(channel: str, ts: str, thread: str, at: str = AT) -> None:
-        conversations.record_message(any_db, Incoming(
-            "slack", "T1", channel, thread, "U1", "Ada", "customer", "hi", f"{channel}:{ts}"),
-            at)
-
-    slack("C1", "1790000000.000001", "t1")
-    slack("C1", "1790000009.000002", "t1", LATER)
-    slack("C1", "1790000005.000003", "t2")
-    slack("C2", "1790000001.000001", "t3")
-    assert sorted(conversations.newest_keyed_by_channel(any_db, "slack")) == [
-        ("C1", "1790000009.000002"), ("C2", "1790000001.000001")]
-    assert conversations.recently_active_threads(any_db, "slack", "C1", AT, limit=5) == [
-        ("t1", "1790000009.000002"), ("t2", "1790000005.000003")]
-    assert conversations.recently_active_threads(any_db, "slack", "C1", LATER, limit=5) == [
-        ("t1", "1790000009.000002")]
-    assert conversations.thread_of_message(any_db, "slack", "C2:1790000001.000001") == "t3"
-    assert conversations.thread_of_message(any_db, "slack", "C2:0") is None
-
-
-def test_numbered_message_ids_compare_as_numbers_not_as_words(any_db):
-    for key in ("999", "1200", "not-a-number"):
-        conversations.record_message(any_db, Incoming(
-            "discord", "G1", "42", "", "U1", "Ada", "customer", "hi", key), AT)
-    assert conversations.newest_numbered_by_channel(any_db, "discord") == [("42", 1200)]

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.platforms.discord import commands
-from bot.platforms.discord.listening import PLATFORM, is_from_a_person, is_listened
-from bot.store import conversations
+from bot.platforms.discord.listening import is_from_a_person, is_listened
+from bot.store import history
 
 if TYPE_CHECKING:
     from bot.platforms.discord.adapter import DiscordAdapter
@@ -30,16 +30,10 @@ log = logging.getLogger("bot.platforms.discord")
 MANY = 200  # past this many in one channel, the log says so
 
 
-def last_seen(db) -> list[tuple[int, int]]:
-    """(channel id, newest stored message id) for every Discord channel with messages."""
-    return [(int(channel), newest) for channel, newest in
-            conversations.newest_numbered_by_channel(db, PLATFORM) if str(channel).isdigit()]
-
-
 async def catch_up(adapter: DiscordAdapter) -> int:
     """Handle the customer messages written since Nudge last saw each channel; how many."""
     handled = 0
-    for channel_id, newest in last_seen(adapter.app.ctx.db):
+    for channel_id, newest in history.discord_newest_per_channel(adapter.app.ctx.db):
         channel = adapter.client.get_channel(channel_id)
         if channel is None or not is_listened(channel, adapter.settings.listen_channels):
             continue

@@ -8,10 +8,10 @@ conversation, since Nudge answers by replying); a message that replies to nothin
 from __future__ import annotations
 
 import discord
-import sqlite_utils
 
 from bot.core.types import Request
-from bot.store import conversations
+from bot.store import history
+from bot.store.connection import Database
 
 PLATFORM = "discord"
 
@@ -43,11 +43,7 @@ def is_from_a_person(message: discord.Message, me: discord.ClientUser | None) ->
     return message.type in (discord.MessageType.default, discord.MessageType.reply)
 
 
-def _known_thread(db: sqlite_utils.Database, message_id: str) -> str | None:
-    return conversations.thread_of_message(db, PLATFORM, message_id)
-
-
-def thread_of(message: discord.Message, db: sqlite_utils.Database) -> str:
+def thread_of(message: discord.Message, db: Database) -> str:
     """The conversation this message belongs to ("" when it starts one)."""
     if isinstance(message.channel, discord.Thread):
         return str(message.channel.id)
@@ -60,13 +56,13 @@ def thread_of(message: discord.Message, db: sqlite_utils.Database) -> str:
         # Replying to a reply (often Nudge's answer): the conversation is the older message's.
         candidates.append(str(replied.reference.message_id))
     for candidate in candidates:
-        known = _known_thread(db, candidate)
+        known = history.thread_of_message(db, PLATFORM, candidate)
         if known:
             return known
     return candidates[-1]
 
 
-def message_request(message: discord.Message, team_roles: list[str], db: sqlite_utils.Database,
+def message_request(message: discord.Message, team_roles: list[str], db: Database,
                     text: str | None = None) -> Request:
     author = message.author
     return Request(

@@ -19,7 +19,7 @@ import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
 
-from bot.config import Config, Secrets
+from bot.config import Config, Secrets, database_target
 from bot.core.errors import DeliveryError, StartupError
 from bot.core.types import Image, Post, Reply
 from bot.platforms.inbox import Inbox
@@ -126,7 +126,7 @@ class SlackAdapter:
         )
         self.people = People(self.client, self.settings)
         self.inbox = Inbox(
-            self.config.storage.path, self.platform,
+            database_target(self.config), self.platform,
             functools.partial(listeners.events.handle_body, self), self.notify_team,
             on_recovered=self._catch_up_after_outage, **self.inbox_options,
         )

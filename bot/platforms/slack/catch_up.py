@@ -17,12 +17,12 @@ them, even though a live message stored meanwhile moved "the newest stored" past
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.platforms.slack import api, problems
 from bot.platforms.slack.listeners.events import WRITTEN, message_key
-from bot.store import conversations, iso
+from bot.store import history
 
 if TYPE_CHECKING:
     from bot.platforms.slack.adapter import SlackAdapter
@@ -35,26 +35,16 @@ THREADS_PER_CHANNEL = 50  # threads re-read per channel, the most recently activ
 THREAD_DAYS = 7  # a thread quiet for longer is not re-read
 
 
-def last_seen(db) -> list[tuple[str, str]]:
-    """(channel, newest stored message ts) for every Slack channel with messages."""
-    return conversations.newest_keyed_by_channel(db, "slack")
-
-
-def recent_threads(db, channel: str, since: datetime) -> list[tuple[str, str]]:
-    """(thread ts, newest stored ts in it) of this channel's conversations active lately."""
-    return conversations.recently_active_threads(db, "slack", channel, iso(since),
-                                                 THREADS_PER_CHANNEL)
-
-
 async def catch_up(adapter: SlackAdapter) -> int:
     """Handle the customer messages written since Nudge last saw each channel; how many."""
     db, handled = adapter.ctx.db, 0
     since = adapter.ctx.now() - timedelta(days=THREAD_DAYS)
-    for channel, newest in last_seen(db):
+    for channel, newest in history.slack_newest_per_channel(db):
         if not adapter.listens_to(channel):
             continue
+        threads = history.slack_recent_threads(db, channel, since, THREADS_PER_CHANNEL)
         try:
-            missed = await _missed_in(adapter, channel, newest, recent_threads(db, channel, since))
+            missed = await _missed_in(adapter, channel, newest, threads)
         except api.SlackCallError as error:
             if not problems.report(adapter.ctx, error.code, channel, needed=error.needed):
                 log.warning("Slack: could not read back #%s (%s)", channel, error.code)

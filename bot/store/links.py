@@ -1,4 +1,4 @@
-"""Tracked links in the database: one row per CTA link sent, one row per counted click.
+"""Tracked links: one row per CTA link sent, one row per counted click.
 
 A link row says what the link was sent with (the suggestion or promotion, the CTA, the wording
 variant, the platform and channel) so a click can be credited to all of them. A click row holds
@@ -11,10 +11,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-import sqlite_utils
-
-from bot.config import Config
-from bot.store import iso, transaction
+from bot.store.connection import Database, transaction
+from bot.store.times import iso
 
 TOKEN_BYTES = 12  # 96 random bits, 16 URL-safe characters: not guessable, short in a chat
 
@@ -36,11 +34,7 @@ def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
 
 
-def tracked_url(config: Config, token: str) -> str:
-    return f"{config.links.tracking.base()}/r/{token}"
-
-
-def create_link(db: sqlite_utils.Database, info: LinkInfo, url: str, now: datetime) -> str:
+def create_link(db: Database, info: LinkInfo, url: str, now: datetime) -> str:
     """Store a new link leading to `url` (the UTM-tagged URL); return its token."""
     token = new_token()
     db.execute(
@@ -52,38 +46,40 @@ def create_link(db: sqlite_utils.Database, info: LinkInfo, url: str, now: dateti
     return token
 
 
-def track_text(config: Config, db: sqlite_utils.Database, text: str, url: str | None,
-               info: LinkInfo, now: datetime) -> str:
-    """`text` with every copy of the tagged CTA `url` replaced by one tracked link.
-
-    Unchanged when tracking is off, when there is no CTA link, or when an edit removed it.
-    """
-    if not config.links.tracking.enabled or not url or url not in text:
-        return text
-    token = create_link(db, info, url, now)
-    return text.replace(url, tracked_url(config, token))
-
-
-def link_for_delivery(config: Config, db: sqlite_utils.Database, delivery_id: int, url: str,
-                      info: LinkInfo, now: datetime) -> str:
-    """The tracked URL of one promotion post: the same token when the post is retried."""
+def promotion_token(db: Database, delivery_id: int) -> str | None:
+    """The token already made for one promotion post (a retried post keeps its link)."""
     row = db.execute("select token from links where kind = 'promotion' and delivery_id = ?",
                      [delivery_id]).fetchone()
-    token = row[0] if row else create_link(db, info, url, now)
-    return tracked_url(config, token)
+    return row[0] if row else None
 
 
-def destination(db: sqlite_utils.Database, token: str) -> str | None:
+def link_info(db: Database, token: str) -> LinkInfo | None:
+    """What the link `token` was sent with, or None for a token Nudge never made."""
+    row = db.execute("select kind, ref_id, cta_id, variant, platform, channel, delivery_id "
+                     "from links where token = ?", [token]).fetchone()
+    return LinkInfo(*row) if row else None
+
+
+def destination(db: Database, token: str) -> str | None:
     """Where a token leads, or None for a token Nudge never made."""
     row = db.execute("select url from links where token = ?", [token]).fetchone()
     return row[0] if row else None
 
 
-def record_click(db: sqlite_utils.Database, token: str, now: datetime) -> None:
+def record_click(db: Database, token: str, now: datetime) -> None:
+    """Count one click on `token` at `now`."""
     db.execute("insert into clicks (token, at) values (?, ?)", [token, iso(now)])
 
 
-def record_clicks(db: sqlite_utils.Database, clicks: list[tuple[str, str]]) -> None:
-    """Write a batch of (token, ISO time) clicks in one transaction: one disk sync for all."""
+def record_clicks(db: Database, clicks: list[tuple[str, datetime]]) -> None:
+    """Write a batch of (token, time) clicks in one transaction: one disk sync for all."""
     with transaction(db):
-        db.conn.executemany("insert into clicks (token, at) values (?, ?)", clicks)
+        db.conn.executemany("insert into clicks (token, at) values (?, ?)",
+                            [(token, iso(at)) for token, at in clicks])
+
+
+def click_count(db: Database, token: str | None = None) -> int:
+    """How many clicks were counted on `token`, or on every link."""
+    if token is None:
+        return db.execute("select count(*) from clicks").fetchone()[0]
+    return db.execute("select count(*) from clicks where token = ?", [token]).fetchone()[0]
