@@ -26,7 +26,9 @@ from bot.scheduling.sources import build_sources
 from bot.store import MEMORY, ProcessLock, conversations, is_postgres, open_db, suggestions, utc_now
 from bot.tracking.server import ClickTracker
 from bot.tracking.server import serve as serve_tracked_links
+from handlers import conversation
 from handlers.conversation import ChoiceResult
+from handlers.digest import build_digest
 from handlers.registry import build_router
 
 log = logging.getLogger(__name__)
@@ -158,7 +160,7 @@ class Application:
         self.scheduler = SchedulerService(self.db, config, clock=lambda: self.clock(),
                                           publish=self.publish, notify=self.notify_team,
                                           platforms=lambda: list(self.adapters))
-        for source in build_sources(self.db, config):
+        for source in build_sources(self.db, config, build_digest=build_digest):
             self.scheduler.register(source)
         self.reviews = ReviewOutbox(self.ctx, self._show_review)
         self.replies = ReplyOutbox(self.ctx, self.publish, self.redraw_review)
@@ -285,7 +287,7 @@ class Application:
         from bot.llm import improve_review
 
         try:
-            return await improve_review(self.ctx, self.llm, review)
+            return await improve_review(self.ctx, self.llm, review, conversation.review_reply)
         except Exception:
             log.exception("LLM drafting failed; the template reply stays")
             return None

@@ -12,13 +12,13 @@ from datetime import datetime, time, timedelta
 
 from bot.core.context import Context
 from bot.core.types import Reply, Request
+from bot.daily.wording import describe_wait, message_link
 from bot.results.experiments import all_tests
 from bot.results.redemptions import redemption_line
 from bot.results.report import Span, report
 from bot.store import reports
 from bot.store.problems import platform_errors_since
 from handlers.formatting import short
-from handlers.links import describe_wait, message_link
 from handlers.router import Command
 from handlers.stats import figures_line
 

@@ -17,6 +17,7 @@ from bot.config import database_target
 from bot.daily.digest_job import DailyDigest
 from bot.scheduling.triggers import spec_text
 from bot.store import close, open_db, routines
+from handlers.digest import build_digest
 from tests.conftest import ROOT
 from tests.fakes import read_log
 from tests.test_scheduler_processes import clean_env, column, stop_child, wait_for
@@ -30,8 +31,8 @@ def digest_due_this_minute(config, tmp_path: Path) -> Path:
     path = tmp_path / "digest.yaml"
     path.write_text(yaml.safe_dump(config.model_dump(mode="json")))
     db = open_db(database_target(config))
-    routines.follow(db, "digest", spec_text(DailyDigest(db, config).spec()), config.timezone,
-                    minute, minute)
+    spec = spec_text(DailyDigest(db, config, build_digest).spec())
+    routines.follow(db, "digest", spec, config.timezone, minute, minute)
     close(db)
     return path
 

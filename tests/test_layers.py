@@ -120,9 +120,12 @@ def test_only_the_store_talks_to_a_database(path):
                        ": call a function of bot/store/ instead")
 
 
-# The application and the CLI wire every layer together; the adapters (bot/platforms/) sit
-# above the handlers. Everything else in bot/ is below them and gets what it needs passed in.
-WIRING = ("bot/app.py", "bot/cli/", "bot/platforms/", "bot/replay.py", "bot/__main__.py")
+# The application and the CLI wire every layer together (the outbox and the readers are the
+# application's own parts: they run handlers for it, one redelivering reviews and replies, the
+# other answering commands in a reader process); the adapters (bot/platforms/) sit above the
+# handlers. Everything else in bot/ is below them and gets what it needs passed in.
+WIRING = ("bot/app.py", "bot/outbox.py", "bot/readers.py", "bot/cli/", "bot/platforms/",
+          "bot/replay.py", "bot/__main__.py")
 
 
 @pytest.mark.parametrize("path", [p for p in modules("bot")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -28,7 +29,6 @@ from bot.scheduling.service import SchedulerService, Wanted
 from bot.scheduling.triggers import DueRun, build_trigger, first_fire, plan_due, spec_text
 from bot.store import Database, daily, iso, reading, routines
 from bot.store import deliveries as ledger
-from handlers.digest import build_digest
 
 log = logging.getLogger(__name__)
 
@@ -87,17 +87,22 @@ def _drawn(series, today: date, draw) -> Image | None:
         return None
 
 
-async def build_digest_off_loop(db: Database, config: Config, when: datetime) -> Reply:
+DigestBuilder = Callable[[Context, datetime], Reply]
+
+
+async def build_digest_off_loop(db: Database, config: Config, when: datetime,
+                                build_digest: DigestBuilder) -> Reply:
     """build_digest in a worker thread, reading apart from the loop's connection (see
     bot/store/reading.py): with hundreds of waiting conversations it reads for 100 ms or more,
     which on the loop would hold up every acknowledgement. (On the loop when the database is
     in memory: nothing to share.)"""
     if reading.target_of(db) is None:
         return build_digest(Context(config=config, db=db, clock=lambda: when), when)
-    return await asyncio.to_thread(_build_digest_reading, db, config, when)
+    return await asyncio.to_thread(_build_digest_reading, db, config, when, build_digest)
 
 
-def _build_digest_reading(db: Database, config: Config, when: datetime) -> Reply:
+def _build_digest_reading(db: Database, config: Config, when: datetime,
+                          build_digest: DigestBuilder) -> Reply:
     with reading.apart(db) as reader:
         return build_digest(Context(config=config, db=reader, clock=lambda: when), when)
 
@@ -105,9 +110,12 @@ def _build_digest_reading(db: Database, config: Config, when: datetime) -> Reply
 class DailyDigest:
     kind = KIND
 
-    def __init__(self, db: Database, config: Config):
+    def __init__(self, db: Database, config: Config, build_digest: DigestBuilder):
+        """`build_digest` words the digest (handlers.digest.build_digest, passed in by the
+        application: the handlers sit above the scheduler)."""
         self.db = db
         self.config = config
+        self.build_digest = build_digest
         self.service: SchedulerService | None = None
 
     def bind(self, service: SchedulerService) -> None:
@@ -205,7 +213,7 @@ class DailyDigest:
             day = claims[0][1].scheduled_for.astimezone(self.config.zone).date()
             image = await digest_chart_off_loop(self.db, self.config, day)
             when = max(self._now(), claims[0][1].scheduled_for)
-            digest = await build_digest_off_loop(self.db, self.config, when)
+            digest = await build_digest_off_loop(self.db, self.config, when, self.build_digest)
             await service.send_all([self.delivery(did, dkey, image, digest)
                                     for did, dkey in claims])
 
@@ -215,7 +223,7 @@ class DailyDigest:
         `digest` the digest built already, or None to build it now."""
         if digest is None:
             ctx = Context(config=self.config, db=self.db, clock=self._now)
-            digest = build_digest(ctx, max(self._now(), key.scheduled_for))
+            digest = self.build_digest(ctx, max(self._now(), key.scheduled_for))
         if chart is True:
             chart = digest_chart(self.db, self.config,
                                  key.scheduled_for.astimezone(self.config.zone).date())

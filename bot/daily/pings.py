@@ -23,13 +23,13 @@ from datetime import UTC, datetime, timedelta
 from bot.config import Config
 from bot.core.types import Post
 from bot.daily.hours import WorkingHours
+from bot.daily.wording import describe_wait, message_link
 from bot.scheduling.delivery import Delivery
 from bot.scheduling.service import SchedulerService, Wanted
 from bot.scheduling.triggers import spec_text
 from bot.store import Database, daily
 from bot.store import deliveries as ledger
 from bot.store.daily import WaitingMessage
-from handlers.links import describe_wait, message_link
 
 log = logging.getLogger(__name__)
 

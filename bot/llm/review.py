@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 
 from bot.core.context import Context
 from bot.core.types import Reply
 from bot.engine.types import Suggestion
 from bot.llm.drafting import LLMDrafter
 from bot.store import conversations, suggestions
-from handlers.conversation import review_reply
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +40,15 @@ def suggestion_from_row(row: dict) -> Suggestion:
     )
 
 
-async def improve_review(ctx: Context, drafter: LLMDrafter, review: Reply) -> Reply | None:
+async def improve_review(ctx: Context, drafter: LLMDrafter, review: Reply,
+                         redraw: Callable[[Context, int], Reply]) -> Reply | None:
     """The review with the LLM's wording, or None when it keeps the template draft.
 
     None when the review is not a pending suggestion, the suggestion is an opt-out
     confirmation (its words stay exact), the LLM failed or was rejected, or someone acted on
-    the suggestion while the model was writing (what they sent is never changed).
+    the suggestion while the model was writing (what they sent is never changed). `redraw`
+    builds the review of a suggestion (handlers.conversation.review_reply, passed in: the
+    handlers sit above this module).
     """
     suggestion_id = review.meta.get("suggestion_id")
     if not review.choices or suggestion_id is None:
@@ -63,6 +66,6 @@ async def improve_review(ctx: Context, drafter: LLMDrafter, review: Reply) -> Re
     if not suggestions.improve_text(ctx.db, row["id"], row["text"], improved.text):
         log.info("suggestion %s changed while the LLM was writing; its draft is dropped", row["id"])
         return None
-    updated = review_reply(ctx, row["id"])
+    updated = redraw(ctx, row["id"])
     updated.meta["permalink"] = review.meta.get("permalink", "")
     return updated

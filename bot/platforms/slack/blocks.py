@@ -10,10 +10,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.core.types import Choice, Menu, Reply
+from bot.daily.wording import message_link
 from bot.platforms.slack.text import escape, mention_users, quote
 from bot.promotions import images
 from handlers.home import HomeSummary
-from handlers.links import message_link
 
 MAX_BLOCKS = 50
 MAX_SECTION = 3000
