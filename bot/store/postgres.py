@@ -48,6 +48,12 @@ def _configure(conn: psycopg.Connection) -> None:
     conn.execute("set time zone 'UTC'")
 
 
+def _storable(value: Any) -> Any:
+    """PostgreSQL's text cannot hold a NUL character (SQLite's can): one in a customer's
+    message, which no chat platform shows anyway, is dropped rather than losing the message."""
+    return value.replace("\x00", "") if isinstance(value, str) and "\x00" in value else value
+
+
 def mask(url: str) -> str:
     """The URL with its password hidden, for messages and logs."""
     return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
@@ -243,7 +249,8 @@ class PostgresDatabase:
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Result:
         named = isinstance(params, dict)
         statement = translate(sql, named)
-        values = params if named else list(params)
+        values = {k: _storable(v) for k, v in params.items()} if named else [
+            _storable(v) for v in params]
         with self.connection() as conn:
             cursor = conn.execute(statement.sql, values)  # type: ignore[arg-type]
             rows = [tuple(_plain(v) for v in row) for row in cursor.fetchall()] if (
@@ -257,7 +264,7 @@ class PostgresDatabase:
         text = statement.sql.removesuffix(" returning id") if statement.returns_id else (
             statement.sql)
         with self.connection() as conn, conn.cursor() as cursor:
-            cursor.executemany(text, [list(row) for row in rows])
+            cursor.executemany(text, [[_storable(v) for v in row] for row in rows])
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Iterator[dict]:
         result = self.execute(sql, params)

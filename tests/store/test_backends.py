@@ -58,3 +58,10 @@ def test_like_ignores_case_on_both(any_db):
                                 "action": "Promo.Add", "subject": "1", "details": "{}"})
     assert any_db["audit_log"].count_where("action like ?", ["promo.%"]) == 1
     assert backend(any_db) in ("sqlite", "postgresql")
+
+
+def test_a_nul_character_in_a_message_does_not_lose_the_message(any_db):
+    any_db["audit_log"].insert({"at": iso(utc_now()), "platform": "slack", "user_id": "U1",
+                                "action": "note", "subject": "1", "details": "a\x00b"})
+    kept = any_db["audit_log"].get(1)["details"]
+    assert kept == ("ab" if backend(any_db) == "postgresql" else "a\x00b")
