@@ -23,7 +23,7 @@ from bot.platforms.base import Adapter
 from bot.readers import ENGINE_COMMANDS, Readers, command_name, dispatch_command
 from bot.scheduling.service import SchedulerService
 from bot.scheduling.sources import build_sources
-from bot.store import MEMORY, ProcessLock, is_postgres, open_db, utc_now
+from bot.store import MEMORY, ProcessLock, is_postgres, open_db, posting, utc_now
 from bot.tracking.server import ClickTracker
 from bot.tracking.server import serve as serve_tracked_links
 from handlers.conversation import ChoiceResult
@@ -218,9 +218,7 @@ class Application:
         """Whether `post` goes straight to a customer who opted out: a direct message, or a
         post whose channel is the person's own id (Slack writes to their DM then)."""
         person = post.direct_user or post.channel
-        row = self.db.execute("select 1 from opt_outs where platform = ? and user_id = ?",
-                              [post.platform, person]).fetchone()
-        return row is not None
+        return posting.opted_out(self.db, post.platform, person)
 
     async def notify_team(self, reply: Reply, platform: str | None = None) -> None:
         """Show `reply` in the review channel of one platform, or of every connected one."""
@@ -259,11 +257,10 @@ class Application:
         adapter = self.adapters.get(platform)
         if adapter is None:
             return
-        row = self.db.execute("select review_ref from suggestions where id = ?",
-                              [suggestion_id]).fetchone()
+        ref = posting.review_ref(self.db, suggestion_id)
         redraw = getattr(adapter, "redraw_review", None)
-        if redraw is not None and row and row[0]:
-            await redraw(row[0], reply)
+        if redraw is not None and ref:
+            await redraw(ref, reply)
         else:
             await adapter.notify_team(reply)
 
