@@ -61,6 +61,8 @@ def copy_to_postgres(source: str | Path, url: str) -> Copied:
                         counts = _copy_rows(db.conn, conn)
                 except psycopg.Error as error:
                     first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+                    detail = getattr(getattr(error, "diag", None), "message_detail", None)
+                    first += f": {detail}" if detail else ""
                     raise DatabaseProblem(
                         f"{mask(url)}: the copy failed and was undone, the database is as it "
                         f"was ({mask(first)[:200]}).") from None
@@ -92,12 +94,15 @@ def _copy_rows(source: sqlite3.Connection, conn) -> dict[str, int]:
             counts[table] = _copy_table(source, conn, table, columns, kinds)
     finally:
         source.execute("commit")
+    identities = {name for name, in conn.execute(
+        "select table_name from information_schema.columns where table_schema = "
+        "current_schema() and column_name = 'id' and is_identity = 'YES'")}
     for table, count in counts.items():
         row = conn.execute(f"select count(*), max({_key(table)}) from {table}").fetchone()
         if row[0] != count:
             raise DatabaseProblem(f"{table}: {count} rows in the file but {row[0]} copied; the "
                                   "copy was undone.")
-        if _key(table) == "id" and row[1] is not None:
+        if table in identities and row[1] is not None:
             # The next row written gets a fresh id, past every copied one.
             conn.execute(f"select setval(pg_get_serial_sequence('{table}', 'id'), {int(row[1])})")
     return counts
