@@ -89,8 +89,11 @@ def _copy_rows(source: sqlite3.Connection, conn) -> dict[str, int]:
     try:
         for table in tables:
             kinds = _column_kinds(conn, table)
-            columns = [c for c in sqlite.expected_columns()[table] if c in kinds]
-            columns.sort(key=list(kinds).index)
+            missing = sorted(sqlite.expected_columns()[table] - set(kinds))
+            if missing:  # the two schemas are kept in step; never drop a column silently
+                raise DatabaseProblem(f"{table}: the PostgreSQL schema has no column "
+                                      f"{missing[0]}; nothing was copied.")
+            columns = sorted(sqlite.expected_columns()[table], key=list(kinds).index)
             counts[table] = _copy_table(source, conn, table, columns, kinds)
     finally:
         source.execute("commit")
