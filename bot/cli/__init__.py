@@ -157,6 +157,7 @@ def run(ctx: click.Context, console_only: bool, at: str | None) -> None:
 def _register_commands() -> None:
     """Commands defined next to the library code they drive, added here one line each."""
     from bot.cli import corrections as corrections_cli
+    from bot.cli import db as db_cli
     from bot.cli import discord as discord_cli
     from bot.cli import engine as engine_cli
     from bot.cli import promotions as promotions_cli
@@ -174,6 +175,7 @@ def _register_commands() -> None:
     cli.add_command(engine_cli.classify)
     cli.add_command(engine_cli.suggest)
     cli.add_command(corrections_cli.corrections_group)
+    cli.add_command(db_cli.db_group)
     cli.add_command(discord_cli.discord_invite)
     cli.add_command(discord_cli.discord_sync)
     cli.add_command(slack_manifest)

@@ -46,26 +46,27 @@ def _engine(ctx: click.Context):
     refit = _use_refit_model(config, engine)
     if refit is not None:
         click.echo(f"{ctx.command.name}: using the model refit on the team's corrections "
-                   f"(refit #{refit['id']} of {refit['finished_at'][:16]}, corrections up to "
-                   f"#{refit['last_correction_id']}; dev {refit['new_score']:.3f})", err=True)
+                   f"(refit #{refit.id} of {refit.finished_at[:16]}, corrections up to "
+                   f"#{refit.last_correction_id}; dev {refit.new_score or 0:.3f})", err=True)
     else:
         log.info("%s: using the shipped intent model (no refit on the team's corrections is in "
                  "use)", ctx.command.name)
     return engine
 
 
-def _use_refit_model(config, engine) -> dict | None:
-    """Load the newest accepted refit into `engine`, as the bot's warm-up does; its
-    `model_refits` row, or None (no database yet, no refit, or its file is gone)."""
+def _use_refit_model(config, engine):
+    """Load the newest accepted refit into `engine`, as the bot's warm-up does; that refit
+    (bot.store.refits.Refit), or None (no database yet, no refit, or its file is gone)."""
     from pathlib import Path
 
     from bot.app import load_refitter
-    from bot.store import MEMORY, open_db, utc_now
+    from bot.config import database_target
+    from bot.store import MEMORY, is_postgres, open_db, utc_now
 
-    path = config.storage.path
-    if str(path) == MEMORY or not Path(path).exists():
+    target = database_target(config)
+    if not is_postgres(target) and (str(target) == MEMORY or not Path(target).exists()):
         return None  # nothing was ever learnt here; do not create a database to find out
-    db = open_db(path)
+    db = open_db(target)
     try:
         refitter = load_refitter(db, engine, config, utc_now)
         if refitter is None or not refitter.restore():

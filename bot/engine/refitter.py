@@ -17,20 +17,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
-from bot import corrections
 from bot.engine.embedding import EmbeddingModelError
 from bot.engine.model import default_cache_dir
 from bot.engine.refit import CHILD_TIMEOUT_S, ROOT, load_model
-from bot.store import corrections as stored_corrections
-from bot.store import iso, utc_now
+from bot.store import corrections, iso, refits, utc_now
+from bot.store.connection import Database
+from bot.store.refits import Refit
 
 log = logging.getLogger(__name__)
 
 
 class Refitter:
-    def __init__(self, db: sqlite_utils.Database, engine: Any, every: int,
+    def __init__(self, db: Database, engine: Any, every: int,
                  clock: Callable[[], datetime] = utc_now):
         self.db = db
         self.engine = engine  # bot.engine.Engine: its classifier gets the refit model
@@ -48,21 +46,16 @@ class Refitter:
 
     def considered(self) -> int:
         """Corrections up to this id were trained or measured in a refit that completed."""
-        row = self.db.execute(
-            "select coalesce(max(last_correction_id), 0) from model_refits "
-            "where status in ('accepted', 'refused')").fetchone()
-        return row[0]
+        return refits.considered_up_to(self.db)
 
     def pending(self) -> int:
         """Corrections stored since the last completed refit."""
-        newest = corrections.latest_id(self.db)
-        return stored_corrections.count_between(self.db, self.considered(), newest)
+        return corrections.count_between(self.db, self.considered(),
+                                          corrections.latest_id(self.db))
 
-    def active(self) -> dict | None:
+    def active(self) -> Refit | None:
         """The newest accepted refit: the model this install should be using."""
-        rows = list(self.db["model_refits"].rows_where(
-            "status = 'accepted'", order_by="id desc", limit=1))
-        return rows[0] if rows else None
+        return refits.active(self.db)
 
     @property
     def running(self) -> bool:
@@ -77,7 +70,8 @@ class Refitter:
         if row is None:
             return False
         try:
-            model = load_model(Path(row["model_path"]), row["model_key"], self.embedding_dir)
+            model = load_model(Path(row.model_path or ""), row.model_key or "",
+                               self.embedding_dir)
         except (ValueError, EmbeddingModelError) as error:
             log.warning("the model refit on the team's corrections cannot be loaded (%s); it "
                         "will be refit", error)
@@ -138,26 +132,24 @@ class Refitter:
     async def refit(self) -> dict[str, Any]:
         """Run one refit in a child process, record it, and swap an accepted model in."""
         up_to = corrections.latest_id(self.db)
-        rows = corrections.stored(self.db, up_to)
+        rows = refits.lessons(self.db, up_to)
         started = iso(self.clock())
         active = self.active()
-        current = {"path": active["model_path"], "key": active["model_key"]} \
+        current = {"path": active.model_path, "key": active.model_key} \
             if active is not None and self.restored else None
-        job = {"corrections": [[row["text"], row["to_intent"]] for row in rows],
+        job = {"corrections": [[row.text, row.to_intent] for row in rows],
                "current": current, "cache_dir": str(self.cache_dir),
                "embedding_dir": self.embedding_dir}
         answer = await self._run_child(job)
         self.last_answer = answer
         status = "failed" if "error" in answer else \
             "accepted" if answer["accepted"] else "refused"
-        self.db["model_refits"].insert({
-            "started_at": started, "finished_at": iso(self.clock()),
-            "last_correction_id": up_to, "trained_on": answer.get("trained_on"),
-            "held_back": answer.get("held_back"), "old_score": answer.get("old_score"),
-            "new_score": answer.get("new_score"), "status": status,
-            "model_key": answer.get("key"), "model_path": answer.get("path"),
-            "detail": answer.get("error") or answer.get("verdict"),
-        })
+        refits.record(
+            self.db, started_at=started, finished_at=iso(self.clock()),
+            last_correction_id=up_to, trained_on=answer.get("trained_on"),
+            held_back=answer.get("held_back"), old_score=answer.get("old_score"),
+            new_score=answer.get("new_score"), status=status, model_key=answer.get("key"),
+            model_path=answer.get("path"), detail=answer.get("error") or answer.get("verdict"))
         if status == "failed":
             self._failed_at = up_to
             log.warning("refitting the intent model on %d corrections failed: %s", len(rows),
@@ -189,7 +181,7 @@ class Refitter:
             return {"error": f"the refit child failed: {last or self._child.returncode}"}
         return answer if isinstance(answer, dict) else {"error": "unreadable refit answer"}
 
-    async def _swap_in(self, answer: dict[str, Any], previous: dict | None) -> None:
+    async def _swap_in(self, answer: dict[str, Any], previous: Refit | None) -> None:
         """Load the accepted model off the loop, then hand it to the engine in one step."""
         try:
             model = await asyncio.to_thread(load_model, Path(answer["path"]), answer["key"],
@@ -199,5 +191,6 @@ class Refitter:
             return
         self.engine.classifier.use(model)
         self.restored = True
-        if previous is not None and previous["model_path"] != answer["path"]:
-            Path(previous["model_path"]).unlink(missing_ok=True)
+        if previous is not None and previous.model_path and \
+                previous.model_path != answer["path"]:
+            Path(previous.model_path).unlink(missing_ok=True)
