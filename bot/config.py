@@ -247,7 +247,7 @@ class SpecialHours(Strict):
         return "closed" if self.closed else self.hours
 
 
-class Store(Strict):
+class Shop(Strict):
     name: RequiredText
     address: RequiredText
     # Other names customers use: a district, a street, the city in another language.
@@ -485,7 +485,7 @@ class Config(Strict):
     engine: EngineSettings = Field(default_factory=EngineSettings)
     ctas: list[CTA] = Field(default_factory=list)
     offers: list[Offer] = Field(default_factory=list)
-    stores: list[Store] = Field(default_factory=list)
+    stores: list[Shop] = Field(default_factory=list)
     faq: list[FAQ] = Field(default_factory=list)
     products: list[Product] = Field(default_factory=list)
     # A CSV file of products (columns name, aliases, price, category, cta, stock), read next to

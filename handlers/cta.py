@@ -7,7 +7,7 @@ from bot.core.context import Context
 from bot.core.types import Field, Reply, Request
 from bot.engine.catalog import Catalog
 from bot.engine.links import tag_url
-from bot.engine.stores import long_date
+from bot.engine.shops import long_date
 from handlers.router import Command, UsageError
 
 

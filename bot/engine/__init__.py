@@ -25,7 +25,7 @@ from bot.engine.memory import key, repeats, said_before, sentences, talk, withou
 from bot.engine.policy import Plan, Situation, plan, route
 from bot.engine.products import ProductDirectory
 from bot.engine.render import Renderer, pick_wording
-from bot.engine.stores import StoreDirectory, StoreHours, long_date
+from bot.engine.shops import ShopDirectory, ShopHours, long_date
 from bot.engine.text import clean
 from bot.engine.types import STAGES, Classification, Suggestion, SuggestionSet, ThreadState
 from bot.engine.words import Words, english, words_for
@@ -40,7 +40,7 @@ class _View:
 
     config: Config
     knowledge: Knowledge
-    stores: StoreDirectory
+    stores: ShopDirectory
     products: ProductDirectory
 
 
@@ -69,7 +69,7 @@ class Engine:
             config = in_language(self.config, lang)
             view = _View(config,
                          self._knowledge.in_language(config.faq, config.products),
-                         StoreDirectory(config.stores),
+                         ShopDirectory(config.stores),
                          ProductDirectory(config.products, config.brand.currency))
             self._views[lang] = view
         return view
@@ -300,7 +300,7 @@ def _offer_values(offer: Offer | None, words: Words) -> dict | None:
     }
 
 
-def _store_values(shop: StoreHours, platform: str, campaign: str, cta: CTA | None) -> dict:
+def _store_values(shop: ShopHours, platform: str, campaign: str, cta: CTA | None) -> dict:
     store = shop.store
     map_url = ""
     # The CTA line already links this map; a second copy of the same link is noise.

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cached_property
 
-from bot.config import CTA, Config, Offer, Product, Store
+from bot.config import CTA, Config, Offer, Product, Shop
 from bot.engine.answers import Answers, fitting_offers, knowledge_answers, overstock_addon
 from bot.engine.catalog import SALES_KINDS, Catalog
 from bot.engine.days import DaysAsked, days_asked
@@ -34,7 +34,7 @@ from bot.engine.questions import (
     fold,
 )
 from bot.engine.sensitive import sensitive_topic, wording
-from bot.engine.stores import StoreDirectory, StoreHours, store_hours
+from bot.engine.shops import ShopDirectory, ShopHours, shop_hours
 from bot.engine.types import Classification, ThreadState, handled_note
 from bot.engine.words import Words, english
 from bot.translations import variants
@@ -49,7 +49,7 @@ class Plan:
     cta: CTA | None = None
     offer: Offer | None = None
     answer: str | None = None
-    stores: tuple[StoreHours, ...] = ()
+    stores: tuple[ShopHours, ...] = ()
     when: str = ""  # the day(s) the hours are for: "today", "on Sunday", "this weekend"
     offer_at: tuple[str, ...] = ()  # the shops an in-store offer runs at, when not all listed
     urgent: bool = False
@@ -57,7 +57,7 @@ class Plan:
     answers: tuple[dict, ...] = ()  # what the brand's knowledge says to each question asked
     checking: bool = False  # something asked is not in the config: the team will check
     addon: Product | None = None  # an overstocked product suggested alongside
-    also_open: tuple[StoreHours, ...] = ()  # open shops to point to when the one asked is shut
+    also_open: tuple[ShopHours, ...] = ()  # open shops to point to when the one asked is shut
     topic: str = ""  # a sensitive topic (allergy, health, legal, press) handed to a person
 
 
@@ -72,7 +72,7 @@ class Situation:
     config: Config
     catalog: Catalog
     knowledge: Knowledge
-    stores: StoreDirectory
+    stores: ShopDirectory
     products: ProductDirectory
     moment: datetime | None = None  # the local time now (for "are you open?")
     words: Words = field(default_factory=english)
@@ -112,13 +112,13 @@ class Situation:
             offers = [offer for offer in offers if offer.applies_to]
         return offers
 
-    def hours_for_extra_questions(self) -> tuple[StoreHours, ...]:
+    def hours_for_extra_questions(self) -> tuple[ShopHours, ...]:
         """Hours for a message that asks about them besides something else."""
         if not self.answers.hours:
             return ()
         meant = self.stores.meant(self.text, self.state.earlier_texts)
         at = self.moment.time() if self.moment else None
-        return tuple(store_hours(store, _days(self), at, self.words) for store in meant)
+        return tuple(shop_hours(store, _days(self), at, self.words) for store in meant)
 
 
 def _offer_note(offer: Offer | None) -> str:
@@ -305,7 +305,7 @@ def product_question(s: Situation) -> list[Plan]:
     return plans
 
 
-def _visit_cta(s: Situation, stores: list[Store]) -> CTA | None:
+def _visit_cta(s: Situation, stores: list[Shop]) -> CTA | None:
     """A visit CTA that suits every shop in the reply: the shop's own first, else a general one.
 
     One made for another shop ("Get directions to Mill Road" when the customer asked about
@@ -317,7 +317,7 @@ def _visit_cta(s: Situation, stores: list[Store]) -> CTA | None:
     return (own or fitting or [None])[0]
 
 
-def _store_offer(s: Situation, stores: list[Store]) -> tuple[Offer | None, tuple[str, ...]]:
+def _store_offer(s: Situation, stores: list[Shop]) -> tuple[Offer | None, tuple[str, ...]]:
     """The first in-store offer that fits and runs today at one of these shops, and the shops
     it runs at when that is not all of them (an offer whose CTA belongs to a shop runs there
     only). A shop-wide one fits only a customer coming to buy (naming products, a price,
@@ -345,15 +345,15 @@ def _days(s: Situation) -> DaysAsked:
     return asked
 
 
-def _also_open(s: Situation, shown: tuple[StoreHours, ...], asked: DaysAsked,
-               at) -> tuple[StoreHours, ...]:
+def _also_open(s: Situation, shown: tuple[ShopHours, ...], asked: DaysAsked,
+               at) -> tuple[ShopHours, ...]:
     """When every shop in the reply is shut when the customer wants to come, the other shops
     that are open then (so the reply can point to one)."""
     if not shown or not all(h.closed_when_asked for h in shown):
         return ()
     names = {h.store.name for h in shown}
     others = [store for store in s.stores.stores if store.name not in names]
-    hours = (store_hours(store, asked, at, s.words) for store in others)
+    hours = (shop_hours(store, asked, at, s.words) for store in others)
     return tuple(h for h in hours if not h.closed_when_asked)
 
 
@@ -361,7 +361,7 @@ def store_visit(s: Situation) -> list[Plan]:
     meant = s.stores.meant(s.text, s.state.earlier_texts)
     asked = _days(s)
     at = s.moment.time() if s.moment else None
-    hours = tuple(store_hours(store, asked, at, s.words) for store in meant)
+    hours = tuple(shop_hours(store, asked, at, s.words) for store in meant)
     visit = _visit_cta(s, meant)
     offer, offer_at = _store_offer(s, meant)
     answers = s.answers

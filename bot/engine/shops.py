@@ -10,7 +10,7 @@ from datetime import date, time, timedelta
 from functools import cache
 from pathlib import Path
 
-from bot.config import CTA, Store
+from bot.config import CTA, Shop
 from bot.engine.days import AskedDay, DaysAsked
 from bot.engine.text import normalise
 from bot.engine.words import Words, english
@@ -75,10 +75,10 @@ class DayHours:
 
 
 @dataclass(frozen=True)
-class StoreHours:
+class ShopHours:
     """What a customer needs to visit one shop on the day(s) they asked about."""
 
-    store: Store
+    store: Shop
     days: tuple[DayHours, ...]
 
     def facts(self) -> list[str]:
@@ -107,7 +107,7 @@ class StoreHours:
         return all(day.closed_when_asked for day in self.days)
 
 
-def _next_open(store: Store, day: date, asked: set[date], today: date, words: Words) -> str:
+def _next_open(store: Shop, day: date, asked: set[date], today: date, words: Words) -> str:
     """When a shop closed on `day` opens next, unless that day was asked about too."""
     for ahead in range(1, 8):
         later = day + timedelta(days=ahead)
@@ -135,7 +135,7 @@ def _now_status(hours: str, at: time) -> tuple[str, str, str]:
     return ("after", "", "") if spans(hours) else ("", "", "")
 
 
-def _day_hours(store: Store, asked: AskedDay, today: date, all_asked: set[date],
+def _day_hours(store: Shop, asked: AskedDay, today: date, all_asked: set[date],
                at: time | None, words: Words) -> DayHours:
     hours = store.hours_on(asked.day)
     special = store.special_on(asked.day)
@@ -149,13 +149,13 @@ def _day_hours(store: Store, asked: AskedDay, today: date, all_asked: set[date],
                     opens_at=opens_at)
 
 
-def store_hours(store: Store, asked: DaysAsked, at: time | None = None,
-                words: Words | None = None) -> StoreHours:
+def shop_hours(store: Shop, asked: DaysAsked, at: time | None = None,
+                words: Words | None = None) -> ShopHours:
     """The shop's hours on each day asked about, in the team's time zone (`asked.today`);
     with `at` (the local time now), today's entry also says whether it is open right now."""
     words = words or english()
     days = {item.day for item in asked.days}
-    return StoreHours(store, tuple(_day_hours(store, item, asked.today, days, at, words)
+    return ShopHours(store, tuple(_day_hours(store, item, asked.today, days, at, words)
                                    for item in asked.days))
 
 
@@ -180,7 +180,7 @@ def _city_names(address: str) -> set[str]:
             for name in names}
 
 
-def _aliases(store: Store, others: list[Store]) -> set[str]:
+def _aliases(store: Shop, others: list[Shop]) -> set[str]:
     """Ways a customer may name this shop: its name, its street, a word only it has."""
     street = re.sub(r"^\s*\d+[a-z]?\s+", "", store.address.split(",")[0], flags=re.IGNORECASE)
     aliases = {_words(name) for name in (*variants(store.name), *store.aliases)}
@@ -205,26 +205,26 @@ def _aliases(store: Store, others: list[Store]) -> set[str]:
     return {alias for alias in aliases if alias}
 
 
-class StoreDirectory:
+class ShopDirectory:
     """The team's shops, with the names customers may use for each, worked out once."""
 
-    def __init__(self, stores: list[Store]):
+    def __init__(self, stores: list[Shop]):
         self.stores = list(stores)
         self._patterns = [
             (store, [f" {alias} " for alias in sorted(_aliases(store, self._others(store)))])
             for store in self.stores
         ]
 
-    def _others(self, store: Store) -> list[Store]:
+    def _others(self, store: Shop) -> list[Shop]:
         return [other for other in self.stores if other is not store]
 
-    def named(self, text: str) -> list[Store]:
+    def named(self, text: str) -> list[Shop]:
         """The shops the text names, in config order (none when it names none)."""
         words = f" {_words(text)} "
         return [store for store, patterns in self._patterns
                 if any(pattern in words for pattern in patterns)]
 
-    def meant(self, text: str, earlier: Iterable[str] = ()) -> list[Store]:
+    def meant(self, text: str, earlier: Iterable[str] = ()) -> list[Shop]:
         """The shop(s) to talk about: named now, else named earlier in the thread, else all."""
         if len(self.stores) <= 1:
             return list(self.stores)
@@ -245,7 +245,7 @@ class StoreDirectory:
         by_map = {store.name for store in self.stores if store.map_url == cta.url}
         return frozenset(by_map or (store.name for store in self.named(cta.label)))
 
-    def fits(self, cta: CTA, stores: Iterable[Store]) -> bool:
+    def fits(self, cta: CTA, stores: Iterable[Shop]) -> bool:
         """Whether a CTA suits every one of these shops: a general one, or one of their own."""
         owners = self.owners(cta)
         return not owners or {store.name for store in stores} <= owners
