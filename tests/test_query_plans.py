@@ -24,6 +24,12 @@ from bot.store import inbox as inbox_store
 from bot.tracking import link_for_delivery
 from handlers import conversation, review
 from handlers.digest import waiting_customers
+from tests.conftest import BACKEND
+
+# SQLite's query plans, read through its statement trace; PostgreSQL has the same indexes
+# (tests/store/test_backends.py compares them), and its planner is not SQLite's.
+pytestmark = pytest.mark.skipif(BACKEND == "postgresql",
+                                reason="SQLite's EXPLAIN QUERY PLAN and statement trace")
 
 # Tables sized by what the team set up, not by traffic: a scan of them stays cheap.
 # (sqlite_master is the schema: sqlite-utils reads the table names on many calls.)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -121,11 +120,11 @@ def test_as_and_new_switch_customer_and_thread_as_the_console_does(nudge, tmp_pa
     assert "Pastry box" not in rows[3]["suggestions"][0]["text"]
     # --use-database: played in the configured database, as the console would have stored it,
     # each message's first suggestion sent but the last one's.
-    db = sqlite3.connect(tmp_path / "nudge.db")
-    stored = db.execute(
-        "select c.thread, m.text, m.created_at, (select group_concat(s.status) from "
-        "suggestions s where s.message_id = m.id and s.rank = 0) from messages m "
-        "join conversations c on c.id = m.conversation_id order by m.id").fetchall()
+    database = os.environ.get("NUDGE_DATABASE_URL") or str(tmp_path / "nudge.db")
+    stored = _read(database,
+                   "select c.thread, m.text, m.created_at, (select min(s.status) from "
+                   "suggestions s where s.message_id = m.id and s.rank = 0) from messages m "
+                   "join conversations c on c.id = m.conversation_id order by m.id")
     assert [(thread.split(":")[0], text, status) for thread, text, _, status in stored] == [
         ("customer", "do you have the pastry box?", "sent"), ("anna", "hello there", "sent"),
         ("customer", "and how much is it?", "sent"), ("customer", "and how much is it?",
@@ -182,13 +181,21 @@ def _left_claimed(config_path: str) -> int:
     return delivery_id
 
 
-def _status(config_path: str, delivery_id: int) -> str:
-    return sqlite3.connect(config_path).execute(
-        "select status from deliveries where id = ?", [delivery_id]).fetchone()[0]
+def _read(target: str, sql: str, params: list | None = None) -> list[tuple]:
+    db = open_db(target)
+    try:
+        return [tuple(row) for row in db.execute(sql, params or []).fetchall()]
+    finally:
+        db.conn.close()
+
+
+def _status(target: str, delivery_id: int) -> str:
+    return _read(target, "select status from deliveries where id = ?", [delivery_id])[0][0]
 
 
 def test_the_console_on_a_fixed_clock_and_its_at_command(shop, tmp_path):
-    database = str(tmp_path / "nudge.db")
+    # The run's database: the SQLite file the config names, or PostgreSQL's when tests run there.
+    database = os.environ.get("NUDGE_DATABASE_URL") or str(tmp_path / "nudge.db")
     left = _left_claimed(database)
     script = ("are you open now?\n/at 2026-12-24 15:00\nare you open now?\n/at soon\n/at\n"
               "/at now\n")
@@ -202,8 +209,7 @@ def test_the_console_on_a_fixed_clock_and_its_at_command(shop, tmp_path):
     assert "The clock did not move: cannot read 'soon' as a date and time" in out
     assert "The clock stays at Thu 24 Dec 2026 15:00 (Europe/London). Usage: /at" in out
     assert "Back to the real clock" in out and "Scheduled work stays off in this session" in out
-    stored = sqlite3.connect(database).execute(
-        "select created_at from messages order by id").fetchall()
+    stored = _read(database, "select created_at from messages order by id")
     assert [row[0][:16] for row in stored] == ["2026-12-23T10:00", "2026-12-24T15:00"]
     # Nothing scheduled was touched on the fixed clock; the next real start settles it.
     assert _status(database, left) == "claimed"

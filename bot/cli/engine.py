@@ -251,8 +251,9 @@ def _as_text(result: SuggestionSet) -> str:
               help="Play a whole conversation from a JSON Lines file ('-': standard input), "
                    "see above.")
 @click.option("--use-database", is_flag=True,
-              help="With --thread: play it in the configured database (storage.path) instead "
-                   "of a temporary one; its messages and sends stay there.")
+              help="With --thread: play it in the configured database (storage.path, or "
+                   "NUDGE_DATABASE_URL) instead of a temporary one; its messages and sends stay "
+                   "there.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the result as JSON (with --thread: JSON Lines, one per message).")
 @click.option("--platform", default="console", show_default=True,

@@ -65,3 +65,33 @@ def test_a_nul_character_in_a_message_does_not_lose_the_message(any_db):
                                 "action": "note", "subject": "1", "details": "a\x00b"})
     kept = any_db["audit_log"].get(1)["details"]
     assert kept == ("ab" if backend(any_db) == "postgresql" else "a\x00b")
+
+
+def indexes(db) -> set[tuple[str, tuple[str, ...], bool]]:
+    """(table, columns, unique) of every index Nudge made, on either backend."""
+    if backend(db) == "postgresql":
+        rows = db.execute("select tablename, indexdef from pg_indexes where schemaname = "
+                          "current_schema() and indexname like 'idx_%'").fetchall()
+        return {(table, tuple(c.strip() for c in definition.split("(", 1)[1].split(")")[0]
+                              .split(",")), " UNIQUE " in definition.upper())
+                for table, definition in rows}
+    found = set()
+    for table in db.table_names():
+        for _, name, unique, *_ in db.execute(f"pragma index_list({table})").fetchall():
+            if name.startswith("idx_"):
+                columns = tuple(row[2] for row in db.execute(f"pragma index_info({name})"))
+                found.add((table, columns, bool(unique)))
+    return found
+
+
+def test_both_backends_have_the_same_indexes(tmp_path, postgres_url):
+    from bot.store import open_db
+
+    sqlite, postgres = open_db(str(tmp_path / "nudge.db")), open_db(postgres_url)
+    try:
+        assert indexes(sqlite) == indexes(postgres)
+        assert ("deliveries", ("kind", "ref_id", "scheduled_for", "platform", "target"),
+                True) in indexes(postgres)
+    finally:
+        sqlite.conn.close()
+        postgres.conn.close()
