@@ -342,6 +342,7 @@ def on_choice(ctx: Context, action: str, suggestion_id: int | str, platform: str
         text=text,
         thread=conversation["thread"],
         reply_to=message["event_key"] or "",
+        workspace=conversation["workspace"] or "",
     )
     verb = "sent" if action == "send" else "edited and sent"
     return ChoiceResult(review_reply(ctx, s["id"], handled=f"{verb} by {user}"), post, claim)

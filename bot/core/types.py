@@ -106,13 +106,44 @@ class Image:
     title: str = ""
 
 
-DIRECT = "@"  # a Post whose channel is "@<user id>" is a direct message to that person
+# How a stored target (a reminder's, a delivery's) names a direct message: "@<user id>".
+DIRECT = "@"
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where something is posted: a channel of a workspace on a platform, or one person's
+    direct messages, a kind of its own (`user` set, no channel)."""
+
+    platform: str
+    channel: str = ""
+    workspace: str = ""  # the Slack team, the Discord guild; "" where there is only one
+    user: str = ""  # the person a direct message goes to
+
+    @classmethod
+    def direct(cls, platform: str, user: str, workspace: str = "") -> Place:
+        return cls(platform, "", workspace, user)
+
+    @property
+    def is_direct(self) -> bool:
+        return bool(self.user)
+
+    def as_target(self) -> str:
+        """The text a stored target keeps: the channel, or "@<user id>"."""
+        return DIRECT + self.user if self.is_direct else self.channel
+
+    @classmethod
+    def from_target(cls, platform: str, target: str, workspace: str = "") -> Place:
+        """The place a stored target names (see `as_target`)."""
+        if target.startswith(DIRECT):
+            return cls.direct(platform, target[len(DIRECT):], workspace)
+        return cls(platform, target, workspace)
 
 
 @dataclass(frozen=True)
 class Post:
     """Something to publish in a channel (a sent suggestion, a promotion, a digest), or a
-    direct message to one person when `channel` is "@<user id>" (see `direct`)."""
+    direct message to one person (`user` set: see `direct`)."""
 
     platform: str
     channel: str
@@ -127,14 +158,32 @@ class Post:
     # A long text goes out as several messages; a post resumed after a partial send skips the
     # parts that already reached the channel.
     skip_parts: int = 0
+    workspace: str = ""
+    user: str = ""  # a direct message to this person (then `channel` is "")
+
+    def __post_init__(self) -> None:
+        # A post stored before direct messages had their own field (an outbox payload kept
+        # across an upgrade) named its person as "@<user id>" in `channel`.
+        if self.channel.startswith(DIRECT) and not self.user:
+            object.__setattr__(self, "user", self.channel[len(DIRECT):])
+            object.__setattr__(self, "channel", "")
 
     @classmethod
-    def direct(cls, platform: str, user: str, text: str) -> Post:
+    def direct(cls, platform: str, user: str, text: str, workspace: str = "") -> Post:
         """A direct message to `user` (the platform's user id): Slack posts it in the app's
         DM with that user, Discord in a DM channel, the console prints it."""
-        return cls(platform, DIRECT + user, text)
+        return cls(platform, "", text, workspace=workspace, user=user)
+
+    @classmethod
+    def to(cls, place: Place, text: str, **more: Any) -> Post:
+        return cls(place.platform, place.channel, text, workspace=place.workspace,
+                   user=place.user, **more)
+
+    @property
+    def place(self) -> Place:
+        return Place(self.platform, self.channel, self.workspace, self.user)
 
     @property
     def direct_user(self) -> str | None:
         """The user id a direct message goes to; None for a channel post."""
-        return self.channel[len(DIRECT):] if self.channel.startswith(DIRECT) else None
+        return self.user or None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from bot.core.types import Post
+from bot.core.types import Place, Post
 from bot.reminders.store import Reminder
 from bot.scheduling.delivery import Delivery
 from bot.scheduling.service import SchedulerService
@@ -59,8 +59,9 @@ class ReminderJobs(TableJobs):
         rows.advance(db, reminder_id, None if finished else plan.following, runs,
                      "finished" if finished else "active",
                      plan.scheduled_for if plan.on_time else None)
-        platform, channel = reminder.destination
-        key = ledger.DeliveryKey(KIND, str(reminder_id), plan.scheduled_for, platform, channel)
+        place = reminder.destination
+        key = ledger.DeliveryKey(KIND, str(reminder_id), plan.scheduled_for, place.platform,
+                                 place.as_target())
         if not plan.on_time:
             late = int(plan.lateness.total_seconds() // 60)
             ledger.record(db, key, "missed", now,
@@ -84,7 +85,8 @@ class ReminderJobs(TableJobs):
                 if not reminder.is_direct else
                 "Check that the person accepts direct messages from Nudge.")
         return Delivery(id=delivery_id, key=key,
-                        post=Post(key.platform, key.target, reminder_text(reminder)),
+                        post=Post.to(Place.from_target(key.platform, key.target),
+                                     reminder_text(reminder)),
                         label=f"reminder #{reminder.id}", retry_hint=hint)
 
     def delivery_for(self, delivery_id: int, key: ledger.DeliveryKey) -> Delivery | None:

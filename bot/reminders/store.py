@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.core.types import DIRECT
+from bot.core.types import Place
 from bot.promotions.store import Target
 from bot.scheduling.table_jobs import ScheduledRow, numbered_row
 from bot.scheduling.timeparse import Schedule
@@ -63,20 +63,20 @@ class Reminder(ScheduledRow):
         return self.target == ME
 
     @property
-    def destination(self) -> tuple[str, str]:
-        """(platform, channel) of the post; a direct message's channel is "@<user id>"."""
+    def destination(self) -> Place:
+        """Where the reminder is posted: a channel, or its owner's direct messages."""
         if self.is_direct:
-            return self.platform, DIRECT + self.user_id
+            return Place.direct(self.platform, self.user_id)
         platform, _, channel = self.target.partition(":")
-        return platform, channel
+        return Place(platform, channel)
 
     def where(self, reader: tuple[str, str] | None = None) -> str:
         """Where it goes, as `reader` (platform, user) would say it."""
         if self.is_direct:
             mine = reader is not None and self.owned_by(*reader)
             return "you, as a direct message" if mine else "its owner, as a direct message"
-        platform, channel = self.destination
-        return f"{platform} #{channel}"
+        place = self.destination
+        return f"{place.platform} #{place.channel}"
 
 
     def owned_by(self, platform: str, user: str) -> bool:

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from bot.core.errors import DeliveryError
-from bot.core.types import DIRECT, Field, Post, Reply
+from bot.core.types import Field, Place, Post, Reply
 from bot.scheduling.writer import BatchWriter
 from bot.store import deliveries as ledger
 
@@ -60,8 +60,9 @@ class Delivery:
 
 
 def describe_target(key: ledger.DeliveryKey) -> str:
-    if key.target.startswith(DIRECT):
-        return f"{key.platform} {key.target} (direct message)"
+    place = Place.from_target(key.platform, key.target)
+    if place.is_direct:
+        return f"{key.platform} @{place.user} (direct message)"
     return f"{key.platform} #{key.target}"
 
 
