@@ -65,24 +65,21 @@ def record_message(db: Database, message: Incoming, at: str, *,
     cadence; a team member's makes it "answered" (and, when it carried one of the catalog's
     links, `team_sent_cta`, restarts the cadence). The customer's name is kept fresh.
     """
+    where = [message.platform, message.workspace, message.channel, message.thread]
     with transaction(db):
-        row = db.execute(
+        # Started by whichever process gets there first (several may share PostgreSQL): the
+        # unique thread key turns a second start into nothing, and both read the same row.
+        db.execute(
+            "insert or ignore into conversations (platform, workspace, channel, thread, "
+            "customer_id, started_at, last_message_at, status, customer_messages_since_cta, "
+            "urgent) values (?, ?, ?, ?, ?, ?, ?, 'waiting', 0, 0)",
+            [*where, None if message.is_team else customer_key(message.platform, message.user),
+             at, at],
+        )
+        conversation_id, customer_id = db.execute(
             "select id, customer_id from conversations where platform = ? and workspace = ? "
-            "and channel = ? and thread = ?",
-            [message.platform, message.workspace, message.channel, message.thread],
+            "and channel = ? and thread = ?", where,
         ).fetchone()
-        if row:
-            conversation_id, customer_id = row
-        else:
-            customer_id = None if message.is_team else customer_key(message.platform,
-                                                                    message.user)
-            conversation_id = db.execute(
-                "insert into conversations (platform, workspace, channel, thread, customer_id, "
-                "started_at, last_message_at, status, customer_messages_since_cta, urgent) "
-                "values (?, ?, ?, ?, ?, ?, ?, 'waiting', 0, 0)",
-                [message.platform, message.workspace, message.channel, message.thread,
-                 customer_id, at, at],
-            ).lastrowid
         if message.is_team:
             cadence = ", customer_messages_since_cta = 0, last_cta_at = ?" if team_sent_cta \
                 else ""

@@ -146,3 +146,32 @@ def test_an_opt_out_is_kept_once_with_the_first_words_and_can_be_withdrawn(any_d
     assert conversations.is_opted_out(any_db, "slack:U1")
     conversations.withdraw_opt_out(any_db, "slack:U1", "stop messaging me")
     assert not conversations.is_opted_out(any_db, "slack:U1")
+
+
+def test_two_processes_starting_the_same_thread_at_once_share_one_conversation(postgres_url):
+    """Several Nudge processes may share PostgreSQL: the first message of a thread arriving at
+    two of them at the same moment is two messages in one conversation, neither refused."""
+    import threading
+
+    from bot.store import open_db
+
+    databases = [open_db(postgres_url), open_db(postgres_url)]
+    start, recorded = threading.Barrier(2), {}
+
+    def record(number: int) -> None:
+        start.wait()
+        recorded[number] = conversations.record_message(
+            databases[number], says("U1", f"hello {number}", key=f"C1:{number}", thread="t9"), AT)
+
+    workers = [threading.Thread(target=record, args=(n,)) for n in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    try:
+        assert recorded[0].conversation_id == recorded[1].conversation_id
+        assert databases[0]["messages"].count == 2
+        assert databases[0]["conversations"].count == 1
+    finally:
+        for db in databases:
+            db.conn.close()
