@@ -25,6 +25,7 @@ from bot.engine.links import catalog_urls, untagged
 from bot.engine.types import SuggestionSet, ThreadState, handled_as_in, not_sure, weighed
 from bot.plaintext import has_visible_text
 from bot.store import conversations, iso, suggestions, transaction
+from bot.store.connection import off_loop
 from bot.store.conversations import Recorded
 from bot.store.links import LinkInfo
 from bot.tracking import track_text
@@ -161,16 +162,21 @@ def on_message(request: Request, ctx: Context) -> Reply | None:
 
 async def on_message_off_loop(request: Request, ctx: Context,
                               run: Callable[..., Awaitable[Any]]) -> Reply | None:
-    """`on_message` for an event loop: storing stays on the loop (its connection is the one
-    writer), the engine's work runs through `run` (a worker thread), so acknowledgements of
-    other deliveries are not held up while it thinks."""
-    recorded = _to_suggest(request, ctx)
+    """`on_message` for an event loop: the engine's work runs through `run` (a worker
+    thread), and the store's through `off_loop` (its own thread on PostgreSQL, where each
+    call is a round trip), so acknowledgements of other deliveries are not held up."""
+
+    def stored() -> tuple[Recorded | Reply | None, ThreadState | None]:
+        recorded = _to_suggest(request, ctx)
+        return recorded, thread_state(ctx, recorded) if isinstance(recorded, Recorded) else None
+
+    recorded, state = await off_loop(ctx.db, stored)
     if not isinstance(recorded, Recorded):
         return recorded
-    state, now = thread_state(ctx, recorded), ctx.now()
+    now = ctx.now()
     result = await run(lambda: ctx.engine.suggest(request.text, platform=request.platform,
                                                   state=state, now=now))
-    return _review_of(request, ctx, recorded, result)
+    return await off_loop(ctx.db, lambda: _review_of(request, ctx, recorded, result))
 
 
 def _to_suggest(request: Request, ctx: Context) -> Recorded | Reply | None:

@@ -7,16 +7,18 @@ database answer the same calls, so nothing above the store asks which one it has
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlite_utils
 
 from bot.store import sqlite
 from bot.store.errors import DatabaseProblem
 
+T = TypeVar("T")
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 # A SQLite database (sqlite_utils.Database) or a PostgresDatabase: the same calls on both.
@@ -67,6 +69,18 @@ def transaction(db: Database) -> Iterator[None]:
     else:
         with db.transaction():
             yield
+
+
+async def off_loop(db: Database, work: Callable[[], T]) -> T:
+    """Run `work` (store calls) without holding up the event loop where that matters.
+
+    On PostgreSQL each call is a network round trip, so the work runs in the database's own
+    worker thread, one piece at a time and in order, as it would on the loop. On SQLite it
+    runs right here: its calls take microseconds and its one connection belongs to the loop.
+    """
+    if backend(db) != "postgresql":
+        return work()
+    return await asyncio.get_running_loop().run_in_executor(db.worker, work)
 
 
 def close(db: Database) -> None:

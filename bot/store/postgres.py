@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -207,6 +208,9 @@ class PostgresDatabase:
                                    kwargs={"autocommit": True}, configure=_configure,
                                    timeout=POOL_TIMEOUT_SECONDS, open=False)
         self.conn = _Connection(self)
+        # One thread for the store work of a customer message (see connection.off_loop): in
+        # order, one at a time, as on the event loop, but no round trip holds the loop up.
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nudge-store")
 
     def __repr__(self) -> str:
         return f"<PostgresDatabase {mask(self.url)}>"
@@ -218,6 +222,7 @@ class PostgresDatabase:
         return self
 
     def close(self) -> None:
+        self.worker.shutdown(wait=True)
         self.pool.close()
 
     def held(self) -> psycopg.Connection | None:
