@@ -44,21 +44,20 @@ class PostgresServer:
     def url(self, database: str) -> str:
         return self.server.get_uri(database)
 
+    def _created(self, prefix: str, how: str = "") -> str:
+        with _lock:
+            name = f"{prefix}_{os.getpid()}_{next(_numbers)}"
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            conn.execute(f"create database {name} {how}".strip())
+        return self.url(name)
+
     def new_database(self) -> str:
         """A fresh database with Nudge's schema; its URL."""
-        with _lock:
-            name = f"test_{os.getpid()}_{next(_numbers)}"
-        with psycopg.connect(self.admin_url, autocommit=True) as conn:
-            conn.execute(f"create database {name} template {TEMPLATE} strategy file_copy")
-        return self.url(name)
+        return self._created("test", f"template {TEMPLATE} strategy file_copy")
 
     def empty_database(self) -> str:
         """A database with nothing in it, not even the schema (for migration tests)."""
-        with _lock:
-            name = f"empty_{os.getpid()}_{next(_numbers)}"
-        with psycopg.connect(self.admin_url, autocommit=True) as conn:
-            conn.execute(f"create database {name}")
-        return self.url(name)
+        return self._created("empty")
 
     def stop(self) -> None:
         self.server.cleanup()

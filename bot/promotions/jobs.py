@@ -21,7 +21,7 @@ from bot.scheduling.delivery import Delivery
 from bot.scheduling.service import SchedulerService
 from bot.scheduling.table_jobs import TableJobs
 from bot.scheduling.triggers import DueRun, plan_due
-from bot.store import Database, iso
+from bot.store import Database, iso, scheduled
 from bot.store import deliveries as ledger
 from bot.store import promotions as rows
 from bot.store.links import LinkInfo
@@ -73,7 +73,7 @@ def claim_test_send(db: Database, promotion_id: int, at: datetime, status: str =
 
 class PromotionJobs(TableJobs):
     kind = KIND
-    store = rows
+    table = "promotions"
     noun = "promotion"
 
     # --- running --------------------------------------------------------------------------
@@ -84,7 +84,7 @@ class PromotionJobs(TableJobs):
         """Inside the caller's transaction: advance the row past what is due, claim its
         deliveries (or record them as missed). Returns the row as it was, and the claims.
         RowBusy when another process is doing the same right now (PostgreSQL)."""
-        row = rows.for_claim(db, promotion_id)
+        row = scheduled.for_claim(db, self.table, promotion_id)
         if row is None or row["status"] != "active" or not row["next_run_at"]:
             return None, []
         promotion = Promotion.from_row(row)
@@ -95,9 +95,9 @@ class PromotionJobs(TableJobs):
         runs = promotion.runs + 1
         finished = plan.following is None or bool(promotion.max_runs and
                                                   runs >= promotion.max_runs)
-        rows.advance(db, promotion_id, None if finished else plan.following, runs,
-                     "finished" if finished else "active",
-                     plan.scheduled_for if plan.on_time else None)
+        scheduled.advance(db, self.table, promotion_id, None if finished else plan.following,
+                          runs, "finished" if finished else "active",
+                          plan.scheduled_for if plan.on_time else None)
         claims = []
         for index, target in enumerate(promotion.targets):
             key = ledger.DeliveryKey(KIND, str(promotion_id), plan.scheduled_for,

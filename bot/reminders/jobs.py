@@ -17,7 +17,7 @@ from bot.scheduling.delivery import Delivery
 from bot.scheduling.service import SchedulerService
 from bot.scheduling.table_jobs import TableJobs
 from bot.scheduling.triggers import plan_due
-from bot.store import Database, iso
+from bot.store import Database, iso, scheduled
 from bot.store import deliveries as ledger
 from bot.store import reminders as rows
 
@@ -35,7 +35,7 @@ def reminder_text(reminder: Reminder) -> str:
 
 class ReminderJobs(TableJobs):
     kind = KIND
-    store = rows
+    table = "reminders"
     noun = "reminder"
 
     # --- running --------------------------------------------------------------------------
@@ -46,7 +46,7 @@ class ReminderJobs(TableJobs):
         """Inside the caller's transaction: advance the row past what is due and claim its
         delivery (or record it as missed). Returns the row as it was, and the claim.
         RowBusy when another process is doing the same right now (PostgreSQL)."""
-        row = rows.for_claim(db, reminder_id)
+        row = scheduled.for_claim(db, self.table, reminder_id)
         if row is None or row["status"] != "active" or not row["next_run_at"]:
             return None, None
         reminder = Reminder.from_row(row)
@@ -56,9 +56,9 @@ class ReminderJobs(TableJobs):
         runs = reminder.runs + 1
         finished = plan.following is None or bool(reminder.max_runs
                                                   and runs >= reminder.max_runs)
-        rows.advance(db, reminder_id, None if finished else plan.following, runs,
-                     "finished" if finished else "active",
-                     plan.scheduled_for if plan.on_time else None)
+        scheduled.advance(db, self.table, reminder_id, None if finished else plan.following,
+                          runs, "finished" if finished else "active",
+                          plan.scheduled_for if plan.on_time else None)
         place = reminder.destination
         key = ledger.DeliveryKey(KIND, str(reminder_id), plan.scheduled_for, place.platform,
                                  place.as_target())

@@ -1,8 +1,8 @@
 """Job sources whose schedule lives in rows with trigger, timezone and next_run_at columns.
 
 Promotions and reminders are both rows that are 'active' with a next run; what is wanted from
-the scheduler is read the same way for both (through their store module's `scheduled` and
-`scheduled_one`), so it is written once here.
+the scheduler is read the same way for both (bot/store/scheduled.py), so it is written once
+here.
 """
 
 from __future__ import annotations
@@ -10,22 +10,21 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime
-from types import ModuleType
 from zoneinfo import ZoneInfo
 
 from bot.config import Config
 from bot.scheduling.service import Wanted
 from bot.scheduling.timeparse import describe_time
 from bot.scheduling.triggers import cached_trigger
-from bot.store import Database
+from bot.store import Database, scheduled
 
 
 class TableJobs:
-    """Base for a JobSource backed by rows of `store` (bot.store.promotions, ...); subclasses
+    """Base for a JobSource backed by the rows of `table` (promotions, reminders); subclasses
     add claiming and firing."""
 
     kind: str
-    store: ModuleType  # with scheduled(db) and scheduled_one(db, id)
+    table: str  # one of bot.store.scheduled.TABLES
     noun: str  # how a person names one row: "promotion", "reminder"
 
     def __init__(self, db: Database, config: Config):
@@ -34,10 +33,10 @@ class TableJobs:
 
     def wanted(self) -> dict[str, Wanted]:
         return {str(row_id): Wanted(spec, tz, datetime.fromisoformat(next_run))
-                for row_id, spec, tz, next_run in self.store.scheduled(self.db)}
+                for row_id, spec, tz, next_run in scheduled.scheduled(self.db, self.table)}
 
     def wanted_one(self, key: str) -> Wanted | None:
-        row = self.store.scheduled_one(self.db, int(key))
+        row = scheduled.scheduled_one(self.db, self.table, int(key))
         return Wanted(row[0], row[1], datetime.fromisoformat(row[2])) if row else None
 
     def describe(self, ref_id: str) -> str:

@@ -11,7 +11,6 @@ from typing import Any
 
 from bot.store.audit import audit
 from bot.store.connection import Database, transaction
-from bot.store.deliveries import locked_row
 from bot.store.times import iso
 
 
@@ -71,31 +70,3 @@ def change(db: Database, promotion_id: int, changes: dict[str, Any], who: tuple[
         audit(db, *who, action, f"promotion #{promotion_id}", details, now)
 
 
-def scheduled(db: Database) -> list[tuple[int, str, str, str]]:
-    """(id, trigger, timezone, next_run_at) of every active promotion with a next run."""
-    return [tuple(r) for r in db.execute(
-        "select id, trigger, timezone, next_run_at from promotions "
-        "where status = 'active' and next_run_at is not null").fetchall()]
-
-
-def scheduled_one(db: Database, promotion_id: int) -> tuple[str, str, str] | None:
-    """(trigger, timezone, next_run_at) of one promotion, when it is active and scheduled."""
-    found = db.execute("select trigger, timezone, next_run_at from promotions where id = ? "
-                       "and status = 'active' and next_run_at is not null",
-                       [promotion_id]).fetchone()
-    return tuple(found) if found else None
-
-
-def for_claim(db: Database, promotion_id: int) -> dict | None:
-    """The row inside the caller's transaction, about to be moved past its due run (locked
-    on PostgreSQL; RowBusy when another process is delivering it now)."""
-    return locked_row(db, "promotions", "id = ?", [promotion_id])
-
-
-def advance(db: Database, promotion_id: int, next_run_at: datetime | None, runs: int,
-            status: str, ran_at: datetime | None) -> None:
-    """Move a promotion past a run: its next run (None: no more), runs, status, last run."""
-    db.execute("update promotions set next_run_at = ?, runs = ?, status = ?, "
-               "last_run_at = coalesce(?, last_run_at) where id = ?",
-               [iso(next_run_at) if next_run_at else None, runs, status,
-                iso(ran_at) if ran_at else None, promotion_id])

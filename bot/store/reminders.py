@@ -11,7 +11,6 @@ from typing import Any
 
 from bot.store.audit import audit
 from bot.store.connection import Database, transaction
-from bot.store.deliveries import locked_row
 from bot.store.times import iso
 
 
@@ -56,31 +55,3 @@ def cancel(db: Database, reminder_id: int, who: tuple[str, str], now: datetime,
         audit(db, *who, "reminder.cancel", f"reminder #{reminder_id}", details, now)
 
 
-def scheduled(db: Database) -> list[tuple[int, str, str, str]]:
-    """(id, trigger, timezone, next_run_at) of every active reminder with a next run."""
-    return [tuple(r) for r in db.execute(
-        "select id, trigger, timezone, next_run_at from reminders "
-        "where status = 'active' and next_run_at is not null").fetchall()]
-
-
-def scheduled_one(db: Database, reminder_id: int) -> tuple[str, str, str] | None:
-    """(trigger, timezone, next_run_at) of one reminder, when it is active and scheduled."""
-    found = db.execute("select trigger, timezone, next_run_at from reminders where id = ? "
-                       "and status = 'active' and next_run_at is not null",
-                       [reminder_id]).fetchone()
-    return tuple(found) if found else None
-
-
-def for_claim(db: Database, reminder_id: int) -> dict | None:
-    """The row inside the caller's transaction, about to be moved past its due run (locked
-    on PostgreSQL; RowBusy when another process is delivering it now)."""
-    return locked_row(db, "reminders", "id = ?", [reminder_id])
-
-
-def advance(db: Database, reminder_id: int, next_run_at: datetime | None, runs: int,
-            status: str, ran_at: datetime | None) -> None:
-    """Move a reminder past a run: its next run (None: no more), runs, status, last run."""
-    db.execute("update reminders set next_run_at = ?, runs = ?, status = ?, "
-               "last_run_at = coalesce(?, last_run_at) where id = ?",
-               [iso(next_run_at) if next_run_at else None, runs, status,
-                iso(ran_at) if ran_at else None, reminder_id])

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.store import backend, close, open_db, promotions, routines, transaction
+from bot.store import backend, close, open_db, promotions, routines, scheduled, transaction
 from bot.store import deliveries as ledger
 from bot.store.deliveries import DeliveryKey, RowBusy
 from bot.store.workers import Presence
@@ -147,17 +147,17 @@ def test_a_claim_from_before_owners_were_kept_is_an_orphan_of_no_one(any_db):
 
 def test_the_row_being_claimed_is_read_once_and_busy_for_others_meanwhile(any_db):
     promotion_id = add_promotion(any_db)
-    assert promotions.for_claim(any_db, 999) is None
+    assert scheduled.for_claim(any_db, "promotions", 999) is None
     if backend(any_db) == "sqlite":
         # One writer at a time on SQLite: the whole claim is serialized, the read is plain.
-        assert promotions.for_claim(any_db, promotion_id)["id"] == promotion_id
+        assert scheduled.for_claim(any_db, "promotions", promotion_id)["id"] == promotion_id
         return
     other = another_handle(any_db)
     held, release, seen = threading.Event(), threading.Event(), []
 
     def claim_elsewhere() -> None:
         with transaction(other):
-            seen.append(promotions.for_claim(other, promotion_id)["id"])
+            seen.append(scheduled.for_claim(other, "promotions", promotion_id)["id"])
             held.set()
             release.wait(10)
 
@@ -166,14 +166,14 @@ def test_the_row_being_claimed_is_read_once_and_busy_for_others_meanwhile(any_db
     try:
         assert held.wait(10)
         with pytest.raises(RowBusy), transaction(any_db):
-            promotions.for_claim(any_db, promotion_id)
+            scheduled.for_claim(any_db, "promotions", promotion_id)
     finally:
         release.set()
         thread.join()
         close(other)
     assert seen == [promotion_id]
     with transaction(any_db):
-        assert promotions.for_claim(any_db, promotion_id)["id"] == promotion_id
+        assert scheduled.for_claim(any_db, "promotions", promotion_id)["id"] == promotion_id
 
 
 def test_a_change_made_by_another_process_is_seen_and_nothing_else_moves_the_number(any_db):
