@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:  # run as a script or imported by the tests: `drawing` is here
     sys.path.insert(0, str(HERE))
 
-from drawing import capture, discord, slack  # noqa: E402
+from drawing import UnknownElement, capture, discord, slack  # noqa: E402
 from drawing.shoot import Shot, shoot  # noqa: E402
 
 NAMES = ("slack-review.png", "slack-edit.png", "slack-home.png", "discord-review.png",
@@ -61,8 +61,12 @@ def main() -> None:
     # The frozen clock makes the scheduler skip runs it would catch up; not news here.
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory(prefix="nudge-pictures-") as workdir:
-        for path in make(args.out, Path(workdir)):
-            print(f"wrote {path} ({path.stat().st_size // 1024} KB)")
+        try:
+            written = make(args.out, Path(workdir))
+        except UnknownElement as error:
+            sys.exit(f"{error}: teach docs/drawing to draw it, so the picture shows it.")
+    for path in written:
+        print(f"wrote {path} ({path.stat().st_size // 1024} KB)")
 
 
 if __name__ == "__main__":  # the engine's process pool starts workers that import this file

@@ -9,10 +9,12 @@ made-up results written through the real handlers (as tests/chart_helpers.py see
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -254,12 +256,34 @@ def report_page(workdir: Path) -> str:
     return page.read_text(encoding="utf-8")
 
 
-async def collect(workdir: Path) -> Payloads:
-    """Every payload, each from its own Nudge on its own database under `workdir`."""
+@contextlib.contextmanager
+def own_database(new_database: Callable[[], str] | None) -> Iterator[None]:
+    """With `new_database`, NUDGE_DATABASE_URL names a fresh database for the block (the
+    tests on PostgreSQL give each Nudge its own, as each has its own SQLite file otherwise)."""
+    if new_database is None:
+        yield
+        return
+    previous = os.environ.get("NUDGE_DATABASE_URL")
+    os.environ["NUDGE_DATABASE_URL"] = new_database()
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("NUDGE_DATABASE_URL", None)
+        else:
+            os.environ["NUDGE_DATABASE_URL"] = previous
+
+
+async def collect(workdir: Path, new_database: Callable[[], str] | None = None) -> Payloads:
+    """Every payload, each from its own Nudge on its own database under `workdir` (or one
+    `new_database` gives)."""
     slack_dir, discord_dir = workdir / "slack", workdir / "discord"
     slack_dir.mkdir(parents=True, exist_ok=True)
     discord_dir.mkdir(parents=True, exist_ok=True)
-    review, modal, home, slack_names = await slack_payloads(slack_dir)
-    discord_body, discord_names = await discord_payload(discord_dir)
-    return Payloads(review, modal, home, discord_body, report_page(workdir),
-                    slack_names, discord_names)
+    with own_database(new_database):
+        review, modal, home, slack_names = await slack_payloads(slack_dir)
+    with own_database(new_database):
+        discord_body, discord_names = await discord_payload(discord_dir)
+    with own_database(new_database):
+        page = report_page(workdir)
+    return Payloads(review, modal, home, discord_body, page, slack_names, discord_names)

@@ -11,7 +11,7 @@ import re
 from html import escape
 from typing import Any
 
-from drawing import UnknownElement
+from . import UnknownElement
 
 # Message body keys: what is drawn, and what changes nothing on screen (delivery details).
 MESSAGE_KEYS = {"content", "embeds", "components", "nonce", "enforce_nonce", "tts",

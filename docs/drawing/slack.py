@@ -10,8 +10,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from drawing import UnknownElement
-from drawing.mrkdwn import plain, to_html
+from . import UnknownElement
+from .mrkdwn import plain, to_html
 
 # Keys each type may carry. Keys that change nothing on screen (ids, values, limits) are
 # listed too; anything else is a sign Nudge sends something new the picture would miss.
