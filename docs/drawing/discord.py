@@ -33,7 +33,7 @@ STYLE = """
 * { box-sizing: border-box; }
 body { margin: 0; background: #313338; }
 #picture { font: 16px/1.375 "gg sans", "Noto Sans", "DejaVu Sans", "Liberation Sans",
-  sans-serif; color: #dbdee1; background: #313338; width: 720px; padding: 12px 0 16px; }
+  sans-serif; color: #dbdee1; background: #313338; width: 640px; padding: 12px 0 16px; }
 a { color: #00a8fc; text-decoration: none; }
 b { color: #f2f3f5; font-weight: 700; }
 code { font: 13px/1.4 "Liberation Mono", Consolas, monospace; background: #2b2d31;
