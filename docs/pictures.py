@@ -25,7 +25,7 @@ if str(HERE) not in sys.path:  # run as a script or imported by the tests: `draw
     sys.path.insert(0, str(HERE))
 
 from drawing import UnknownElement, capture, discord, slack  # noqa: E402
-from drawing.shoot import Shot, shoot  # noqa: E402
+from drawing.shoot import Shot, missing, shoot  # noqa: E402
 
 NAMES = ("slack-review.png", "slack-edit.png", "slack-home.png", "discord-review.png",
          "report.png")
@@ -58,6 +58,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=HERE, help="where the PNGs go")
     args = parser.parse_args()
+    for need in missing():
+        print(f"warning: install {need}", file=sys.stderr)
     # The frozen clock makes the scheduler skip runs it would catch up; not news here.
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory(prefix="nudge-pictures-") as workdir:

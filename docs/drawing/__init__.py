@@ -3,6 +3,7 @@ photographed in headless Chromium, so the README's pictures are made from what N
 
 - capture.py: runs Nudge against the tests' fake Slack and fake Discord and keeps what they
   received (and `nudge report --html`'s page);
+- made_up.py: the made-up results those pages show, written through the real handlers;
 - slack.py and mrkdwn.py: Block Kit (messages, modals, the App Home) in Slack's light theme;
 - discord.py: a Discord message (content, embeds, components) in Discord's dark theme;
 - shoot.py: headless Chromium through playwright, one PNG per page, cropped to the picture.

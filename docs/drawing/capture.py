@@ -4,30 +4,28 @@ Nudge runs on the example config against the tests' local fake Slack and fake Di
 real slack-bolt, slack_sdk and discord.py clients talking over loopback): a customer writes,
 the team presses Edit, opens the App Home; the fakes record what went over the wire. The
 report is `nudge report --html`, run as a person would on a database with two weeks of
-made-up results written through the real handlers (as tests/chart_helpers.py seeds them).
+made-up results (made_up.py).
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from .made_up import ANSWERED, MOMENT, FixedClock, seed_results, weekly_promotion
+
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # the tests' fakes and helpers live in the tests package
     sys.path.insert(0, str(ROOT))
 
-# Monday 23 Nov 2026, 10:02 in London: the moment every picture shows.
-MOMENT = datetime(2026, 11, 23, 10, 2, tzinfo=UTC)
 OTHER_CUSTOMER, OTHER_CUSTOMER_SAYS = "U0PRIYA", "Are you open on Sunday morning?"
 CUSTOMER_SAYS = "Hi! Do you still have the autumn pastry box? I'd love two for Saturday."
 
@@ -45,33 +43,6 @@ class Payloads:
     discord_names: dict[str, str] = field(default_factory=dict)
     slack_channel: str = "team-review"  # the review channel's name
     discord_channel: str = "team"
-
-
-class FixedClock:
-    """Nudge's clock stopped at MOMENT (moved only by the seeding of the report's data)."""
-
-    def __init__(self, moment: datetime = MOMENT):
-        self.moment = moment
-
-    def __call__(self) -> datetime:
-        return self.moment
-
-
-def _promotion(db, text: str, next_run_at: str, sent_at: str = "") -> None:
-    """An active weekly promotion to #promos, as `/nudge promo` stores one (with its post
-    of `sent_at`, if any)."""
-    promotion = db["promotions"].insert({
-        "text": text, "targets": json.dumps([{"platform": "slack", "channel": "C0PROMOS"}]),
-        "schedule": "every fri at 09:00", "status": "active", "next_run_at": next_run_at,
-        "trigger": json.dumps({"type": "cron", "fields": {"day_of_week": "fri", "hour": "9",
-                                                          "minute": "0", "second": "0"}}),
-        "timezone": "Europe/London", "created_at": "2026-11-10T09:00:00+00:00",
-    }).last_pk
-    if sent_at:
-        db["deliveries"].insert({
-            "kind": "promotion", "ref_id": str(promotion), "scheduled_for": sent_at,
-            "platform": "slack", "target": "C0PROMOS", "status": "sent", "attempts": 1,
-            "finished_at": sent_at})
 
 
 async def slack_payloads(workdir: Path) -> tuple[dict, dict, dict, dict[str, str]]:
@@ -94,10 +65,10 @@ async def slack_payloads(workdir: Path) -> tuple[dict, dict, dict, dict[str, str
         seed_results(Context(config=nudge.app.config, db=nudge.db, router=build_router(),
                              clock=seeding), seeding, days=7, promotion=False,
                      threads=ANSWERED)
-        _promotion(nudge.db, "Friday loaves: 2 for £5, this week only!",
+        weekly_promotion(nudge.db, "Friday loaves: 2 for £5, this week only!",
                    "2026-11-27T09:00:00+00:00",
                    sent_at="2026-11-20T09:00:00+00:00")
-        _promotion(nudge.db, "Advent calendar cookies are back: order yours now.",
+        weekly_promotion(nudge.db, "Advent calendar cookies are back: order yours now.",
                    "2026-12-01T09:00:00+00:00")
         await nudge.review_of(OTHER_CUSTOMER_SAYS, user=OTHER_CUSTOMER,
                               ts=f"{int(MOMENT.timestamp()) - 600}.000100")
@@ -136,94 +107,6 @@ async def discord_payload(workdir: Path) -> tuple[dict, dict[str, str]]:
         names.update({item["user"]["id"]: item["user"]["global_name"]
                       for item in guild["members"]})
     return body, names
-
-
-# One customer thread per entry, cycled day by day: (what they ask, intent, stage, the CTA
-# the suggestion carried, what the team did).
-THREADS = [
-    ("how much is the autumn box?", "pricing", "promotion", "autumn-offer", "send"),
-    ("can I order two loaves for friday?", "purchase_intent", "promotion", "order-online",
-     "send"),
-    ("are you open on sunday?", "store_visit", "information", "visit-mill-road", "edit"),
-    ("is the rye bread vegan?", "product_question", "information", "menu", "send"),
-    ("any discount on the pastry box?", "pricing", "promotion", "autumn-offer", "edit"),
-    ("do you do birthday cakes?", "purchase_intent", "promotion", "order-online", "dismiss"),
-    ("my order hasn't arrived", "order_support", "conversation", "help", "send"),
-]
-ANSWERED = [thread for thread in THREADS if thread[-1] != "dismiss"]
-WORDINGS = ["Autumn box: 10% off this week with AUTUMN10",
-            "Treat yourself: the autumn pastry box, 10% off with AUTUMN10"]
-
-
-def customer_thread(ctx, thread: str, text: str, intent: str, stage: str, cta_id: str) -> int:
-    """A customer message through the real conversation handler, and the suggestion the
-    engine would store for it (with its tagged CTA link); returns the suggestion's id."""
-    from bot.core.types import Request
-    from bot.engine.links import tag_url
-    from bot.store import iso
-    from handlers import conversation
-
-    request = Request(platform="slack", text=text, user=f"U{thread}", channel="C0CUSTOMERS",
-                      thread=thread, message_id=f"{thread}-m", workspace="T0HOME")
-    recorded = conversation.record_message(request, ctx)
-    cta = ctx.config.cta(cta_id)
-    url = tag_url(cta.url, platform="slack", campaign=cta.campaign)
-    return ctx.db["suggestions"].insert({
-        "message_id": recorded.message_id, "conversation_id": recorded.conversation_id,
-        "rank": 0, "intent": intent, "stage": stage, "confidence": 0.9,
-        "text": f"{cta.label}: {url}", "cta_id": cta_id, "cta_url": url, "cta_kind": cta.kind,
-        "rationale": "made up for the pictures", "status": "pending",
-        "created_at": iso(ctx.now())}).last_pk
-
-
-def seed_results(ctx, clock: FixedClock, days: int = 14, promotion: bool = True,
-                 threads: list[tuple[str, ...]] = THREADS) -> None:
-    """`days` of made-up results up to the day before MOMENT, through the real handlers and
-    store: customer threads with CTA suggestions sent, edited or dismissed, clicks,
-    redemptions with takings, and (with `promotion`) a daily promotion with two wordings
-    whose posts earn clicks."""
-    from bot.store import iso
-    from bot.store.links import LinkInfo, create_link, record_click
-    from bot.store.redemptions import Redemption, record
-    from handlers import conversation
-
-    first = datetime(2026, 11, 23, 9, 0, tzinfo=UTC) - timedelta(days=days)
-    if promotion:
-        promotion_id = ctx.db["promotions"].insert({
-            "text": WORDINGS[0], "variants": json.dumps(WORDINGS), "targets": "[]",
-            "trigger": "{}", "timezone": "Europe/London", "status": "active", "runs": days,
-            "offer_id": "autumn10"}).last_pk
-    for day in range(days):
-        for n in range(3 + day * 5 % 7):
-            clock.moment = first + timedelta(days=day, minutes=37 * n)
-            text, intent, stage, cta, action = threads[(day + n) % len(threads)]
-            suggestion = customer_thread(ctx, f"{day}.{n}", text, intent, stage, cta)
-            edited = "Yes! Mill Road is open 8-16 today." if action == "edit" else None
-            sent = conversation.on_choice(ctx, action, suggestion, "slack", "U0TEAM",
-                                          edited_text=edited)
-            if action != "dismiss":
-                conversation.confirm_send(ctx, sent)
-                if n % 2 == 0:
-                    token = create_link(ctx.db, LinkInfo("reply", str(suggestion), cta, "",
-                                                         "slack", "C1"), "https://x.example",
-                                        clock())
-                    record_click(ctx.db, token, clock())
-        if not promotion:
-            continue
-        variant = "ab"[day % 2]
-        delivery = ctx.db["deliveries"].insert({
-            "kind": "promotion", "ref_id": str(promotion_id), "scheduled_for": iso(clock()),
-            "platform": "slack", "target": "C0PROMOS", "status": "sent", "attempts": 1,
-            "finished_at": iso(clock()), "variant": variant}).last_pk
-        for _ in range(2 if variant == "b" else day % 3 // 2):
-            token = create_link(ctx.db, LinkInfo("promotion", str(promotion_id), "autumn-offer",
-                                                 variant, "slack", "C0PROMOS", delivery),
-                                "https://x.example", clock())
-            record_click(ctx.db, token, clock())
-        if day % 3 != 1:
-            record(ctx.db, [Redemption(clock().date(), "AUTUMN10", "autumn10", 1 + day % 3,
-                                       12.0 * (1 + day % 3))],
-                   source="till", by="shop", now=clock())
 
 
 def report_page(workdir: Path) -> str:

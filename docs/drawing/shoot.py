@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,9 +32,23 @@ class Shot:
     max_height: int = 0  # CSS pixels kept from the top (0: all of it)
 
 
+def missing() -> list[str]:
+    """What the pictures need from the system and do not find (Debian package names)."""
+    needs = [] if Path(CHROMIUM).exists() else [f"chromium (no {CHROMIUM}; or NUDGE_CHROMIUM)"]
+    fonts = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True,
+                           check=False).stdout if shutil.which("fc-list") else ""
+    if "Color Emoji" not in fonts:
+        needs.append("fonts-noto-color-emoji (emoji would be drawn as empty boxes)")
+    return needs
+
+
 def shoot(shots: dict[Path, Shot]) -> list[Path]:
     """Write each page's picture to its path; one browser for all of them."""
     from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        raise FileNotFoundError(f"no Chromium at {CHROMIUM}: apt-get install chromium, or "
+                                "set NUDGE_CHROMIUM to another Chromium")
 
     written = []
     with sync_playwright() as playwright:
