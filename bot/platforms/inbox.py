@@ -18,6 +18,7 @@ what Slack stopped retrying meanwhile).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -38,6 +39,11 @@ RETRY_SECONDS = 2.0
 KEEP_HANDLED = timedelta(days=2)
 PRUNE_SECONDS = 600.0
 MAX_ATTEMPTS = 5
+# How many messages are handled at once. The others wait in the inbox table (on disk, and
+# acknowledged) and are taken in the order they came as handling frees up: a burst, or an
+# engine slower than the messages arriving, costs disk rows, not a task and a request in
+# memory for every message received (they piled up by the thousand, and memory with them).
+MAX_IN_HAND = 32
 # Shorter than the database's usual wait: the acknowledgement waits for this write, and Slack
 # gives three seconds.
 WRITE_TIMEOUT_MS = min(BUSY_TIMEOUT_MS, 1500)
@@ -51,7 +57,8 @@ class Inbox:
                  retry_seconds: float = RETRY_SECONDS,
                  write_timeout_ms: int = WRITE_TIMEOUT_MS,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 on_recovered: Callable[[], Awaitable[None]] | None = None):
+                 on_recovered: Callable[[], Awaitable[None]] | None = None,
+                 max_in_hand: int = MAX_IN_HAND):
         self.target = target  # the database: a SQLite path or a PostgreSQL URL
         self.platform = platform
         self.handler = handler
@@ -60,6 +67,11 @@ class Inbox:
         self.write_timeout_ms = write_timeout_ms
         self.clock = clock
         self.on_recovered = on_recovered
+        self.max_in_hand = max_in_hand
+        # Messages wait on disk for room: the loop takes them, oldest first, and new ones
+        # queue behind them until none is left waiting.
+        self.backlog = False
+        self._wake = asyncio.Event()  # room was made, or a message went to the backlog
         self.refused = 0  # messages not acknowledged in this outage: the disk refused them
         self.failing = False  # the last write failed; the team was told
         self.outages = 0  # how many times the team was told
@@ -134,12 +146,21 @@ class Inbox:
         try:
             for key, body in items:
                 self._held.discard(key)
-                await self.handle(key, body)
+                await self._handle(key, body)  # one at a time already: no room to wait for
         finally:
             self._held.difference_update(keys)
         return len(items)
 
     async def handle(self, key: str, body: dict[str, Any]) -> None:
+        """Handle a kept message now, or leave it on disk for the loop to take in its turn
+        when `max_in_hand` messages are being handled, or older ones wait there already."""
+        if self.backlog or len(self._active) >= self.max_in_hand:
+            self.backlog = True
+            self._wake.set()
+            return
+        await self._handle(key, body)
+
+    async def _handle(self, key: str, body: dict[str, Any]) -> None:
         """Handle a kept message once; done when the handler returns, else tried again."""
         if key in self._active:
             return
@@ -159,6 +180,8 @@ class Inbox:
             return
         finally:
             self._active.discard(key)
+            if self.backlog:
+                self._wake.set()
         try:
             await self._run(store.mark, key, store.DONE)
         except DATABASE_ERRORS as error:
@@ -212,13 +235,47 @@ class Inbox:
         pruned_at = float("-inf")
         while True:
             try:
-                await self.retry_once()
+                if self.backlog:
+                    await self.take_backlog()
+                else:
+                    await self.retry_once()
                 if asyncio.get_running_loop().time() - pruned_at >= PRUNE_SECONDS:
                     pruned_at = asyncio.get_running_loop().time()
                     await self.prune()
             except Exception:  # the loop must outlive any one failure
                 log.exception("the inbox retry round failed; trying again")
-            await asyncio.sleep(self.retry_seconds)
+            await self._rest()
+
+    async def _rest(self) -> None:
+        """Until room is made for the backlog, or the next retry round is due."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), self.retry_seconds)
+        self._wake.clear()
+
+    async def take_backlog(self) -> None:
+        """Start handling the oldest messages waiting on disk, as many as there is room for;
+        the backlog ends once none is left waiting."""
+        room = self.max_in_hand - len(self._active)
+        if room <= 0:
+            return
+        busy = self._active | self._held
+        limit = room + len(busy)  # the busy ones are still `new` on disk: read past them
+        try:
+            waiting = await self._run(store.waiting, self.clock(), limit)
+        except DATABASE_ERRORS as error:
+            log.warning("could not read the inbox: %s", error)
+            return
+        fresh = [message for message in waiting if message.key not in busy][:room]
+        if not fresh and len(waiting) < limit:
+            self.backlog = False
+            return
+        for message in fresh:
+            self._active.add(message.key)  # taken now: the next round must not take it too
+            self._spawn(self._handle_taken(message.key, message.body))
+
+    async def _handle_taken(self, key: str, body: dict[str, Any]) -> None:
+        self._active.discard(key)
+        await self._handle(key, body)
 
     async def prune(self) -> int:
         """Delete the messages handled more than KEEP_HANDLED ago; how many were deleted."""
@@ -239,6 +296,8 @@ class Inbox:
         for message in waiting:
             if message.key not in self._active and message.key not in self._held:
                 self._spawn(self.handle(message.key, message.body))
+                if self.backlog:
+                    return  # the rest are taken in turn
 
     async def finish(self, timeout: float) -> None:
         """Wait (at most `timeout` seconds) for the handling the retry loop started."""

@@ -95,12 +95,18 @@ def count_attempt(db: Database, platform: str, key: str) -> int:
     return row[0] if row else 0
 
 
-def waiting(db: Database, platform: str, received_before: datetime) -> list[Waiting]:
+def waiting(db: Database, platform: str, received_before: datetime,
+            limit: int | None = None) -> list[Waiting]:
     """The platform's messages still `new` that were kept at or before the given moment,
-    in the order they were kept."""
-    rows = db.execute(
-        "select event_key, body from inbox where platform = ? and status = 'new' and "
-        "received_at <= ? order by id", [platform, iso(received_before)]).fetchall()
+    in the order they were kept; the first `limit` of them when given (a backlog is read a
+    slice at a time, not all at once)."""
+    sql = ("select event_key, body from inbox where platform = ? and status = 'new' and "
+           "received_at <= ? order by id")
+    params: list[Any] = [platform, iso(received_before)]
+    if limit is not None:
+        sql += " limit ?"
+        params.append(limit)
+    rows = db.execute(sql, params).fetchall()
     return [Waiting(key, json.loads(body)) for key, body in rows]
 
 
