@@ -179,7 +179,7 @@ def tests_(ctx: click.Context) -> None:
               help="The last day, YYYY-MM-DD (default: today).")
 @click.pass_context
 def report_(ctx: click.Context, html_file: Path, days: int, until: datetime | None) -> None:
-    """The results as one HTML page: chart, A/B tests, per-intent and per-CTA tables.
+    """The results as one HTML page: chart, A/B tests, per-intent, per-CTA and per-shop tables.
 
     Nothing in it is fetched from elsewhere (no script, no external URL): open it offline,
     attach it to an email.
@@ -189,10 +189,8 @@ def report_(ctx: click.Context, html_file: Path, days: int, until: datetime | No
     config = get_config(ctx)
     db = open_db(database_target(config))
     try:
-        now = datetime.now(UTC)
-        if until is not None:  # the end of that day in the team's time zone
-            now = datetime.combine(until.date(), datetime.max.time(), config.zone)
-        page = build_report(db, config, now, days)
+        page = build_report(db, config, datetime.now(UTC), days,
+                            until.date() if until is not None else None)
     finally:
         db.conn.close()
     try:
