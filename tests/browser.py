@@ -35,8 +35,11 @@ def chromium_path() -> str:
 @contextmanager
 def chromium() -> Iterator:
     """A started headless Chromium (a playwright Browser), closed on the way out."""
-    from playwright.sync_api import sync_playwright
-
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise RuntimeError("The playwright package is not installed: run `make "
+                           ".venv/.installed-dev` (it is one of the test tools).") from None
     path = chromium_path()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
@@ -48,9 +51,11 @@ def chromium() -> Iterator:
 
 @contextmanager
 def opened(browser, html: str, *, width: int, height: int = 800, scale: float = 1) -> Iterator:
-    """A page `width` CSS pixels wide showing `html` (offline: any request is refused)."""
+    """A page `width` CSS pixels wide showing `html` (offline: any request is refused). Below
+    600 px it is a phone's: the page's viewport tag is obeyed, so a page without one is laid
+    out 980 px wide and shrunk, as a phone does."""
     context = browser.new_context(viewport={"width": width, "height": height},
-                                  device_scale_factor=scale, java_script_enabled=True)
+                                  device_scale_factor=scale, is_mobile=width < 600)
     context.route("**/*", lambda route: route.abort())  # a self-contained page needs none
     page = context.new_page()
     try:

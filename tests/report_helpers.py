@@ -18,13 +18,14 @@ WORDING_A = "Autumn boxes are back: 10% off your first one this week!"
 WORDING_B = "Cold outside? Warm cinnamon buns are in, and your first box is 10% off."
 
 
-def seed_promotion_test(ctx, clock, *, promotion_id: int = 3, posts: int = 40) -> None:
+def seed_promotion_test(ctx, clock, *, promotion_id: int = 3, posts: int = 40,
+                        wordings: tuple[str, str] = (WORDING_A, WORDING_B)) -> None:
     """A promotion with two wordings, posted `posts` times on 20 and 21 Nov: wording B earns
     a click on every post, A on one post in ten."""
     ctx.db["promotions"].insert({
-        "id": promotion_id, "text": WORDING_A, "targets": "[]", "trigger": "{}",
+        "id": promotion_id, "text": wordings[0], "targets": "[]", "trigger": "{}",
         "timezone": "UTC", "status": "active", "runs": posts,
-        "variants": json.dumps([WORDING_A, WORDING_B]), "offer_id": "autumn10"})
+        "variants": json.dumps(list(wordings)), "offer_id": "autumn10"})
     for n in range(posts):
         variant = "ab"[n % 2]
         at = datetime(2026, 11, 20 + n % 2, 9, 0, tzinfo=UTC) + timedelta(minutes=n)
@@ -51,10 +52,10 @@ def seed_shop_question(ctx, clock, *, shop: str = "Mill Road", thread: str = "s.
     return suggestion
 
 
-def seed_marketing_fortnight(ctx, clock) -> None:
+def seed_marketing_fortnight(ctx, clock, **promotion) -> None:
     """Everything above, on 9 to 22 Nov 2026, plus £1,234.50 taken with AUTUMN10 on 22 Nov."""
     seed_two_weeks(ctx, clock)
-    seed_promotion_test(ctx, clock)
+    seed_promotion_test(ctx, clock, **promotion)
     seed_shop_question(ctx, clock)
     record(ctx.db, [Redemption(datetime(2026, 11, 22).date(), "AUTUMN10", "autumn10", 1,
                                1234.5)], source="till.csv", by="t",
