@@ -72,10 +72,11 @@ def test_the_html_report_is_one_self_contained_page(ctx, clock, config_file, tmp
     references = [a or b for a, b in re.findall(r'(?:src|href)="([^"]*)"|url\(([^)]*)\)', page)]
     assert references and all(ref.startswith("#") for ref in references)
     assert "<h2>A/B tests: which wording worked</h2>" in page and "Promotion #3" in page
-    assert ('<td data-label="Customer asked">Asks about price</td>'
+    assert ('<td data-label="Customer asked" class="words">Asks about price</td>'
             '<td data-label="Suggested">33</td><td data-label="Sent as suggested">33</td>'
             ) in page
-    assert ('<td data-label="Code">AUTUMN10</td><td data-label="Offer">Autumn box</td>'
+    assert ('<td data-label="Code" class="words">AUTUMN10</td>'
+            '<td data-label="Offer" class="words">Autumn box</td>'
             '<td data-label="Redeemed">7</td>') in page
     assert "carried it" in page and "#3" in page
 

@@ -14,7 +14,9 @@ import pytest
 from bot.results import formats
 from bot.results.charts import SERIES, _figure, chart_svg, daily_series, promotion_days
 from bot.results.html import build_report
+from handlers import conversation
 from tests.report_helpers import WORDING_A, WORDING_B, seed_marketing_fortnight
+from tests.tracking_helpers import pricing_thread
 
 MADE = datetime(2026, 12, 1, 9, 14, tzinfo=UTC)
 LAST = date(2026, 11, 22)
@@ -28,7 +30,7 @@ def page(ctx, clock) -> str:
 
 
 def cells(page: str) -> list[str]:
-    return re.findall(r"<td[^>]*>(.*?)</td>", page)
+    return re.findall(r"<td[^>]*>(.*?)</td>", page)  # the text of every cell
 
 
 def test_intents_and_links_are_named_in_words_not_ids(page):
@@ -56,6 +58,19 @@ def test_each_a_b_test_shows_both_wordings_with_their_click_rates(page):
     assert WORDING_B in b and "Click rate <strong>100%</strong> (95% interval 84–100%)" in b
     assert '<span class="winner">winner</span>' in b
     assert "running: wording B wins" in test
+
+
+def test_a_reply_test_shows_the_latest_reply_sent_in_each_template(ctx, clock):
+    for n, variant in enumerate("abab"):
+        suggestion = pricing_thread(ctx, thread=f"r.{n}", variant=variant,
+                                    text=f"Wording {variant} reply number {n}")
+        conversation.confirm_send(ctx, conversation.on_choice(ctx, "send", suggestion, "slack",
+                                                              "U_TEAM"))
+    page = build_report(ctx.db, ctx.config, MADE, 14, LAST)
+    test = page.split("<h3>Replies to “Asks about price”</h3>")[1].split("<h2>")[0]
+    a, b = test.split('<div class="arm">')[1:3]
+    assert "<blockquote>Wording a reply number 2</blockquote>" in a and "2 sent" in a
+    assert "<blockquote>Wording b reply number 3</blockquote>" in b and "2 sent" in b
 
 
 def test_the_subtitle_gives_the_period_and_when_the_report_was_made(page):

@@ -38,7 +38,7 @@ figure svg.chart-narrow { display: none; }
 table { border-collapse: collapse; width: 100%; margin: 0.5rem 0; }
 th, td { text-align: right; padding: 0.3rem 0.5rem; border-bottom: 1px solid #e3e3e3; }
 td { overflow-wrap: anywhere; }
-th:first-child, td:first-child { text-align: left; }
+th.words, td.words { text-align: left; }
 th { background: #f5f5f7; font-weight: 600; }
 .arms { display: grid; grid-template-columns: repeat(auto-fit, minmax(15rem, 1fr));
         gap: 0.75rem; }
@@ -77,14 +77,17 @@ def _days(first: date, last: date) -> str:
     return f"{start} to {last.day} {last:%b %Y}"
 
 
-def _table(headers: list[str], rows: list[list[str]]) -> str:
-    """A table whose rows stack into "header: value" lines on a phone; cells are HTML."""
+def _table(headers: list[str], rows: list[list[str]], words: int = 1) -> str:
+    """A table whose rows stack into "header: value" lines on a phone; cells are HTML. The
+    first `words` columns hold words (left-aligned), the others figures (right-aligned)."""
     if not rows:
         return "<p>Nothing yet.</p>"
-    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in headers)
-    body = "".join("<tr>" + "".join(f'<td data-label="{escape(h)}">{cell}</td>'
-                                    for h, cell in zip(headers, row, strict=True)) + "</tr>"
-                   for row in rows)
+    align = [' class="words"' if n < words else "" for n in range(len(headers))]
+    head = "".join(f'<th scope="col"{a}>{escape(h)}</th>' for h, a in zip(headers, align,
+                                                                          strict=True))
+    body = "".join("<tr>" + "".join(f'<td data-label="{escape(h)}"{a}>{cell}</td>'
+                                    for h, a, cell in zip(headers, align, row, strict=True))
+                   + "</tr>" for row in rows)
     return f'<table class="stack"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
@@ -131,8 +134,10 @@ class _Page:
             low, high = arm.interval
             mark = ' <span class="winner">winner</span>' if arm is winner else ""
             wording = test.wordings.get(arm.variant, "")
-            quote = (f"<blockquote>{escape(_shortened(wording))}</blockquote>" if wording
-                     else '<p class="note">(no reply sent in this wording yet)</p>')
+            example = ('<p class="note">The latest reply sent in it:</p>'
+                       if test.kind == "reply" and wording else "")
+            quote = (f"{example}<blockquote>{escape(_shortened(wording))}</blockquote>"
+                     if wording else '<p class="note">(nothing sent in this wording yet)</p>')
             arms.append(
                 f'<div class="arm"><h4>Wording {escape(arm.variant.upper())}{mark}</h4>{quote}'
                 f'<p class="rate">Click rate <strong>{self.pct(arm.rate)}</strong> '
@@ -150,7 +155,7 @@ class _Page:
                  (total.suggestions_made, "suggested replies"),
                  (total.suggestions_sent, "replies sent"),
                  (total.ctas_asked, "links asked for"), (clicks, "clicks"),
-                 (total.promotions_sent, "promotions posted"),
+                 (total.promotions_sent, "promotion posts"),
                  (sum(r.count for r in result.redemptions), "offer codes redeemed")]
         cards = [f"<li><strong>{self.n(value)}</strong>{label}</li>" for value, label in items]
         if taken:
@@ -260,7 +265,7 @@ def build_report(db: Database, config: Config, now: datetime, days: int = 14,
         *_shop_sections(db, config, result, page),
         "<h2>Offer codes redeemed</h2>",
         _table(["Code", "Offer", "Redeemed", "Taken", "Promotions that carried it"],
-               page.redemption_rows(result)),
+               page.redemption_rows(result), words=2),
         "</body></html>",
     ]
     return "\n".join(parts) + "\n"

@@ -6,6 +6,7 @@ so an intent is called the same everywhere.
 from __future__ import annotations
 
 from bot.config import Config
+from bot.results.outcomes import NO_CTA as UNASKED
 
 INTENT_LABELS = {
     "purchase_intent": "Wants to buy",
@@ -31,7 +32,7 @@ def intent_label(intent: str | None) -> str:
 def cta_label(config: Config, cta_id: str | None) -> str:
     """The CTA's label in the brand's language; a CTA since removed from the config keeps its
     id, in words ("spring-sale" -> "Spring sale (no longer in the config)")."""
-    if not cta_id or cta_id == "(no CTA)":
+    if not cta_id or cta_id == UNASKED:
         return NO_CTA
     cta = config.cta(cta_id)
     if cta is not None:
