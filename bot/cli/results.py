@@ -10,7 +10,7 @@ import sys
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -18,6 +18,7 @@ from bot.cli.common import get_config
 from bot.config import database_target
 from bot.results.redemptions import fingerprint, parse_csv
 from bot.results.report import report, span_ending
+from bot.results.spreadsheet import excel_cell, excel_header, spreadsheet_cell
 from bot.store import Database, open_db
 from bot.store.redemptions import imported_before, record
 from bot.store.reports import EXPORTABLE, export_columns, export_rows
@@ -39,31 +40,12 @@ def stats(ctx: click.Context, period: str) -> None:
         db.conn.close()
 
 
-# A cell starting with one of these is a formula to a spreadsheet (=HYPERLINK(...), +cmd|...):
-# customers write the messages, so such a cell is written with an apostrophe first, which
-# spreadsheets take as "this is text" and do not show.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-ACRONYMS = {"id": "ID", "cta": "CTA", "url": "URL", "llm": "LLM", "utm": "UTM", "ab": "A/B"}
-
-
-def spreadsheet_cell(value: Any) -> Any:
-    """`value` as a spreadsheet should show it: text that would be evaluated, made text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def human_header(column: str) -> str:
-    """"conversation_id" -> "Conversation ID", "created_at" -> "Created at"."""
-    words = [ACRONYMS.get(word, word) for word in column.split("_")]
-    return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
-
-
 @click.command()
 @click.argument("table", type=click.Choice(EXPORTABLE))
 @click.option("--csv", "as_csv", is_flag=True, default=True, help="CSV with a header (default).")
 @click.option("--excel", "as_excel", is_flag=True,
-              help="CSV for Excel: a UTF-8 byte order mark and headers in words.")
+              help="CSV for Excel: a UTF-8 byte order mark, headers in words, times in the "
+                   "team's time zone, no JSON in cells.")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines instead of CSV.")
 @click.pass_context
 def export(ctx: click.Context, table: str, as_csv: bool, as_excel: bool, as_json: bool) -> None:
@@ -72,17 +54,19 @@ def export(ctx: click.Context, table: str, as_csv: bool, as_excel: bool, as_json
     opt_outs, audit_log, links, clicks, redemptions.
 
     In CSV, a cell a spreadsheet would run as a formula (starting with =, +, -, @, a tab or a
-    carriage return) starts with an apostrophe, so it shows as the text it is.
+    carriage return) starts with an apostrophe, so it shows as the text it is. --csv and
+    --json give the rows as stored (UTC times, column names); --excel gives them for people.
     """
     config = get_config(ctx)
     db = open_db(database_target(config))
     try:
-        _write_table(db, table, as_excel, as_json)
+        _write_table(db, table, as_excel, as_json, config.zone)
     finally:
         db.conn.close()
 
 
-def _write_table(db: Database, table: str, as_excel: bool, as_json: bool) -> None:
+def _write_table(db: Database, table: str, as_excel: bool, as_json: bool,
+                 zone: ZoneInfo) -> None:
     if as_json:
         for row in export_rows(db, table):
             sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -92,9 +76,14 @@ def _write_table(db: Database, table: str, as_excel: bool, as_json: bool) -> Non
     out = sys.stdout.buffer
     text = io.TextIOWrapper(out, encoding="utf-8-sig" if as_excel else "utf-8", newline="")
     writer = csv.writer(text, lineterminator="\r\n")  # RFC 4180; a CR in a cell is quoted
-    writer.writerow([human_header(c) for c in columns] if as_excel else columns)
-    for row in export_rows(db, table):
-        writer.writerow([spreadsheet_cell(row[column]) for column in columns])
+    if as_excel:
+        writer.writerow([excel_header(column, zone) for column in columns])
+        for row in export_rows(db, table):
+            writer.writerow([excel_cell(column, row[column], zone) for column in columns])
+    else:
+        writer.writerow(columns)
+        for row in export_rows(db, table):
+            writer.writerow([spreadsheet_cell(row[column]) for column in columns])
     text.flush()
     text.detach()
 
@@ -179,7 +168,7 @@ def tests_(ctx: click.Context) -> None:
               help="The last day, YYYY-MM-DD (default: today).")
 @click.pass_context
 def report_(ctx: click.Context, html_file: Path, days: int, until: datetime | None) -> None:
-    """The results as one HTML page: chart, A/B tests, per-intent and per-CTA tables.
+    """The results as one HTML page: chart, A/B tests, per-intent, per-CTA and per-shop tables.
 
     Nothing in it is fetched from elsewhere (no script, no external URL): open it offline,
     attach it to an email.
@@ -189,10 +178,8 @@ def report_(ctx: click.Context, html_file: Path, days: int, until: datetime | No
     config = get_config(ctx)
     db = open_db(database_target(config))
     try:
-        now = datetime.now(UTC)
-        if until is not None:  # the end of that day in the team's time zone
-            now = datetime.combine(until.date(), datetime.max.time(), config.zone)
-        page = build_report(db, config, now, days)
+        page = build_report(db, config, datetime.now(UTC), days,
+                            until.date() if until is not None else None)
     finally:
         db.conn.close()
     try:

@@ -11,7 +11,7 @@ difference may be chance.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.store import Database, experiments
@@ -57,6 +57,8 @@ class ABTest:
     title: str  # "promotion #3", "pricing replies"
     running: bool
     arms: tuple[Arm, ...]
+    # variant -> what it says: a promotion's wording, or the latest reply sent in a template
+    wordings: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def winner(self) -> Arm | None:
@@ -85,13 +87,15 @@ def promotion_tests(db: Database) -> list[ABTest]:
         tests.append(ABTest("promotion", str(promotion.id), f"promotion #{promotion.id}",
                             promotion.status in ("active", "paused"),
                             _arms(variants, experiments.promotion_sends(db, promotion.id),
-                                  experiments.promotion_clicks(db, promotion.id))))
+                                  experiments.promotion_clicks(db, promotion.id)),
+                            dict(zip(variants, promotion.wordings, strict=False))))
     return tests
 
 
 def reply_tests(db: Database, now: datetime) -> list[ABTest]:
     """Every intent whose replies were sent in two or more template wordings."""
     clicks = experiments.reply_clicks(db)
+    examples = experiments.reply_examples(db)
     recent = experiments.intents_tested_since(db, now - RUNNING_WINDOW)
     tests = []
     for intent, sends in sorted(experiments.reply_sends(db).items()):
@@ -99,7 +103,8 @@ def reply_tests(db: Database, now: datetime) -> list[ABTest]:
         if len(variants) < 2:
             continue
         tests.append(ABTest("reply", intent, f"{intent} replies", intent in recent,
-                            _arms(variants, sends, clicks.get(intent, {}))))
+                            _arms(variants, sends, clicks.get(intent, {})),
+                            examples.get(intent, {})))
     return tests
 
 

@@ -10,6 +10,7 @@ ratio between the suggestion and what was sent (1.0 = unchanged, 0 = nothing in 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from difflib import SequenceMatcher
@@ -79,8 +80,10 @@ def _classify(group: list[Suggestion], actions: dict[int, list[Action]]
     return ("dismissed" if dismissed else "never"), first, None
 
 
-def outcomes(db: Database, start: datetime, end: datetime) -> Outcomes:
-    """Outcomes of the suggestions made in [start, end)."""
+def _graded(db: Database, start: datetime, end: datetime
+            ) -> Iterator[tuple[str, Suggestion, float | None, int]]:
+    """(outcome, the suggestion it is credited to, similarity of an edit, clicks earned) for
+    each customer message given suggestions in [start, end)."""
     actions: dict[int, list[Action]] = defaultdict(list)
     for action in reports.actions_on_suggestions_between(db, start, end):
         actions[action.suggestion_id].append(action)
@@ -88,16 +91,34 @@ def outcomes(db: Database, start: datetime, end: datetime) -> Outcomes:
     groups: dict[int, list[Suggestion]] = defaultdict(list)
     for row in reports.suggestions_between(db, start, end):
         groups[row.message_id].append(row)
+    for group in groups.values():
+        outcome, credited, ratio = _classify(group, actions)
+        yield outcome, credited, ratio, sum(clicks.get(row.id, 0) for row in group)
+
+
+def outcomes(db: Database, start: datetime, end: datetime) -> Outcomes:
+    """Outcomes of the suggestions made in [start, end)."""
     by_intent: dict[str, Tally] = defaultdict(Tally)
     by_cta: dict[str, Tally] = defaultdict(Tally)
     total = Tally()
-    for group in groups.values():
-        outcome, credited, ratio = _classify(group, actions)
-        earned = sum(clicks.get(row.id, 0) for row in group)
+    for outcome, credited, ratio, earned in _graded(db, start, end):
         for tally in (total, by_intent[credited.intent],
                       by_cta[credited.cta_id or NO_CTA]):
             tally.add(outcome, ratio, earned)
     return Outcomes(dict(sorted(by_intent.items())), dict(sorted(by_cta.items())), total)
+
+
+def outcomes_by_shop(db: Database, start: datetime, end: datetime,
+                     shops_of: Callable[[Suggestion], Iterable[str]]
+                     ) -> dict[str, dict[str, Tally]]:
+    """shop -> intent -> outcomes, for the suggestions made in [start, end); `shops_of` says
+    which shops a suggestion was about (a reply about two shops counts for both; one about
+    none is left out)."""
+    found: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
+    for outcome, credited, ratio, earned in _graded(db, start, end):
+        for shop in shops_of(credited):
+            found[shop][credited.intent].add(outcome, ratio, earned)
+    return {shop: dict(sorted(tallies.items())) for shop, tallies in found.items()}
 
 
 def tally_line(tally: Tally) -> str:

@@ -22,6 +22,7 @@ class PromotionUnderTest:
     id: int
     status: str  # active, paused, finished, ...
     variants: int  # how many wordings it has
+    wordings: tuple[str, ...] = ()  # their texts, in order (a, b, ...)
 
 
 @dataclass(frozen=True)
@@ -32,19 +33,20 @@ class Clicks:
     clicks: int  # every counted click
 
 
-def _count_variants(raw: str | None) -> int:
+def _wordings(raw: str | None) -> list:
     try:
         items = json.loads(raw or "[]")
     except ValueError:
-        return 0
-    return len(items) if isinstance(items, list) else 0
+        return []
+    return items if isinstance(items, list) else []
 
 
 def tested_promotions(db: Database) -> list[PromotionUnderTest]:
     """Every promotion with wordings to compare, newest first."""
     rows = db.execute("select id, status, variants from promotions where variants is not null "
                       "order by id desc").fetchall()
-    return [PromotionUnderTest(pid, status, _count_variants(variants))
+    return [PromotionUnderTest(pid, status, len(_wordings(variants)),
+                               tuple(str(text) for text in _wordings(variants)))
             for pid, status, variants in rows]
 
 
@@ -83,6 +85,17 @@ def reply_clicks(db: Database) -> dict[str, dict[str, Clicks]]:
             "cast(l.ref_id as integer) where l.kind = 'reply' and l.variant != '' "
             "group by s.intent, l.variant").fetchall():
         found.setdefault(intent, {})[variant] = Clicks(clicked, clicks)
+    return found
+
+
+def reply_examples(db: Database) -> dict[str, dict[str, str]]:
+    """intent -> template wording -> the latest reply sent in it, to show what it says."""
+    found: dict[str, dict[str, str]] = {}
+    for intent, variant, text in db.execute(
+            "select intent, variant, text from suggestions where id in (select max(id) from "
+            "suggestions where variant is not null and status = 'sent' "
+            "group by intent, variant)").fetchall():
+        found.setdefault(intent, {})[variant] = text or ""
     return found
 
 

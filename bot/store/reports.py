@@ -55,6 +55,7 @@ class ReplySent(NamedTuple):
 class PromotionSent(NamedTuple):
     at: datetime
     platform: str
+    promotion: str  # the promotion's id
 
 
 def customer_messages(db: Database, start: datetime, end: datetime) -> list[CustomerMessage]:
@@ -93,10 +94,10 @@ def replies_sent(db: Database, start: datetime, end: datetime) -> list[ReplySent
 def promotions_sent(db: Database, start: datetime, end: datetime) -> list[PromotionSent]:
     """Promotion posts that went out in [start, end); a test post to the team is not one."""
     rows = db.execute(
-        "select finished_at, platform from deliveries where kind = 'promotion' "
+        "select finished_at, platform, ref_id from deliveries where kind = 'promotion' "
         "and status = 'sent' and coalesce(test, 0) = 0 "
         "and finished_at >= ? and finished_at < ?", _bounds(start, end)).fetchall()
-    return [PromotionSent(_at(at), platform) for at, platform in rows]
+    return [PromotionSent(_at(at), platform, str(ref)) for at, platform, ref in rows]
 
 
 # --- what happened to each suggestion -------------------------------------------------------
@@ -109,6 +110,7 @@ class Suggestion(NamedTuple):
     cta_id: str | None
     text: str
     status: str  # pending, sent, dismissed, ...
+    facts: str | None  # JSON: the facts the reply stated ("Mill Road is at ...")
 
 
 class Action(NamedTuple):
@@ -122,7 +124,7 @@ class Action(NamedTuple):
 def suggestions_between(db: Database, start: datetime, end: datetime) -> list[Suggestion]:
     """The suggestions made in [start, end), by customer message, then rank."""
     rows = db.execute(
-        "select id, message_id, rank, intent, cta_id, text, status from suggestions "
+        "select id, message_id, rank, intent, cta_id, text, status, facts from suggestions "
         "where created_at >= ? and created_at < ? order by message_id, rank",
         _bounds(start, end)).fetchall()
     return [Suggestion(*row) for row in rows]

@@ -112,7 +112,7 @@ def test_a_test_post_to_the_team_is_not_a_promotion_sent(any_db):
     delivery(any_db, "promotion", "2", "failed", at(minutes=2))
     delivery(any_db, "reminder", "3", "sent", at(minutes=3))
     assert reports.promotions_sent(any_db, T0, T0 + timedelta(days=1)) == [
-        reports.PromotionSent(T0, "slack")]
+        reports.PromotionSent(T0, "slack", "1")]
 
 
 # --- what became of each suggestion --------------------------------------------------------------
@@ -124,9 +124,11 @@ def test_suggestions_and_the_buttons_pressed_on_them_come_in_order(any_db):
     second = suggestion(any_db, mid, cid, at(), rank=1)
     press(any_db, first, "edit", at(minutes=1), "Boxes are £12!")
     press(any_db, second, "dismiss", at(minutes=2))
+    any_db["suggestions"].update(first, {"facts": '["Mill Road is at 12 Mill Road"]'})
     end = T0 + timedelta(days=1)
-    assert [(s.id, s.rank, s.status) for s in reports.suggestions_between(any_db, T0, end)] == [
-        (first, 0, "sent"), (second, 1, "pending")]
+    assert [(s.id, s.rank, s.status, s.facts) for s in reports.suggestions_between(
+        any_db, T0, end)] == [(first, 0, "sent", '["Mill Road is at 12 Mill Road"]'),
+                              (second, 1, "pending", None)]
     assert reports.actions_on_suggestions_between(any_db, T0, end) == [
         reports.Action(first, "edit", "Boxes are £12!"), reports.Action(second, "dismiss", None)]
     assert reports.suggestions_between(any_db, end, end + timedelta(days=1)) == []
@@ -284,7 +286,7 @@ def test_a_promotion_test_counts_sends_and_clicks_per_wording(any_db):
     link(any_db, "a1", "promotion", "4", variant="a", clicks=[at(), at(minutes=1)])
     link(any_db, "a2", "promotion", "4", variant="a", clicks=[at()])
     assert experiments.tested_promotions(any_db) == [
-        experiments.PromotionUnderTest(4, "active", 2)]
+        experiments.PromotionUnderTest(4, "active", 2, ("Wording A", "Wording B"))]
     assert experiments.promotion_sends(any_db, 4) == {"a": 2, "b": 1}
     assert experiments.promotion_clicks(any_db, 4) == {"a": experiments.Clicks(2, 3)}
 
@@ -293,11 +295,15 @@ def test_a_reply_test_counts_per_intent_and_template_wording(any_db):
     cid = conversation(any_db)
     mid = message(any_db, cid, "how much?", at())
     a = suggestion(any_db, mid, cid, at(days=-10), status="sent", variant="a")
+    suggestion(any_db, mid, cid, at(), status="sent", variant="a", text="A, later")
     suggestion(any_db, mid, cid, at(), status="sent", variant="b")
     suggestion(any_db, mid, cid, at(), status="pending", variant="b")  # not sent
     suggestion(any_db, mid, cid, at(), intent="hours", status="sent")  # one template
     link(any_db, "r1", "reply", str(a), variant="a", clicks=[at(), at()])
-    assert experiments.reply_sends(any_db) == {"pricing": {"a": 1, "b": 1}}
+    assert experiments.reply_sends(any_db) == {"pricing": {"a": 2, "b": 1}}
+    # What each wording says: the latest reply sent in it.
+    assert experiments.reply_examples(any_db) == {
+        "pricing": {"a": "A, later", "b": "Our box is £12."}}
     assert experiments.reply_clicks(any_db) == {"pricing": {"a": experiments.Clicks(1, 2)}}
     assert experiments.intents_tested_since(any_db, T0 - timedelta(days=1)) == {"pricing"}
     assert experiments.intents_tested_since(any_db, T0 + timedelta(days=1)) == set()
