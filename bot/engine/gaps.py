@@ -1,0 +1,147 @@
+"""Grouping the questions nothing in the config answered (knowledge gaps) by meaning.
+
+Each question becomes a vector: the engine's multilingual sentence embedding
+(bot.engine.embedding, Universal Sentence Encoder multilingual v3: English, Spanish, French and
+German questions that mean the same land close together). When the embedding model cannot be
+loaded, the engine's word vectors stand in (TF-IDF over word stems plus the shared concepts of
+bot.engine.knowledge, which tie "dog", "perro", "chien" and "Hund" together); the grouping then
+says so, since words find fewer paraphrases than meaning does.
+
+Questions are grouped by average linkage: the two groups whose members are closest on average
+merge while that average cosine reaches the threshold. Groups are kept (the store remembers
+each question's group): new questions join them or form new ones, and two kept groups never
+merge, so a question, once grouped, stays where it is.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+# The mean cosine of sentence embeddings two groups must reach to merge. On the test set (56
+# questions, 7 topics, 4 languages: tests/gaps_questions.py) every threshold from 0.40 to 0.50
+# keeps the topics apart (7 to 10 groups); 0.42 sits at the low end of that range.
+EMBEDDING_THRESHOLD = 0.42
+# TF-IDF cosines of word vectors are lower for paraphrases (few words in common).
+WORD_THRESHOLD = 0.3
+_CACHE_LIMIT = 20_000
+
+
+@dataclass(frozen=True)
+class Vectors:
+    """One unit row per text, and how they were made (said in every report)."""
+
+    rows: np.ndarray
+    method: str  # "embeddings" or "words"
+    note: str  # one line for people: which vectors, and why words when they are words
+
+    @property
+    def threshold(self) -> float:
+        return EMBEDDING_THRESHOLD if self.method == "embeddings" else WORD_THRESHOLD
+
+
+_cache: dict[tuple[str | None, str], np.ndarray] = {}
+
+
+def vectors(texts: Sequence[str], model_dir: str | None = None) -> Vectors:
+    """The texts' vectors: sentence embeddings, else word vectors (and the reason)."""
+    from bot.engine.embedding import EmbeddingModelError, embed
+
+    try:
+        missing = [t for t in dict.fromkeys(texts) if (model_dir, t) not in _cache]
+        if missing:
+            if len(_cache) + len(missing) > _CACHE_LIMIT:
+                _cache.clear()
+            for text, row in zip(missing, embed(missing, model_dir), strict=True):
+                _cache[(model_dir, text)] = np.asarray(row, dtype=np.float32)
+        rows = np.stack([_cache[(model_dir, t)] for t in texts]) if texts else \
+            np.empty((0, 1), dtype=np.float32)
+        return Vectors(rows, "embeddings",
+                       "grouped by meaning (multilingual sentence embeddings)")
+    except EmbeddingModelError as error:
+        log.warning("knowledge gaps grouped by words: %s", error)
+        return word_vectors(texts, f"grouped by words, not meaning: the sentence embeddings "
+                                   f"are unavailable ({error})")
+
+
+def word_vectors(texts: Sequence[str], note: str = "grouped by words") -> Vectors:
+    """TF-IDF rows over the engine's stems and concepts, normalised."""
+    from bot.engine.knowledge import concept_terms
+
+    documents = [concept_terms(text) for text in texts]
+    frequency = Counter(term for doc in documents for term in set(doc))
+    vocabulary = {term: n for n, term in enumerate(sorted(frequency))}
+    rows = np.zeros((len(texts), max(len(vocabulary), 1)), dtype=np.float32)
+    for i, doc in enumerate(documents):
+        for term, count in Counter(doc).items():
+            idf = math.log((1 + len(texts)) / (1 + frequency[term])) + 1
+            rows[i, vocabulary[term]] = (1 + math.log(count)) * idf
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    return Vectors(rows / np.where(norms == 0, 1, norms), "words", note)
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm else vector
+
+
+def cluster(rows: np.ndarray, groups: Sequence[int | None], threshold: float) -> list[int]:
+    """Average-linkage grouping: the two closest clusters (by the mean cosine between their
+    members) merge while that mean reaches `threshold`. Rows with the same `groups` value
+    start as one cluster (a group kept from before), and two such groups never merge, so a
+    question once grouped stays where it is; `None` rows start alone.
+
+    Returns one cluster number per row (the smallest row index of its cluster)."""
+    count = len(rows)
+    if count == 0:
+        return []
+    starts: dict[object, list[int]] = {}
+    for index, group in enumerate(groups):
+        starts.setdefault(("kept", group) if group is not None else ("new", index),
+                          []).append(index)
+    members = list(starts.values())
+    kept = np.array([groups[m[0]] is not None for m in members])
+    sizes = np.array([len(m) for m in members], dtype=np.float64)
+    pairs = rows @ rows.T
+    # Mean cosine between every two clusters, from the sums over their members.
+    indicator = np.zeros((len(members), count))
+    for n, m in enumerate(members):
+        indicator[n, m] = 1.0
+    link = (indicator @ pairs @ indicator.T) / np.outer(sizes, sizes)
+    alive = np.ones(len(members), dtype=bool)
+    while True:
+        allowed = np.outer(alive, alive) & ~np.outer(kept, kept)
+        np.fill_diagonal(allowed, False)
+        if not allowed.any():
+            break
+        masked = np.where(allowed, link, -np.inf)
+        a, b = np.unravel_index(int(np.argmax(masked)), masked.shape)
+        if masked[a, b] < threshold:
+            break
+        # Lance-Williams for average linkage: the merged cluster's mean cosine to each other.
+        merged = (sizes[a] * link[a] + sizes[b] * link[b]) / (sizes[a] + sizes[b])
+        link[a], link[:, a] = merged, merged
+        sizes[a] += sizes[b]
+        members[a] += members[b]
+        kept[a] |= kept[b]
+        alive[b] = False
+    labels = [0] * count
+    for n in np.flatnonzero(alive):
+        first = min(members[n])
+        for index in members[n]:
+            labels[index] = first
+    return labels
+
+
+def most_typical(rows: np.ndarray) -> int:
+    """The index of the row closest to the rows' centroid: the group's example."""
+    if len(rows) <= 2:
+        return 0
+    return int(np.argmax(rows @ _unit(rows.sum(axis=0))))

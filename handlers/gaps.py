@@ -1,0 +1,222 @@
+"""Knowledge gaps: what customers asked that nothing in the config answers, grouped.
+
+`gap_report` reads the questions kept by the customer-message path (bot/store/gaps.py),
+groups the new ones with the ones before (bot/engine/gaps.py, by meaning), counts each group,
+picks its most typical question as the example, and closes a group once an FAQ entry answers
+most of its questions. `/nudge gaps [7d|30d|all]`, `nudge gaps`, the digest and the report
+all read it.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.core.context import Context
+from bot.core.types import Reply, Request
+from bot.engine import gaps as grouping
+from bot.store import gaps as store
+from bot.store import transaction
+from handlers.router import Command, UsageError
+
+# Questions grouped before this long before the window still pull new ones into their group.
+LOOKBACK = timedelta(days=30)
+CHECKED_PER_GROUP = 10  # questions of a group re-checked against the FAQ
+
+
+@dataclass(frozen=True)
+class GapGroup:
+    """Similar questions nothing answered: how often, in which languages, one example."""
+
+    id: int
+    count: int
+    example: str  # the most typical question, in the customer's words
+    languages: tuple[tuple[str, int], ...]  # ("en", 5), most asked first
+    shops: tuple[str, ...]
+    first_asked: datetime
+    last_asked: datetime
+    questions: tuple[str, ...]  # every question of the group in the window, oldest first
+    answered_by: str = ""  # the FAQ question that now answers it ("": still open)
+
+    @property
+    def closed(self) -> bool:
+        return bool(self.answered_by)
+
+    @property
+    def faq_command(self) -> str:
+        """The command that drafts an FAQ entry for this group."""
+        return (f"nudge faq add --question {shlex.quote(self.example)} "
+                f"--answer \"...\"")
+
+
+@dataclass(frozen=True)
+class GapReport:
+    start: datetime
+    end: datetime
+    groups: tuple[GapGroup, ...]  # open ones first, biggest first
+    method: str  # how the questions were grouped (meaning, or words and why)
+    closed_hidden: int = 0  # closed groups left out
+
+    @property
+    def open_groups(self) -> tuple[GapGroup, ...]:
+        return tuple(g for g in self.groups if not g.closed)
+
+    @property
+    def questions(self) -> int:
+        return sum(g.count for g in self.open_groups)
+
+
+def _asked(row: store.GapRow) -> str:
+    """What is grouped: the whole message when the unanswered part is most of it (its own
+    words, punctuation and all, embed best), else the part nothing answered."""
+    return row.text if len(row.question) >= 0.6 * len(row.text.strip()) else row.question
+
+
+def _example(row: store.GapRow) -> str:
+    text = row.text.strip()
+    if len(row.question) >= 0.6 * len(text):
+        return text
+    question = row.question.strip()
+    return question[:1].upper() + question[1:] + "?"
+
+
+def gap_report(db, start: datetime, end: datetime, *,
+               answers: Callable[[str], str | None] | None = None, model_dir: str | None = None,
+               team_less: bool = False, include_closed: bool = False) -> GapReport:
+    """The groups of questions asked in [start, end) that nothing in the config answered.
+
+    Questions not grouped yet are grouped now (and the groups kept). `answers(text)`: the FAQ
+    question that answers `text` now, else None (the engine's `faq_answers`); a group most of
+    whose questions it answers is closed, and left out unless `include_closed`."""
+    window = store.asked_between(db, start, end, team_less=team_less)
+    if not window:
+        return GapReport(start, end, (), "nothing to group")
+    context = [row for row in store.asked_between(db, start - LOOKBACK, start)
+               if row.group_id is not None] if any(r.group_id is None for r in window) else []
+    rows = context + window
+    vectors = grouping.vectors([_asked(row) for row in rows], model_dir)
+    labels = _grouped(db, rows, vectors)
+    by_group: dict[int, list[int]] = {}
+    for index in range(len(context), len(rows)):
+        by_group.setdefault(labels[index], []).append(index)
+    groups = [_group(group_id, [rows[i] for i in members], vectors.rows[members], answers)
+              for group_id, members in by_group.items()]
+    groups.sort(key=lambda g: (g.closed, -g.count, -g.last_asked.timestamp()))
+    shown = [g for g in groups if include_closed or not g.closed]
+    return GapReport(start, end, tuple(shown), vectors.note, len(groups) - len(shown))
+
+
+def _grouped(db, rows: list[store.GapRow], vectors: grouping.Vectors) -> list[int]:
+    """Each row's group: kept ones as they are; new ones grouped now and the groups kept."""
+    labels = grouping.cluster(vectors.rows, [row.group_id for row in rows], vectors.threshold)
+    named: dict[int, int] = {}  # cluster -> group id (a kept group's, else its first row's)
+    for row, label in zip(rows, labels, strict=True):
+        if row.group_id is not None:
+            named[label] = row.group_id
+    joining: dict[int, list[int]] = {}
+    for row, label in zip(rows, labels, strict=True):
+        if row.group_id is None:
+            group_id = named.setdefault(label, row.id)
+            joining.setdefault(group_id, []).append(row.id)
+    if joining:
+        with transaction(db):
+            for group_id, ids in joining.items():
+                store.set_group(db, group_id, ids)
+            # Another process may have grouped some of them meanwhile: its groups stand.
+            settled = store.groups_of(db, [i for ids in joining.values() for i in ids])
+    else:
+        settled = {}
+    return [row.group_id if row.group_id is not None else settled.get(row.id, label)
+            for row, label in zip(rows, labels, strict=True)]
+
+
+def _group(group_id: int, rows: list[store.GapRow], vectors,
+           answers: Callable[[str], str | None] | None) -> GapGroup:
+    typical = rows[grouping.most_typical(vectors)]
+    answered_by = ""
+    if answers is not None:
+        checked = [typical, *[r for r in rows if r is not typical]][:CHECKED_PER_GROUP]
+        found = [answers(_asked(row)) for row in checked]
+        hits = [faq for faq in found if faq]
+        if len(hits) * 2 >= len(checked) and hits:
+            answered_by = Counter(hits).most_common(1)[0][0]
+    return GapGroup(
+        id=group_id, count=len(rows), example=_example(typical),
+        languages=tuple(Counter(r.lang or "?" for r in rows).most_common()),
+        shops=tuple(sorted({r.shop for r in rows if r.shop})),
+        first_asked=rows[0].asked_at, last_asked=rows[-1].asked_at,
+        questions=tuple(r.text for r in rows), answered_by=answered_by)
+
+
+def report_for(ctx: Context, days: int | None, *, team_less: bool = False,
+               include_closed: bool = False) -> GapReport:
+    """gap_report for the last `days` days up to now (None: everything kept), with the
+    context's engine re-checking each group against the FAQ."""
+    end = ctx.now() + timedelta(seconds=1)
+    start = end - timedelta(days=days) if days else datetime(2000, 1, 1, tzinfo=end.tzinfo)
+    answers = getattr(ctx.engine, "faq_answers", None)
+    return gap_report(ctx.db, start, end, answers=answers,
+                      model_dir=ctx.config.engine.embedding_model, team_less=team_less,
+                      include_closed=include_closed)
+
+
+def times(number: int) -> str:
+    return "once" if number == 1 else "twice" if number == 2 else f"{number} times"
+
+
+def summary_line(report: GapReport, period: str = "this week") -> str:
+    """"3 questions you could not answer this week, asked 11 times" ("" when none)."""
+    groups = report.open_groups
+    if not groups:
+        return ""
+    noun = "question" if len(groups) == 1 else "questions"
+    return f"{len(groups)} {noun} you could not answer {period}, asked {times(report.questions)}"
+
+
+def group_lines(report: GapReport, limit: int = 10) -> list[str]:
+    """One line per group: how often, the example, its languages and shops."""
+    lines = []
+    for group in report.groups[:limit]:
+        languages = ", ".join(f"{lang} {n}" for lang, n in group.languages)
+        shops = f"; {', '.join(group.shops)}" if group.shops else ""
+        state = f" (answered now by FAQ \"{group.answered_by}\")" if group.closed else ""
+        lines.append(f"{times(group.count)}: \"{group.example}\" ({languages}{shops}){state}")
+    return lines
+
+
+PERIODS = {"7d": 7, "30d": 30, "all": None}
+
+
+def run(request: Request, args: str, ctx: Context) -> Reply:
+    words = args.split()
+    include_closed = "closed" in words
+    words = [w for w in words if w != "closed"]
+    period = (words[0] if words else "7d").lower()
+    if period not in PERIODS or len(words) > 1:
+        raise UsageError(f'"{" ".join(words)[:20]}" is not a period: use 7d, 30d or all.')
+    report = report_for(ctx, PERIODS[period], include_closed=include_closed)
+    label = {"7d": "in the last 7 days", "30d": "in the last 30 days", "all": "so far"}[period]
+    if not report.groups:
+        return Reply(f"No unanswered questions {label}: the FAQ covered everything asked."
+                     + (f" ({report.closed_hidden} answered since.)" if report.closed_hidden
+                        else ""))
+    lines = [f"*{summary_line(report, label) or 'Questions the FAQ now answers'}*"]
+    lines += [f"• {line}" for line in group_lines(report)]
+    lines.append("Add an answer: `" + report.groups[0].faq_command + "` (or edit `faq:` in "
+                 "the config); a group closes once the FAQ answers it.")
+    if report.closed_hidden:
+        lines.append(f"{report.closed_hidden} group(s) answered since by the FAQ: "
+                     "`/nudge gaps " + period + " closed` shows them.")
+    lines.append(f"_{report.method}_")
+    return Reply("\n".join(lines))
+
+
+COMMAND = Command(
+    name="gaps",
+    summary="What customers asked that the FAQ and products could not answer, grouped.",
+    usage="/nudge gaps [7d|30d|all] [closed]",
+    run=run,
+)
