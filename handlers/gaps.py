@@ -151,11 +151,12 @@ def _group(group_id: int, rows: list[store.GapRow], vectors,
         questions=tuple(r.text for r in rows), answered_by=answered_by)
 
 
-def report_for(ctx: Context, days: int | None, *, team_less: bool = False,
-               include_closed: bool = False) -> GapReport:
-    """gap_report for the last `days` days up to now (None: everything kept), with the
-    context's engine re-checking each group against the FAQ."""
-    end = ctx.now() + timedelta(seconds=1)
+def report_for(ctx: Context, days: int | None, *, now: datetime | None = None,
+               team_less: bool = False, include_closed: bool = False) -> GapReport:
+    """gap_report for the last `days` days up to `now` (default: the context's clock; None
+    days: everything kept), with the context's engine re-checking each group against the
+    FAQ."""
+    end = (now or ctx.now()) + timedelta(seconds=1)
     start = end - timedelta(days=days) if days else datetime(2000, 1, 1, tzinfo=end.tzinfo)
     answers = getattr(ctx.engine, "faq_answers", None)
     return gap_report(ctx.db, start, end, answers=answers,
