@@ -1,0 +1,285 @@
+"""Knowledge gaps: the questions nothing in the config answered are kept with the message's
+suggestions, grouped by meaning across languages, listed by `/nudge gaps`, `nudge gaps`, the
+digest and the report, and closed once an FAQ entry answers them."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.config import load_config
+from bot.core.types import Request
+from bot.engine import Engine
+from bot.engine import gaps as grouping
+from bot.results.gaps import gaps_section_html
+from bot.store import gaps as store
+from bot.store import iso
+from handlers import conversation
+from handlers.digest import build_digest
+from handlers.gaps import report_for
+from tests.cli_helpers import nudge
+from tests.conftest import EXAMPLE
+from tests.gaps_questions import QUESTIONS, all_questions
+
+_ids = itertools.count(1)
+
+
+@pytest.fixture
+def chat(ctx, engine):
+    ctx.engine = engine
+    return ctx
+
+
+def ask(chat, text: str, *, thread: str | None = None, platform: str = "slack"):
+    number = next(_ids)
+    request = Request(platform=platform, text=text, user=f"U{number}", channel="C1",
+                      thread=thread or f"T{number}", message_id=f"m{number}")
+    return conversation.on_message(request, chat)
+
+
+def kept(chat) -> list[store.GapRow]:
+    return store.asked_between(chat.db, chat.now() - timedelta(days=365),
+                               chat.now() + timedelta(days=1))
+
+
+def test_fifty_six_questions_in_four_languages_fall_into_one_group_per_topic(chat):
+    for _, _, text in all_questions():
+        ask(chat, text)
+    rows = kept(chat)
+    assert len(rows) >= 50
+    assert {row.lang for row in rows} == {"en", "de", "es", "fr"}
+    report = report_for(chat, 7)
+    assert report.method.startswith("grouped by meaning")
+    topic_of = {text: topic for topic, _, text in all_questions()}
+    topics_per_group = [{topic_of[q] for q in group.questions} for group in report.groups]
+    assert all(len(topics) == 1 for topics in topics_per_group), topics_per_group  # pure
+    assert len(report.groups) <= 10
+    assert sum(group.count for group in report.groups) == len(rows)
+    # Every topic has its own group, with the most typical question as its example.
+    biggest = {}
+    for group, (topic,) in zip(report.groups, topics_per_group, strict=True):
+        biggest.setdefault(topic, group)
+    assert set(biggest) == set(QUESTIONS)
+    for topic, group in biggest.items():
+        assert topic_of[group.example] == topic
+    # The groups are kept: listing again gives the same groups, and a new question on a
+    # topic joins that topic's group.
+    again = report_for(chat, 7)
+    assert [(g.id, g.count) for g in again.groups] == [(g.id, g.count) for g in report.groups]
+    ask(chat, "Puis-je garer mon vélo devant la boutique ?")
+    ask(chat, "Can I park right outside the shop?")
+    parking = max((g for g in report_for(chat, 7).groups
+                   if any(topic_of.get(q) == "parking" for q in g.questions)),
+                  key=lambda g: g.count)
+    assert "Can I park right outside the shop?" in parking.questions
+
+
+def test_a_question_the_faq_answers_is_not_a_gap_and_one_it_does_not_is_kept_once(chat):
+    ask(chat, "Do you deliver to my area?")
+    ask(chat, "how much is a sourdough loaf?")
+    assert kept(chat) == []
+    review = ask(chat, "Hi! How much is a sourdough loaf, and can I bring my dog?", thread="T9")
+    rows = kept(chat)
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row.platform, row.lang, row.shop) == ("slack", "en", "")
+    assert row.text == "Hi! How much is a sourdough loaf, and can I bring my dog?"
+    assert "dog" in row.question and "sourdough" not in row.question
+    assert row.conversation_id == review.meta["conversation_id"]
+    # Grouped and shown by its unanswered part, not the whole message.
+    assert report_for(chat, 7).groups[0].example.lower().startswith("can i bring my dog")
+
+
+def test_the_shop_is_kept_when_the_question_names_one(chat):
+    ask(chat, "Is there parking near the Mill Road shop?")
+    assert [row.shop for row in kept(chat)] == ["Mill Road"]
+
+
+def test_the_chat_command_lists_the_groups_with_an_faq_draft(chat):
+    for text in ("Can I bring my dog inside?", "¿Puedo entrar con mi perro?",
+                 "Is there wifi in the shop?"):
+        ask(chat, text)
+    reply = chat.router.dispatch(Request(platform="slack", text="/nudge gaps", user="UT",
+                                         channel="CREVIEW", role="team"), chat)
+    assert "2 questions you could not answer in the last 7 days, asked 3 times" in reply.text
+    assert "twice: " in reply.text and "once: \"Is there wifi in the shop?\"" in reply.text
+    assert "nudge faq add --question" in reply.text
+    bad = chat.router.dispatch(Request(platform="slack", text="/nudge gaps yesterday",
+                                       user="UT", channel="CREVIEW", role="team"), chat)
+    assert "is not a period" in bad.text and "Usage" in bad.text
+
+
+def test_the_digest_says_how_many_questions_could_not_be_answered_this_week(chat, clock):
+    for text in ("Can I bring my dog inside?", "Sind Hunde bei euch erlaubt?",
+                 "Is there wifi in the shop?"):
+        ask(chat, text)
+    clock.advance(days=8)
+    ask(chat, "Do you have a loyalty card?")  # the week before those three is over
+    text = build_digest(chat).text
+    assert "*Could not answer*: 1 question you could not answer this week, asked once." \
+        in text
+    clock.advance(days=-8)
+    text = build_digest(chat, clock.moment + timedelta(hours=1)).text
+    assert "2 questions you could not answer this week, asked 3 times" in text
+
+
+def test_the_report_section_escapes_customers_words(chat):
+    ask(chat, "Can I bring my <b>dog</b> & cat inside?")
+    html = gaps_section_html(report_for(chat, 7), period="this week")
+    assert "1 question you could not answer this week, asked once" in html
+    assert "&lt;b&gt;dog&lt;/b&gt; &amp; cat" in html and "<b>dog" not in html
+    assert "nudge faq add --question" in html and html.startswith('<section class="gaps">')
+    empty = gaps_section_html(report_for(chat, 7, now=chat.now() + timedelta(days=30)))
+    assert "Every question in this period had an answer" in empty and "<table>" not in empty
+
+
+def test_team_less_leaves_out_questions_the_team_answered_afterwards(chat):
+    answered = ask(chat, "Is there wifi in the shop?")
+    ask(chat, "Can I bring my dog inside?")
+    conversation.on_choice(chat, "send", answered.meta["suggestion_id"], "slack", "UT")
+    assert len(report_for(chat, 7).groups) == 2
+    left = report_for(chat, 7, team_less=True)
+    assert [g.example for g in left.groups] == ["Can I bring my dog inside?"]
+
+
+def test_without_the_embedding_model_questions_are_grouped_by_words_and_it_says_so(tmp_path):
+    result = grouping.vectors(["can I bring my dog?", "are dogs allowed?"],
+                              str(tmp_path / "no-model"))
+    assert result.method == "words" and "not meaning" in result.note
+    assert "no embedding model" in result.note
+    labels = grouping.cluster(result.rows, [None, None], result.threshold)
+    assert labels == [0, 0]  # "dog" and "dogs" are one word to the engine
+
+
+def test_kept_groups_never_merge_and_new_questions_join_the_closest(chat):
+    rows = grouping.vectors(["Can I bring my dog?", "Is there parking?", "Are dogs allowed?",
+                             "Where can I park?"]).rows
+    labels = grouping.cluster(rows, [7, 9, None, None], grouping.EMBEDDING_THRESHOLD)
+    assert labels[2] == labels[0] and labels[3] == labels[1] and labels[0] != labels[1]
+
+
+# ---- the command line ------------------------------------------------------------------
+
+
+@pytest.fixture
+def commented_config(tmp_path, config):
+    """The example config file as shipped (comments and all), on the test's database."""
+    path = tmp_path / "config.yaml"
+    text = EXAMPLE.read_text(encoding="utf-8")
+    text = text.replace('path: "./data/nudge.db"', f'path: "{config.storage.path}"')
+    assert config.storage.path in text
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def recent(chat, clock):
+    """Questions asked an hour ago (the command line reads the real clock) and ten days ago."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    clock.moment = now - timedelta(days=10)
+    ask(chat, "Do you have a loyalty card?")
+    clock.moment = now - timedelta(hours=1)
+    for text in ("Can I bring my dog inside?", "Darf ich meinen Hund mitbringen?",
+                 "Est-ce que je peux venir avec mon chien ?", "Is there wifi in the shop?"):
+        ask(chat, text)
+    return chat
+
+
+def test_nudge_gaps_prints_the_groups_and_their_faq_command(recent, commented_config):
+    done = nudge(commented_config, "gaps")
+    assert done.returncode == 0, done.stderr
+    assert "2 questions you could not answer in the last 7d, asked 4 times" in done.stdout
+    assert "- 3 times: " in done.stdout and "loyalty" not in done.stdout
+    assert "add an answer: nudge faq add --question" in done.stdout
+    assert "(grouped by meaning" in done.stdout
+
+
+def test_nudge_gaps_json_and_since(recent, commented_config):
+    done = nudge(commented_config, "gaps", "--json", "--since", "30d")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert sorted(g["count"] for g in report["groups"]) == [1, 1, 3]
+    dogs = max(report["groups"], key=lambda g: g["count"])
+    assert dogs["languages"] == {"en": 1, "de": 1, "fr": 1} and not dogs["closed"]
+    assert dogs["faq_command"].startswith("nudge faq add --question ")
+    assert report["questions"] == 5
+    shorter = json.loads(nudge(commented_config, "gaps", "--json", "--since", "2h").stdout)
+    assert report["questions"] == 5 and shorter["questions"] == 4
+
+
+@pytest.mark.parametrize("since", ["abc", "7", "0d", "-3d", "7 days"])
+def test_nudge_gaps_refuses_a_period_it_cannot_read(commented_config, since):
+    done = nudge(commented_config, "gaps", "--since", since)
+    assert done.returncode == 2
+    assert "--since" in done.stderr and "7d, 24h or 2w" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_faq_add_closes_the_group_and_keeps_the_config_comments(recent, commented_config):
+    before = commented_config.read_text(encoding="utf-8")
+    done = nudge(commented_config, "faq", "add", "--question", "Can I bring my dog?",
+                 "--answer", "Dogs on a lead are welcome in both shops.",
+                 "--config", str(commented_config))
+    assert done.returncode == 0, done.stderr
+    after = commented_config.read_text(encoding="utf-8")
+    comments = [line for line in before.splitlines() if line.lstrip().startswith("#")]
+    assert [line for line in after.splitlines() if line.lstrip().startswith("#")] == comments
+    config = load_config(commented_config)
+    assert config.faq[-1].question == "Can I bring my dog?" and len(config.faq) == 5
+    report = report_for(recent, 7)  # with the engine of the old config: still open
+    assert any(g.count == 3 for g in report.groups)
+    recent.engine = Engine(config)
+    recent.config = config
+    report = report_for(recent, 7)
+    assert [g.example for g in report.groups] == ["Is there wifi in the shop?"]
+    assert report.closed_hidden == 1
+    closed = report_for(recent, 7, include_closed=True).groups
+    assert [g.answered_by for g in closed if g.closed] == ["Can I bring my dog?"]
+    listed = nudge(commented_config, "gaps")
+    assert "1 question you could not answer" in listed.stdout
+    assert "1 group(s) the FAQ answers now" in listed.stdout
+
+
+def test_faq_add_refuses_an_entry_that_would_break_the_config(commented_config):
+    before = commented_config.read_text(encoding="utf-8")
+    done = nudge(commented_config, "faq", "add", "--question", "Parking?", "--answer",
+                 "Behind the shop.", "--cta", "no-such-cta")
+    assert done.returncode == 2 and "Not added" in done.stderr
+    assert commented_config.read_text(encoding="utf-8") == before
+
+
+def test_kept_questions_read_back_the_same_on_both_backends(any_db):
+    from bot.store import conversations
+
+    at = datetime(2026, 11, 23, 10, tzinfo=UTC)
+    recorded = conversations.record_message(any_db, conversations.Incoming(
+        platform="slack", workspace="", channel="C1", thread="T1", user="U1",
+        user_name="ana", role="customer", text="wifi?", event_key="m1"), iso(at))
+    gap = store.NewGap(recorded.message_id, recorded.conversation_id, "slack",
+                       "Is there wifi?", "is there wifi", "en", "Mill Road", iso(at))
+    store.record(any_db, gap)
+    store.record(any_db, gap)  # a redelivered message keeps its first row
+    rows = store.asked_between(any_db, at, at + timedelta(seconds=1))
+    assert len(rows) == 1 and rows[0].asked_at == at and rows[0].shop == "Mill Road"
+    assert store.asked_between(any_db, at + timedelta(seconds=1), at + timedelta(days=1)) == []
+    store.set_group(any_db, rows[0].id, [rows[0].id])
+    store.set_group(any_db, 99, [rows[0].id])  # grouped already: kept where it is
+    assert store.groups_of(any_db, [rows[0].id]) == {rows[0].id: rows[0].id}
+    assert Counter(r.group_id for r in store.asked_between(
+        any_db, at, at + timedelta(seconds=1))) == {rows[0].id: 1}
+
+
+def test_since_reads_hours_days_and_weeks():
+    from bot.cli.common import ConfigProblem
+    from bot.cli.gaps import parse_since
+
+    assert parse_since("24h") == timedelta(hours=24)
+    assert parse_since("7d") == timedelta(days=7) and parse_since("2W") == timedelta(weeks=2)
+    with pytest.raises(ConfigProblem) as refused:
+        parse_since("x")
+    assert re.search("not a period", refused.value.message) and refused.value.exit_code == 2
