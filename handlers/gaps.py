@@ -88,20 +88,22 @@ def gap_report(db, start: datetime, end: datetime, *,
                team_less: bool = False, include_closed: bool = False) -> GapReport:
     """The groups of questions asked in [start, end) that nothing in the config answered.
 
-    Questions not grouped yet are grouped now (and the groups kept). `answers(text)`: the FAQ
-    question that answers `text` now, else None (the engine's `faq_answers`); a group most of
-    whose questions it answers is closed, and left out unless `include_closed`."""
+    The questions of the window and of the `LOOKBACK` before it are grouped afresh, and each
+    question's group is kept in the store. `answers(text)`: the FAQ question that answers
+    `text` now, else None (the engine's `faq_answers`); a group most of whose questions it
+    answers is closed, and left out unless `include_closed`."""
     window = store.asked_between(db, start, end, team_less=team_less)
     if not window:
         return GapReport(start, end, (), "nothing to group")
-    context = [row for row in store.asked_between(db, start - LOOKBACK, start)
-               if row.group_id is not None] if any(r.group_id is None for r in window) else []
-    rows = context + window
+    in_window = {row.id for row in window}
+    rows = [row for row in store.asked_between(db, start - LOOKBACK, end)
+            if row.id in in_window or row.asked_at < start]
     vectors = grouping.vectors([_asked(row) for row in rows], model_dir)
     labels = _grouped(db, rows, vectors)
     by_group: dict[int, list[int]] = {}
-    for index in range(len(context), len(rows)):
-        by_group.setdefault(labels[index], []).append(index)
+    for index, row in enumerate(rows):
+        if row.id in in_window:
+            by_group.setdefault(labels[index], []).append(index)
     groups = [_group(group_id, [rows[i] for i in members], vectors.rows[members], answers)
               for group_id, members in by_group.items()]
     groups.sort(key=lambda g: (g.closed, -g.count, -g.last_asked.timestamp()))
@@ -110,27 +112,19 @@ def gap_report(db, start: datetime, end: datetime, *,
 
 
 def _grouped(db, rows: list[store.GapRow], vectors: grouping.Vectors) -> list[int]:
-    """Each row's group: kept ones as they are; new ones grouped now and the groups kept."""
-    labels = grouping.cluster(vectors.rows, [row.group_id for row in rows], vectors.threshold)
-    named: dict[int, int] = {}  # cluster -> group id (a kept group's, else its first row's)
-    for row, label in zip(rows, labels, strict=True):
-        if row.group_id is not None:
-            named[label] = row.group_id
-    joining: dict[int, list[int]] = {}
-    for row, label in zip(rows, labels, strict=True):
-        if row.group_id is None:
-            group_id = named.setdefault(label, row.id)
-            joining.setdefault(group_id, []).append(row.id)
-    if joining:
+    """Each row's group id (the id of its group's oldest question), kept in the store where
+    it changed."""
+    labels = grouping.cluster(vectors.rows, vectors.threshold)
+    group_ids = [rows[label].id for label in labels]  # rows are oldest first
+    moved: dict[int, list[int]] = {}
+    for row, group_id in zip(rows, group_ids, strict=True):
+        if row.group_id != group_id:
+            moved.setdefault(group_id, []).append(row.id)
+    if moved:
         with transaction(db):
-            for group_id, ids in joining.items():
+            for group_id, ids in moved.items():
                 store.set_group(db, group_id, ids)
-            # Another process may have grouped some of them meanwhile: its groups stand.
-            settled = store.groups_of(db, [i for ids in joining.values() for i in ids])
-    else:
-        settled = {}
-    return [row.group_id if row.group_id is not None else settled.get(row.id, label)
-            for row, label in zip(rows, labels, strict=True)]
+    return group_ids
 
 
 def _group(group_id: int, rows: list[store.GapRow], vectors,

@@ -152,15 +152,23 @@ def test_without_the_embedding_model_questions_are_grouped_by_words_and_it_says_
                               str(tmp_path / "no-model"))
     assert result.method == "words" and "not meaning" in result.note
     assert "no embedding model" in result.note
-    labels = grouping.cluster(result.rows, [None, None], result.threshold)
+    labels = grouping.cluster(result.rows, result.threshold)
     assert labels == [0, 0]  # "dog" and "dogs" are one word to the engine
 
 
-def test_kept_groups_never_merge_and_new_questions_join_the_closest(chat):
-    rows = grouping.vectors(["Can I bring my dog?", "Is there parking?", "Are dogs allowed?",
-                             "Where can I park?"]).rows
-    labels = grouping.cluster(rows, [7, 9, None, None], grouping.EMBEDDING_THRESHOLD)
-    assert labels[2] == labels[0] and labels[3] == labels[1] and labels[0] != labels[1]
+def test_a_group_is_named_by_its_oldest_question_and_new_ones_do_not_rename_it(chat, clock):
+    first = ask(chat, "Can I bring my dog inside?")
+    ask(chat, "Is there wifi in the shop?")
+    dogs = report_for(chat, 7).groups[0]
+    assert dogs.example == "Can I bring my dog inside?"
+    clock.advance(hours=1)
+    ask(chat, "¿Se admiten perros en la tienda?")
+    ask(chat, "Sind Hunde bei euch erlaubt?")
+    again = next(g for g in report_for(chat, 7).groups if g.count == 3)
+    assert again.id == dogs.id == kept(chat)[0].id
+    assert {row.group_id for row in kept(chat) if row.text != "Is there wifi in the shop?"} \
+        == {dogs.id}
+    assert first.meta["conversation_id"] == kept(chat)[0].conversation_id
 
 
 # ---- the command line ------------------------------------------------------------------
@@ -267,11 +275,11 @@ def test_kept_questions_read_back_the_same_on_both_backends(any_db):
     rows = store.asked_between(any_db, at, at + timedelta(seconds=1))
     assert len(rows) == 1 and rows[0].asked_at == at and rows[0].shop == "Mill Road"
     assert store.asked_between(any_db, at + timedelta(seconds=1), at + timedelta(days=1)) == []
-    store.set_group(any_db, rows[0].id, [rows[0].id])
-    store.set_group(any_db, 99, [rows[0].id])  # grouped already: kept where it is
-    assert store.groups_of(any_db, [rows[0].id]) == {rows[0].id: rows[0].id}
+    assert rows[0].group_id is None
+    store.set_group(any_db, 99, [rows[0].id])
+    store.set_group(any_db, 7, [])  # nothing to move: nothing changes
     assert Counter(r.group_id for r in store.asked_between(
-        any_db, at, at + timedelta(seconds=1))) == {rows[0].id: 1}
+        any_db, at, at + timedelta(seconds=1))) == {99: 1}
 
 
 def test_since_reads_hours_days_and_weeks():

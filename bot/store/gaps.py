@@ -5,8 +5,8 @@ One row per customer message that got "no answer in your FAQ or products": its w
 part nothing answered, its language, the shop it is about (when the engine knew one), its
 conversation and platform, and when it was asked. It is written in the same transaction as the
 message's suggestions (one more statement, no extra commit). `group_id` is the group of
-similar questions it falls into: the id of the question that started the group, set when the
-gaps are first listed (grouping needs the sentence embeddings, which the store does not know).
+similar questions it falls into: the id of the group's oldest question, set when the gaps are
+listed (grouping needs the sentence embeddings, which the store does not know).
 """
 
 from __future__ import annotations
@@ -75,19 +75,8 @@ def asked_between(db: Database, start: datetime, end: datetime, *,
 
 
 def set_group(db: Database, group_id: int, gap_ids: list[int]) -> None:
-    """Put questions not grouped yet into a group (a question already grouped, by another
-    process meanwhile, keeps its group)."""
+    """Put these questions in this group."""
     if not gap_ids:  # (an empty `in ()` reads the whole table)
         return
     db.execute(f"update knowledge_gaps set group_id = ? where id in "
-               f"({', '.join('?' * len(gap_ids))}) and group_id is null", [group_id, *gap_ids])
-
-
-def groups_of(db: Database, gap_ids: list[int]) -> dict[int, int]:
-    """The group each of these questions is in (those grouped only)."""
-    if not gap_ids:
-        return {}
-    rows = db.execute(f"select id, group_id from knowledge_gaps where id in "
-                      f"({', '.join('?' * len(gap_ids))}) and group_id is not null",
-                      list(gap_ids)).fetchall()
-    return {row[0]: row[1] for row in rows}
+               f"({', '.join('?' * len(gap_ids))})", [group_id, *gap_ids])
