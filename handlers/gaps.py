@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from bot.core.context import Context
 from bot.core.types import Reply, Request
+from bot.engine import Engine
 from bot.engine import gaps as grouping
 from bot.store import gaps as store
 from bot.store import transaction
@@ -85,13 +86,16 @@ def _example(row: store.GapRow) -> str:
 
 def gap_report(db, start: datetime, end: datetime, *,
                answers: Callable[[str], str | None] | None = None, model_dir: str | None = None,
-               team_less: bool = False, include_closed: bool = False) -> GapReport:
+               team_less: bool = False, include_closed: bool = False,
+               keep_groups: bool = False) -> GapReport:
     """The groups of questions asked in [start, end) that nothing in the config answered.
 
-    The questions of the window and of the `LOOKBACK` before it are grouped afresh, and each
-    question's group is kept in the store. `answers(text)`: the FAQ question that answers
-    `text` now, else None (the engine's `faq_answers`); a group most of whose questions it
-    answers is closed, and left out unless `include_closed`."""
+    The questions of the window and of the `LOOKBACK` before it are grouped afresh (the same
+    questions always give the same groups); `keep_groups` writes each question's group into
+    the store (`nudge gaps` does; `/nudge gaps` and the digest read through a read-only
+    database, and only read). `answers(text)`: the FAQ question that answers `text` now, else
+    None (the engine's `faq_answers`); a group most of whose questions it answers is closed,
+    and left out unless `include_closed`."""
     window = store.asked_between(db, start, end, team_less=team_less)
     if not window:
         return GapReport(start, end, (), "nothing to group")
@@ -99,7 +103,7 @@ def gap_report(db, start: datetime, end: datetime, *,
     rows = [row for row in store.asked_between(db, start - LOOKBACK, end)
             if row.id in in_window or row.asked_at < start]
     vectors = grouping.vectors([_asked(row) for row in rows], model_dir)
-    labels = _grouped(db, rows, vectors)
+    labels = _grouped(db, rows, vectors, keep_groups)
     by_group: dict[int, list[int]] = {}
     for index, row in enumerate(rows):
         if row.id in in_window:
@@ -111,11 +115,13 @@ def gap_report(db, start: datetime, end: datetime, *,
     return GapReport(start, end, tuple(shown), vectors.note, len(groups) - len(shown))
 
 
-def _grouped(db, rows: list[store.GapRow], vectors: grouping.Vectors) -> list[int]:
-    """Each row's group id (the id of its group's oldest question), kept in the store where
-    it changed."""
+def _grouped(db, rows: list[store.GapRow], vectors: grouping.Vectors, keep: bool) -> list[int]:
+    """Each row's group id (the id of its group's oldest question); with `keep`, written into
+    the store where it changed."""
     labels = grouping.cluster(vectors.rows, vectors.threshold)
     group_ids = [rows[label].id for label in labels]  # rows are oldest first
+    if not keep:
+        return group_ids
     moved: dict[int, list[int]] = {}
     for row, group_id in zip(rows, group_ids, strict=True):
         if row.group_id != group_id:
@@ -145,6 +151,23 @@ def _group(group_id: int, rows: list[store.GapRow], vectors,
         questions=tuple(r.text for r in rows), answered_by=answered_by)
 
 
+_engines: dict[int, Engine] = {}
+
+
+def faq_answers(ctx: Context) -> Callable[[str], str | None]:
+    """How the FAQ answers a question now: the context's engine's, or (in the reader process,
+    which has none) an engine on the context's config, built once per config. Building one
+    loads no intent model: only the FAQ's index."""
+    found = getattr(ctx.engine, "faq_answers", None)
+    if found is not None:
+        return found
+    engine = _engines.get(id(ctx.config))
+    if engine is None or engine.config is not ctx.config:
+        _engines.clear()  # one config at a time: a reloaded one replaces the old
+        engine = _engines[id(ctx.config)] = Engine(ctx.config)
+    return engine.faq_answers
+
+
 def report_for(ctx: Context, days: int | None, *, now: datetime | None = None,
                team_less: bool = False, include_closed: bool = False) -> GapReport:
     """gap_report for the last `days` days up to `now` (default: the context's clock; None
@@ -152,8 +175,7 @@ def report_for(ctx: Context, days: int | None, *, now: datetime | None = None,
     FAQ."""
     end = (now or ctx.now()) + timedelta(seconds=1)
     start = end - timedelta(days=days) if days else datetime(2000, 1, 1, tzinfo=end.tzinfo)
-    answers = getattr(ctx.engine, "faq_answers", None)
-    return gap_report(ctx.db, start, end, answers=answers,
+    return gap_report(ctx.db, start, end, answers=faq_answers(ctx),
                       model_dir=ctx.config.engine.embedding_model, team_less=team_less,
                       include_closed=include_closed)
 

@@ -21,7 +21,7 @@ from bot.store import gaps as store
 from bot.store import iso
 from handlers import conversation
 from handlers.digest import build_digest
-from handlers.gaps import report_for
+from handlers.gaps import gap_report, report_for
 from tests.cli_helpers import nudge
 from tests.conftest import EXAMPLE
 from tests.gaps_questions import QUESTIONS, all_questions
@@ -114,6 +114,33 @@ def test_the_chat_command_lists_the_groups_with_an_faq_draft(chat):
     assert "is not a period" in bad.text and "Usage" in bad.text
 
 
+def test_the_command_and_the_digest_only_read_and_need_no_engine(chat, config, db, clock):
+    """As in the reader process: a read-only database, no engine (the FAQ still closes)."""
+    from bot.core.context import Context
+    from bot.store import reading
+    from handlers.registry import build_router
+
+    for text in ("Can I bring my dog inside?", "Est-ce que je peux venir avec mon chien ?",
+                 "Is there wifi in the shop?", "Do you deliver to Cambridge?"):
+        ask(chat, text)
+    reader = Context(config=config, db=db, router=build_router(), clock=clock)
+    request = Request(platform="slack", text="/nudge gaps", user="UT", channel="CREVIEW",
+                      role="team")
+    with reading.read_only(db):
+        reply = reader.router.dispatch(request, reader)
+        digest = build_digest(reader).text
+    assert "2 questions you could not answer in the last 7 days, asked 3 times" in reply.text
+    assert "2 questions you could not answer this week, asked 3 times" in digest
+    assert {row.group_id for row in kept(chat)} == {None}  # nothing written
+    config.faq.append(type(config.faq[0])(question="Is there wifi?",
+                                          answer="Yes, ask at the counter."))
+    with reading.read_only(db):
+        after = reader.router.dispatch(request, Context(
+            config=config.model_copy(), db=db, router=build_router(), clock=clock))
+    assert "1 question you could not answer in the last 7 days, asked twice" in after.text
+    assert "1 group(s) answered since by the FAQ" in after.text
+
+
 def test_the_digest_says_how_many_questions_could_not_be_answered_this_week(chat, clock):
     for text in ("Can I bring my dog inside?", "Sind Hunde bei euch erlaubt?",
                  "Is there wifi in the shop?"):
@@ -164,7 +191,9 @@ def test_a_group_is_named_by_its_oldest_question_and_new_ones_do_not_rename_it(c
     clock.advance(hours=1)
     ask(chat, "¿Se admiten perros en la tienda?")
     ask(chat, "Sind Hunde bei euch erlaubt?")
-    again = next(g for g in report_for(chat, 7).groups if g.count == 3)
+    kept_now = gap_report(chat.db, chat.now() - timedelta(days=7),
+                          chat.now() + timedelta(seconds=1), keep_groups=True)
+    again = next(g for g in kept_now.groups if g.count == 3)
     assert again.id == dogs.id == kept(chat)[0].id
     assert {row.group_id for row in kept(chat) if row.text != "Is there wifi in the shop?"} \
         == {dogs.id}
@@ -205,6 +234,9 @@ def test_nudge_gaps_prints_the_groups_and_their_faq_command(recent, commented_co
     assert "- 3 times: " in done.stdout and "loyalty" not in done.stdout
     assert "add an answer: nudge faq add --question" in done.stdout
     assert "(grouped by meaning" in done.stdout
+    groups = Counter(row.group_id for row in kept(recent) if row.asked_at > recent.now()
+                     - timedelta(days=2))  # the command line keeps each question's group
+    assert sorted(groups.values()) == [1, 3] and None not in groups
 
 
 def test_nudge_gaps_json_and_since(recent, commented_config):

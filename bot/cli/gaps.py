@@ -55,7 +55,7 @@ def gaps(ctx: click.Context, since: str, as_json: bool, team_less: bool,
         engine = _engine(config)
         report = gap_report(db, end - period, end, answers=engine.faq_answers,
                             model_dir=config.engine.embedding_model, team_less=team_less,
-                            include_closed=include_closed)
+                            include_closed=include_closed, keep_groups=True)
     finally:
         db.conn.close()
     if as_json:
