@@ -10,6 +10,7 @@ all read it.
 from __future__ import annotations
 
 import shlex
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -77,11 +78,33 @@ def _asked(row: store.GapRow) -> str:
 
 
 def _example(row: store.GapRow) -> str:
+    """The question as the customer wrote it: the whole message, or the unanswered part
+    found in it again (the engine keeps that part lowercased, accents folded)."""
     text = row.text.strip()
     if len(row.question) >= 0.6 * len(text):
         return text
-    question = row.question.strip()
-    return question[:1].upper() + question[1:] + "?"
+    found = _in_original(text, row.question.strip())
+    question = found or row.question.strip()
+    return question[:1].upper() + question[1:] + ("" if question.endswith("?") else "?")
+
+
+def _folded(char: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", char)
+                   if not unicodedata.combining(c)).lower()
+
+
+def _in_original(text: str, part: str) -> str:
+    """`part` (lowercased, accents folded) where it stands in `text`, in `text`'s own
+    letters; "" when it is not there as such."""
+    folded, where = "", []
+    for index, char in enumerate(text):
+        for piece in _folded(char):
+            folded += piece
+            where.append(index)
+    at = folded.find(part)
+    if at < 0 or not part:
+        return ""
+    return text[where[at]:where[at + len(part) - 1] + 1]
 
 
 def gap_report(db, start: datetime, end: datetime, *,

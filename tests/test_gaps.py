@@ -92,7 +92,10 @@ def test_a_question_the_faq_answers_is_not_a_gap_and_one_it_does_not_is_kept_onc
     assert "dog" in row.question and "sourdough" not in row.question
     assert row.conversation_id == review.meta["conversation_id"]
     # Grouped and shown by its unanswered part, not the whole message.
-    assert report_for(chat, 7).groups[0].example.lower().startswith("can i bring my dog")
+    assert report_for(chat, 7).groups[0].example == "Can I bring my dog?"
+    ask(chat, "Hola, ¿cuánto cuesta la baguette? ¿Y puedo ir con mi perro?")
+    examples = sorted(g.questions[-1] for g in report_for(chat, 7).groups)
+    assert len(examples) == 1 and "perro" in examples[0]
 
 
 def test_the_shop_is_kept_when_the_question_names_one(chat):
@@ -323,3 +326,18 @@ def test_since_reads_hours_days_and_weeks():
     with pytest.raises(ConfigProblem) as refused:
         parse_since("x")
     assert re.search("not a period", refused.value.message) and refused.value.exit_code == 2
+
+
+def test_an_faq_entry_lands_at_the_end_of_the_list_whatever_its_indent():
+    from bot.faq_file import NotWritten, with_entry
+
+    text = "brand:\n  name: X\nfaq:\n- question: A?\n  answer: a\n\n# products next\nproducts: []\n"
+    added = with_entry(text, 'Dogs "allowed"?', "Yes.")
+    assert added == ("brand:\n  name: X\nfaq:\n- question: A?\n  answer: a\n"
+                     '- question: "Dogs \\"allowed\\"?"\n  answer: "Yes."\n'
+                     "\n# products next\nproducts: []\n")
+    assert with_entry("brand:\n  name: X", "Q?", "A.") == \
+        'brand:\n  name: X\n\nfaq:\n  - question: "Q?"\n    answer: "A."\n'
+    with pytest.raises(NotWritten) as flow:
+        with_entry("faq: []\n", "Q?", "A.")
+    assert flow.value.snippet == 'faq:\n  - question: "Q?"\n    answer: "A."\n'
