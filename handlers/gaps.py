@@ -27,6 +27,10 @@ from handlers.router import Command, UsageError
 # Questions grouped before this long before the window still pull new ones into their group.
 LOOKBACK = timedelta(days=30)
 CHECKED_PER_GROUP = 10  # questions of a group re-checked against the FAQ
+# Grouping compares every two questions (n² memory: 2,000 take 32 MB and about half a second):
+# past this many, only the newest are grouped and counted, and the report says so. A small
+# shop asks far fewer in a month.
+MAX_GROUPED = 2000
 
 
 @dataclass(frozen=True)
@@ -122,9 +126,11 @@ def gap_report(db, start: datetime, end: datetime, *,
     window = store.asked_between(db, start, end, team_less=team_less)
     if not window:
         return GapReport(start, end, (), "nothing to group")
+    left_out = max(0, len(window) - MAX_GROUPED)
+    window = window[left_out:]
     in_window = {row.id for row in window}
-    rows = [row for row in store.asked_between(db, start - LOOKBACK, end)
-            if row.id in in_window or row.asked_at < start]
+    before = store.asked_between(db, start - LOOKBACK, start)
+    rows = before[max(0, len(before) - (MAX_GROUPED - len(window))):] + window
     vectors = grouping.vectors([_asked(row) for row in rows], model_dir)
     labels = _grouped(db, rows, vectors, keep_groups)
     by_group: dict[int, list[int]] = {}
@@ -135,7 +141,9 @@ def gap_report(db, start: datetime, end: datetime, *,
               for group_id, members in by_group.items()]
     groups.sort(key=lambda g: (g.closed, -g.count, -g.last_asked.timestamp()))
     shown = [g for g in groups if include_closed or not g.closed]
-    return GapReport(start, end, tuple(shown), vectors.note, len(groups) - len(shown))
+    method = vectors.note + (f"; only the newest {MAX_GROUPED:,} questions, {left_out:,} "
+                             "older ones left out" if left_out else "")
+    return GapReport(start, end, tuple(shown), method, len(groups) - len(shown))
 
 
 def _grouped(db, rows: list[store.GapRow], vectors: grouping.Vectors, keep: bool) -> list[int]:

@@ -341,3 +341,46 @@ def test_an_faq_entry_lands_at_the_end_of_the_list_whatever_its_indent():
     with pytest.raises(NotWritten) as flow:
         with_entry("faq: []\n", "Q?", "A.")
     assert flow.value.snippet == 'faq:\n  - question: "Q?"\n    answer: "A."\n'
+
+
+def test_past_the_limit_only_the_newest_questions_are_grouped_and_it_says_so(chat, clock,
+                                                                            monkeypatch):
+    import handlers.gaps
+
+    monkeypatch.setattr(handlers.gaps, "MAX_GROUPED", 3)
+    for text in ("Is there wifi in the shop?", "Can I bring my dog inside?",
+                 "Sind Hunde bei euch erlaubt?", "¿Se admiten perros en la tienda?"):
+        clock.advance(minutes=1)
+        ask(chat, text)
+    report = report_for(chat, 7)
+    assert [g.count for g in report.groups] == [3]
+    assert "wifi" not in " ".join(report.groups[0].questions)
+    assert report.method.endswith("only the newest 3 questions, 1 older ones left out")
+
+
+def test_the_quick_grouping_merges_as_plain_average_linkage_does():
+    import numpy as np
+
+    def plain(rows, threshold):  # every pair of clusters compared again after each merge
+        clusters = [[i] for i in range(len(rows))]
+        cosines = rows @ rows.T
+        while len(clusters) > 1:
+            score, a, b = max((cosines[np.ix_(one, two)].mean(), i, j)
+                              for i, one in enumerate(clusters)
+                              for j, two in enumerate(clusters) if i < j)
+            if score < threshold:
+                break
+            clusters[a] += clusters.pop(b)
+        return sorted(sorted(c) for c in clusters)
+
+    generator = np.random.default_rng(7)
+    centres = generator.normal(size=(6, 32))
+    rows = centres[generator.integers(0, 6, 45)] + generator.normal(size=(45, 32)) * 0.9
+    rows = rows / np.linalg.norm(rows, axis=1, keepdims=True)
+    for threshold in (0.2, 0.45, 0.7):
+        labels = grouping.cluster(rows, threshold)
+        found = {}
+        for index, label in enumerate(labels):
+            found.setdefault(label, []).append(index)
+        assert sorted(found.values()) == plain(rows, threshold)
+        assert all(label == min(group) for label, group in found.items())
