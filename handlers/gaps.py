@@ -40,6 +40,7 @@ class GapGroup:
     id: int
     count: int
     example: str  # the most typical question, in the customer's words
+    draft: str  # the question for an FAQ entry: the most typical in the brand's language
     languages: tuple[tuple[str, int], ...]  # ("en", 5), most asked first
     shops: tuple[str, ...]
     first_asked: datetime
@@ -54,7 +55,7 @@ class GapGroup:
     @property
     def faq_command(self) -> str:
         """The command that drafts an FAQ entry for this group."""
-        return (f"nudge faq add --question {shlex.quote(self.example)} "
+        return (f"nudge faq add --question {shlex.quote(self.draft)} "
                 f"--answer \"...\"")
 
 
@@ -114,7 +115,7 @@ def _in_original(text: str, part: str) -> str:
 def gap_report(db, start: datetime, end: datetime, *,
                answers: Callable[[str], str | None] | None = None, model_dir: str | None = None,
                team_less: bool = False, include_closed: bool = False,
-               keep_groups: bool = False) -> GapReport:
+               keep_groups: bool = False, language: str = "en") -> GapReport:
     """The groups of questions asked in [start, end) that nothing in the config answered.
 
     The questions of the window and of the `LOOKBACK` before it are grouped afresh (the same
@@ -122,7 +123,8 @@ def gap_report(db, start: datetime, end: datetime, *,
     the store (`nudge gaps` does; `/nudge gaps` and the digest read through a read-only
     database, and only read). `answers(text)`: the FAQ question that answers `text` now, else
     None (the engine's `faq_answers`); a group most of whose questions it answers is closed,
-    and left out unless `include_closed`."""
+    and left out unless `include_closed`. `language`: the brand's, in which each group's FAQ
+    draft is worded when one of its questions is."""
     window = store.asked_between(db, start, end, team_less=team_less)
     if not window:
         return GapReport(start, end, (), "nothing to group")
@@ -137,8 +139,8 @@ def gap_report(db, start: datetime, end: datetime, *,
     for index, row in enumerate(rows):
         if row.id in in_window:
             by_group.setdefault(labels[index], []).append(index)
-    groups = [_group(group_id, [rows[i] for i in members], vectors.rows[members], answers)
-              for group_id, members in by_group.items()]
+    groups = [_group(group_id, [rows[i] for i in members], vectors.rows[members], answers,
+                     language) for group_id, members in by_group.items()]
     groups.sort(key=lambda g: (g.closed, -g.count, -g.last_asked.timestamp()))
     shown = [g for g in groups if include_closed or not g.closed]
     method = vectors.note + (f"; only the newest {MAX_GROUPED:,} questions, {left_out:,} "
@@ -165,8 +167,9 @@ def _grouped(db, rows: list[store.GapRow], vectors: grouping.Vectors, keep: bool
 
 
 def _group(group_id: int, rows: list[store.GapRow], vectors,
-           answers: Callable[[str], str | None] | None) -> GapGroup:
+           answers: Callable[[str], str | None] | None, language: str) -> GapGroup:
     typical = rows[grouping.most_typical(vectors)]
+    draft = rows[grouping.most_typical(vectors, [row.lang == language for row in rows])]
     answered_by = ""
     if answers is not None:
         checked = [typical, *[r for r in rows if r is not typical]][:CHECKED_PER_GROUP]
@@ -175,7 +178,7 @@ def _group(group_id: int, rows: list[store.GapRow], vectors,
         if len(hits) * 2 >= len(checked) and hits:
             answered_by = Counter(hits).most_common(1)[0][0]
     return GapGroup(
-        id=group_id, count=len(rows), example=_example(typical),
+        id=group_id, count=len(rows), example=_example(typical), draft=_example(draft),
         languages=tuple(Counter(r.lang or "?" for r in rows).most_common()),
         shops=tuple(sorted({r.shop for r in rows if r.shop})),
         first_asked=rows[0].asked_at, last_asked=rows[-1].asked_at,
@@ -208,6 +211,7 @@ def report_for(ctx: Context, days: int | None, *, now: datetime | None = None,
     start = end - timedelta(days=days) if days else datetime(2000, 1, 1, tzinfo=end.tzinfo)
     return gap_report(ctx.db, start, end, answers=faq_answers(ctx),
                       model_dir=ctx.config.engine.embedding_model, team_less=team_less,
+                      language=ctx.config.brand.language,
                       include_closed=include_closed)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import shlex
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -67,6 +68,13 @@ def test_fifty_six_questions_in_four_languages_fall_into_one_group_per_topic(cha
     assert set(biggest) == set(QUESTIONS)
     for topic, group in biggest.items():
         assert topic_of[group.example] == topic
+    # The FAQ draft is worded in the brand's language (English) when the group has such a
+    # question, whatever the language of its most typical one.
+    english = {text for _, lang, text in all_questions() if lang == "en"}
+    for group in report.groups:
+        if english & set(group.questions):
+            assert group.draft in english
+            assert shlex.split(group.faq_command)[3:6] == ["--question", group.draft, "--answer"]
     # The groups are kept: listing again gives the same groups, and a new question on a
     # topic joins that topic's group.
     again = report_for(chat, 7)

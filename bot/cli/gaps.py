@@ -55,7 +55,8 @@ def gaps(ctx: click.Context, since: str, as_json: bool, team_less: bool,
         engine = _engine(config)
         report = gap_report(db, end - period, end, answers=engine.faq_answers,
                             model_dir=config.engine.embedding_model, team_less=team_less,
-                            include_closed=include_closed, keep_groups=True)
+                            include_closed=include_closed, keep_groups=True,
+                            language=config.brand.language)
     finally:
         db.conn.close()
     if as_json:
@@ -83,7 +84,7 @@ def report_dict(report) -> dict:
         "grouping": report.method, "questions": report.questions,
         "closed_hidden": report.closed_hidden,
         "groups": [{
-            "id": g.id, "count": g.count, "example": g.example,
+            "id": g.id, "count": g.count, "example": g.example, "faq_draft": g.draft,
             "languages": dict(g.languages), "shops": list(g.shops),
             "first_asked": g.first_asked.isoformat(), "last_asked": g.last_asked.isoformat(),
             "questions": list(g.questions), "closed": g.closed, "answered_by": g.answered_by,

@@ -139,8 +139,12 @@ def cluster(rows: np.ndarray, threshold: float) -> list[int]:
     return labels
 
 
-def most_typical(rows: np.ndarray) -> int:
-    """The index of the row closest to the rows' centroid: the group's example."""
-    if len(rows) <= 2:
+def most_typical(rows: np.ndarray, among: Sequence[bool] | None = None) -> int:
+    """The index of the row closest to the rows' centroid: the group's example. `among`:
+    only the rows marked True may be picked (all when none is)."""
+    if len(rows) <= 2 and among is None:
         return 0
-    return int(np.argmax(rows @ _unit(rows.sum(axis=0))))
+    closeness = rows @ _unit(rows.sum(axis=0))
+    if among is not None and any(among):
+        closeness = np.where(np.asarray(among, dtype=bool), closeness, -np.inf)
+    return int(np.argmax(closeness))
