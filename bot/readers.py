@@ -30,7 +30,8 @@ from handlers.router import strip_prefix
 T = TypeVar("T")
 
 # Commands that only read the database, and are the slow ones: run in the reader.
-READ_ONLY_COMMANDS = frozenset({"digest", "stats", "tests"})  # tests: the A/B tests
+# gaps: the knowledge gaps, grouped by sentence embeddings (tens of ms to a second).
+READ_ONLY_COMMANDS = frozenset({"digest", "stats", "tests", "gaps"})  # tests: the A/B tests
 # Commands that run the suggestion engine and write nothing: in the engine's worker thread.
 ENGINE_COMMANDS = frozenset({"suggest"})
 

@@ -27,6 +27,7 @@ from bot.plaintext import has_visible_text
 from bot.store import conversations, iso, suggestions, transaction
 from bot.store.connection import off_loop
 from bot.store.conversations import Recorded
+from bot.store.gaps import NewGap
 from bot.store.links import LinkInfo
 from bot.tracking import track_text
 from handlers import review
@@ -118,9 +119,12 @@ def said_in_thread(ctx: Context, conversation_id: int) -> tuple[tuple[str, ...],
     return said, offers
 
 
-def store_suggestions(ctx: Context, recorded: Recorded, result: SuggestionSet) -> list[int]:
+def store_suggestions(ctx: Context, recorded: Recorded, result: SuggestionSet,
+                      request: Request | None = None) -> list[int]:
     """The classification on the message and its suggestions, stored at once (within a
-    correction's transaction when there is one)."""
+    correction's transaction when there is one), with the question nothing in the config
+    answered, if any (a knowledge gap). `request`: the message as it came in (read back
+    from the store when not given, as for a correction)."""
     now = iso(ctx.now())
     c = result.classification
     rows = [{
@@ -138,7 +142,23 @@ def store_suggestions(ctx: Context, recorded: Recorded, result: SuggestionSet) -
         ctx.db, recorded.message_id, recorded.conversation_id, intent=c.intent, stage=c.stage,
         confidence=c.confidence,
         alternatives=json.dumps([list(p) for p in c.alternatives]) if c.alternatives else None,
-        rows=rows)
+        rows=rows, gap=_gap(ctx, recorded, result, request, now) if rows else None)
+
+
+def _gap(ctx: Context, recorded: Recorded, result: SuggestionSet, request: Request | None,
+         now: str) -> NewGap | None:
+    """The question to keep as a knowledge gap, when the engine found nothing to answer it."""
+    gap = result.gap
+    if gap is None:
+        return None
+    if request is not None:
+        text, platform = request.text, request.platform
+    else:
+        message = conversations.message(ctx.db, recorded.message_id)
+        text, platform = message["text"] or "", message["platform"] or ""
+    return NewGap(message_id=recorded.message_id, conversation_id=recorded.conversation_id,
+                  platform=platform, text=text, question=gap.question,
+                  lang=result.wrote_in or result.lang, shop=gap.shop, asked_at=now)
 
 
 def record_opt_out(ctx: Context, request: Request, customer_id: str) -> None:
@@ -219,7 +239,7 @@ def _review_of(request: Request, ctx: Context, recorded: Recorded,
                result: SuggestionSet) -> Reply | None:
     if result.intent == "unsubscribe":
         record_opt_out(ctx, request, recorded.customer_id)
-    ids = store_suggestions(ctx, recorded, result)
+    ids = store_suggestions(ctx, recorded, result, request)
     if not ids:
         return None
     return review_reply(ctx, ids[0], request=request)

@@ -108,6 +108,14 @@ def test_winners(ctx: Context, now: datetime) -> list[str]:
     return lines
 
 
+def knowledge_gaps(ctx: Context, now: datetime) -> str:
+    """"3 questions you could not answer this week, asked 11 times; ..." ("" when none)."""
+    from handlers.gaps import report_for, summary_line
+
+    line = summary_line(report_for(ctx, 7, now=now))
+    return f"{line}. `/nudge gaps` lists them, each with an FAQ entry to add." if line else ""
+
+
 def build_digest(ctx: Context, now: datetime | None = None) -> Reply:
     """The digest for the local day of `now` (default: the context's clock)."""
     zone = ctx.config.zone
@@ -129,7 +137,8 @@ def build_digest(ctx: Context, now: datetime | None = None) -> Reply:
         Section("A/B tests with a winner", test_winners(ctx, now)),
     ]
     title = f"Good morning! Nudge digest for {today:%A %d %B}"
-    if all(not section.lines for section in sections) and results.is_empty:
+    gaps = knowledge_gaps(ctx, now)
+    if all(not section.lines for section in sections) and results.is_empty and not gaps:
         return Reply(f"{title}: a quiet day, nobody waiting and nothing scheduled.",
                      private=False, meta={"empty": True})
     parts = [f"*{title}*"]
@@ -141,6 +150,8 @@ def build_digest(ctx: Context, now: datetime | None = None) -> Reply:
             parts += [f"• {line}" for line in shown]
             if more:
                 parts.append(f"• …and {more} more")
+    if gaps:
+        parts.append(f"*Could not answer*: {gaps}")
     parts.append(f"*Yesterday*: {figures_line(results)}; mix {results.mix_text()}.")
     if yesterdays.redemptions:
         parts.append("*Redeemed yesterday*: "

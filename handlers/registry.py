@@ -6,6 +6,7 @@ from handlers import (
     cta,
     digest,
     experiments,
+    gaps,
     help,
     promotions,
     redeemed,
@@ -25,6 +26,7 @@ COMMANDS: list[Command] = [
     reminders.COMMAND,
     redeemed.COMMAND,
     experiments.COMMAND,
+    gaps.COMMAND,
 ]
 
 

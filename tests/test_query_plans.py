@@ -23,7 +23,7 @@ from bot.store import deliveries as ledger
 from bot.store import inbox as inbox_store
 from bot.tracking import link_for_delivery
 from handlers import conversation, review
-from handlers.digest import waiting_customers
+from handlers.digest import knowledge_gaps, waiting_customers
 from tests.conftest import BACKEND
 
 # SQLite's query plans, read through its statement trace; PostgreSQL has the same indexes
@@ -94,6 +94,18 @@ async def digest_waiting_list(app, thread: str) -> None:
     waiting_customers(app.ctx, app.ctx.now())
 
 
+async def unanswered_question_kept(app, thread: str) -> None:
+    """A question nothing in the config answers: kept as a knowledge gap with its
+    suggestions (one more insert in their transaction)."""
+    conversation.on_message(customer_request(app, "can I bring my dog inside?", thread),
+                            app.ctx)
+
+
+async def digest_knowledge_gaps(app, thread: str) -> None:
+    """The digest's "could not answer" line: the week's kept questions, grouped."""
+    knowledge_gaps(app.ctx, app.ctx.now())
+
+
 async def delivery_claims(app, thread: str) -> None:
     key = ledger.DeliveryKey("promotion", f"{thread}-{next(_ids)}", app.ctx.now(), "console",
                              "promos")
@@ -126,6 +138,8 @@ HOT_PATHS: list[Callable[..., Awaitable[object]]] = [
     message_reviewed_and_sent,
     another_and_dismiss,
     digest_waiting_list,
+    unanswered_question_kept,
+    digest_knowledge_gaps,
     delivery_claims,
     inbox_keep_and_done,
 ]

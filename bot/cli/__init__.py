@@ -160,6 +160,7 @@ def _register_commands() -> None:
     from bot.cli import db as db_cli
     from bot.cli import discord as discord_cli
     from bot.cli import engine as engine_cli
+    from bot.cli import gaps as gaps_cli
     from bot.cli import promotions as promotions_cli
     from bot.cli import reminders as reminders_cli
     from bot.cli import results as results_cli
@@ -176,6 +177,8 @@ def _register_commands() -> None:
     cli.add_command(engine_cli.suggest)
     cli.add_command(corrections_cli.corrections_group)
     cli.add_command(db_cli.db_group)
+    cli.add_command(gaps_cli.gaps)
+    cli.add_command(gaps_cli.faq_group)
     cli.add_command(discord_cli.discord_invite)
     cli.add_command(discord_cli.discord_sync)
     cli.add_command(slack_manifest)

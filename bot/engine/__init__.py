@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 
 from bot.config import CTA, Config, Offer, Product
-from bot.engine.answers import STOCK_WORDS
+from bot.engine.answers import NO_ANSWER_NOTE, STOCK_WORDS
 from bot.engine.catalog import Catalog
 from bot.engine.classifier import IntentClassifier
 from bot.engine.knowledge import Knowledge
@@ -27,7 +27,14 @@ from bot.engine.products import ProductDirectory
 from bot.engine.render import Renderer, pick_wording
 from bot.engine.shops import ShopDirectory, ShopHours, long_date
 from bot.engine.text import clean
-from bot.engine.types import STAGES, Classification, Suggestion, SuggestionSet, ThreadState
+from bot.engine.types import (
+    STAGES,
+    Classification,
+    Gap,
+    Suggestion,
+    SuggestionSet,
+    ThreadState,
+)
 from bot.engine.words import Words, english, words_for
 from bot.translations import in_language, missing_texts, variants
 
@@ -173,7 +180,15 @@ class Engine:
             if len(suggestions) == self.config.engine.max_suggestions:
                 break
         return SuggestionSet(classification, suggestions, lang=lang, wrote_in=wrote_in,
-                             handled_as=intent if intent != classification.intent else "")
+                             handled_as=intent if intent != classification.intent else "",
+                             gap=_gap(situation, view) if NO_ANSWER_NOTE in notes else None)
+
+    def faq_answers(self, text: str) -> str | None:
+        """The question of the FAQ entry that answers `text` (as a customer message's clause
+        would be matched), else None: a knowledge gap closes once one does."""
+        match = self._view(self.config.brand.language).knowledge.best(clean(text),
+                                                                     faq_only=True)
+        return match.entry.faq.question if match is not None else None
 
     def _render(self, intent: str, chosen: Plan, platform: str, lang: str, notes: list[str],
                 said: set[str], thread_key: str, view: _View) -> tuple[Suggestion, int]:
@@ -240,6 +255,14 @@ class Engine:
 
 
 URL = re.compile(r"https?://\S+")
+
+
+def _gap(situation: Situation, view: _View) -> Gap:
+    """What the replies could not answer, and the shop it is about when one is meant."""
+    asked = " ".join(situation.answers.unanswered) or situation.text
+    meant = view.stores.meant(situation.text, situation.state.earlier_texts) \
+        if view.config.stores else []
+    return Gap(asked, str(meant[0].name) if len(meant) == 1 else "")
 
 
 def _different(one: Suggestion, other: Suggestion) -> bool:

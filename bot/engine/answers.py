@@ -39,6 +39,8 @@ class Answers:
     checking: bool = False  # something asked is not in the config: the team will check
     hours: bool = False  # a clause asks about opening hours or the way to a shop
     notes: tuple[str, ...] = field(default=())
+    # The clauses nothing in the config answers, in the order asked: kept as knowledge gaps.
+    unanswered: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.items)
@@ -92,6 +94,13 @@ def knowledge_answers(asked: Asked, products: ProductDirectory, lang: str = "en"
     sources: list[str] = []
     seen: set[str] = set()
     checking = hours = False
+    unanswered: list[str] = []
+
+    def missing(clause) -> None:
+        nonlocal checking
+        checking = True
+        if clause.text not in unanswered:
+            unanswered.append(clause.text)
 
     def add(item: dict, fact: str, source: str) -> None:
         if fact not in seen:
@@ -122,11 +131,11 @@ def knowledge_answers(asked: Asked, products: ProductDirectory, lang: str = "en"
                                            lang=lang, describe=id(product) in about)
                 if price and product.price is None and not (
                         item["description"] and _PRICE_IN.search(item["description"])):
-                    checking = True
+                    missing(clause)
                 if item["price"] or item["stock"] or item["description"]:
                     add(item, fact, f'product "{product.name}"')
                 elif not clause.faq:
-                    checking = True
+                    missing(clause)
             continue
         if clause.hours:
             hours = True
@@ -135,11 +144,12 @@ def knowledge_answers(asked: Asked, products: ProductDirectory, lang: str = "en"
             add({"type": "faq", "text": entry.answer}, entry.answer,
                 f'FAQ "{entry.question}" ({clause.faq.score:.0%} match)')
             if clause.price and not _PRICE_IN.search(entry.answer):
-                checking = True  # the answer is about it, but the price asked is not there
+                missing(clause)  # the answer is about it, but the price asked is not there
         elif clause.question and clause.subject_words:
-            checking = True
+            missing(clause)
     notes = (NO_ANSWER_NOTE,) if checking else ()
-    return Answers(tuple(items), tuple(facts), tuple(sources), checking, hours, notes)
+    return Answers(tuple(items), tuple(facts), tuple(sources), checking, hours, notes,
+                   tuple(unanswered))
 
 
 def offers_mentioned(state: ThreadState, offers: list[Offer]) -> set[str]:

@@ -135,6 +135,15 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
+class Gap:
+    """A question nothing in the config answers (no FAQ entry, product or shop fact): kept so
+    the team sees, grouped, what customers ask that the brand has no answer for."""
+
+    question: str  # the unanswered part of the message ("can I bring my dog?")
+    shop: str = ""  # the shop it is about, when the engine knows one
+
+
+@dataclass(frozen=True)
 class SuggestionSet:
     classification: Classification
     suggestions: list[Suggestion] = field(default_factory=list)
@@ -146,6 +155,8 @@ class SuggestionSet:
     # The reply the suggestions were made for, when it is not the intent ("sensitive" for an
     # allergy or an injury, "product_question" for a visit question the FAQ answers).
     handled_as: str = ""
+    # Set when the replies promise the team will check: nothing in the config answers it.
+    gap: Gap | None = None
 
     @property
     def intent(self) -> str:

@@ -23,6 +23,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "audit_log": ("id",), "routines": ("name",), "platform_errors": ("id",),
     "links": ("token",), "clicks": ("id",), "redemptions": ("id",), "inbox": ("id",),
     "uploads": ("id",), "corrections": ("id",), "model_refits": ("id",),
+    "knowledge_gaps": ("id",),
 }
 
 

@@ -454,6 +454,30 @@ def _delivery_owners(db: sqlite_utils.Database) -> None:
         db["deliveries"].add_column("claimed_by", str)
 
 
+def _knowledge_gaps(db: sqlite_utils.Database) -> None:
+    # The questions nothing in the config answered (bot/store/gaps.py), grouped by meaning
+    # for `nudge gaps`, `/nudge gaps`, the digest and the report.
+    db["knowledge_gaps"].create(
+        {
+            "id": int,
+            "message_id": int,
+            "conversation_id": int,
+            "platform": str,
+            "text": str,  # the customer's whole message
+            "question": str,  # the part nothing in the config answers
+            "lang": str,
+            "shop": str,  # the shop it is about, when the engine knew one ("" otherwise)
+            "asked_at": str,
+            "group_id": int,  # the id of the question that started its group; null: not yet
+        },
+        pk="id",
+        not_null={"message_id", "asked_at"},
+        if_not_exists=True,
+    )
+    db["knowledge_gaps"].create_index(["message_id"], unique=True, if_not_exists=True)
+    db["knowledge_gaps"].create_index(["asked_at"], if_not_exists=True)
+
+
 # Append new migrations; never edit one that has shipped.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_core,
@@ -470,4 +494,5 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _outbox,
     _hot_query_indexes,
     _delivery_owners,
+    _knowledge_gaps,
 ]

@@ -17,7 +17,7 @@ from __future__ import annotations
 from contextlib import nullcontext
 from typing import Any
 
-from bot.store import conversations
+from bot.store import conversations, gaps
 from bot.store.connection import Database, transaction
 
 # A message's suggestions still in play: those made for an intent the team corrected are
@@ -49,16 +49,19 @@ def add(db: Database, rows: list[dict[str, Any]]) -> list[int]:
 
 def add_for_message(db: Database, message_id: int, conversation_id: int, *, intent: str,
                     stage: str, confidence: float, alternatives: str | None,
-                    rows: list[dict[str, Any]]) -> list[int]:
+                    rows: list[dict[str, Any]], gap: gaps.NewGap | None = None) -> list[int]:
     """What the engine read in a customer message and the replies it suggests, in one
     transaction (one commit per customer message, not one per row: each waits for the disk);
-    the suggestions' ids. A suggestion marked urgent marks the thread urgent.
+    the suggestions' ids. A suggestion marked urgent marks the thread urgent; a question
+    nothing in the config answered (`gap`) is kept as a knowledge gap.
 
     Inside a transaction already open (a correction's), it joins that one."""
     with nullcontext() if db.conn.in_transaction else transaction(db):
         conversations.set_classification(db, message_id, intent, stage, confidence,
                                          alternatives)
         ids = add(db, rows)
+        if gap is not None:
+            gaps.record(db, gap)
         if any(row.get("urgent") for row in rows):
             conversations.mark_urgent(db, conversation_id)
     return ids
