@@ -114,7 +114,7 @@ def _in_original(text: str, part: str) -> str:
 
 def gap_report(db, start: datetime, end: datetime, *,
                answers: Callable[[str], str | None] | None = None, model_dir: str | None = None,
-               team_less: bool = False, include_closed: bool = False,
+               unanswered: bool = False, include_closed: bool = False,
                keep_groups: bool = False, language: str = "en") -> GapReport:
     """The groups of questions asked in [start, end) that nothing in the config answered.
 
@@ -125,7 +125,7 @@ def gap_report(db, start: datetime, end: datetime, *,
     None (the engine's `faq_answers`); a group most of whose questions it answers is closed,
     and left out unless `include_closed`. `language`: the brand's, in which each group's FAQ
     draft is worded when one of its questions is."""
-    window = store.asked_between(db, start, end, team_less=team_less)
+    window = store.asked_between(db, start, end, unanswered=unanswered)
     if not window:
         return GapReport(start, end, (), "nothing to group")
     left_out = max(0, len(window) - MAX_GROUPED)
@@ -203,14 +203,14 @@ def faq_answers(ctx: Context) -> Callable[[str], str | None]:
 
 
 def report_for(ctx: Context, days: int | None, *, now: datetime | None = None,
-               team_less: bool = False, include_closed: bool = False) -> GapReport:
+               unanswered: bool = False, include_closed: bool = False) -> GapReport:
     """gap_report for the last `days` days up to `now` (default: the context's clock; None
     days: everything kept), with the context's engine re-checking each group against the
     FAQ."""
     end = (now or ctx.now()) + timedelta(seconds=1)
     start = end - timedelta(days=days) if days else datetime(2000, 1, 1, tzinfo=end.tzinfo)
     return gap_report(ctx.db, start, end, answers=faq_answers(ctx),
-                      model_dir=ctx.config.engine.embedding_model, team_less=team_less,
+                      model_dir=ctx.config.engine.embedding_model, unanswered=unanswered,
                       language=ctx.config.brand.language,
                       include_closed=include_closed)
 

@@ -176,12 +176,12 @@ def test_the_report_section_escapes_customers_words(chat):
     assert "Every question in this period had an answer" in empty and "<table>" not in empty
 
 
-def test_team_less_leaves_out_questions_the_team_answered_afterwards(chat):
+def test_unanswered_leaves_out_questions_the_team_answered_afterwards(chat):
     answered = ask(chat, "Is there wifi in the shop?")
     ask(chat, "Can I bring my dog inside?")
     conversation.on_choice(chat, "send", answered.meta["suggestion_id"], "slack", "UT")
     assert len(report_for(chat, 7).groups) == 2
-    left = report_for(chat, 7, team_less=True)
+    left = report_for(chat, 7, unanswered=True)
     assert [g.example for g in left.groups] == ["Can I bring my dog inside?"]
 
 
@@ -248,6 +248,17 @@ def test_nudge_gaps_prints_the_groups_and_their_faq_command(recent, commented_co
     groups = Counter(row.group_id for row in kept(recent) if row.asked_at > recent.now()
                      - timedelta(days=2))  # the command line keeps each question's group
     assert sorted(groups.values()) == [1, 3] and None not in groups
+
+
+def test_the_html_report_lists_the_questions_nobody_could_answer(recent, commented_config,
+                                                                  tmp_path):
+    page = tmp_path / "report.html"
+    done = nudge(commented_config, "report", "--html", str(page), "--days", "7")
+    assert done.returncode == 0, done.stderr
+    html = page.read_text(encoding="utf-8")
+    assert "<h2>Questions you could not answer</h2>" in html
+    assert "2 questions you could not answer in this period, asked 4 times" in html
+    assert "nudge faq add --question" in html and "loyalty" not in html  # ten days ago
 
 
 def test_nudge_gaps_json_and_since(recent, commented_config):

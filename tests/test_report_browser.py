@@ -10,7 +10,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from bot.core.types import Request
+from bot.results.gaps import gaps_section_html
 from bot.results.html import build_report
+from handlers import conversation
+from handlers.gaps import gap_report
 from tests.browser import chromium, opened
 from tests.chart_helpers import png_size
 from tests.report_helpers import WORDING_A, seed_marketing_fortnight
@@ -29,11 +33,28 @@ MEASURE = """() => ({
 })"""
 
 
+# Questions the FAQ does not answer: their section has the longest cells (the FAQ command).
+UNANSWERED = ("Can I park my car somewhere near the bakery on a Saturday morning?",
+              "Kann ich in der Nähe der Bäckerei parken?", "Is there parking nearby?")
+
+
 @pytest.fixture
-def page_html(ctx, clock) -> str:
+def page_html(ctx, clock, engine) -> str:
     seed_marketing_fortnight(ctx, clock, wordings=(WORDING_A, LONG_WORDING))
-    return build_report(ctx.db, ctx.config, datetime(2026, 12, 1, 9, 14, tzinfo=UTC), 14,
-                        date(2026, 11, 22))
+    ctx.engine = engine
+    for number, text in enumerate(UNANSWERED):
+        conversation.on_message(Request(platform="slack", text=text, user=f"U{number}",
+                                        channel="C1", thread=f"gap.{number}",
+                                        message_id=f"gap.{number}"), ctx)
+
+    def gaps(start, end) -> str:
+        return gaps_section_html(gap_report(ctx.db, start, end,
+                                            answers=engine.faq_answers))
+
+    page = build_report(ctx.db, ctx.config, datetime(2026, 12, 1, 9, 14, tzinfo=UTC), 14,
+                        date(2026, 11, 22), gaps=gaps)
+    assert "nudge faq add --question" in page  # the widest cells are on the page
+    return page
 
 
 @pytest.mark.parametrize(("width", "chart"), [(1280, "chart-wide"), (390, "chart-narrow")])

@@ -25,7 +25,8 @@ def parse_since(text: str) -> timedelta:
     return timedelta(**{_UNITS[found.group(2).lower()]: int(found.group(1))})
 
 
-def _engine(config):
+def engine_for(config):
+    """The engine that checks which groups an FAQ entry answers now (the report uses it too)."""
     from bot.engine import Engine
 
     return Engine(config)
@@ -35,12 +36,12 @@ def _engine(config):
 @click.option("--since", "since", default="7d", show_default=True, metavar="PERIOD",
               help="How far back: 7d, 24h, 2w.")
 @click.option("--json", "as_json", is_flag=True, help="Print the groups as JSON.")
-@click.option("--team-less", is_flag=True,
+@click.option("--unanswered", is_flag=True,
               help="Only questions the team did not answer by hand afterwards either.")
 @click.option("--closed", "include_closed", is_flag=True,
               help="Also list the groups an FAQ entry answers now.")
 @click.pass_context
-def gaps(ctx: click.Context, since: str, as_json: bool, team_less: bool,
+def gaps(ctx: click.Context, since: str, as_json: bool, unanswered: bool,
          include_closed: bool) -> None:
     """Questions customers asked that the FAQ, products and shops could not answer, grouped
     by meaning, with the command that adds an FAQ entry for each."""
@@ -52,9 +53,9 @@ def gaps(ctx: click.Context, since: str, as_json: bool, team_less: bool,
     end = datetime.now(UTC) + timedelta(seconds=1)
     db = open_db(database_target(config))
     try:
-        engine = _engine(config)
+        engine = engine_for(config)
         report = gap_report(db, end - period, end, answers=engine.faq_answers,
-                            model_dir=config.engine.embedding_model, team_less=team_less,
+                            model_dir=config.engine.embedding_model, unanswered=unanswered,
                             include_closed=include_closed, keep_groups=True,
                             language=config.brand.language)
     finally:

@@ -173,13 +173,23 @@ def report_(ctx: click.Context, html_file: Path, days: int, until: datetime | No
     Nothing in it is fetched from elsewhere (no script, no external URL): open it offline,
     attach it to an email.
     """
+    from bot.cli.gaps import engine_for
+    from bot.results.gaps import gaps_section_html
     from bot.results.html import build_report
+    from handlers.gaps import gap_report
 
     config = get_config(ctx)
     db = open_db(database_target(config))
+
+    def gaps(start: datetime, end: datetime) -> str:
+        found = gap_report(db, start, end, answers=engine_for(config).faq_answers,
+                           model_dir=config.engine.embedding_model,
+                           language=config.brand.language)
+        return gaps_section_html(found)
+
     try:
         page = build_report(db, config, datetime.now(UTC), days,
-                            until.date() if until is not None else None)
+                            until.date() if until is not None else None, gaps=gaps)
     finally:
         db.conn.close()
     try:

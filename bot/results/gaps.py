@@ -43,19 +43,23 @@ def gaps_section_html(report: Any, *, period: str = "in this period", limit: int
                      f"asked {_times(asked)}. Add an FAQ entry for each to answer it next "
                      "time.</p>")
     if groups:
-        parts.append('<table><thead><tr><th scope="col">Asked</th>'
-                     '<th scope="col">Most typical question</th><th scope="col">Languages</th>'
-                     '<th scope="col">Shops</th><th scope="col">To answer it</th>'
-                     "</tr></thead><tbody>")
+        headers = ("Asked", "Most typical question", "Languages", "Shops", "To answer it")
+        parts.append('<table class="stack"><thead><tr>'
+                     + "".join(f'<th scope="col" class="words">{h}</th>' for h in headers)
+                     + "</tr></thead><tbody>")
         for group in groups:
             todo = (f"answered now by the FAQ entry “{escape(group.answered_by)}”"
                     if group.closed else f"<code>{escape(group.faq_command)}</code>")
-            parts.append(
-                f"<tr><td>{_times(group.count)}</td><td>“{escape(group.example)}”</td>"
-                f"<td>{escape(_languages(group.languages))}</td>"
-                f"<td>{escape(', '.join(group.shops)) or 'any'}</td><td>{todo}</td></tr>")
+            cells = (_times(group.count), f"“{escape(group.example)}”",
+                     escape(_languages(group.languages)),
+                     escape(", ".join(group.shops)) or "any", todo)
+            # data-label: on a phone each row stacks into "header: value" lines.
+            parts.append("<tr>" + "".join(f'<td data-label="{h}" class="words">{cell}</td>'
+                                          for h, cell in zip(headers, cells, strict=True))
+                         + "</tr>")
         parts.append("</tbody></table>")
-    parts.append(f'<p class="note">{escape(report.method[:1].upper() + report.method[1:])}.'
-                 "</p>")
+    if groups:  # how they were grouped; with none there is nothing to say
+        parts.append(f'<p class="note">{escape(report.method[:1].upper() + report.method[1:])}'
+                     ".</p>")
     parts.append("</section>")
     return "\n".join(parts)

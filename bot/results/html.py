@@ -11,6 +11,7 @@ fits a phone: a viewport tag, and on a narrow screen each table row becomes a sm
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from html import escape
 
@@ -222,9 +223,11 @@ def _shop_sections(db: Database, config: Config, result: Report, page: _Page) ->
 
 
 def build_report(db: Database, config: Config, now: datetime, days: int = 14,
-                 last: date | None = None) -> str:
+                 last: date | None = None,
+                 gaps: Callable[[datetime, datetime], str] | None = None) -> str:
     """The whole page for the `days` local days ending on `last` (default: today), made at
-    `now`."""
+    `now`. `gaps(start, end)`: the section of questions nobody could answer in that span
+    (bot/results/gaps.py draws it; the caller groups them, which needs the engine)."""
     zone = config.zone
     made = now.astimezone(zone)
     last = last or made.date()
@@ -263,6 +266,7 @@ def build_report(db: Database, config: Config, now: datetime, days: int = 14,
         page.outcome_table("Link", outcomes.by_cta if outcomes else {},
                            lambda cta: cta_label(config, cta)),
         *_shop_sections(db, config, result, page),
+        gaps(result.span.start, result.span.end) if gaps is not None else "",
         "<h2>Offer codes redeemed</h2>",
         _table(["Code", "Offer", "Redeemed", "Taken", "Promotions that carried it"],
                page.redemption_rows(result), words=2),

@@ -58,12 +58,12 @@ def record(db: Database, gap: NewGap) -> None:
 
 
 def asked_between(db: Database, start: datetime, end: datetime, *,
-                  team_less: bool = False) -> list[GapRow]:
-    """The questions asked in [start, end), oldest first. `team_less`: only those the team
+                  unanswered: bool = False) -> list[GapRow]:
+    """The questions asked in [start, end), oldest first. `unanswered`: only those the team
     did not answer afterwards either (the conversation has no answer since the question)."""
     sql = ("select g.id, g.message_id, g.conversation_id, g.platform, g.text, g.question, "
            "g.lang, g.shop, g.asked_at, g.group_id from knowledge_gaps g ")
-    if team_less:
+    if unanswered:
         sql += ("join conversations c on c.id = g.conversation_id where g.asked_at >= ? and "
                 "g.asked_at < ? and (c.answered_at is null or c.answered_at < g.asked_at) ")
     else:
