@@ -71,6 +71,10 @@ class Inbox:
         # Messages wait on disk for room: the loop takes them, oldest first, and new ones
         # queue behind them until none is left waiting.
         self.backlog = False
+        self._taken_up_to = 0  # the inbox id of the last backlog message taken
+        # The loop takes the backlog when this much room is free, not at every message done:
+        # each round is a read of the database.
+        self._room_to_take = max(1, max_in_hand // 4)
         self._wake = asyncio.Event()  # room was made, or a message went to the backlog
         self.refused = 0  # messages not acknowledged in this outage: the disk refused them
         self.failing = False  # the last write failed; the team was told
@@ -161,10 +165,19 @@ class Inbox:
         await self._handle(key, body)
 
     async def _handle(self, key: str, body: dict[str, Any]) -> None:
-        """Handle a kept message once; done when the handler returns, else tried again."""
+        """Handle a kept message once; done when the handler returns, else tried again. It
+        stays in hand until marked, so no round reads it as still waiting."""
         if key in self._active:
             return
         self._active.add(key)
+        try:
+            await self._handle_and_mark(key, body)
+        finally:
+            self._active.discard(key)
+            if self.backlog and self.max_in_hand - len(self._active) >= self._room_to_take:
+                self._wake.set()
+
+    async def _handle_and_mark(self, key: str, body: dict[str, Any]) -> None:
         try:
             await self.handler(body)
         except Exception as error:
@@ -178,10 +191,6 @@ class Inbox:
                           "again", self.platform, key)
             await self._after_failure(key)
             return
-        finally:
-            self._active.discard(key)
-            if self.backlog:
-                self._wake.set()
         try:
             await self._run(store.mark, key, store.DONE)
         except DATABASE_ERRORS as error:
@@ -258,20 +267,21 @@ class Inbox:
         room = self.max_in_hand - len(self._active)
         if room <= 0:
             return
-        busy = self._active | self._held
-        limit = room + len(busy)  # the busy ones are still `new` on disk: read past them
         try:
-            waiting = await self._run(store.waiting, self.clock(), limit)
+            waiting = await self._run(store.waiting_after, self._taken_up_to, room)
         except DATABASE_ERRORS as error:
             log.warning("could not read the inbox: %s", error)
             return
-        fresh = [message for message in waiting if message.key not in busy][:room]
-        if not fresh and len(waiting) < limit:
-            self.backlog = False
-            return
-        for message in fresh:
+        if waiting:
+            self._taken_up_to = waiting[-1].id
+        for message in waiting:
+            if message.key in self._active or message.key in self._held:
+                continue
             self._active.add(message.key)  # taken now: the next round must not take it too
             self._spawn(self._handle_taken(message.key, message.body))
+        if len(waiting) < room:
+            # Everything kept is taken; what failed meanwhile is the retry round's again.
+            self.backlog = False
 
     async def _handle_taken(self, key: str, body: dict[str, Any]) -> None:
         self._active.discard(key)

@@ -35,6 +35,7 @@ class Waiting:
 
     key: str
     body: dict[str, Any]
+    id: int = 0  # the order it was kept in
 
 
 def open_inbox(target: str, write_timeout_ms: int) -> Database:
@@ -108,6 +109,16 @@ def waiting(db: Database, platform: str, received_before: datetime,
         params.append(limit)
     rows = db.execute(sql, params).fetchall()
     return [Waiting(key, json.loads(body)) for key, body in rows]
+
+
+def waiting_after(db: Database, platform: str, after_id: int, limit: int) -> list[Waiting]:
+    """The first `limit` of the platform's messages still `new` kept after the one numbered
+    `after_id`, in the order they were kept: a backlog is worked off a slice at a time, each
+    read starting where the last one stopped."""
+    rows = db.execute(
+        "select id, event_key, body from inbox where platform = ? and status = 'new' and "
+        "id > ? order by id limit ?", [platform, after_id, limit]).fetchall()
+    return [Waiting(key, json.loads(body), id) for id, key, body in rows]
 
 
 def prune(db: Database, platform: str, handled_before: datetime) -> int:
