@@ -34,6 +34,27 @@ def test_the_model_is_loaded_once_per_process():
     assert embedder() is embedder(bundled_model_dir())
 
 
+def test_a_text_read_twice_is_embedded_once_and_only_the_last_texts_are_kept(monkeypatch):
+    """The classifier and each knowledge index read the same message: it is embedded once,
+    and the vectors kept are a few hundred texts', not every message's."""
+    from bot.engine import embedding
+
+    model = Embedder(bundled_model_dir())
+    encoded: list[str] = []
+    encode = model._backend.encode
+    monkeypatch.setattr(model._backend, "encode", lambda texts: encoded.extend(texts)
+                        or encode(texts))
+    first = model.embed(["where is my order?", "hi", "where is my order?"])
+    again = model.embed(["hi", "where is my order?"])
+    assert encoded == ["where is my order?", "hi"]
+    np.testing.assert_array_equal(again, first[[1, 0]])
+    np.testing.assert_allclose(first[0], encode(["where is my order?"])[0], atol=1e-6)
+    model.embed([f"loaf number {n}" for n in range(embedding.RECENT_TEXTS + 10)])
+    assert len(model._recent) == embedding.RECENT_TEXTS
+    model.embed(["hi"])  # forgotten by now: embedded again
+    assert encoded[-1] == "hi"
+
+
 def test_a_missing_model_directory_is_one_line_naming_the_fix(tmp_path):
     with pytest.raises(EmbeddingModelError) as caught:
         Embedder(tmp_path / "nowhere")

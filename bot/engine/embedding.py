@@ -20,6 +20,7 @@ import hashlib
 import struct
 import threading
 import zipfile
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -78,6 +79,8 @@ class Embedder:
                 f"the embedding model in {self.directory} cannot be read "
                 f"({error.__class__.__name__}): {FIX}") from None
         self._fingerprint: str | None = None
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._recent_lock = threading.Lock()
 
     @property
     def fingerprint(self) -> str:
@@ -92,22 +95,49 @@ class Embedder:
         return self._fingerprint
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        """One L2-normalised float32 row per text (an empty list gives shape (0, dim))."""
+        """One L2-normalised float32 row per text (an empty list gives shape (0, dim)).
+
+        The last RECENT_TEXTS texts are remembered: one message is read by the classifier
+        and by each knowledge index (its sentences, "hi", "thanks"), and embedding is most of
+        the engine's time."""
         if not texts:
             return np.empty((0, self.dim), dtype=np.float32)
-        return self._backend.encode(list(texts))
+        texts = list(texts)
+        with self._recent_lock:
+            rows = {text: self._recent.get(text) for text in texts}
+        todo = [text for text, row in rows.items() if row is None]
+        if todo:
+            fresh = self._backend.encode(todo)
+            with self._recent_lock:
+                for text, row in zip(todo, fresh, strict=True):
+                    rows[text] = self._recent[text] = row.copy()  # not a view of the batch
+                while len(self._recent) > RECENT_TEXTS:
+                    self._recent.popitem(last=False)
+        with self._recent_lock:
+            for text in rows:
+                if text in self._recent:
+                    self._recent.move_to_end(text)
+        return np.vstack([rows[text] for text in texts])
 
 
+# Texts whose vectors an embedder keeps: a message's own pieces, not every message read.
+RECENT_TEXTS = 256
 _loaded: dict[str, Embedder] = {}
+_by_argument: dict[str, Embedder] = {}  # as asked for (a path, or "" for the bundled one)
 _lock = threading.Lock()
 
 
 def embedder(directory: str | Path | None = None) -> Embedder:
     """The process's embedder for this directory (None: the bundled model), loaded once."""
+    asked = str(directory or "")
+    found = _by_argument.get(asked)
+    if found is not None:  # every embedding asks: its files were checked when it loaded
+        return found
     key = str(model_dir(directory))
     with _lock:
         if key not in _loaded:
             _loaded[key] = Embedder(key)
+        _by_argument[asked] = _loaded[key]
         return _loaded[key]
 
 
