@@ -39,11 +39,14 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.customer_lines import line as customer_line  # noqa: E402
 from tests import fake_slack as fake  # noqa: E402
 from tests.fake_slack import FakeSlack  # noqa: E402
 
 TARGET_P99_MS = 100
 CUSTOMERS, REVIEW, TEAM, CUSTOMER = "C0CUSTOMERS", "C0REVIEW", "U0TEAM", "U0CUSTOMER"
+# A few lines for benches that write one message at a time (bench/delivery_faults.py); load
+# benches use bench/customer_lines.py, where no message repeats another.
 CUSTOMER_LINES = [
     "hi, how much is a sourdough loaf?",
     "are you open on sunday?",
@@ -160,7 +163,7 @@ class Load:
             body = fake.form_body(fake.slash_command("help", user=TEAM, channel=REVIEW,
                                                      response_url=self.response_url()))
             return body, "application/x-www-form-urlencoded"
-        event = fake.message_event(CUSTOMER_LINES[n % len(CUSTOMER_LINES)], user=CUSTOMER,
+        event = fake.message_event(customer_line(n), user=CUSTOMER,
                                    channel=CUSTOMERS, ts=f"1790{n:06d}.000001",
                                    event_id=f"EvBench{n:08d}")
         return json.dumps(event), "application/json"

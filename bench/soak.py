@@ -34,9 +34,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.customer_lines import line as customer_line  # noqa: E402
 from bench.slack_http import (  # noqa: E402
     CUSTOMER,
-    CUSTOMER_LINES,
     CUSTOMERS,
     REVIEW,
     TEAM,
@@ -115,7 +115,7 @@ class Soak:
         if thread_ts is None:
             self.threads.append(ts)
             del self.threads[:-500]  # recent threads only: the bench stays bounded too
-        event = fake.message_event(CUSTOMER_LINES[n % len(CUSTOMER_LINES)], user=CUSTOMER,
+        event = fake.message_event(customer_line(n), user=CUSTOMER,
                                    channel=CUSTOMERS, ts=ts, thread_ts=thread_ts,
                                    event_id=f"EvSoak{n:09d}")
         return "message", json.dumps(event), "application/json"
