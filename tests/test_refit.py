@@ -249,3 +249,34 @@ def test_refit_after_is_validated(tmp_path, value):
 
     with pytest.raises(ConfigError, match="engine.refit_after"):
         example_config(tmp_path, engine={"refit_after": value})
+
+
+async def test_refit_models_load_in_one_thread_and_the_freed_memory_is_given_back(
+        tmp_path, db, clock, monkeypatch):
+    """A model loaded in a new thread each time left memory behind at every refit (glibc
+    keeps an arena per thread): they load in one thread, and freed memory is returned."""
+    import threading
+
+    from bot.engine import refitter as refitter_module
+
+    app = make_app(tmp_path, db, clock, refit_after=20)
+    app.ctx.engine.warm()
+    model = app.ctx.engine.classifier.model
+    loaded_in, given_back = [], []
+
+    def load(path, key, embedding_dir):
+        loaded_in.append((threading.get_ident(), threading.current_thread().name))
+        return model
+
+    monkeypatch.setattr(refitter_module, "load_model", load)
+    monkeypatch.setattr(refitter_module, "give_back_freed_memory",
+                        lambda: given_back.append(True))
+    for number in range(3):
+        await app.refitter._swap_in({"path": str(tmp_path / f"model-{number}.npz"),
+                                     "key": model.key}, previous=None)
+    assert len(loaded_in) == 3 and len(set(loaded_in)) == 1
+    # Its own thread: not the loop's, nor the shared pool's, where other work allocates too.
+    assert loaded_in[0][1].startswith("nudge-model-load")
+    assert given_back == [True] * 3
+    await app.refitter.stop()
+    refitter_module.give_back_freed_memory()  # the real one: harmless to call at any time

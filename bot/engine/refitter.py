@@ -9,10 +9,13 @@ accepted model (in the warm-up thread) and refits when corrections are not in it
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import ctypes.util
 import json
 import logging
 import sys
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +28,19 @@ from bot.store.connection import Database
 from bot.store.refits import Refit
 
 log = logging.getLogger(__name__)
+
+
+def give_back_freed_memory() -> None:
+    """Ask the C allocator to return freed memory to the system (glibc's malloc_trim; a no-op
+    elsewhere). A swapped-out model leaves some megabytes of freed dictionaries and arrays
+    that glibc keeps otherwise, and a refit every few minutes would add them up."""
+    name = ctypes.util.find_library("c")
+    try:
+        trim = ctypes.CDLL(name).malloc_trim if name else None
+    except (OSError, AttributeError):
+        trim = None
+    if trim is not None:
+        trim(0)
 
 
 class Refitter:
@@ -41,6 +57,9 @@ class Refitter:
         self._task: asyncio.Task | None = None
         self._child: asyncio.subprocess.Process | None = None
         self._failed_at = -1  # the newest correction id when a refit last failed
+        # Models are loaded in this one thread: in a new thread each time, glibc gives each
+        # thread an arena of its own, and every refit left a model's worth of memory behind.
+        self._loader: ThreadPoolExecutor | None = None
 
     # ---- what has been learnt -----------------------------------------------------------------
 
@@ -121,6 +140,9 @@ class Refitter:
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
+        if self._loader is not None:
+            self._loader.shutdown(wait=False)
+            self._loader = None
 
     async def _refit_then_look_again(self) -> None:
         await self.refit()
@@ -184,12 +206,17 @@ class Refitter:
     async def _swap_in(self, answer: dict[str, Any], previous: Refit | None) -> None:
         """Load the accepted model off the loop, then hand it to the engine in one step."""
         try:
-            model = await asyncio.to_thread(load_model, Path(answer["path"]), answer["key"],
-                                            self.embedding_dir)
+            if self._loader is None:
+                self._loader = ThreadPoolExecutor(1, thread_name_prefix="nudge-model-load")
+            model = await asyncio.get_running_loop().run_in_executor(
+                self._loader, load_model, Path(answer["path"]), answer["key"],
+                self.embedding_dir)
         except (ValueError, EmbeddingModelError) as error:
             log.warning("the refit model cannot be loaded (%s); the old one stays", error)
             return
         self.engine.classifier.use(model)
+        del model  # the classifier holds it now; the old one is freed
+        give_back_freed_memory()
         self.restored = True
         if previous is not None and previous.model_path and \
                 previous.model_path != answer["path"]:
