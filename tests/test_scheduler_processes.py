@@ -41,7 +41,7 @@ def column(config, sql: str) -> list:
         close(db)
 
 
-def wait_for(condition, timeout: float = 30.0, what: str = "") -> None:
+def wait_for(condition, timeout: float = 90.0, what: str = "") -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
