@@ -14,6 +14,7 @@ import itertools
 import json
 import re
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -102,6 +103,7 @@ CUSTOM_ID_LIMIT = 100
 LABEL_LIMIT = 80
 TEXT_INPUT_LIMIT = 4000
 INTERACTION_WINDOW = 3.0  # seconds to answer an interaction
+HEARTBEAT_ROUND_TRIP = 0.05  # seconds before a heartbeat is acknowledged
 
 
 def form_errors(body: dict) -> dict:
@@ -243,6 +245,7 @@ class Call:
     at: float
     files: list[Attachment] = field(default_factory=list)  # multipart files[n] parts
     status: int = 0  # what the fake answered (429: over a rate limit, nothing done)
+    response: Any = None  # the body of a successful answer (a message created, ...)
 
 
 @dataclass
@@ -289,6 +292,9 @@ class FakeDiscord:
         # bench/discord_latency.py. A busy test machine gets this much more.
         self.interaction_grace = 30.0
         self.calls: list[Call] = []
+        self.latency = 0.0  # seconds each REST answer takes, as over a network
+        self.in_flight: Counter[str] = Counter()  # "METHOD path" -> requests being answered
+        self.most_in_flight: Counter[str] = Counter()  # "METHOD path" -> most at one time
         # Discord's rate limits, enforced on every REST request (see fake_discord_limits.py).
         self.limits = limits or RateLimits()
         self.messages: dict[int, dict[str, Any]] = {}
@@ -305,6 +311,7 @@ class FakeDiscord:
         self.url = ""
         self._failures: list[tuple[str, re.Pattern[str], int, dict, dict, int, int]] = []
         self._sockets: dict[web.WebSocketResponse, itertools.count] = {}
+        self._acks: set[asyncio.Task] = set()  # heartbeat ACKs on their way
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
 
@@ -569,7 +576,10 @@ class FakeDiscord:
     async def _on_gateway_payload(self, socket: web.WebSocketResponse, payload: dict) -> None:
         if payload["op"] == 1:
             self.heartbeats += 1
-            await socket.send_str(json.dumps({"op": 11, "d": None, "s": None, "t": None}))
+            # After a network round trip, as from Discord: an instant ACK can reach discord.py
+            # before its heartbeat thread notes the send, and it then logs a heartbeat 45 s late.
+            asyncio.get_running_loop().call_later(HEARTBEAT_ROUND_TRIP, self._heartbeat_ack,
+                                                  socket)
         elif payload["op"] == 2:
             self.identify = payload["d"]
             wants_content = payload["d"].get("intents", 0) & MESSAGE_CONTENT_INTENT
@@ -590,6 +600,13 @@ class FakeDiscord:
             await self._changed_now()
         elif payload["op"] == 6:
             await socket.send_str(json.dumps({"op": 9, "d": False, "s": None, "t": None}))
+
+    def _heartbeat_ack(self, socket: web.WebSocketResponse) -> None:
+        if not socket.closed:
+            task = asyncio.get_running_loop().create_task(socket.send_str(json.dumps(
+                {"op": 11, "d": None, "s": None, "t": None})))
+            self._acks.add(task)
+            task.add_done_callback(self._acks.discard)
 
     # REST
 
@@ -633,7 +650,12 @@ class FakeDiscord:
         call = Call(request.method, request.path, dict(request.query), body,
                     asyncio.get_running_loop().time(), files)
         self.calls.append(call)
+        route = f"{call.method} {call.path}"
+        self.in_flight[route] += 1
+        self.most_in_flight[route] = max(self.most_in_flight[route], self.in_flight[route])
         try:
+            if self.latency:
+                await asyncio.sleep(self.latency)
             refused, headers = self._over_limit(call)
             response = refused or self._checked(call, problem)
             for name, value in headers.items():
@@ -641,6 +663,7 @@ class FakeDiscord:
             call.status = response.status
             return response
         finally:
+            self.in_flight[route] -= 1
             await self._changed_now()
 
     def _over_limit(self, call: Call) -> tuple[web.Response | None, dict[str, str]]:
@@ -695,7 +718,8 @@ class FakeDiscord:
             match = re.fullmatch(pattern, path)
             if method == call.method and match:
                 try:
-                    return _json(handler(call, **match.groupdict()))
+                    call.response = handler(call, **match.groupdict())
+                    return _json(call.response)
                 except Refusal as refusal:
                     return _json(refusal.body, refusal.status)
         return self._not_found()

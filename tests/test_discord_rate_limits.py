@@ -1,12 +1,15 @@
 """The fake Discord enforces Discord's rate limits, and Nudge (discord.py) keeps within them.
 
 The buckets are checked on their own with a given clock (no test waits on a window); the 429's
-body and headers on the wire; and Nudge posting more than a bucket holds to one channel: every
+body and headers on the wire; Nudge posting more than a bucket holds to one channel: every
 post arrives, and the fake never had to refuse one, because discord.py reads the headers and
-waits for the window to reset.
+waits for the window to reset; and Nudge sending a bucket's requests one at a time, without
+which discord.py's count drifts and Discord refuses some (bot/platforms/discord/pacing.py).
 """
 
 from __future__ import annotations
+
+import asyncio
 
 import aiohttp
 
@@ -92,3 +95,16 @@ def test_a_time_scale_shortens_the_windows_but_keeps_the_counts():
     body, headers = limits.take("POST", "/channels/1/messages", now=0.0)
     assert body["retry_after"] == 0.5 and headers["X-RateLimit-Reset-After"] == "0.500"
     assert limits.take("POST", "/channels/1/messages", now=0.5)[0] is None
+
+
+async def test_nudge_sends_one_request_at_a_time_per_channel(tmp_path, clock):
+    async with FakeDiscord() as fake, running_nudge(discord_config(tmp_path, fake),
+                                                    clock) as nudge:
+        fake.latency = 0.05  # a network's round trip: requests sent together overlap
+        mark = len(fake.calls)
+        await asyncio.gather(*(nudge.app.publish(Post("discord", str(fake.general), f"News {n}"))
+                               for n in range(5)))
+        posted = fake.calls_to("POST", rf"/channels/{fake.general}/messages", mark)
+    assert sorted(c.body["content"] for c in posted) == [f"News {n}" for n in range(5)]
+    assert [c.status for c in posted] == [200] * 5
+    assert fake.most_in_flight[f"POST {API}/channels/{fake.general}/messages"] == 1
