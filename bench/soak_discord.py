@@ -48,6 +48,7 @@ from bench.slack_http import CUSTOMER_LINES, config_file, percentile, start_nudg
 from bench.soak import (  # noqa: E402
     CORRECTION_EVERY_S,
     DIGEST_EVERY_S,
+    PROMOTION_EVERY_MIN,
     after_load,
     paced,
     promotion_commands,
@@ -244,9 +245,11 @@ HEADER = (f"{'min':>4} {'events':>6} {'acks':>5} {'ack p50':>7} {'p99':>7} {'max
           f"{'pending':>7} {'429s':>5} {'load':>5}")
 
 
-def check(soak: DiscordSoak, db_path: Path, planned: int, drained: bool) -> list[str]:
+def check(soak: DiscordSoak, db_path: Path, minutes: float, drained: bool) -> list[str]:
     """The end figures; the lines naming anything lost, done twice or refused start with FAIL."""
     soak.look()
+    due = len([n for n in range(1, int(minutes // PROMOTION_EVERY_MIN) + 1)
+               if n * PROMOTION_EVERY_MIN + 1 <= minutes])  # those whose time came in the run
     stored, reviewed, sent, delivered, refits = stored_figures(db_path)
     said = len(soak.said)
     commands = Counter(soak.answers[c.token] for c in soak.commands)
@@ -262,14 +265,14 @@ def check(soak: DiscordSoak, db_path: Path, planned: int, drained: bool) -> list
         ("commands sent", len(soak.commands), "answered exactly once", commands[1]),
         ("Send presses acked", len(pressed), "replied to exactly once", replies[1]),
         ("Send presses acked", len(pressed), "suggestions sent", sent),
+        ("promotions due in the run", due, "promotion deliveries sent", min(delivered, due)),
         ("promotion deliveries sent", delivered, "promotion posts", soak.promotions),
         ("429s expected", 0, "429s met", sum(soak.limited.values())),
     ])
     lines.append(f"     reviewed never: {soak.pending()}, more than once: "
                  f"{sum(1 for n in soak.reviewed.values() if n > 1)}; commands answered never: "
                  f"{commands[0]}, more than once: {sum(n for k, n in commands.items() if k > 1)}"
-                 f"; corrections: {soak.corrections}; refits: {refits or 'none'}; promotions "
-                 f"planned: {planned} (the last fire after the load)"
+                 f"; corrections: {soak.corrections}; refits: {refits or 'none'}"
                  + ("" if drained else "; NOT drained"))
     return lines
 
@@ -286,17 +289,20 @@ async def connected(fake: FakeDiscord, nudge: subprocess.Popen, log: Path) -> No
     await asyncio.sleep(2)  # GUILD_CREATE handled, on_ready run
 
 
-async def run(soak: DiscordSoak, minutes: float, rate: float, pid: int, db: Path) -> int:
+async def run(soak: DiscordSoak, minutes: float, rate: float, pid: int, db: Path) -> None:
     for n in range(20):  # warm-up: the engine loaded, its caches filled
         await (soak.say(10 ** 6 + n) if n % 2 else soak.command("help"))
     await until(lambda: soak.settled())
     await asyncio.sleep(5)  # the review channel's bucket fresh again: the load starts clean
     planned = 0
-    for command in promotion_commands(minutes, "customers"):
+    for command in promotion_commands(minutes, str(soak.fake.customers)):  # Discord: by id
         name, text = command.split(" ", 1)
         await soak.command(name, text)
         planned += 1
     await until(lambda: soak.settled())
+    for first in soak.commands[-planned:][:1]:
+        answer = soak.fake.messages.get(first.original or 0) or {}
+        print("promotion:", str(answer.get("content") or answer.get("embeds"))[:120])
     print(f"Discord soak: {minutes:g} min at {rate:g} events/s, nudge pid {pid}, {planned} "
           f"promotions planned, load average {os.getloadavg()[0]:.2f} at start\n{HEADER}",
           flush=True)
@@ -304,7 +310,6 @@ async def run(soak: DiscordSoak, minutes: float, rate: float, pid: int, db: Path
     soak.start = soak.now()
     await paced(rate, minutes, time.perf_counter(), lambda: soak.next_event(due),
                 lambda minute: soak.row(minute, pid, db))
-    return planned
 
 
 async def main(minutes: float, rate: float) -> int:
@@ -321,7 +326,7 @@ async def main(minutes: float, rate: float) -> int:
                 nudge = start_nudge(config, log, tokens={"DISCORD_TOKEN": TOKEN})
                 try:
                     await connected(fake, nudge, log_path)
-                    planned = await run(soak, minutes, rate, nudge.pid, db_path)
+                    await run(soak, minutes, rate, nudge.pid, db_path)
                     # The database too: discord.py returns the request that empties a bucket
                     # only once its window has passed, and Nudge stores where the review is
                     # after that.
@@ -330,7 +335,7 @@ async def main(minutes: float, rate: float) -> int:
                     print(after_load(nudge.pid, db_path, log_path))
                 finally:
                     stop(nudge)
-        lines = check(soak, db_path, planned, drained)
+        lines = check(soak, db_path, minutes, drained)
         print("\n".join(lines))
         if nudge.returncode not in (0, -2):
             print(f"nudge exited with {nudge.returncode}: "
