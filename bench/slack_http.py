@@ -104,27 +104,35 @@ class FakeSlackThread:
 def write_config(folder: Path, api_url: str, port: int, **sections: dict) -> Path:
     """The example config in HTTP mode against the fake Slack; `sections` are merged over it
     (such as engine={"refit_after": 15})."""
+    return config_file(folder, {"slack": {
+        "mode": "http", "http": {"host": "127.0.0.1", "port": port, "path": "/slack/events"},
+        "listen_channels": [CUSTOMERS], "review_channel": REVIEW, "team_users": [TEAM],
+        "api_base_url": api_url,
+    }}, **sections)
+
+
+def config_file(folder: Path, platforms: dict, **sections: dict) -> Path:
+    """The example config with these `platforms` only and its database in `folder`;
+    `sections` are merged over it."""
     raw = yaml.safe_load((ROOT / "config.example.yaml").read_text())
     for name, values in sections.items():
         raw[name] = {**(raw.get(name) or {}), **values}
     raw["storage"] = {"path": str(folder / "nudge.db")}
-    raw["platforms"] = {"slack": {
-        "mode": "http", "http": {"host": "127.0.0.1", "port": port, "path": "/slack/events"},
-        "listen_channels": [CUSTOMERS], "review_channel": REVIEW, "team_users": [TEAM],
-        "api_base_url": api_url,
-    }}
+    raw["platforms"] = platforms
     path = folder / "config.yaml"
     path.write_text(yaml.safe_dump(raw))
     return path
 
 
-def start_nudge(config: Path, log: IO[bytes], database_url: str | None = None
-                ) -> subprocess.Popen:
+def start_nudge(config: Path, log: IO[bytes], database_url: str | None = None,
+                tokens: dict[str, str] | None = None) -> subprocess.Popen:
     """`nudge run` with its stderr to `log`, an open file: a pipe nobody reads would block
-    Nudge once its logging filled it. With `database_url`, on that PostgreSQL database."""
+    Nudge once its logging filled it. With `database_url`, on that PostgreSQL database;
+    `tokens` are the platforms' variables in its environment (the fake Slack's by default)."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("SLACK_", "DISCORD_", "NUDGE_"))}
-    env.update(SLACK_BOT_TOKEN=fake.BOT_TOKEN, SLACK_SIGNING_SECRET=fake.SIGNING_SECRET)
+    env.update(tokens or {"SLACK_BOT_TOKEN": fake.BOT_TOKEN,
+                          "SLACK_SIGNING_SECRET": fake.SIGNING_SECRET})
     if database_url:
         env["NUDGE_DATABASE_URL"] = database_url
     return subprocess.Popen([sys.executable, "-m", "bot", "--config", str(config), "run"],

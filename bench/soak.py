@@ -8,7 +8,8 @@ and a "wrong intent?" correction every 15 s makes the model refit every few minu
 prints the acks finished that minute (p50/p99/max; Slack allows 3,000 ms), the RSS of the nudge
 process, the database and WAL sizes and the reviews still pending. At the end it checks that
 every customer message was reviewed once, every command answered once, every Send posted once.
-Nudge's stderr goes to nudge.log in the temporary folder (its size is printed).
+Nudge's stderr goes to nudge.log in the temporary folder (its size is printed). The same on
+Discord, at the rate Discord allows a bot: bench/soak_discord.py.
 
     .venv/bin/python bench/soak.py [--minutes 30] [--rate 60]
 """
@@ -24,6 +25,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -69,6 +71,16 @@ def rss_mb(pid: int) -> float:
 
 def size_mb(path: Path) -> float:
     return path.stat().st_size / MB if path.exists() else 0.0
+
+
+def sizes(pid: int, db: Path) -> str:
+    """The RSS of the nudge process, the database and its WAL, in MB: three table columns."""
+    return f"{rss_mb(pid):>7.1f} {size_mb(db):>7.1f} {size_mb(Path(f'{db}-wal')):>7.1f}"
+
+
+def after_load(pid: int, db: Path, log: Path) -> str:
+    return (f"after the load: RSS {rss_mb(pid):.1f} MB, database {size_mb(db):.1f} MB, WAL "
+            f"{size_mb(Path(f'{db}-wal')):.1f} MB, nudge.log {size_mb(log):.2f} MB")
 
 
 class Soak:
@@ -219,49 +231,64 @@ def row(minute: int, soak: Soak, pid: int, db: Path) -> str:
     pending = soak.messages - len(soak.reviews)
     p50, p99 = percentile(latencies, 50), percentile(latencies, 99)
     return (f"{minute + 1:>4} {len(latencies) + failed:>6} {failed:>5} {p50:>7.1f} {p99:>8.1f} "
-            f"{max(latencies, default=0):>8.1f} {rss_mb(pid):>7.1f} {size_mb(db):>7.1f} "
-            f"{size_mb(Path(f'{db}-wal')):>7.1f} {pending:>7} {os.getloadavg()[0]:>5.2f}"
+            f"{max(latencies, default=0):>8.1f} {sizes(pid, db)} {pending:>7} "
+            f"{os.getloadavg()[0]:>5.2f}"
             + (f"  ({', '.join(f'{n} {kind}' for kind, n in kinds.most_common(2))})"
                if kinds else ""))
 
 
 async def load(soak: Soak, rate: float, minutes: float, pid: int, db: Path) -> None:
-    """Open loop: requests leave on schedule whether or not earlier ones were answered; a row
-    is printed as each minute ends."""
+    """The requests at `rate` per second for `minutes`, a row printed as each minute ends."""
     print(f"{'min':>4} {'acks':>6} {'fail':>5} {'p50 ms':>7} {'p99 ms':>8} {'max ms':>8} "
           f"{'RSS MB':>7} {'db MB':>7} {'WAL MB':>7} {'pending':>7} {'load':>5}", flush=True)
-    running: set[asyncio.Task] = set()
-    total = int(rate * minutes * 60)
     due = {"digest": 0.0, "correction": time.perf_counter() + CORRECTION_EVERY_S}
-    soak.started = start = time.perf_counter()
+    soak.started = time.perf_counter()
+    await paced(rate, minutes, soak.started, lambda: soak.one(soak.next_request(due)),
+                lambda minute: row(minute, soak, pid, db))
+
+
+async def paced(rate: float, minutes: float, start: float, fire: Callable[[], Awaitable],
+                minute_row: Callable[[int], str]) -> None:
+    """Open loop: `fire()` is started `rate` times a second from `start` (perf_counter) for
+    `minutes`, whether or not earlier ones finished; `minute_row(m)` is printed as each
+    minute ends, and after the last one (its stragglers given 30 s)."""
+    running: set[asyncio.Task] = set()
+
+    def minute() -> int:
+        return int((time.perf_counter() - start) // 60)
+
     printed = 0
-    for i in range(total):
+    for i in range(int(rate * minutes * 60)):
         delay = start + i / rate - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-        task = asyncio.create_task(soak.one(soak.next_request(due)))
+        task = asyncio.create_task(fire())
         running.add(task)
         task.add_done_callback(running.discard)
-        while soak.minute() > printed:
-            print(row(printed, soak, pid, db), flush=True)
+        while minute() > printed:
+            print(minute_row(printed), flush=True)
             printed += 1
     if running:
         await asyncio.wait(running, timeout=30)
-    while printed <= soak.minute() and printed < minutes:
-        print(row(printed, soak, pid, db), flush=True)
+    while printed <= minute() and printed < minutes:
+        print(minute_row(printed), flush=True)
         printed += 1
 
 
-async def plan_promotions(soak: Soak, minutes: float) -> int:
-    """One promotion to the customers' channel every PROMOTION_EVERY_MIN minutes of the run
-    (promotions repeat at most hourly, so each is its own, at a set time)."""
+def promotion_commands(minutes: float, channel: str) -> list[str]:
+    """One promotion to `channel` every PROMOTION_EVERY_MIN minutes of the run (promotions
+    repeat at most hourly, so each is its own, at a set time): the `promo add` commands."""
     zone = ZoneInfo(yaml.safe_load((ROOT / "config.example.yaml").read_text())["timezone"])
     start = datetime.now(zone).replace(second=0, microsecond=0)
+    return [f'promo add "Fresh loaves out of the oven! ({n})" in #{channel} at '
+            f"{start + timedelta(minutes=n * PROMOTION_EVERY_MIN + 1):%Y-%m-%dT%H:%M}"
+            for n in range(1, int(minutes // PROMOTION_EVERY_MIN) + 1)]
+
+
+async def plan_promotions(soak: Soak, minutes: float) -> int:
     planned = 0
-    for n in range(1, int(minutes // PROMOTION_EVERY_MIN) + 1):
-        at = start + timedelta(minutes=n * PROMOTION_EVERY_MIN + 1)
-        await soak.one(soak._command(f'promo add "Fresh loaves out of the oven! ({n})" '
-                                     f"in #{CUSTOMERS} at {at:%Y-%m-%dT%H:%M}"))
+    for command in promotion_commands(minutes, CUSTOMERS):
+        await soak.one(soak._command(command))
         planned += 1
     seen = len(soak.command_keys)
     await drain(soak, lambda: len(soak.slack.responses) >= seen)
@@ -271,9 +298,13 @@ async def plan_promotions(soak: Soak, minutes: float) -> int:
 
 
 async def drain(soak: Soak, done) -> bool:
-    deadline = time.monotonic() + DRAIN_S
+    return await until(lambda: soak.collect_reviews() or done())
+
+
+async def until(done: Callable[[], bool], seconds: float = DRAIN_S) -> bool:
+    """Whether `done()` came true within `seconds` (looked at twice a second)."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        soak.collect_reviews()
         if done():
             return True
         await asyncio.sleep(0.5)
@@ -289,15 +320,7 @@ def check(soak: Soak, slack: fake.FakeSlack, db_path: Path, drained: bool) -> li
                if c.args.get("channel") == CUSTOMERS and c.args.get("thread_ts")]
     promotions = [c for c in slack.calls_to("chat.postMessage")
                   if c.args.get("channel") == CUSTOMERS and not c.args.get("thread_ts")]
-    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
-        stored = db.execute("select count(*) from messages where author_role = 'customer'"
-                            ).fetchone()[0]
-        reviewed = db.execute("select count(distinct message_id) from suggestions "
-                              "where review_ref is not null").fetchone()[0]
-        sent = db.execute("select count(*) from suggestions where status = 'sent'").fetchone()[0]
-        delivered = db.execute("select count(*) from deliveries where kind = 'promotion' "
-                               "and status = 'sent'").fetchone()[0]
-        refits = dict(db.execute("select status, count(*) from model_refits group by status"))
+    stored, reviewed, sent, delivered, refits = stored_figures(db_path)
     figures = [
         ("customer messages acked", soak.messages, "stored", stored),
         ("customer messages acked", soak.messages, "review posts", len(soak.reviews)),
@@ -307,14 +330,33 @@ def check(soak: Soak, slack: fake.FakeSlack, db_path: Path, drained: bool) -> li
         ("Send presses acked", soak.presses, "suggestions sent", sent),
         ("promotion deliveries sent", delivered, "promotion posts", len(promotions)),
     ]
-    for what, expected, seen_what, seen in figures:
-        verdict = "ok  " if expected == seen else "FAIL"
-        lines.append(f"{verdict} {what}: {expected}; {seen_what}: {seen}")
+    lines += verdicts(figures)
     lines.append(f"     commands answered never: {commands[0]}, more than once: "
                  f"{sum(n for k, n in commands.items() if k > 1)}; corrections: "
                  f"{soak.corrections}; refits: {refits or 'none'}"
                  + ("" if drained else f"; NOT drained after {DRAIN_S} s"))
     return lines
+
+
+def stored_figures(db_path: Path) -> tuple[int, int, int, int, dict[str, int]]:
+    """What the database holds at the end: customer messages, messages whose review was shown,
+    suggestions sent, promotion deliveries sent, and the model refits by status."""
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
+        stored = db.execute("select count(*) from messages where author_role = 'customer'"
+                            ).fetchone()[0]
+        reviewed = db.execute("select count(distinct message_id) from suggestions "
+                              "where review_ref is not null").fetchone()[0]
+        sent = db.execute("select count(*) from suggestions where status = 'sent'").fetchone()[0]
+        delivered = db.execute("select count(*) from deliveries where kind = 'promotion' "
+                               "and status = 'sent'").fetchone()[0]
+        refits = dict(db.execute("select status, count(*) from model_refits group by status"))
+    return stored, reviewed, sent, delivered, refits
+
+
+def verdicts(figures: list[tuple[str, int, str, int]]) -> list[str]:
+    """One line per (what, expected, seen what, seen): "ok" when the two agree, else FAIL."""
+    return [f"{'ok  ' if expected == seen else 'FAIL'} {what}: {expected}; {seen_what}: {seen}"
+            for what, expected, seen_what, seen in figures]
 
 
 async def main(minutes: float, rate: float) -> int:
@@ -348,9 +390,7 @@ async def main(minutes: float, rate: float) -> int:
                     drained = await drain(soak, lambda: soak.messages <= len(soak.reviews) and (
                         len({r.get("_key") for r in slack.responses}
                             & set(soak.command_keys)) == len(soak.command_keys)))
-                    print(f"after the load: RSS {rss_mb(nudge.pid):.1f} MB, database "
-                          f"{size_mb(db_path):.1f} MB, WAL {size_mb(Path(f'{db_path}-wal')):.1f}"
-                          f" MB, nudge.log {size_mb(log_path):.2f} MB")
+                    print(after_load(nudge.pid, db_path, log_path))
             finally:
                 stop(nudge)
                 slack_thread.stop()

@@ -14,11 +14,14 @@ import itertools
 import json
 import re
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import WSMsgType, web
+
+from tests.fake_discord_limits import RateLimits, too_many
 
 API = "/api/v10"
 TIMESTAMP = "2026-11-23T10:00:00.000000+00:00"
@@ -100,6 +103,7 @@ CUSTOM_ID_LIMIT = 100
 LABEL_LIMIT = 80
 TEXT_INPUT_LIMIT = 4000
 INTERACTION_WINDOW = 3.0  # seconds to answer an interaction
+HEARTBEAT_ROUND_TRIP = 0.05  # seconds before a heartbeat is acknowledged
 
 
 def form_errors(body: dict) -> dict:
@@ -174,19 +178,10 @@ class Refusal(Exception):
         self.status, self.body = status, {"message": message, "code": code}
 
 
-def rate_limit_headers(remaining: int = 4, reset_after: float = 1.0) -> dict[str, str]:
-    """The X-RateLimit-* headers Discord sends on every REST response."""
-    return {"X-RateLimit-Limit": "5", "X-RateLimit-Remaining": str(remaining),
-            "X-RateLimit-Reset": f"{time.time() + reset_after:.3f}",
-            "X-RateLimit-Reset-After": f"{reset_after:.3f}",
-            "X-RateLimit-Bucket": "fake-bucket"}
-
-
 def _json(body: Any, status: int = 200, headers: dict | None = None) -> web.Response:
     # Exactly "application/json", without a charset: discord.py compares the header as is.
     return web.Response(body=json.dumps(body).encode(), status=status,
-                        headers={**rate_limit_headers(), **(headers or {}),
-                                 "Content-Type": "application/json"})
+                        headers={**(headers or {}), "Content-Type": "application/json"})
 
 
 def component_problems(body: Any) -> list[str]:
@@ -249,6 +244,8 @@ class Call:
     body: Any
     at: float
     files: list[Attachment] = field(default_factory=list)  # multipart files[n] parts
+    status: int = 0  # what the fake answered (429: over a rate limit, nothing done)
+    response: Any = None  # the body of a successful answer (a message created, ...)
 
 
 @dataclass
@@ -276,7 +273,8 @@ class Interaction:
 class FakeDiscord:
     """One Discord server ("guild") with a customers channel, a team channel and a thread."""
 
-    def __init__(self, *, message_content_enabled: bool = True):
+    def __init__(self, *, message_content_enabled: bool = True,
+                 limits: RateLimits | None = None):
         self.message_content_enabled = message_content_enabled
         self.application_id = snowflake()
         self.guild_id = snowflake()
@@ -294,6 +292,11 @@ class FakeDiscord:
         # bench/discord_latency.py. A busy test machine gets this much more.
         self.interaction_grace = 30.0
         self.calls: list[Call] = []
+        self.latency = 0.0  # seconds each REST answer takes, as over a network
+        self.in_flight: Counter[str] = Counter()  # "METHOD path" -> requests being answered
+        self.most_in_flight: Counter[str] = Counter()  # "METHOD path" -> most at one time
+        # Discord's rate limits, enforced on every REST request (see fake_discord_limits.py).
+        self.limits = limits or RateLimits()
         self.messages: dict[int, dict[str, Any]] = {}
         self.interactions: dict[str, Interaction] = {}
         self.commands: dict[str, list[dict]] = {}  # "global" or a guild id -> the commands
@@ -308,6 +311,7 @@ class FakeDiscord:
         self.url = ""
         self._failures: list[tuple[str, re.Pattern[str], int, dict, dict, int, int]] = []
         self._sockets: dict[web.WebSocketResponse, itertools.count] = {}
+        self._acks: set[asyncio.Task] = set()  # heartbeat ACKs on their way
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
 
@@ -505,11 +509,11 @@ class FakeDiscord:
     def rate_limit(self, method: str, path: str, retry_after: float = 0.05,
                    times: int = 1) -> None:
         """The next `times` matching requests get Discord's 429, with its body and headers."""
-        self.fail(method, path, 429,
-                  {"message": "You are being rate limited.", "retry_after": retry_after,
-                   "global": False},
-                  {"Retry-After": f"{retry_after}", "X-RateLimit-Scope": "user",
-                   **rate_limit_headers(0, retry_after)}, times)
+        body, headers = too_many(retry_after, "user")
+        self.fail(method, path, 429, {**body, "retry_after": retry_after},
+                  {**headers, "X-RateLimit-Limit": "5", "X-RateLimit-Remaining": "0",
+                   "X-RateLimit-Reset-After": f"{retry_after:.3f}",
+                   "X-RateLimit-Reset": f"{time.time() + retry_after:.3f}"}, times)
 
     def fail(self, method: str, path: str, status: int, body: dict | None = None,
              headers: dict | None = None, times: int = 1_000_000, after: int = 0) -> None:
@@ -572,7 +576,10 @@ class FakeDiscord:
     async def _on_gateway_payload(self, socket: web.WebSocketResponse, payload: dict) -> None:
         if payload["op"] == 1:
             self.heartbeats += 1
-            await socket.send_str(json.dumps({"op": 11, "d": None, "s": None, "t": None}))
+            # After a network round trip, as from Discord: an instant ACK can reach discord.py
+            # before its heartbeat thread notes the send, and it then logs a heartbeat 45 s late.
+            asyncio.get_running_loop().call_later(HEARTBEAT_ROUND_TRIP, self._heartbeat_ack,
+                                                  socket)
         elif payload["op"] == 2:
             self.identify = payload["d"]
             wants_content = payload["d"].get("intents", 0) & MESSAGE_CONTENT_INTENT
@@ -593,6 +600,13 @@ class FakeDiscord:
             await self._changed_now()
         elif payload["op"] == 6:
             await socket.send_str(json.dumps({"op": 9, "d": False, "s": None, "t": None}))
+
+    def _heartbeat_ack(self, socket: web.WebSocketResponse) -> None:
+        if not socket.closed:
+            task = asyncio.get_running_loop().create_task(socket.send_str(json.dumps(
+                {"op": 11, "d": None, "s": None, "t": None})))
+            self._acks.add(task)
+            task.add_done_callback(self._acks.discard)
 
     # REST
 
@@ -620,45 +634,66 @@ class FakeDiscord:
         return body, files, ""
 
     async def _rest(self, request: web.Request) -> web.Response:
+        if request.method == "GET" and request.path.startswith("/attachments/"):
+            return await self._cdn(request)
         body: Any = None
+        files: list[Attachment] = []
+        problem = ""
         if request.content_type == "multipart/form-data":
             body, files, problem = await self._multipart(request)
-            call = Call(request.method, request.path, dict(request.query), body,
-                        asyncio.get_running_loop().time(), files)
-            self.calls.append(call)
-            try:
-                if problem:
-                    return _json({"message": "Invalid Form Body", "code": 50035,
-                                  "errors": {"_errors": [{"message": problem}]}}, 400)
-                if not self.attach_files:
-                    return _json({"message": "Missing Permissions", "code": 50013}, 403)
-                if any(len(a.data) > MAX_ATTACHMENT_BYTES for a in files):
-                    return _json({"message": "Request entity too large", "code": 40005}, 413)
-                return self._answer(call)
-            finally:
-                await self._changed_now()
-        if request.method == "GET" and request.path.startswith("/attachments/"):
-            self.cdn_hits.append(request.path)
-            if self.cdn_handler is not None:
-                return await self.cdn_handler(request)
-            file = self.cdn.get(request.path)
-            if file is None:
-                return web.Response(status=404, text="Not Found")
-            return web.Response(body=file.data, content_type=file.content_type)
-        if request.can_read_body:
+        elif request.can_read_body:
             text = await request.text()
             try:
                 body = json.loads(text)
             except ValueError:
                 body = text
-        path = request.path
-        call = Call(request.method, path, dict(request.query), body,
-                    asyncio.get_running_loop().time())
+        call = Call(request.method, request.path, dict(request.query), body,
+                    asyncio.get_running_loop().time(), files)
         self.calls.append(call)
+        route = f"{call.method} {call.path}"
+        self.in_flight[route] += 1
+        self.most_in_flight[route] = max(self.most_in_flight[route], self.in_flight[route])
         try:
-            return self._answer(call)
+            if self.latency:
+                await asyncio.sleep(self.latency)
+            refused, headers = self._over_limit(call)
+            response = refused or self._checked(call, problem)
+            for name, value in headers.items():
+                response.headers.setdefault(name, value)  # a test's own failure keeps its own
+            call.status = response.status
+            return response
         finally:
+            self.in_flight[route] -= 1
             await self._changed_now()
+
+    def _over_limit(self, call: Call) -> tuple[web.Response | None, dict[str, str]]:
+        """Discord's 429 when the request is over a rate limit (None otherwise: it is counted
+        in its buckets), and the rate-limit headers for the answer."""
+        if not call.path.startswith(API + "/"):
+            return None, {}
+        refusal, headers = self.limits.take(call.method, call.path[len(API):])
+        return (_json(refusal, 429) if refusal is not None else None), headers
+
+    def _checked(self, call: Call, problem: str) -> web.Response:
+        """What is wrong with a multipart body (its parts, the permission to attach, the
+        size), then the route's own answer."""
+        if problem:
+            return _json({"message": "Invalid Form Body", "code": 50035,
+                          "errors": {"_errors": [{"message": problem}]}}, 400)
+        if call.files and not self.attach_files:
+            return _json({"message": "Missing Permissions", "code": 50013}, 403)
+        if any(len(a.data) > MAX_ATTACHMENT_BYTES for a in call.files):
+            return _json({"message": "Request entity too large", "code": 40005}, 413)
+        return self._answer(call)
+
+    async def _cdn(self, request: web.Request) -> web.StreamResponse:
+        self.cdn_hits.append(request.path)
+        if self.cdn_handler is not None:
+            return await self.cdn_handler(request)
+        file = self.cdn.get(request.path)
+        if file is None:
+            return web.Response(status=404, text="Not Found")
+        return web.Response(body=file.data, content_type=file.content_type)
 
     def _answer(self, call: Call) -> web.Response:
         for index, failure in enumerate(self._failures):
@@ -683,7 +718,8 @@ class FakeDiscord:
             match = re.fullmatch(pattern, path)
             if method == call.method and match:
                 try:
-                    return _json(handler(call, **match.groupdict()))
+                    call.response = handler(call, **match.groupdict())
+                    return _json(call.response)
                 except Refusal as refusal:
                     return _json(refusal.body, refusal.status)
         return self._not_found()

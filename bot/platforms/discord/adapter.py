@@ -26,7 +26,15 @@ from discord.http import Route
 from bot.config import Config, Secrets
 from bot.core.errors import DeliveryError, StartupError, transient_status
 from bot.core.types import Image, Post, Reply
-from bot.platforms.discord import approval, catch_up, commands, permissions, render, review
+from bot.platforms.discord import (
+    approval,
+    catch_up,
+    commands,
+    pacing,
+    permissions,
+    render,
+    review,
+)
 from bot.platforms.discord.listening import (
     PLATFORM,
     is_from_a_person,
@@ -96,6 +104,9 @@ class NudgeClient(discord.Client):
             **options,
         )
         self.adapter = adapter
+        # One request at a time per rate-limit bucket: with several in flight, discord.py's
+        # count drifts and Discord answers 429s (see pacing.py).
+        self.http.request = pacing.one_at_a_time(self.http.request)
         self.tree = app_commands.CommandTree(self)
         self.tree.on_error = self._on_app_command_error
 
