@@ -44,7 +44,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.slack_http import CUSTOMER_LINES, config_file, percentile, start_nudge, stop  # noqa: E402
+from bench.customer_lines import line as customer_line  # noqa: E402
+from bench.slack_http import config_file, percentile, start_nudge, stop  # noqa: E402
 from bench.soak import (  # noqa: E402
     CORRECTION_EVERY_S,
     DIGEST_EVERY_S,
@@ -154,7 +155,7 @@ class DiscordSoak:
             if n % 10 in (7, 8) and self.recent else None
         channel = fake.thread if n % 10 == 9 else fake.customers
         sent = self.now()
-        message = await fake.say(fake.carol, channel, CUSTOMER_LINES[n % len(CUSTOMER_LINES)],
+        message = await fake.say(fake.carol, channel, customer_line(n),
                                  reply_to=reply_to)
         self.said[message] = sent
         if reply_to is None and channel == fake.customers:
