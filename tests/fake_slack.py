@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import bisect
 import itertools
 import json
 import time
@@ -109,6 +110,16 @@ def _decode_json_fields(args: dict[str, Any]) -> dict[str, Any]:
             args[key] = json.loads(value)
     return args
 
+
+
+def _ts(message: dict[str, Any]) -> str:
+    return message["ts"]
+
+
+def _at_ts(kept: list[dict[str, Any]], ts: str) -> dict[str, Any] | None:
+    """The message with this ts in a history sorted by ts, or None."""
+    at = bisect.bisect_left(kept, ts, key=_ts)
+    return kept[at] if at < len(kept) and kept[at]["ts"] == ts else None
 
 class FakeSlack(SlackRules):
     def __init__(self, *, bot_token: str = BOT_TOKEN, app_token: str = APP_TOKEN,
@@ -300,13 +311,14 @@ class FakeSlack(SlackRules):
         self._keep(channel, message)
 
     def _keep(self, channel: str, message: dict[str, Any]) -> None:
+        # The history stays sorted by ts and is searched by halves: a soak posts tens of
+        # thousands of messages, and a scan per post made the fake the slowest part of it.
         kept = self.history[channel]
-        if any(m["ts"] == message["ts"] for m in kept):
+        if _at_ts(kept, message["ts"]) is not None:
             return  # Slack redelivered it: one message
-        kept.append(message)
-        kept.sort(key=lambda m: m["ts"])
+        bisect.insort(kept, message, key=_ts)
         parent_ts = message.get("thread_ts")
-        parent = next((m for m in kept if m["ts"] == parent_ts), None)
+        parent = _at_ts(kept, parent_ts) if parent_ts else None
         if parent is not None and parent is not message:
             parent["thread_ts"] = parent_ts
             parent["reply_count"] = parent.get("reply_count", 0) + 1
